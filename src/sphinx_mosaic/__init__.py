@@ -1,0 +1,35 @@
+"""Numbered docs trees as Sphinx sites, PDFs and BookStack books, with status and reading paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+__version__ = "0.1.0"
+
+#: Bump whenever what we store on the build environment changes shape, so
+#: Sphinx discards pickled environments written by an older version.
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register sphinx-mosaic with Sphinx: one ``setup_*`` call per component."""
+    from sphinx_mosaic.config import setup_config
+    from sphinx_mosaic.bookstack import setup_bookstack
+    from sphinx_mosaic.layout.extension import setup_layout
+    from sphinx_mosaic.paths import setup_paths
+    from sphinx_mosaic.status import setup_status
+
+    setup_layout(app)
+    setup_status(app)
+    setup_paths(app)
+    setup_bookstack(app)
+    # Last, once every component has declared its options.
+    setup_config(app)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,82 @@
+"""Every configuration option of sphinx-mosaic, declared once.
+
+Each component declares its options with :func:`declare`; :func:`setup_config`
+registers them with Sphinx (typed, with the right ``rebuild`` value) and
+validates them on ``config-inited``.  The configuration reference in our docs
+is generated from the same registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import ENUM, Config
+
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
+
+@dataclass(frozen=True)
+class Option:
+    """One ``mosaic_*`` configuration value."""
+
+    name: str
+    default: Any
+    doc: str
+    rebuild: str = "env"
+    types: tuple[type, ...] = ()
+    choices: tuple[Any, ...] = ()
+    #: Optional validator: returns an error message, or None when the value is fine.
+    check: Callable[[Any], str | None] | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"mosaic_{self.name}"
+
+
+_REGISTRY: dict[str, Option] = {}
+
+
+def declare(*options: Option) -> None:
+    """Add *options* to the registry (called at import time of each component)."""
+    for option in options:
+        if option.key in _REGISTRY and _REGISTRY[option.key] != option:
+            raise ValueError(f"option {option.key} declared twice")
+        _REGISTRY[option.key] = option
+
+
+def all_options() -> Sequence[Option]:
+    """All declared options, sorted by name (for the docs and for validation)."""
+    return [_REGISTRY[key] for key in sorted(_REGISTRY)]
+
+
+def _validate(app: Sphinx, config: Config) -> None:
+    for option in all_options():
+        value = getattr(config, option.key)
+        problem: str | None = None
+        if option.choices and value not in option.choices:
+            allowed = ", ".join(repr(c) for c in option.choices)
+            problem = f"must be one of {allowed}"
+        elif option.types and not isinstance(value, option.types):
+            allowed = " or ".join(t.__name__ for t in option.types)
+            problem = f"must be of type {allowed}, not {type(value).__name__}"
+        elif option.check is not None:
+            problem = option.check(value)
+        if problem:
+            warn(
+                MosaicWarning.CONFIG,
+                f"{option.key} = {value!r} {problem}; using the default {option.default!r}",
+            )
+            setattr(config, option.key, option.default)
+
+
+def setup_config(app: Sphinx) -> None:
+    for option in all_options():
+        types: Any = option.types
+        if option.choices:
+            types = ENUM(*option.choices)
+        app.add_config_value(option.key, option.default, option.rebuild, types=types)
+    # Before every other handler of ours, so they see valid values.
+    app.connect("config-inited", _validate, priority=100)

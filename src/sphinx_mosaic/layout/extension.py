@@ -1,0 +1,265 @@
+"""Sphinx side of the layout: build the model, generate navigation, report structure.
+
+* ``config-inited``: make the root README the root document; drop extras
+  when ``mosaic_unnumbered_folders = "drop"``.
+* ``env-get-outdated``: build the model from Sphinx's found documents, report
+  its structure issues, and re-read index pages whose generated toctree changed.
+* :class:`LayoutNavigation` (a transform): insert the generated toctree into
+  each hosting page, or check a hand-written one.
+* ``env-get-updated``: when navigation changed, rewrite every page so every
+  sidebar matches a fresh build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
+from sphinx.util.matching import Matcher
+
+from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.layout.model import INDEX_STEMS, Layout, build_layout, split_number
+from sphinx_mosaic.layout.sources import SourceInfo, read_source
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
+declare(
+    Option(
+        "unnumbered_folders",
+        "after",
+        "What to do with unnumbered top-level folders (``scratchpads/``): ``after`` lists them "
+        "after the books in the navigation, ``hidden`` builds them but leaves them out of the "
+        "navigation, ``drop`` excludes them from the build, ``books`` treats them as books and "
+        "chapters ordered by name.",
+        choices=("after", "hidden", "drop", "books"),
+    ),
+    Option(
+        "strip_title_numbers",
+        False,
+        "Strip a leading number from page titles in navigation (``01 Gitea`` becomes ``Gitea``).",
+        types=(bool,),
+    ),
+    Option(
+        "navigation",
+        True,
+        "Generate the toctree of every index page from the layout.",
+        types=(bool,),
+    ),
+    Option(
+        "show_contents",
+        False,
+        "Show generated toctrees as a contents list on index pages (they are hidden by "
+        "default, and only feed the sidebar).",
+        types=(bool,),
+    ),
+)
+
+_WARNING_OF_CODE = {
+    "duplicate-number": MosaicWarning.DUPLICATE_NUMBER,
+    "unnumbered": MosaicWarning.UNNUMBERED,
+    "too-deep": MosaicWarning.TOO_DEEP,
+    "empty-book": MosaicWarning.EMPTY_BOOK,
+    "outside-book": MosaicWarning.OUTSIDE_BOOK,
+    "front-matter": MosaicWarning.FRONT_MATTER,
+}
+
+
+def get_layout(env: BuildEnvironment) -> Layout | None:
+    """The layout model of this build (None before the read phase starts)."""
+    return cast("Layout | None", getattr(env, "mosaic_layout", None))
+
+
+def _set_root_doc(app: Sphinx, config: Config) -> None:
+    """Use the root README (or index) as root document unless conf.py names one."""
+    srcdir = Path(app.srcdir)
+    if config.root_doc != "index" or any(srcdir.glob("index.*")):
+        return
+    for suffix in (".md", ".rst"):
+        if (srcdir / f"README{suffix}").is_file():
+            config.root_doc = "README"
+            return
+
+
+def _drop_extras(app: Sphinx, config: Config) -> None:
+    if config.mosaic_unnumbered_folders != "drop":
+        return
+    srcdir = Path(app.srcdir)
+    numbered = [p for p in srcdir.iterdir() if p.is_dir() and split_number(p.name)[0] is not None]
+    if not numbered:
+        return  # the layout is inactive: leave the project alone
+    for path in sorted(srcdir.iterdir()):
+        if path.is_dir() and split_number(path.name)[0] is None and not path.name.startswith(
+            (".", "_")
+        ):
+            config.exclude_patterns = [*config.exclude_patterns, f"{path.name}/**"]
+
+
+def _source_reader(env: BuildEnvironment) -> Any:
+    srcdir = Path(env.srcdir)
+
+    def read(source: str) -> SourceInfo:
+        return read_source(srcdir / source)
+
+    return read
+
+
+def build_env_layout(env: BuildEnvironment) -> Layout:
+    """Build the layout model from the documents Sphinx found."""
+    srcdir = Path(env.srcdir)
+    sources = [
+        Path(env.doc2path(docname)).relative_to(srcdir).as_posix() for docname in env.found_docs
+    ]
+    config = env.config
+    return build_layout(
+        sources,
+        _source_reader(env),
+        unnumbered=config.mosaic_unnumbered_folders,
+        strip_title_numbers=config.mosaic_strip_title_numbers,
+        suffix_order=tuple(config.source_suffix),
+    )
+
+
+def report_issues(layout: Layout, srcdir: Path) -> None:
+    for issue in layout.issues:
+        path = PathLocation(srcdir / issue.path, issue.line)
+        warn(_WARNING_OF_CODE[issue.code], issue.message, location=path.node())
+    for name, docnames in layout.ambiguous_names().items():
+        warn(
+            MosaicWarning.AMBIGUOUS_NAME,
+            f"number-free name {name!r} fits {', '.join(docnames)}; link to one by its full "
+            "docname, or rename one of them",
+            location=(docnames[1], None),
+        )
+
+
+class PathLocation:
+    """A warning location for a file or folder that is not a document."""
+
+    def __init__(self, path: Path, line: int | None) -> None:
+        self.path, self.line = path, line
+
+    def node(self) -> nodes.Node:
+        node = nodes.Element()
+        node.source, node.line = str(self.path), self.line
+        return node
+
+
+def _on_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    previous = get_layout(env)
+    layout = build_env_layout(env)
+    env.mosaic_layout = layout  # type: ignore[attr-defined]
+    report_issues(layout, Path(env.srcdir))
+    old = previous.toctrees() if previous else {}
+    new = layout.toctrees()
+    old_hidden = previous.hidden_docnames() if previous else set()
+    new_hidden = layout.hidden_docnames()
+    stale = {host for host in set(old) | set(new) if old.get(host) != new.get(host)}
+    stale |= old_hidden ^ new_hidden
+    env.mosaic_navigation_changed = bool(stale) or (  # type: ignore[attr-defined]
+        previous is not None and previous.plain_names() != layout.plain_names()
+    )
+    return sorted(stale & env.found_docs - added - changed)
+
+
+def _on_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    # Every sidebar shows the whole navigation: rewrite all pages when it changed.
+    if getattr(env, "mosaic_navigation_changed", False):
+        env.mosaic_navigation_changed = False  # type: ignore[attr-defined]
+        return sorted(env.found_docs)
+    return []
+
+
+class LayoutNavigation(SphinxTransform):
+    """Insert the generated toctree on each hosting page, or check a hand-written one."""
+
+    # Before DoctreeReadEvent (880), whose collectors must see the toctree.
+    default_priority = 800
+
+    def apply(self, **kwargs: Any) -> None:
+        layout = get_layout(self.env)
+        if layout is None or not layout.active:
+            return
+        docname = self.env.docname
+        if docname in layout.hidden_docnames():
+            self.env.metadata[docname]["orphan"] = True
+        if not self.config.mosaic_navigation:
+            return
+        entries = layout.toctrees().get(docname)
+        if not entries:
+            return
+        existing = list(self.document.findall(addnodes.toctree))
+        if existing:
+            entries = self.check_handwritten(existing, entries)
+            if not entries:
+                return
+            hidden = True
+        else:
+            hidden = not self.config.mosaic_show_contents
+        self.insert(entries, hidden)
+
+    def check_handwritten(
+        self, toctrees: list[addnodes.toctree], entries: list[tuple[str, str]]
+    ) -> list[tuple[str, str]]:
+        """Warn about layout pages the hand-written toctrees miss or misorder.
+
+        Returns the missing entries, which are added as a hidden toctree so the
+        navigation stays complete.
+        """
+        listed = [ref for toctree in toctrees for _, ref in toctree["entries"]]
+        expected = [ref for _, ref in entries]
+        missing = [entry for entry in entries if entry[1] not in listed]
+        location = toctrees[0]
+        if missing:
+            names = ", ".join(ref for _, ref in missing)
+            warn(
+                MosaicWarning.TOCTREE,
+                f"the toctree of {self.env.docname!r} misses layout pages: {names}; they are "
+                "added after it (list them, or remove the toctree to let sphinx-mosaic "
+                "generate it)",
+                location=location,
+            )
+        in_layout = [ref for ref in listed if ref in expected]
+        if in_layout != [ref for ref in expected if ref in in_layout]:
+            warn(
+                MosaicWarning.TOCTREE,
+                f"the toctree of {self.env.docname!r} lists layout pages out of number order; "
+                f"the layout order is: {', '.join(expected)}",
+                location=location,
+            )
+        return missing
+
+    def insert(self, entries: list[tuple[str, str]], hidden: bool) -> None:
+        toctree = addnodes.toctree()
+        toctree["parent"] = self.env.docname
+        toctree["entries"] = [(title, ref) for title, ref in entries]
+        toctree["includefiles"] = [ref for _, ref in entries]
+        toctree["maxdepth"] = -1 if hidden else 2
+        toctree["caption"] = None
+        toctree["glob"] = False
+        toctree["hidden"] = hidden
+        toctree["includehidden"] = False
+        toctree["numbered"] = 0
+        toctree["titlesonly"] = True
+        toctree["rawentries"] = []
+        wrapper = nodes.compound(classes=["toctree-wrapper", "mosaic-toctree"])
+        wrapper += toctree
+        section = self.document.next_node(nodes.section)
+        (section if section is not None else self.document).append(wrapper)
+
+
+def setup_layout(app: Sphinx) -> None:
+    app.connect("config-inited", _set_root_doc)
+    app.connect("config-inited", _drop_extras)
+    app.connect("env-get-outdated", _on_get_outdated)
+    app.connect("env-get-updated", _on_get_updated)
+    app.add_transform(LayoutNavigation)
+
+
+__all__ = ["INDEX_STEMS", "get_layout", "setup_layout"]

@@ -1,0 +1,477 @@
+"""The layout model: a numbered docs tree as Shelf > Book > Chapter > Page.
+
+Plain typed Python with no Sphinx import.  The Sphinx extension, the status
+table, the reading paths, the BookStack builder, the publisher and the command
+line all use this one model.
+
+Rules (documented in the user guide, "The numbered layout"):
+
+* a name ``{N}-{name}`` or ``{N}_{name}`` carries the number N; numbers
+  compare as integers, ties are broken by name;
+* ``README`` or ``index`` (any source suffix) is the index page of its folder;
+* top-level numbered folders are books, numbered folders in a book are
+  chapters, deeper folders are sections (legal for HTML, flattened into their
+  chapter for BookStack);
+* unnumbered top-level folders are *extras* (working notes), unless
+  ``unnumbered="books"`` makes them books and chapters ordered by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from sphinx_mosaic.layout.sources import SourceInfo, read_source
+
+NUMBERED = re.compile(r"^(\d+)[-_](.+)$")
+TITLE_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+(?=\S)")
+INDEX_STEMS = ("README", "index")
+
+Unnumbered = Literal["after", "hidden", "drop", "books"]
+FolderKind = Literal["shelf", "book", "chapter", "section", "extra"]
+
+
+def split_number(name: str) -> tuple[int | None, str]:
+    """``"01-quick-start"`` -> ``(1, "quick-start")``; unnumbered names give None."""
+    match = NUMBERED.match(name)
+    if match is None:
+        return None, name
+    return int(match.group(1)), match.group(2)
+
+
+def humanize(slug: str) -> str:
+    """``"quick-start"`` -> ``"Quick start"`` (titles of folders without an index)."""
+    words = re.sub(r"[-_]+", " ", slug).strip()
+    return words[:1].upper() + words[1:] if words else slug
+
+
+def strip_title_number(title: str) -> str:
+    """``"01 Gitea"`` -> ``"Gitea"``; a title that is only a number is kept."""
+    stripped = TITLE_NUMBER.sub("", title, count=1)
+    return stripped or title
+
+
+@dataclass(frozen=True)
+class LayoutIssue:
+    """A structure problem found while building the model.
+
+    ``code`` is the warning subtype (``duplicate-number``, ...); ``path`` is the
+    source path (file or folder) relative to the source directory.
+    """
+
+    code: str
+    path: str
+    message: str
+    line: int | None = None
+
+
+@dataclass
+class Page:
+    docname: str
+    source: str
+    number: int | None
+    slug: str
+    title: str
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    is_index: bool = False
+
+    kind: Literal["page"] = "page"
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return _sort_key(self.number, PurePosixPath(self.source).name)
+
+
+@dataclass
+class Folder:
+    kind: FolderKind
+    path: str
+    number: int | None
+    slug: str
+    title: str
+    index: Page | None = None
+    children: list[Folder | Page] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return _sort_key(self.number, PurePosixPath(self.path).name)
+
+    def pages(self) -> Iterator[Page]:
+        """Every page below this folder in reading order (index pages first)."""
+        if self.index is not None:
+            yield self.index
+        for child in self.children:
+            if isinstance(child, Page):
+                yield child
+            else:
+                yield from child.pages()
+
+    def folders(self) -> Iterator[Folder]:
+        """This folder and every folder below it, in reading order."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Folder):
+                yield from child.folders()
+
+    @property
+    def host(self) -> str | None:
+        """The document that stands for this folder in navigation.
+
+        The index page, or, for a folder without one, its first page: clicking
+        a chapter without a README opens the chapter's first page.
+        """
+        return next((page.docname for page in self.pages()), None)
+
+    @property
+    def content_pages(self) -> list[Page]:
+        """Pages below this folder other than its own index page."""
+        return [page for page in self.pages() if page is not self.index]
+
+
+def _sort_key(number: int | None, name: str) -> tuple[int, int, str]:
+    # Numbered entries first, by number; then unnumbered by name.
+    return (0, number, name) if number is not None else (1, 0, name.casefold())
+
+
+@dataclass
+class Layout:
+    """The whole shelf: its root folder, its books, extras, and the issues found."""
+
+    root: Folder
+    active: bool
+    unnumbered: Unnumbered
+    issues: list[LayoutIssue] = field(default_factory=list)
+
+    @property
+    def books(self) -> list[Folder]:
+        return [child for child in self.root.children if isinstance(child, Folder)
+                and child.kind == "book"]
+
+    @property
+    def extras(self) -> list[Folder]:
+        return [child for child in self.root.children if isinstance(child, Folder)
+                and child.kind == "extra"]
+
+    def pages(self) -> Iterator[Page]:
+        return self.root.pages()
+
+    def folders(self) -> Iterator[Folder]:
+        return self.root.folders()
+
+    def page(self, docname: str) -> Page | None:
+        return self._pages.get(docname)
+
+    def book_of(self, docname: str) -> Folder | None:
+        """The book a page belongs to (None for shelf pages and extras)."""
+        return self._book_of.get(docname)
+
+    def folder_of(self, docname: str) -> Folder | None:
+        """The innermost folder whose pages include *docname*."""
+        return self._folder_of.get(docname)
+
+    def __post_init__(self) -> None:
+        self._pages: dict[str, Page] = {}
+        self._book_of: dict[str, Folder] = {}
+        self._folder_of: dict[str, Folder] = {}
+        for folder in self.root.folders():
+            members = ([folder.index] if folder.index else []) + [
+                child for child in folder.children if isinstance(child, Page)
+            ]
+            for page in members:
+                self._pages[page.docname] = page
+                self._folder_of[page.docname] = folder
+        for book in self.books:
+            for page in book.pages():
+                self._book_of[page.docname] = book
+
+    # -- navigation ---------------------------------------------------------
+
+    def toctree_entries(self, folder: Folder) -> list[tuple[str, str]]:
+        """The (title, docname) entries of the toctree *folder* hosts.
+
+        A child folder hosted on the same document (a folder without index
+        whose first page lies in a sub-folder) is inlined at its place.
+        """
+        host = folder.host
+        entries: list[tuple[str, str]] = []
+        for child in folder.children:
+            if isinstance(child, Page):
+                if child.docname != host:
+                    entries.append((child.title, child.docname))
+            elif child.kind == "extra" and self.unnumbered != "after":
+                continue
+            elif child.host is None:
+                continue
+            elif child.host == host:
+                entries.extend(self.toctree_entries(child))
+            else:
+                entries.append((child.title, child.host))
+        return entries
+
+    def toctrees(self) -> dict[str, list[tuple[str, str]]]:
+        """Every generated toctree: host docname -> entries, in reading order."""
+        result: dict[str, list[tuple[str, str]]] = {}
+        if not self.active:
+            return result
+        for folder in self.root.folders():
+            host = folder.host
+            if host is None or host in result:
+                continue
+            entries = self.toctree_entries(folder)
+            if entries:
+                result[host] = entries
+        return result
+
+    def hidden_docnames(self) -> set[str]:
+        """Pages built but kept out of navigation (extras with ``unnumbered="hidden"``)."""
+        if not self.active or self.unnumbered != "hidden":
+            return set()
+        return {page.docname for extra in self.extras for page in extra.pages()}
+
+    # -- number-free names --------------------------------------------------
+
+    def plain_names(self) -> dict[str, str]:
+        """Number-free name -> docname, for every page and folder.
+
+        ``1-getting-started/1-quick-start/1-overview`` is also
+        ``getting-started/quick-start/overview``; a folder's name leads to its
+        host.  Names claimed by two documents are left out (see
+        :meth:`ambiguous_names`).
+        """
+        names, _ = self._plain_names()
+        return names
+
+    def ambiguous_names(self) -> dict[str, list[str]]:
+        _, clashes = self._plain_names()
+        return clashes
+
+    def _plain_names(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        claims: dict[str, set[str]] = {}
+
+        def claim(name: str, docname: str | None) -> None:
+            if docname is not None and name:
+                claims.setdefault(name, set()).add(docname)
+
+        for folder in self.root.folders():
+            if folder.kind != "shelf":
+                claim(plain_path(folder.path), folder.host)
+        for page in self.pages():
+            if not page.is_index:
+                claim(plain_path(page.docname), page.docname)
+        names: dict[str, str] = {}
+        clashes: dict[str, list[str]] = {}
+        for name, docnames in sorted(claims.items()):
+            if len(docnames) == 1:
+                names[name] = next(iter(docnames))
+            else:
+                clashes[name] = sorted(docnames)
+        # A name equal to a real docname would only shadow it; drop those.
+        real = {page.docname for page in self.pages()}
+        return {k: v for k, v in names.items() if k not in real or k == v}, clashes
+
+    # -- serialisation ------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (``sphinx-mosaic tree --json``)."""
+
+        def page_dict(page: Page) -> dict[str, Any]:
+            return {"kind": "page", "number": page.number, "title": page.title,
+                    "docname": page.docname, "source": page.source,
+                    "name": plain_path(page.docname)}
+
+        def folder_dict(folder: Folder) -> dict[str, Any]:
+            return {
+                "kind": folder.kind, "number": folder.number, "title": folder.title,
+                "path": folder.path, "name": plain_path(folder.path),
+                "index": page_dict(folder.index) if folder.index else None,
+                "children": [folder_dict(c) if isinstance(c, Folder) else page_dict(c)
+                             for c in folder.children],
+            }
+
+        return {
+            "active": self.active,
+            "unnumbered": self.unnumbered,
+            "shelf": folder_dict(self.root),
+            "issues": [issue.__dict__ for issue in self.issues],
+        }
+
+
+def plain_path(path: str) -> str:
+    """Drop the number of every component: ``1-a/02-b`` -> ``a/b``."""
+    return "/".join(split_number(part)[1] for part in PurePosixPath(path).parts)
+
+
+# -- building the model -------------------------------------------------------
+
+Reader = Callable[[str], SourceInfo]
+
+
+@dataclass
+class _Dir:
+    files: dict[str, str] = field(default_factory=dict)  # stem -> source path
+    dirs: dict[str, _Dir] = field(default_factory=dict)
+
+
+def build_layout(
+    sources: Iterable[str],
+    reader: Reader,
+    *,
+    unnumbered: Unnumbered = "after",
+    strip_title_numbers: bool = False,
+    suffix_order: tuple[str, ...] = (".md", ".rst"),
+) -> Layout:
+    """Build the model from source paths (relative, POSIX, with suffix).
+
+    *reader* returns the front matter and heading of a source path.
+    """
+    tree = _Dir()
+    for source in sorted(set(sources)):
+        parts = PurePosixPath(source).parts
+        node = tree
+        for part in parts[:-1]:
+            node = node.dirs.setdefault(part, _Dir())
+        stem = PurePosixPath(parts[-1]).stem
+        if stem in node.files:
+            # Two sources with one docname (a.md and a.rst): Sphinx keeps one.
+            ranked = sorted([node.files[stem], source], key=lambda s: _suffix_rank(s, suffix_order))
+            node.files[stem] = ranked[0]
+        else:
+            node.files[stem] = source
+    builder = _Builder(reader, unnumbered, strip_title_numbers)
+    root = builder.folder(tree, "", depth=0)
+    active = unnumbered == "books" or any(
+        split_number(name)[0] is not None for name in tree.dirs
+    )
+    if not active:
+        builder.issues.clear()
+    return Layout(root=root, active=active, unnumbered=unnumbered, issues=builder.issues)
+
+
+def _suffix_rank(source: str, order: tuple[str, ...]) -> int:
+    suffix = PurePosixPath(source).suffix
+    return order.index(suffix) if suffix in order else len(order)
+
+
+class _Builder:
+    def __init__(self, reader: Reader, unnumbered: Unnumbered, strip: bool) -> None:
+        self.reader = reader
+        self.unnumbered = unnumbered
+        self.strip = strip
+        self.issues: list[LayoutIssue] = []
+
+    def page(self, source: str, stem: str, *, is_index: bool) -> Page:
+        info = self.reader(source)
+        number, slug = (None, stem) if is_index else split_number(stem)
+        if info.front_matter_error:
+            line, message = info.front_matter_error
+            self.issues.append(LayoutIssue("front-matter", source, message, line))
+        title_value = info.front_matter.get("title")
+        title = str(title_value).strip() if title_value not in (None, "") else None
+        title = title or info.heading or humanize(slug)
+        if self.strip:
+            title = strip_title_number(title)
+        docname = str(PurePosixPath(source).with_suffix(""))
+        return Page(docname=docname, source=source, number=number, slug=slug, title=title,
+                    front_matter=info.front_matter, is_index=is_index)
+
+    def kind_for(self, depth: int, numbered: bool, parent: FolderKind | None) -> FolderKind:
+        if parent == "extra" or (depth == 1 and not numbered and self.unnumbered != "books"):
+            return "extra"
+        return {1: "book", 2: "chapter"}.get(depth, "section")  # type: ignore[return-value]
+
+    def folder(self, node: _Dir, path: str, depth: int,
+               parent: FolderKind | None = None) -> Folder:
+        name = PurePosixPath(path).name
+        number, slug = split_number(name) if path else (None, "")
+        kind: FolderKind = "shelf" if depth == 0 else self.kind_for(
+            depth, number is not None, parent)
+        index: Page | None = None
+        for stem in INDEX_STEMS:
+            if stem in node.files:
+                index = self.page(node.files[stem], stem, is_index=True)
+                break
+        children: list[Folder | Page] = []
+        for stem, source in node.files.items():
+            if index is not None and source == index.source:
+                continue
+            children.append(self.page(source, stem, is_index=False))
+        for dirname, sub in node.dirs.items():
+            child_path = f"{path}/{dirname}" if path else dirname
+            folder = self.folder(sub, child_path, depth + 1, kind)
+            if folder.index is not None or folder.children:
+                children.append(folder)
+        children.sort(key=lambda child: child.sort_key)
+        title = index.title if index is not None else humanize(slug)
+        folder = Folder(kind=kind, path=path, number=number, slug=slug, title=title,
+                        index=index, children=children)
+        self.check(folder)
+        return folder
+
+    def check(self, folder: Folder) -> None:
+        if folder.kind == "extra":
+            return
+        seen: dict[int, list[str]] = {}
+        for child in folder.children:
+            child_path = child.source if isinstance(child, Page) else child.path
+            if child.number is not None:
+                seen.setdefault(child.number, []).append(child_path)
+            elif folder.kind == "shelf" and isinstance(child, Page):
+                continue  # unnumbered pages beside the shelf index are extras
+            elif folder.kind != "shelf" and self.unnumbered != "books":
+                self.issues.append(LayoutIssue(
+                    "unnumbered", child_path,
+                    f"{child_path!r} has no number inside {folder.kind} {folder.path!r}; "
+                    "it is placed after the numbered entries (name it '{N}-...' to order it)"))
+            if folder.kind == "shelf" and isinstance(child, Page) and child.number is not None:
+                self.issues.append(LayoutIssue(
+                    "outside-book", child_path,
+                    f"page {child_path!r} is outside every book; move it into a book folder"))
+            if isinstance(child, Folder) and child.kind == "section":
+                self.issues.append(LayoutIssue(
+                    "too-deep", child_path,
+                    f"folder {child_path!r} is nested deeper than book > chapter; BookStack "
+                    "output flattens its pages into the enclosing chapter"))
+        for number, paths in sorted(seen.items()):
+            if len(paths) > 1:
+                self.issues.append(LayoutIssue(
+                    "duplicate-number", paths[1],
+                    f"number {number} is used by {', '.join(repr(p) for p in paths)} "
+                    f"in {folder.path or 'the shelf'!r}; they are ordered by name "
+                    "(renumber one of them)"))
+        if folder.kind == "book" and not folder.content_pages:
+            where = folder.index.source if folder.index else folder.path
+            self.issues.append(LayoutIssue(
+                "empty-book", where, f"book {folder.path!r} has no pages besides its index"))
+
+
+def discover(
+    srcdir: Path,
+    *,
+    suffixes: Iterable[str] = (".md", ".rst"),
+    exclude: Callable[[str], bool] | None = None,
+    unnumbered: Unnumbered = "after",
+    strip_title_numbers: bool = False,
+) -> Layout:
+    """Walk *srcdir* and build its layout (for the command line).
+
+    Hidden folders, ``_``-prefixed folders (``_build``, ``_static``) and
+    paths *exclude* accepts are skipped.
+    """
+    wanted = tuple(suffixes)
+    found: list[str] = []
+    for path in sorted(srcdir.rglob("*")):
+        relative = path.relative_to(srcdir).as_posix()
+        if any(part.startswith((".", "_")) for part in PurePosixPath(relative).parts):
+            continue
+        if path.suffix in wanted and path.is_file() and not (exclude and exclude(relative)):
+            found.append(relative)
+    return build_layout(
+        found,
+        lambda source: read_source(srcdir / source),
+        unnumbered=unnumbered,
+        strip_title_numbers=strip_title_numbers,
+        suffix_order=wanted,
+    )

@@ -1,0 +1,131 @@
+"""Read what the layout needs from a source file: front matter and first heading.
+
+Plain Python (no Sphinx import) so the command line and the publisher can use
+it.  Only the top of a file matters, but a file is read whole because a title
+may follow a long front matter block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_RST_ADORNMENT = re.compile(r"""^([!-/:-@\[-`{-~])\1{2,}\s*$""")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
+
+
+@dataclass
+class SourceInfo:
+    """What the layout model reads from one source file."""
+
+    heading: str | None = None
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    #: A problem with the front matter: (line, message).
+    front_matter_error: tuple[int, str] | None = None
+
+
+def plain_title(text: str) -> str:
+    """Drop inline Markdown markup from a heading (links, emphasis, code)."""
+    text = _MD_LINK.sub(r"\1", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _MD_EMPHASIS.sub(r"\2", text)
+    return text.strip()
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split ``---`` front matter off *text*; returns (yaml, body, body's first line)."""
+    if not text.startswith("---"):
+        return None, text, 1
+    lines = text.splitlines(keepends=True)
+    if lines[0].rstrip() != "---":
+        return None, text, 1
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return "".join(lines[1:number]), "".join(lines[number + 1 :]), number + 2
+    return None, text, 1
+
+
+def parse_front_matter(block: str) -> tuple[dict[str, Any], tuple[int, str] | None]:
+    """Parse a front matter block; a malformed block gives an error and no data."""
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return {}, (line, f"malformed front matter: {problem}")
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, (1, "front matter must be a mapping of keys to values")
+    return {str(key): value for key, value in data.items()}, None
+
+
+def markdown_heading(body: str) -> str | None:
+    """The first heading (ATX or setext) of a Markdown body, outside code fences."""
+    fence: str | None = None
+    previous = ""
+    for line in body.splitlines():
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker[0] * len(marker)
+            elif marker.startswith(fence):
+                fence = None
+            previous = ""
+            continue
+        if fence is not None:
+            continue
+        atx = _ATX.match(line)
+        if atx and atx.group(2):
+            return plain_title(atx.group(2))
+        if _SETEXT.match(line) and previous.strip() and not previous.startswith((" " * 4, "\t")):
+            return plain_title(previous.strip())
+        previous = line
+    return None
+
+
+def rst_heading(body: str) -> str | None:
+    """The first section title of a reStructuredText body."""
+    lines = body.splitlines()
+    for index, line in enumerate(lines[:-1]):
+        text = line.strip()
+        if not text or _RST_ADORNMENT.match(line) or line[:1].isspace():
+            continue
+        below = lines[index + 1]
+        if _RST_ADORNMENT.match(below) and len(below.rstrip()) >= len(text):
+            return text
+    return None
+
+
+def read_source(path: Path) -> SourceInfo:
+    """Read *path* and return its front matter and first heading.
+
+    Undecodable bytes are replaced, never raised: a broken file still gets a
+    place in the layout (Sphinx reports the encoding problem itself).
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return SourceInfo()
+    text = text.lstrip("\ufeff")
+    info = SourceInfo()
+    if path.suffix == ".rst":
+        info.heading = rst_heading(text)
+        return info
+    block, body, _ = split_front_matter(text)
+    if block is not None:
+        info.front_matter, info.front_matter_error = parse_front_matter(block)
+    info.heading = markdown_heading(body)
+    return info

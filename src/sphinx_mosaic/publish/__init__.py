@@ -1,0 +1,1 @@
+"""Sync the BookStack output to a live BookStack server (being built)."""

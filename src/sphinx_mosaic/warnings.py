@@ -1,0 +1,99 @@
+"""The catalogue of every warning sphinx-mosaic emits.
+
+Each warning has a subtype; Sphinx prints it as ``[mosaic.<subtype>]`` and
+``suppress_warnings = ["mosaic.<subtype>"]`` silences it.  The reference page
+in our docs is generated from this enum, so a new warning is documented by
+adding a member here with a docstring-like description.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sphinx.util import logging
+
+logger = logging.getLogger("sphinx_mosaic")
+
+
+class MosaicWarning(enum.Enum):
+    """One member per warning subtype; the value is ``(subtype, description)``."""
+
+    # layout
+    DUPLICATE_NUMBER = (
+        "duplicate-number",
+        "Two entries of one folder carry the same number, so their order is decided by name.",
+    )
+    UNNUMBERED = (
+        "unnumbered",
+        "A page or folder inside a book has no number; it is placed after the numbered ones.",
+    )
+    TOO_DEEP = (
+        "too-deep",
+        "A folder is nested deeper than book > chapter; BookStack output flattens it into its "
+        "chapter.",
+    )
+    EMPTY_BOOK = ("empty-book", "A book folder holds no pages besides its index page.")
+    OUTSIDE_BOOK = (
+        "outside-book",
+        "A numbered page sits at the shelf level, outside every book.",
+    )
+    TOCTREE = (
+        "toctree",
+        "A hand-written toctree on an index page misses layout pages or lists them out of order.",
+    )
+    AMBIGUOUS_NAME = (
+        "ambiguous-name",
+        "Two documents share one number-free name; the name resolves to neither.",
+    )
+    FRONT_MATTER = (
+        "front-matter",
+        "Front matter that cannot be read (malformed YAML, or a value of the wrong type).",
+    )
+    CODE_LANGUAGE = (
+        "code-language",
+        "A code block names no language (the writing standard asks every block to name one).",
+    )
+    # status
+    STATUS = ("status", "An unknown status value; the page counts as having no status.")
+    LAST_UPDATED = (
+        "last-updated",
+        "A ``last_updated`` value that is not a date, or Git history that could not be read.",
+    )
+    # paths
+    PATH = (
+        "path",
+        "A reading path problem: unknown step target, duplicate path id, repeated page, empty "
+        "path.",
+    )
+    # bookstack
+    BOOKSTACK = (
+        "bookstack",
+        "Content the BookStack output cannot carry as is (unknown node, unsupported image, "
+        "removed markup).",
+    )
+    BOOKSTACK_LIMIT = (
+        "bookstack-limit",
+        "A name, description or file exceeds a limit BookStack enforces at import.",
+    )
+    # publish
+    PUBLISH = ("publish", "A problem while syncing to a BookStack server.")
+    # configuration
+    CONFIG = ("config", "An invalid configuration value; the default is used instead.")
+
+    @property
+    def subtype(self) -> str:
+        return str(self.value[0])
+
+    @property
+    def description(self) -> str:
+        return str(self.value[1])
+
+
+def warn(kind: MosaicWarning, message: str, location: Any = None, **kwargs: Any) -> None:
+    """Log a warning of type ``mosaic`` with the subtype of *kind*.
+
+    *location* is anything Sphinx's logger accepts: a docname, ``(docname, line)``
+    or a node.
+    """
+    logger.warning(message, type="mosaic", subtype=kind.subtype, location=location, **kwargs)
