@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sphinx.application import Sphinx
 from sphinx.config import ENUM, Config
@@ -25,7 +25,7 @@ class Option:
     name: str
     default: Any
     doc: str
-    rebuild: str = "env"
+    rebuild: Literal["", "env", "html", "epub", "gettext"] = "env"
     types: tuple[type, ...] = ()
     choices: tuple[Any, ...] = ()
     #: Optional validator: returns an error message, or None when the value is fine.

@@ -33,6 +33,11 @@ class MosaicWarning(enum.Enum):
         "A folder is nested deeper than book > chapter; BookStack output flattens it into its "
         "chapter.",
     )
+    NO_ROOT = (
+        "no-root",
+        "The shelf folder has no README or index page; the first top-level page is used as the "
+        "root document.",
+    )
     EMPTY_BOOK = ("empty-book", "A book folder holds no pages besides its index page.")
     OUTSIDE_BOOK = (
         "outside-book",

@@ -21,7 +21,6 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
-from sphinx.util.matching import Matcher
 
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.layout.model import INDEX_STEMS, Layout, build_layout, split_number
@@ -83,6 +82,15 @@ def _set_root_doc(app: Sphinx, config: Config) -> None:
         if (srcdir / f"README{suffix}").is_file():
             config.root_doc = "README"
             return
+    # No shelf page at all: rather than let Sphinx stop, use the first top-level page.
+    pages = sorted(p for p in srcdir.iterdir() if p.suffix in (".md", ".rst") and p.is_file())
+    if pages:
+        config.root_doc = pages[0].stem
+        warn(
+            MosaicWarning.NO_ROOT,
+            f"{srcdir} has no README.md or index.md; using {pages[0].name!r} as the root "
+            "document (add a README.md to the shelf folder, or set root_doc in conf.py)",
+        )
 
 
 def _drop_extras(app: Sphinx, config: Config) -> None:
@@ -93,8 +101,10 @@ def _drop_extras(app: Sphinx, config: Config) -> None:
     if not numbered:
         return  # the layout is inactive: leave the project alone
     for path in sorted(srcdir.iterdir()):
-        if path.is_dir() and split_number(path.name)[0] is None and not path.name.startswith(
-            (".", "_")
+        if (
+            path.is_dir()
+            and split_number(path.name)[0] is None
+            and not path.name.startswith((".", "_"))
         ):
             config.exclude_patterns = [*config.exclude_patterns, f"{path.name}/**"]
 
@@ -255,11 +265,20 @@ class LayoutNavigation(SphinxTransform):
 
 
 def setup_layout(app: Sphinx) -> None:
+    from sphinx_mosaic.layout.checks import setup_checks
+    from sphinx_mosaic.layout.collector import DescriptionCollector
+    from sphinx_mosaic.layout.contents import setup_contents
+    from sphinx_mosaic.layout.names import PlainNameReferences
+
     app.connect("config-inited", _set_root_doc)
     app.connect("config-inited", _drop_extras)
     app.connect("env-get-outdated", _on_get_outdated)
     app.connect("env-get-updated", _on_get_updated)
     app.add_transform(LayoutNavigation)
+    app.add_post_transform(PlainNameReferences)
+    app.add_env_collector(DescriptionCollector)
+    setup_contents(app)
+    setup_checks(app)
 
 
 __all__ = ["INDEX_STEMS", "get_layout", "setup_layout"]

@@ -147,13 +147,19 @@ class Layout:
 
     @property
     def books(self) -> list[Folder]:
-        return [child for child in self.root.children if isinstance(child, Folder)
-                and child.kind == "book"]
+        return [
+            child
+            for child in self.root.children
+            if isinstance(child, Folder) and child.kind == "book"
+        ]
 
     @property
     def extras(self) -> list[Folder]:
-        return [child for child in self.root.children if isinstance(child, Folder)
-                and child.kind == "extra"]
+        return [
+            child
+            for child in self.root.children
+            if isinstance(child, Folder) and child.kind == "extra"
+        ]
 
     def pages(self) -> Iterator[Page]:
         return self.root.pages()
@@ -201,9 +207,7 @@ class Layout:
             if isinstance(child, Page):
                 if child.docname != host:
                     entries.append((child.title, child.docname))
-            elif child.kind == "extra" and self.unnumbered != "after":
-                continue
-            elif child.host is None:
+            elif (child.kind == "extra" and self.unnumbered != "after") or child.host is None:
                 continue
             elif child.host == host:
                 entries.extend(self.toctree_entries(child))
@@ -278,17 +282,27 @@ class Layout:
         """A JSON-ready description (``sphinx-mosaic tree --json``)."""
 
         def page_dict(page: Page) -> dict[str, Any]:
-            return {"kind": "page", "number": page.number, "title": page.title,
-                    "docname": page.docname, "source": page.source,
-                    "name": plain_path(page.docname)}
+            return {
+                "kind": "page",
+                "number": page.number,
+                "title": page.title,
+                "docname": page.docname,
+                "source": page.source,
+                "name": plain_path(page.docname),
+            }
 
         def folder_dict(folder: Folder) -> dict[str, Any]:
             return {
-                "kind": folder.kind, "number": folder.number, "title": folder.title,
-                "path": folder.path, "name": plain_path(folder.path),
+                "kind": folder.kind,
+                "number": folder.number,
+                "title": folder.title,
+                "path": folder.path,
+                "name": plain_path(folder.path),
                 "index": page_dict(folder.index) if folder.index else None,
-                "children": [folder_dict(c) if isinstance(c, Folder) else page_dict(c)
-                             for c in folder.children],
+                "children": [
+                    folder_dict(c) if isinstance(c, Folder) else page_dict(c)
+                    for c in folder.children
+                ],
             }
 
         return {
@@ -342,9 +356,7 @@ def build_layout(
             node.files[stem] = source
     builder = _Builder(reader, unnumbered, strip_title_numbers)
     root = builder.folder(tree, "", depth=0)
-    active = unnumbered == "books" or any(
-        split_number(name)[0] is not None for name in tree.dirs
-    )
+    active = unnumbered == "books" or any(split_number(name)[0] is not None for name in tree.dirs)
     if not active:
         builder.issues.clear()
     return Layout(root=root, active=active, unnumbered=unnumbered, issues=builder.issues)
@@ -374,20 +386,27 @@ class _Builder:
         if self.strip:
             title = strip_title_number(title)
         docname = str(PurePosixPath(source).with_suffix(""))
-        return Page(docname=docname, source=source, number=number, slug=slug, title=title,
-                    front_matter=info.front_matter, is_index=is_index)
+        return Page(
+            docname=docname,
+            source=source,
+            number=number,
+            slug=slug,
+            title=title,
+            front_matter=info.front_matter,
+            is_index=is_index,
+        )
 
     def kind_for(self, depth: int, numbered: bool, parent: FolderKind | None) -> FolderKind:
         if parent == "extra" or (depth == 1 and not numbered and self.unnumbered != "books"):
             return "extra"
         return {1: "book", 2: "chapter"}.get(depth, "section")  # type: ignore[return-value]
 
-    def folder(self, node: _Dir, path: str, depth: int,
-               parent: FolderKind | None = None) -> Folder:
+    def folder(self, node: _Dir, path: str, depth: int, parent: FolderKind | None = None) -> Folder:
         name = PurePosixPath(path).name
         number, slug = split_number(name) if path else (None, "")
-        kind: FolderKind = "shelf" if depth == 0 else self.kind_for(
-            depth, number is not None, parent)
+        kind: FolderKind = (
+            "shelf" if depth == 0 else self.kind_for(depth, number is not None, parent)
+        )
         index: Page | None = None
         for stem in INDEX_STEMS:
             if stem in node.files:
@@ -405,8 +424,15 @@ class _Builder:
                 children.append(folder)
         children.sort(key=lambda child: child.sort_key)
         title = index.title if index is not None else humanize(slug)
-        folder = Folder(kind=kind, path=path, number=number, slug=slug, title=title,
-                        index=index, children=children)
+        folder = Folder(
+            kind=kind,
+            path=path,
+            number=number,
+            slug=slug,
+            title=title,
+            index=index,
+            children=children,
+        )
         self.check(folder)
         return folder
 
@@ -421,30 +447,49 @@ class _Builder:
             elif folder.kind == "shelf" and isinstance(child, Page):
                 continue  # unnumbered pages beside the shelf index are extras
             elif folder.kind != "shelf" and self.unnumbered != "books":
-                self.issues.append(LayoutIssue(
-                    "unnumbered", child_path,
-                    f"{child_path!r} has no number inside {folder.kind} {folder.path!r}; "
-                    "it is placed after the numbered entries (name it '{N}-...' to order it)"))
+                self.issues.append(
+                    LayoutIssue(
+                        "unnumbered",
+                        child_path,
+                        f"{child_path!r} has no number inside {folder.kind} {folder.path!r}; "
+                        "it is placed after the numbered entries (name it '{N}-...' to order it)",
+                    )
+                )
             if folder.kind == "shelf" and isinstance(child, Page) and child.number is not None:
-                self.issues.append(LayoutIssue(
-                    "outside-book", child_path,
-                    f"page {child_path!r} is outside every book; move it into a book folder"))
+                self.issues.append(
+                    LayoutIssue(
+                        "outside-book",
+                        child_path,
+                        f"page {child_path!r} is outside every book; move it into a book folder",
+                    )
+                )
             if isinstance(child, Folder) and child.kind == "section":
-                self.issues.append(LayoutIssue(
-                    "too-deep", child_path,
-                    f"folder {child_path!r} is nested deeper than book > chapter; BookStack "
-                    "output flattens its pages into the enclosing chapter"))
+                self.issues.append(
+                    LayoutIssue(
+                        "too-deep",
+                        child_path,
+                        f"folder {child_path!r} is nested deeper than book > chapter; BookStack "
+                        "output flattens its pages into the enclosing chapter",
+                    )
+                )
         for number, paths in sorted(seen.items()):
             if len(paths) > 1:
-                self.issues.append(LayoutIssue(
-                    "duplicate-number", paths[1],
-                    f"number {number} is used by {', '.join(repr(p) for p in paths)} "
-                    f"in {folder.path or 'the shelf'!r}; they are ordered by name "
-                    "(renumber one of them)"))
+                self.issues.append(
+                    LayoutIssue(
+                        "duplicate-number",
+                        paths[1],
+                        f"number {number} is used by {', '.join(repr(p) for p in paths)} "
+                        f"in {folder.path or 'the shelf'!r}; they are ordered by name "
+                        "(renumber one of them)",
+                    )
+                )
         if folder.kind == "book" and not folder.content_pages:
             where = folder.index.source if folder.index else folder.path
-            self.issues.append(LayoutIssue(
-                "empty-book", where, f"book {folder.path!r} has no pages besides its index"))
+            self.issues.append(
+                LayoutIssue(
+                    "empty-book", where, f"book {folder.path!r} has no pages besides its index"
+                )
+            )
 
 
 def discover(

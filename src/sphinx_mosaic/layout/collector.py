@@ -1,0 +1,53 @@
+"""Per-document data the layout needs from the doctrees: descriptions.
+
+A page's description is the plain text of its first paragraph (the shelf's
+"Books" list, the BookStack book and chapter descriptions).  Stored on the
+environment per docname and merged after parallel reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+
+
+def first_paragraph(doctree: nodes.document) -> nodes.paragraph | None:
+    """The first paragraph of a page's body (not inside an admonition, table or list)."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        parent = paragraph.parent
+        if isinstance(parent, (nodes.section, nodes.document)):
+            return paragraph
+    return None
+
+
+def descriptions(env: BuildEnvironment) -> dict[str, str]:
+    """docname -> description, for every document read."""
+    data: dict[str, str] = env.__dict__.setdefault("mosaic_descriptions", {})
+    return data
+
+
+class DescriptionCollector(EnvironmentCollector):
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        descriptions(env).pop(docname, None)
+
+    def merge_other(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        docnames: AbstractSet[str],
+        other: BuildEnvironment,
+    ) -> None:
+        ours, theirs = descriptions(env), descriptions(other)
+        for docname in docnames:
+            if docname in theirs:
+                ours[docname] = theirs[docname]
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        paragraph = first_paragraph(doctree)
+        if paragraph is not None:
+            text = " ".join(paragraph.astext().split())
+            descriptions(app.env)[app.env.docname] = text
