@@ -1,7 +1,16 @@
-"""Shared test set-up: Sphinx's testing fixtures with our test roots."""
+"""Shared test set-up: Sphinx's testing fixtures with our test roots.
+
+Tests that need an external program carry a marker: ``latex`` (pdflatex and
+latexmk) or ``browser`` (Debian's chromium).  Without the program they are
+skipped on a developer's machine, with the reason, but **fail** in CI (the
+``CI`` environment variable is set), where ``.ci/run`` installs them: a
+missing dependency is never hidden there.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,8 +19,28 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 
 collect_ignore = ["roots"]
 
+#: marker -> programs it needs on PATH
+REQUIRED_PROGRAMS = {
+    "latex": ("pdflatex", "latexmk", "pdftotext"),
+    "browser": ("chromium",),
+}
+
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     """``@pytest.mark.sphinx(testroot="x")`` uses ``tests/roots/test-x``."""
     return Path(__file__).parent / "roots"
+
+
+@pytest.fixture(autouse=True)
+def _require_programs(request: pytest.FixtureRequest) -> None:
+    for marker, programs in REQUIRED_PROGRAMS.items():
+        if request.node.get_closest_marker(marker) is None:
+            continue
+        missing = [program for program in programs if shutil.which(program) is None]
+        if not missing:
+            continue
+        message = f"needs {', '.join(missing)} (installed by .ci/run)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: missing in CI", pytrace=False)
+        pytest.skip(message)
