@@ -15,8 +15,8 @@ ENV_VERSION = 1
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register sphinx-mosaic with Sphinx: one ``setup_*`` call per component."""
-    from sphinx_mosaic.config import setup_config
     from sphinx_mosaic.bookstack import setup_bookstack
+    from sphinx_mosaic.config import setup_config
     from sphinx_mosaic.layout.extension import setup_layout
     from sphinx_mosaic.paths import setup_paths
     from sphinx_mosaic.status import setup_status
