@@ -1,0 +1,164 @@
+"""The last-updated date of every page, and the page footer that shows it.
+
+Sources, tried in the order of ``mosaic_last_updated_sources``
+(default ``["git", "front-matter", "mtime"]``):
+
+* ``git``: the date of the last commit touching the file (one ``git log`` per
+  build, see :mod:`.history`; no date when the history of the file is cut by a
+  shallow clone);
+* ``front-matter``: the page's ``last_updated`` field (``YYYY-MM-DD``);
+* ``mtime``: the file's modification time (UTC).
+
+Dates are computed once per build, after reading (:func:`compute_dates`), and
+stored on the environment; the footer is a placeholder resolved at write time,
+so a new commit updates the footer without re-reading the page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.status.history import read_git_history
+
+logger = logging.getLogger(__name__)
+_ = get_translation("sphinx_mosaic_status")
+
+SOURCES = ("git", "front-matter", "mtime")
+
+
+def _check_sources(value: Any) -> str | None:
+    if not isinstance(value, (list, tuple)) or not all(item in SOURCES for item in value):
+        return f"must be a list drawn from {list(SOURCES)}"
+    return None
+
+
+declare(
+    Option(
+        "last_updated_sources",
+        list(SOURCES),
+        "Where the last-updated date of a page comes from, tried in order: ``git`` (last "
+        "commit touching the file; skipped for files whose history a shallow clone cuts), "
+        "``front-matter`` (the page's ``last_updated: YYYY-MM-DD``), ``mtime`` (the file's "
+        "modification time). An empty list turns dates off.",
+        types=(list, tuple),
+        check=_check_sources,
+    ),
+    Option(
+        "last_updated_format",
+        "%Y-%m-%d",
+        "The ``strftime`` format of last-updated dates in badges, tables and footers.",
+        types=(str,),
+    ),
+    Option(
+        "page_footer",
+        True,
+        "Show ``Last updated: <date> · Version: <release>`` at the end of every page (off per "
+        "page with front matter ``page_footer: false``).",
+        types=(bool,),
+    ),
+)
+
+
+def parse_date(value: str) -> date | None:
+    """``"2024-05-01"`` (or a longer ISO timestamp) -> a date; None if it is not one."""
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def compute_dates(
+    env: BuildEnvironment, front_matter: dict[str, date]
+) -> dict[str, tuple[date, str]]:
+    """docname -> (date, source name) for every document that has a date."""
+    order = list(env.config.mosaic_last_updated_sources)
+    srcdir = Path(env.srcdir)
+    history = read_git_history(srcdir) if "git" in order else None
+    result: dict[str, tuple[date, str]] = {}
+    for docname in sorted(env.found_docs):
+        path = Path(env.doc2path(docname))
+        for source in order:
+            found: date | None = None
+            if source == "git" and history is not None:
+                found = history.dates.get(path.relative_to(srcdir).as_posix())
+            elif source == "front-matter":
+                found = front_matter.get(docname)
+            elif source == "mtime":
+                try:
+                    found = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date()
+                except OSError:
+                    found = None
+            if found is not None:
+                result[docname] = (found, source)
+                break
+    summary = {source: sum(1 for _d, s in result.values() if s == source) for source in order}
+    shallow = " (shallow clone)" if history is not None and history.shallow else ""
+    logger.verbose(
+        "sphinx-mosaic: last-updated dates%s: %s",
+        shallow,
+        ", ".join(f"{count} from {source}" for source, count in summary.items()),
+    )
+    return result
+
+
+def last_updated(env: BuildEnvironment, docname: str) -> date | None:
+    """The last-updated date of a page (None when no source gives one)."""
+    dates: dict[str, tuple[date, str]] = getattr(env, "mosaic_last_updated", {})
+    entry = dates.get(docname)
+    return entry[0] if entry else None
+
+
+def format_date(env: BuildEnvironment, when: date) -> str:
+    return when.strftime(env.config.mosaic_last_updated_format)
+
+
+class page_footer(nodes.General, nodes.Element):
+    """Placeholder for the page footer; replaced at write time (attribute ``docname``)."""
+
+
+class PageFooter(SphinxPostTransform):
+    """Replace footer placeholders with "Last updated: ... · Version: ..."."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        release = str(self.config.release or "")
+        for placeholder in list(self.document.findall(page_footer)):
+            when = last_updated(self.env, placeholder["docname"])
+            line = nodes.paragraph(classes=["mosaic-page-footer"])
+            if when is not None:
+                line += nodes.inline(
+                    "",
+                    f"{_('Last updated')}: {format_date(self.env, when)}",
+                    classes=["mosaic-last-updated"],
+                )
+            if release:
+                if len(line):
+                    line += nodes.Text(" · ")
+                line += nodes.inline("", f"{_('Version')}: {release}", classes=["mosaic-version"])
+            if len(line):
+                placeholder.replace_self(line)
+            else:
+                placeholder.parent.remove(placeholder)
+
+
+def _skip(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def setup_last_updated(app: Sphinx) -> None:
+    # The placeholder is always replaced by PageFooter; the visitors only keep
+    # a build alive should another extension render doctrees before that.
+    skip = (_skip, None)
+    app.add_node(page_footer, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    app.add_post_transform(PageFooter)

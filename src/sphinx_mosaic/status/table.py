@@ -1,0 +1,211 @@
+"""The ``status-table`` directive: one row per book (or per chapter of one book).
+
+The directive leaves a placeholder; :class:`StatusTableResolver` replaces it at
+write time with a standard ``nodes.table`` built from the layout model and the
+collected statuses and dates, so it renders in every builder and always shows
+the data of the current build (the collector returns the pages holding a table
+from ``env-get-updated`` whenever that data changes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic.layout.model import Folder, Layout, Page, plain_path
+from sphinx_mosaic.status.badge import badge_for
+from sphinx_mosaic.status.collector import page_status, record_of
+from sphinx_mosaic.status.last_updated import format_date, last_updated
+from sphinx_mosaic.status.rollup import Rollup, rollup
+from sphinx_mosaic.status.vocabulary import PARTIAL, StatusKind, vocabulary_of
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
+_ = get_translation("sphinx_mosaic_status")
+
+
+class status_table(nodes.General, nodes.Element):
+    """Placeholder (attributes ``docname``, ``book``) for a status table."""
+
+
+class StatusTableDirective(SphinxDirective):
+    """``status-table``: the documentation status of every book, or of one book's chapters."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "book": directives.unchanged_required,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        node = status_table(
+            docname=self.env.docname,
+            book=self.options.get("book", "").strip(),
+            classes=self.options.get("class", []),
+        )
+        self.set_source_info(node)
+        record_of(self.env, self.env.docname).has_table = True
+        return [node]
+
+
+def folder_rollup(env: BuildEnvironment, folder: Folder) -> Rollup:
+    """The roll-up of a book or chapter (its index page's status wins)."""
+    pages = folder.content_pages
+    explicit = page_status(env, folder.index.docname) if folder.index else None
+    return rollup(
+        [page_status(env, page.docname) for page in pages], vocabulary_of(env.config), explicit
+    )
+
+
+def folder_last_updated(env: BuildEnvironment, folder: Folder) -> date | None:
+    """The newest last-updated date of a folder's pages, its index page included."""
+    dates = [when for page in folder.pages() if (when := last_updated(env, page.docname))]
+    return max(dates) if dates else None
+
+
+def find_book(layout: Layout, name: str) -> Folder | None:
+    """A book by folder name, number-free name or title."""
+    wanted = name.strip("/")
+    for book in layout.books:
+        if wanted in (book.path, plain_path(book.path), book.title):
+            return book
+    return None
+
+
+class StatusTableResolver(SphinxPostTransform):
+    """Replace status table placeholders with real tables."""
+
+    # Before ReferencesResolver (10), which resolves the links to the books.
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        for placeholder in list(self.document.findall(status_table)):
+            table = self.build(placeholder)
+            if table is None:
+                placeholder.parent.remove(placeholder)
+            else:
+                placeholder.replace_self(table)
+
+    def build(self, placeholder: status_table) -> nodes.table | None:
+        layout = get_layout(self.env)
+        if layout is None or not layout.active:
+            warn(
+                MosaicWarning.STATUS,
+                "status-table needs the numbered layout (numbered book folders); none found",
+                location=placeholder,
+            )
+            return None
+        rows: list[Folder | Page]
+        heading = _("Book")
+        if placeholder["book"]:
+            book = find_book(layout, placeholder["book"])
+            if book is None:
+                names = ", ".join(plain_path(book.path) for book in layout.books)
+                warn(
+                    MosaicWarning.STATUS,
+                    f"status-table: no book {placeholder['book']!r}; books: {names}",
+                    location=placeholder,
+                )
+                return None
+            rows, heading = list(book.children), _("Chapter")
+        else:
+            rows = list(layout.books)
+        table = nodes.table(classes=["mosaic-status-table", *placeholder["classes"]])
+        group = nodes.tgroup(cols=4)
+        table += group
+        for width in (40, 24, 16, 20):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        head += self.row([str(heading), _("Status"), _("Complete"), _("Last updated")])
+        group += head
+        body = nodes.tbody()
+        for item in rows:
+            row = self.item_row(item, placeholder["docname"])
+            if row is not None:
+                body += row
+        if not len(body):
+            return None
+        group += body
+        return table
+
+    def row(self, cells: list[nodes.Node | str]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            if isinstance(cell, nodes.paragraph):
+                entry += cell
+            else:
+                para = nodes.paragraph()
+                para += cell if isinstance(cell, nodes.Node) else nodes.Text(str(cell))
+                entry += para
+            row += entry
+        return row
+
+    def item_row(self, item: Folder | Page, docname: str) -> nodes.row | None:
+        env = self.env
+        if isinstance(item, Page):
+            status = page_status(env, item.docname)
+            result = rollup([status], vocabulary_of(env.config))
+            host, title, when = item.docname, item.title, last_updated(env, item.docname)
+        else:
+            if item.host is None:
+                return None
+            result = folder_rollup(env, item)
+            host, title, when = item.host, item.title, folder_last_updated(env, item)
+        link = addnodes.pending_xref(
+            "",
+            nodes.inline("", title),
+            refdomain="std",
+            reftype="doc",
+            reftarget="/" + host,
+            refexplicit=True,
+            refwarn=True,
+            refdoc=docname,
+        )
+        return self.row(
+            [
+                link,
+                self.status_cell(result),
+                f"{result.complete}/{result.total}",
+                format_date(env, when) if when else "—",
+            ]
+        )
+
+    def status_cell(self, result: Rollup) -> nodes.paragraph:
+        para = nodes.paragraph()
+        if result.status is None:
+            para += nodes.Text("—")
+            return para
+        vocabulary = vocabulary_of(self.config)
+        kind = (
+            vocabulary[result.status]
+            if result.status in vocabulary
+            else StatusKind(result.status, result.status, "grey", shape="none")
+        )
+        para += badge_for(kind)
+        if result.by_hand:
+            para += nodes.Text(" ")
+            para += nodes.emphasis("", _("set by hand"), classes=["mosaic-by-hand"])
+        elif result.status == PARTIAL:
+            para += nodes.Text(f" {result.percent} %")
+        return para
+
+
+def _skip(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def setup_table(app: Sphinx) -> None:
+    skip = (_skip, None)
+    app.add_node(status_table, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    app.add_directive("status-table", StatusTableDirective)
+    app.add_post_transform(StatusTableResolver)
