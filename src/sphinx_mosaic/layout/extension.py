@@ -134,10 +134,9 @@ def build_env_layout(env: BuildEnvironment) -> Layout:
     )
 
 
-def report_issues(layout: Layout, srcdir: Path) -> None:
+def report_issues(layout: Layout) -> None:
     for issue in layout.issues:
-        path = PathLocation(srcdir / issue.path, issue.line)
-        warn(_WARNING_OF_CODE[issue.code], issue.message, location=path.node())
+        warn(_WARNING_OF_CODE[issue.code], issue.message, location=(issue.docname, issue.line))
     for name, docnames in layout.ambiguous_names().items():
         warn(
             MosaicWarning.AMBIGUOUS_NAME,
@@ -147,25 +146,13 @@ def report_issues(layout: Layout, srcdir: Path) -> None:
         )
 
 
-class PathLocation:
-    """A warning location for a file or folder that is not a document."""
-
-    def __init__(self, path: Path, line: int | None) -> None:
-        self.path, self.line = path, line
-
-    def node(self) -> nodes.Node:
-        node = nodes.Element()
-        node.source, node.line = str(self.path), self.line
-        return node
-
-
 def _on_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     previous = get_layout(env)
     layout = build_env_layout(env)
     env.mosaic_layout = layout  # type: ignore[attr-defined]
-    report_issues(layout, Path(env.srcdir))
+    report_issues(layout)
     old = previous.toctrees() if previous else {}
     new = layout.toctrees()
     old_hidden = previous.hidden_docnames() if previous else set()
@@ -176,6 +163,20 @@ def _on_get_outdated(
         previous is not None and previous.plain_names() != layout.plain_names()
     )
     return sorted(stale & env.found_docs - added - changed)
+
+
+def _use_layout_title(app: Sphinx, doctree: nodes.document) -> None:
+    """Make the layout's title (front matter ``title``, or the heading without its
+    number) the document's title, so ``{doc}`` links and the HTML ``<title>``
+    agree with the navigation.  Runs after Sphinx's TitleCollector."""
+    env = app.env
+    layout = get_layout(env)
+    page = layout.page(env.docname) if layout is not None and layout.active else None
+    if page is None or env.docname not in env.titles:
+        return
+    if env.titles[env.docname].astext() != page.title:
+        env.titles[env.docname] = nodes.title(page.title, page.title)
+        env.longtitles[env.docname] = nodes.title(page.title, page.title)
 
 
 def _on_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -274,6 +275,7 @@ def setup_layout(app: Sphinx) -> None:
     app.connect("config-inited", _drop_extras)
     app.connect("env-get-outdated", _on_get_outdated)
     app.connect("env-get-updated", _on_get_updated)
+    app.connect("doctree-read", _use_layout_title, priority=600)
     app.add_transform(LayoutNavigation)
     app.add_post_transform(PlainNameReferences)
     app.add_env_collector(DescriptionCollector)

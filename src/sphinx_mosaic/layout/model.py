@@ -66,6 +66,9 @@ class LayoutIssue:
     path: str
     message: str
     line: int | None = None
+    #: The document the warning is reported on: the page itself, or for a
+    #: folder the page that stands for it (its index, else its first page).
+    docname: str | None = None
 
 
 @dataclass
@@ -379,7 +382,8 @@ class _Builder:
         number, slug = (None, stem) if is_index else split_number(stem)
         if info.front_matter_error:
             line, message = info.front_matter_error
-            self.issues.append(LayoutIssue("front-matter", source, message, line))
+            docname = str(PurePosixPath(source).with_suffix(""))
+            self.issues.append(LayoutIssue("front-matter", source, message, line, docname))
         title_value = info.front_matter.get("title")
         title = str(title_value).strip() if title_value not in (None, "") else None
         title = title or info.heading or humanize(slug)
@@ -439,56 +443,55 @@ class _Builder:
     def check(self, folder: Folder) -> None:
         if folder.kind == "extra":
             return
-        seen: dict[int, list[str]] = {}
+
+        def report(code: str, child: Folder | Page, message: str) -> None:
+            path = child.source if isinstance(child, Page) else child.path
+            docname = child.docname if isinstance(child, Page) else child.host
+            self.issues.append(LayoutIssue(code, path, message, docname=docname))
+
+        seen: dict[int, list[Folder | Page]] = {}
         for child in folder.children:
-            child_path = child.source if isinstance(child, Page) else child.path
+            name = child.source if isinstance(child, Page) else child.path
             if child.number is not None:
-                seen.setdefault(child.number, []).append(child_path)
+                seen.setdefault(child.number, []).append(child)
             elif folder.kind == "shelf" and isinstance(child, Page):
                 continue  # unnumbered pages beside the shelf index are extras
             elif folder.kind != "shelf" and self.unnumbered != "books":
-                self.issues.append(
-                    LayoutIssue(
-                        "unnumbered",
-                        child_path,
-                        f"{child_path!r} has no number inside {folder.kind} {folder.path!r}; "
-                        "it is placed after the numbered entries (name it '{N}-...' to order it)",
-                    )
+                report(
+                    "unnumbered",
+                    child,
+                    f"{name!r} has no number inside {folder.kind} {folder.path!r}; it is "
+                    "placed after the numbered entries (name it '{N}-...' to order it)",
                 )
             if folder.kind == "shelf" and isinstance(child, Page) and child.number is not None:
-                self.issues.append(
-                    LayoutIssue(
-                        "outside-book",
-                        child_path,
-                        f"page {child_path!r} is outside every book; move it into a book folder",
-                    )
+                report(
+                    "outside-book",
+                    child,
+                    f"page {name!r} is outside every book; move it into a book folder",
                 )
             if isinstance(child, Folder) and child.kind == "section":
-                self.issues.append(
-                    LayoutIssue(
-                        "too-deep",
-                        child_path,
-                        f"folder {child_path!r} is nested deeper than book > chapter; BookStack "
-                        "output flattens its pages into the enclosing chapter",
-                    )
+                report(
+                    "too-deep",
+                    child,
+                    f"folder {name!r} is nested deeper than book > chapter; BookStack output "
+                    "flattens its pages into the enclosing chapter",
                 )
-        for number, paths in sorted(seen.items()):
-            if len(paths) > 1:
-                self.issues.append(
-                    LayoutIssue(
-                        "duplicate-number",
-                        paths[1],
-                        f"number {number} is used by {', '.join(repr(p) for p in paths)} "
-                        f"in {folder.path or 'the shelf'!r}; they are ordered by name "
-                        "(renumber one of them)",
-                    )
+        for number, children in sorted(seen.items()):
+            if len(children) > 1:
+                names = ", ".join(
+                    repr(c.source if isinstance(c, Page) else c.path) for c in children
+                )
+                report(
+                    "duplicate-number",
+                    children[1],
+                    f"number {number} is used by {names} in {folder.path or 'the shelf'!r}; "
+                    "they are ordered by name (renumber one of them)",
                 )
         if folder.kind == "book" and not folder.content_pages:
-            where = folder.index.source if folder.index else folder.path
-            self.issues.append(
-                LayoutIssue(
-                    "empty-book", where, f"book {folder.path!r} has no pages besides its index"
-                )
+            report(
+                "empty-book",
+                folder.index or folder,
+                f"book {folder.path!r} has no pages besides its index",
             )
 
 

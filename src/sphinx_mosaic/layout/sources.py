@@ -60,7 +60,9 @@ def parse_front_matter(block: str) -> tuple[dict[str, Any], tuple[int, str] | No
     try:
         data = yaml.safe_load(block)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark points at the construct that was left open (an
+        # unclosed bracket), the problem mark at where the parser gave up.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return {}, (line, f"malformed front matter: {problem}")
