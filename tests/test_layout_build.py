@@ -136,8 +136,7 @@ def test_structure_warnings(app: SphinxTestApp) -> None:
             "chapter [mosaic.too-deep]",
             "1-book/loose.md: '1-book/loose.md' has no number inside book '1-book'; it is placed "
             "after the numbered entries (name it '{N}-...' to order it) [mosaic.unnumbered]",
-            "2-empty/README.md: book '2-empty' has no pages besides its index "
-            "[mosaic.empty-book]",
+            "2-empty/README.md: book '2-empty' has no pages besides its index [mosaic.empty-book]",
             "3-outside.md: page '3-outside.md' is outside every book; move it into a book "
             "folder [mosaic.outside-book]",
             "1-book/loose.md:5: code block without a language; name one (```python, ```text "

@@ -110,7 +110,10 @@ def test_nested_folders_without_index_share_a_host() -> None:
         ["README.md", "1-b/1-ch/1-sec/1-x.md", "1-b/1-ch/1-sec/2-y.md", "1-b/1-ch/2-z.md"],
         reader_from({}),
     )
-    assert layout.toctrees()["1-b/1-ch/1-sec/1-x"] == [("Y", "1-b/1-ch/1-sec/2-y"), ("Z", "1-b/1-ch/2-z")]
+    assert layout.toctrees()["1-b/1-ch/1-sec/1-x"] == [
+        ("Y", "1-b/1-ch/1-sec/2-y"),
+        ("Z", "1-b/1-ch/2-z"),
+    ]
 
 
 def test_unnumbered_folders() -> None:

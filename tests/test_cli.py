@@ -1,0 +1,84 @@
+"""The sphinx-mosaic command line: tree and check."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sphinx_mosaic.cli import main
+
+
+def test_tree_prints_structure_in_order(rootdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tree", str(rootdir / "test-layout-basic")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:6] == [
+        "Shelf  [shelf] README.md",
+        "  1. Getting started  [book] 1-getting-started/",
+        "    1. Quick start  [chapter] 1-getting-started/1-quick-start/",
+        "      1. Overview  [page] 1-getting-started/1-quick-start/1-overview.md",
+        "      2. Local Setup  [page] 1-getting-started/1-quick-start/2-local-setup.md",
+        "    2. Installation  [page] 1-getting-started/2-installation.md",
+    ]
+    assert "  Scratchpads  [extra] scratchpads/" in lines
+
+
+def test_tree_json(rootdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tree", "--json", str(rootdir / "test-layout-broken")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [book["path"] for book in data["shelf"]["children"] if book["kind"] == "book"] == [
+        "1-book",
+        "2-empty",
+    ]
+    assert sorted({issue["code"] for issue in data["issues"]}) == [
+        "duplicate-number",
+        "empty-book",
+        "front-matter",
+        "outside-book",
+        "too-deep",
+        "unnumbered",
+    ]
+
+
+def test_tree_rejects_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tree", str(tmp_path / "nope")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_check_clean_tree_exits_zero(
+    rootdir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "docs"
+    shutil.copytree(rootdir / "test-layout-basic", src)
+    assert main(["check", str(src)]) == 0
+    assert capsys.readouterr().out.strip().endswith("is clean")
+
+
+def test_check_reports_warnings_and_exits_one(
+    rootdir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "docs"
+    shutil.copytree(rootdir / "test-layout-broken", src)
+    assert main(["check", str(src)]) == 1
+    out = capsys.readouterr().out
+    assert f"{src}/1-book/loose.md:5: WARNING: code block without a language" in out
+    assert out.splitlines()[-1] == (
+        f"sphinx-mosaic check: 8 warning(s) in {src}: 1 mosaic.code-language, "
+        "1 mosaic.duplicate-number, 1 mosaic.empty-book, 1 mosaic.front-matter, "
+        "1 mosaic.outside-book, 1 mosaic.too-deep, 1 mosaic.unnumbered, 1 myst.topmatter"
+    )
+    assert not list(src.glob("_build"))  # nothing written into the sources
+
+
+def test_check_without_conf_py_uses_defaults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs/1-book").mkdir(parents=True)
+    (tmp_path / "docs/README.md").write_text("# Shelf\n")
+    (tmp_path / "docs/1-book/README.md").write_text("# Book\n\n```\nx\n```\n")
+    (tmp_path / "docs/1-book/1-page.md").write_text("# Page\n")
+    assert main(["check", str(tmp_path / "docs")]) == 1
+    assert "1 mosaic.code-language" in capsys.readouterr().out
+    assert main(["check", str(tmp_path / "docs"), "-D", "mosaic_require_code_language=0"]) == 0
