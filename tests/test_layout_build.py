@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
-
 from navigation import global_toc
+from sphinx.testing.util import SphinxTestApp
 
 EXPECTED_NAV = [
     (1, "Getting started", "1-getting-started/README"),

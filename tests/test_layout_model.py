@@ -16,7 +16,7 @@ from sphinx_mosaic.layout.model import (
     split_number,
     strip_title_number,
 )
-from sphinx_mosaic.layout.sources import SourceInfo, markdown_heading, rst_heading, read_source
+from sphinx_mosaic.layout.sources import SourceInfo, markdown_heading, read_source, rst_heading
 
 
 def reader_from(headings: dict[str, str]) -> object:
