@@ -131,6 +131,7 @@ def build_env_layout(env: BuildEnvironment) -> Layout:
         unnumbered=config.mosaic_unnumbered_folders,
         strip_title_numbers=config.mosaic_strip_title_numbers,
         suffix_order=tuple(config.source_suffix),
+        root_doc=config.root_doc,
     )
 
 

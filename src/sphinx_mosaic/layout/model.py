@@ -339,10 +339,13 @@ def build_layout(
     unnumbered: Unnumbered = "after",
     strip_title_numbers: bool = False,
     suffix_order: tuple[str, ...] = (".md", ".rst"),
+    root_doc: str | None = None,
 ) -> Layout:
     """Build the model from source paths (relative, POSIX, with suffix).
 
-    *reader* returns the front matter and heading of a source path.
+    *reader* returns the front matter and heading of a source path.  *root_doc*
+    names the shelf page when it is not a top-level README or index (Sphinx's
+    ``root_doc``).
     """
     tree = _Dir()
     for source in sorted(set(sources)):
@@ -358,6 +361,8 @@ def build_layout(
         else:
             node.files[stem] = source
     builder = _Builder(reader, unnumbered, strip_title_numbers)
+    if root_doc is not None and "/" not in root_doc:
+        builder.root_stem = root_doc
     root = builder.folder(tree, "", depth=0)
     active = unnumbered == "books" or any(split_number(name)[0] is not None for name in tree.dirs)
     if not active:
@@ -376,6 +381,7 @@ class _Builder:
         self.unnumbered = unnumbered
         self.strip = strip
         self.issues: list[LayoutIssue] = []
+        self.root_stem: str | None = None
 
     def page(self, source: str, stem: str, *, is_index: bool) -> Page:
         info = self.reader(source)
@@ -412,7 +418,8 @@ class _Builder:
             "shelf" if depth == 0 else self.kind_for(depth, number is not None, parent)
         )
         index: Page | None = None
-        for stem in INDEX_STEMS:
+        stems = INDEX_STEMS if depth or self.root_stem is None else (self.root_stem,)
+        for stem in stems:
             if stem in node.files:
                 index = self.page(node.files[stem], stem, is_index=True)
                 break
