@@ -1,0 +1,152 @@
+"""The ``path`` and ``path-overview`` directives, and the navigation placeholder.
+
+Directives record what they need and leave *placeholders* in the doctree;
+:mod:`sphinx_mosaic.paths.render` replaces the placeholders with standard
+docutils nodes once every document is known, so every builder renders them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxDirective
+
+from sphinx_mosaic.paths.domain import get_domain
+from sphinx_mosaic.paths.model import AudiencePath, normalize_audience, parse_step
+from sphinx_mosaic.paths.view import parse_audiences
+
+
+class path_placeholder(nodes.General, nodes.Element):  # docutils node classes are lower case
+    """Replaced late by standard nodes.  Attributes: ``kind`` and ``refdoc``.
+
+    ``kind`` is ``steps`` (the list of one path: ``index`` in ``refdoc``),
+    ``navigation`` (the boxes of page ``refdoc``) or ``overview``.
+    """
+
+
+def _skip(self: Any, node: nodes.Element) -> None:
+    # Only reached if a builder skipped our post-transform; placeholders have
+    # no children, so nothing is lost.
+    raise nodes.SkipNode
+
+
+#: For every output format: visit skips, no departure needed.
+PLACEHOLDER_VISITORS: tuple[Any, None] = (_skip, None)
+
+
+class PathDirective(SphinxDirective):
+    """``path`` *id*: an ordered reading path for one audience; one step a content line."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "title": directives.unchanged_required,
+        "description": directives.unchanged,
+        "audience": directives.unchanged,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        path_id = self.arguments[0].strip()
+        title = self.options.get("title") or path_id
+        description = " ".join(self.options.get("description", "").split())
+        described: list[nodes.Node] = []
+        messages: list[nodes.system_message] = []
+        if description:
+            described, messages = self.parse_inline(description, lineno=self.lineno)
+            # The overview shows the description as plain text.
+            description = "".join(node.astext() for node in described)
+        audiences = parse_audiences(self.options.get("audience", "")) or (
+            normalize_audience(path_id),
+        )
+        steps = []
+        for offset, text in enumerate(self.content):
+            step = parse_step(text, self.content_offset + offset + 1)
+            if step is not None:
+                steps.append(step)
+        domain = get_domain(self.env)
+        index = len(domain.definitions.get(self.env.docname, []))
+        anchor = nodes.make_id(f"path-{path_id}") or f"path-{index}"
+        domain.add_path(
+            AudiencePath(
+                id=path_id,
+                title=title,
+                description=description,
+                audiences=audiences,
+                steps=tuple(steps),
+                docname=self.env.docname,
+                line=self.lineno,
+                anchor=anchor,
+            )
+        )
+
+        container = nodes.container(classes=["mosaic-path", *self.options.get("class", [])])
+        self.set_source_info(container)
+        heading = nodes.paragraph(classes=["mosaic-path-title"])
+        heading += nodes.strong(title, title)
+        container += heading
+        if described:
+            container += nodes.paragraph("", "", *described, classes=["mosaic-path-description"])
+            container += messages
+        container += path_placeholder(kind="steps", refdoc=self.env.docname, index=index)
+        # A target before the container carries the anchor in every writer (LaTeX too).
+        target = nodes.target("", "", ids=[anchor], names=[anchor])
+        self.state.document.note_explicit_target(target)
+        return [target, container]
+
+
+class PathOverviewDirective(SphinxDirective):
+    """``path-overview``: every path of the project, with pages for each audience."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "audience": directives.unchanged,
+        "no-pages": directives.flag,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        get_domain(self.env).add_user(self.env.docname)
+        audiences = parse_audiences(self.options.get("audience", ""))
+        node = path_placeholder(
+            kind="overview",
+            refdoc=self.env.docname,
+            audiences=" ".join(audiences),
+            pages="no-pages" not in self.options,
+            classes=self.options.get("class", []),
+        )
+        self.set_source_info(node)
+        return [node]
+
+
+class PathNavigationSlot(SphinxTransform):
+    """Give every page a navigation placeholder, at the top and/or the bottom.
+
+    Inserted at read time so assembled doctrees (LaTeX, singlehtml, texinfo)
+    keep one per page with its docname; whether a page is in a path is only
+    decided when the placeholder is resolved, so a changed path only needs
+    pages rewritten, not re-read.
+    """
+
+    default_priority = 850  # after the layout's toctree (800), before doctree-read (880)
+
+    def apply(self, **kwargs: Any) -> None:
+        where = self.config.mosaic_path_navigation
+        if where == "none":
+            return
+        docname = self.env.docname
+        sections = [n for n in self.document.children if isinstance(n, nodes.section)]
+        if where in ("top", "both"):
+            slot = path_placeholder(kind="navigation", refdoc=docname, where="top")
+            if sections:
+                first = sections[0]
+                has_title = len(first) > 0 and isinstance(first[0], nodes.title)
+                first.insert(1 if has_title else 0, slot)
+            else:
+                self.document.insert(0, slot)
+        if where in ("bottom", "both"):
+            slot = path_placeholder(kind="navigation", refdoc=docname, where="bottom")
+            (sections[-1] if sections else self.document).append(slot)

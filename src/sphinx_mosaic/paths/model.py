@@ -1,0 +1,185 @@
+"""Audience reading paths as plain data: what a ``path`` directive records.
+
+A path is recorded at read time as an :class:`AudiencePath` (raw step text,
+source lines) and resolved late against the documents of the build into a
+:class:`ResolvedPath`, because the pages a step names may be added, renamed or
+removed without the defining page being read again.
+
+Step grammar (one step a line; a leading ``1.``, ``-`` or ``*`` is ignored)::
+
+    getting-started/quick-start                 a page: docname, source path or number-free name
+    Local setup <getting-started/local-setup>   the same with a label
+    ... -- a note                               a note after " -- "
+    planned: Authentication Flow                a planned step (text only)
+    Authentication Flow (to be added)           the same, as teams write it by hand
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from sphinx_mosaic.layout.model import plain_path
+
+_LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+")
+_EXPLICIT = re.compile(r"^(.+?)\s*<([^<>]+)>$")
+_PLANNED_PREFIX = re.compile(r"^(?:planned|to be added|tba)\s*:\s*", re.IGNORECASE)
+_PLANNED_SUFFIX = re.compile(r"\s*\((?:planned|to be added|tba)\)$", re.IGNORECASE)
+NOTE_SEPARATOR = " -- "
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step as written: a page reference, or a planned step (text only)."""
+
+    target: str | None  # None for a planned step
+    label: str | None
+    note: str | None
+    line: int
+
+    @property
+    def planned(self) -> bool:
+        return self.target is None
+
+
+@dataclass(frozen=True)
+class AudiencePath:
+    """One ``path`` directive: recorded at read time, in the defining document."""
+
+    id: str
+    title: str
+    description: str
+    audiences: tuple[str, ...]
+    steps: tuple[Step, ...]
+    docname: str
+    line: int
+    anchor: str
+
+
+@dataclass(frozen=True)
+class ResolvedStep:
+    """A step with its target resolved: ``docname`` is None for planned or unknown pages."""
+
+    number: int
+    docname: str | None
+    label: str
+    note: str | None
+    planned: bool
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedPath:
+    """A path with resolved steps, as every page of the build shows it."""
+
+    id: str
+    title: str
+    description: str
+    audiences: tuple[str, ...]
+    docname: str
+    anchor: str
+    steps: tuple[ResolvedStep, ...]
+
+    def position(self, docname: str) -> int | None:
+        """The index of the first step on *docname* (None when it is not in the path)."""
+        for index, step in enumerate(self.steps):
+            if step.docname == docname:
+                return index
+        return None
+
+    def neighbours(self, index: int) -> tuple[ResolvedStep | None, ResolvedStep | None]:
+        """The previous and next linked steps; planned and unknown steps are skipped."""
+        before = [s for s in self.steps[:index] if s.docname is not None]
+        after = [s for s in self.steps[index + 1 :] if s.docname is not None]
+        return (before[-1] if before else None, after[0] if after else None)
+
+    @property
+    def members(self) -> frozenset[str]:
+        return frozenset(s.docname for s in self.steps if s.docname is not None)
+
+
+def parse_step(text: str, line: int) -> Step | None:
+    """Parse one line of a path's content; blank lines give None."""
+    text = _LIST_MARKER.sub("", text, count=1).strip()
+    if not text:
+        return None
+    note: str | None = None
+    if NOTE_SEPARATOR in text:
+        text, note = (part.strip() for part in text.split(NOTE_SEPARATOR, 1))
+        note = note or None
+    if _PLANNED_PREFIX.match(text) or _PLANNED_SUFFIX.search(text):
+        label = _PLANNED_SUFFIX.sub("", _PLANNED_PREFIX.sub("", text, count=1)).strip()
+        return Step(target=None, label=label or text, note=note, line=line)
+    explicit = _EXPLICIT.match(text)
+    if explicit:
+        return Step(
+            target=explicit.group(2).strip(), label=explicit.group(1).strip(), note=note, line=line
+        )
+    return Step(target=text, label=None, note=note, line=line)
+
+
+def normalize_audience(value: str) -> str:
+    """``"New Users"``, ``new_users`` and ``new-users`` name one audience."""
+    return re.sub(r"[\s_]+", "-", value.strip().casefold())
+
+
+class TargetResolver:
+    """Find the document a step names.
+
+    Tried in order, each first relative to the defining document's folder,
+    then from the source root: a docname, a source path (``.md``/``.rst``), a
+    folder (its index page, or first page), a number-free name of the layout.
+    """
+
+    def __init__(
+        self,
+        docnames: Iterable[str],
+        plain_names: Mapping[str, str],
+        folder_hosts: Mapping[str, str],
+        suffixes: Iterable[str],
+    ) -> None:
+        self.docnames = frozenset(docnames)
+        self.plain_names = plain_names
+        self.folder_hosts = folder_hosts
+        self.suffixes = tuple(suffixes)
+
+    def resolve(self, target: str, fromdoc: str) -> str | None:
+        text = target.strip().split("#", 1)[0].strip().rstrip("/")
+        if not text:
+            return None
+        absolute = text.startswith("/")
+        text = text.lstrip("/")
+        for suffix in self.suffixes:
+            if text.endswith(suffix):
+                text = text[: -len(suffix)]
+                break
+        bases = [""] if absolute else [str(PurePosixPath(fromdoc).parent), ""]
+        for base in bases:
+            candidate = _join(base, text)
+            if candidate is None:
+                continue
+            if candidate in self.docnames:
+                return candidate
+            if candidate in self.folder_hosts:
+                return self.folder_hosts[candidate]
+            # Number-free, also when written relative to a numbered folder.
+            plain = plain_path(candidate) if candidate else candidate
+            if plain in self.plain_names:
+                return self.plain_names[plain]
+        return None
+
+
+def _join(base: str, text: str) -> str | None:
+    parts: list[str] = [] if base in ("", ".") else base.split("/")
+    for part in text.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
