@@ -1,0 +1,70 @@
+"""Badges and the status table survive pdflatex: check the text of the PDF."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+TOOLS = ("latexmk", "pdflatex", "pdftotext")
+
+
+@pytest.fixture
+def tools() -> None:
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        message = f"{', '.join(missing)} not installed (.ci/run installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # never skip silently in CI
+        pytest.skip(message)
+
+
+@pytest.mark.latex
+@pytest.mark.usefixtures("tools")
+def test_pdf_shows_badges_and_table(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-status", srcdir)
+    app = make_app("latex", srcdir=srcdir)
+    app.build()
+    assert app.warning.getvalue() == ""
+    outdir = Path(app.outdir)
+    result = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "status.tex"],
+        cwd=outdir,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    log = (outdir / "status.log").read_text(encoding="latin-1")
+    assert result.returncode == 0, log[-3000:]
+    assert "Unicode character" not in log  # no emoji reached pdflatex
+    text = subprocess.run(
+        ["pdftotext", "-layout", "status.pdf", "-"],
+        cwd=outdir,
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    # the status table, one row per book
+    assert "Book Status Complete Last updated" in lines
+    for row in (
+        "Alpha Partial 75 % 1/2 2024-06-02",
+        "Beta Planned 0/4 2023-01-15",
+        "Gamma Complete set by hand 0/2 —",
+        "Delta Complete 2/2 —",
+        "Epsilon Partial 40 % 0/2 —",
+    ):
+        assert row in lines
+    # badges inline and under page titles, and the page footer
+    assert "A custom status In review and an emoji one Partial ." in lines
+    assert any(re.fullmatch(r"Last updated: 2024-05-01 · Version: 2\.3", line) for line in lines)
+    assert lines.count("Complete") >= 4  # badges alone on their line under titles
