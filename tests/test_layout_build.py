@@ -200,3 +200,27 @@ def test_project_without_numbered_folders_is_left_alone(app: SphinxTestApp) -> N
     assert warnings_of(app) == []
     assert app.config.root_doc == "index"
     assert [title for _, title, _ in global_toc(Path(app.outdir), "index")] == ["B", "A"]
+
+
+def test_merged_file_rules_are_tidied(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "src"
+    (src / "1-book").mkdir(parents=True)
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+    (src / "README.md").write_text("# Shelf\n\ntext\n")
+    (src / "1-book/README.md").write_text("# Book\n\ntext\n")
+    (src / "1-book/1-page.md").write_text(
+        "# Page\n\n---\n\nfirst\n\n---\n\n---\n\nsecond\n\n---\n\n## Sub\n\nthird\n\n---\n"
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert strip_colors(app.warning.getvalue()) == ""
+    html = (Path(app.outdir) / "1-book/1-page.html").read_text()
+    body = html[html.index("first") : html.index("third")]
+    assert body.count("<hr") == 1  # the rule between first and second survives, once
+    assert "second" in body
+
+    app = make_app(
+        "html", srcdir=src, confoverrides={"mosaic_tidy_transitions": False}, freshenv=True
+    )
+    app.build()
+    assert "adjacent transitions are not allowed" in strip_colors(app.warning.getvalue())

@@ -271,6 +271,7 @@ def setup_layout(app: Sphinx) -> None:
     from sphinx_mosaic.layout.collector import DescriptionCollector
     from sphinx_mosaic.layout.contents import setup_contents
     from sphinx_mosaic.layout.names import PlainNameReferences
+    from sphinx_mosaic.layout.transitions import setup_transitions
 
     app.connect("config-inited", _set_root_doc)
     app.connect("config-inited", _drop_extras)
@@ -282,6 +283,7 @@ def setup_layout(app: Sphinx) -> None:
     app.add_env_collector(DescriptionCollector)
     setup_contents(app)
     setup_checks(app)
+    setup_transitions(app)
 
 
 __all__ = ["INDEX_STEMS", "get_layout", "setup_layout"]
