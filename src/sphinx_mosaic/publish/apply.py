@@ -1,0 +1,511 @@
+"""Carry out a plan, in an order that keeps the live wiki readable if the run stops.
+
+Order: whole-book imports; books; chapters; placeholder pages that others link
+to or that hold files; then every page's files followed by its content; then
+removals (pages, chapters, books); the shelf's book list last.  Files are
+uploaded before the content that shows them, and every link target exists
+before the page linking to it is written.  Each step is safe to repeat: a rerun
+finds what an interrupted run created by its tags and finishes it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sphinx_mosaic.publish.bundle import Asset, Book, Bundle, Chapter, Page
+from sphinx_mosaic.publish.client import BookStackClient
+from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
+from sphinx_mosaic.publish.imports import ImportUnsupported, owned_tags, run_import
+from sphinx_mosaic.publish.links import link_targets, render
+from sphinx_mosaic.publish.plan import Action, Kind, Plan
+from sphinx_mosaic.publish.state import (
+    TAG_FILE,
+    ServerState,
+    owner_query,
+    read_state,
+    search_owned,
+)
+
+PLACEHOLDER_HTML = "<p>This page is being published; reload in a minute.</p>"
+API_PATHS = {"bookshelf": "shelves", "book": "books", "chapter": "chapters", "page": "pages"}
+Item = TypeVar("Item")
+
+
+@dataclass
+class Ref:
+    """Where an entity lives on the server (enough to link to it)."""
+
+    id: int
+    slug: str
+
+
+@dataclass
+class ApplyResult:
+    done: list[Action] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+class Applier:
+    """Runs one plan against one server; share nothing between runs."""
+
+    def __init__(
+        self,
+        client: BookStackClient,
+        bundle: Bundle,
+        state: ServerState,
+        plan: Plan,
+        progress: Progress,
+    ):
+        self.client = client
+        self.bundle = bundle
+        self.state = state
+        self.plan = plan
+        self.progress = progress
+        self.project = bundle.project
+        self.result = ApplyResult()
+        self.refs: dict[tuple[str, str], Ref] = {}
+        self.failed: set[tuple[str, str]] = set()
+        #: Pages created as placeholders in this run: they hold no files yet.
+        self.fresh: set[str] = set()
+        self._imported_keys: set[str] = set()
+        self._lock = threading.Lock()
+        self._load_refs(state)
+
+    # -- bookkeeping -----------------------------------------------------------------------
+
+    def _load_refs(self, state: ServerState) -> None:
+        for kind in ("book", "chapter", "page"):
+            for key, remote in state.by_type(kind).items():
+                self.refs[(kind, key)] = Ref(remote.id, remote.slug)
+        for book_id, slug in state.book_slugs.items():
+            for ref in self.refs.values():
+                if ref.id == book_id and not ref.slug:
+                    ref.slug = slug
+
+    def _remember(self, kind: str, key: str, answer: dict[str, Any]) -> Ref:
+        ref = Ref(int(answer["id"]), str(answer.get("slug") or ""))
+        with self._lock:
+            self.refs[(kind, key)] = ref
+        return ref
+
+    def _done(self, action: Action, note: str = "") -> None:
+        with self._lock:
+            self.result.done.append(action)
+            count = len(self.result.done)
+        suffix = f" ({note})" if note else ""
+        self.progress(f"[{count}] {action.kind.value} {action.type} {action.key}{suffix}")
+
+    def url_of(self, kind: str, key: str) -> str | None:
+        ref = self.refs.get((kind, key))
+        if ref is None:
+            return None
+        base = self.state.base_url
+        if kind == "page":
+            return f"{base}/link/{ref.id}"
+        if kind == "book":
+            return f"{base}/books/{ref.slug}"
+        chapter = next((c for c in self.bundle.chapters() if c.key == key), None)
+        book = self.refs.get(("book", chapter.book_key)) if chapter else None
+        return f"{base}/books/{book.slug}/chapter/{ref.slug}" if book else None
+
+    def _each(
+        self, items: Iterable[Item], work: Callable[[Item], None], label: Callable[[Item], str]
+    ) -> None:
+        """Run *work* on every item concurrently; item errors are collected, faults abort."""
+        items = list(items)
+        if not items:
+            return
+        with ThreadPoolExecutor(max_workers=self.client.settings.concurrency) as pool:
+            futures: dict[Future[None], Item] = {pool.submit(work, item): item for item in items}
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in finished:
+                    exc = future.exception()
+                    if exc is None:
+                        continue
+                    if isinstance(exc, RequestRejected):
+                        self.result.errors.append(str(exc.about(label(futures[future]))))
+                        continue
+                    for other in pending:
+                        other.cancel()
+                    wait(pending)
+                    raise exc
+
+    def _create(self, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST a new entity; after a lost answer, adopt it if it did get created."""
+        for _ in range(self.client.settings.attempts):
+            try:
+                answer: dict[str, Any] = self.client.post(f"/api/{API_PATHS[kind]}", payload)
+                return answer
+            except AmbiguousWrite:
+                for item in search_owned(self.client, owner_query(self.project, key, kind)):
+                    if item.get("type") == kind:
+                        return item
+        raise ServerUnreachable(f"creating {kind} {key} kept failing; run the publish again")
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def run(self) -> ApplyResult:
+        self._imports()
+        books = {b.key: b for b in self.bundle.books}
+        actions = [a for a in self.plan.books if a.kind.writes and a.kind is not Kind.IMPORT]
+        self._each(
+            actions, lambda a: self._write_book(a, books[a.key]), lambda a: books[a.key].label
+        )
+        chapters = {c.key: c for c in self.bundle.chapters()}
+        actions = [a for a in self.plan.chapters if a.kind.writes and not self._imported(a)]
+        self._each(
+            actions,
+            lambda a: self._write_chapter(a, chapters[a.key]),
+            lambda a: chapters[a.key].label,
+        )
+        self._pages()
+        self._removals()
+        self._shelf()
+        return self.result
+
+    def _imported(self, action: Action) -> bool:
+        return "in import" in action.reasons and action.key in self._imported_keys
+
+    def _imports(self) -> None:
+        self._imported_keys = set()
+        wanted = [b for b in self.bundle.books if b.key in self.plan.imports()]
+        imported_books: list[Book] = []
+        for book in wanted:
+            try:
+                run_import(self.client, book, self.project)
+            except ImportUnsupported as exc:
+                self.result.notes.append(
+                    f"{book.label}: the imports API is not available ({exc}); publishing it "
+                    "page by page"
+                )
+                continue
+            except RequestRejected as exc:
+                self.result.errors.append(str(exc.about(f"{book.label} (import)")))
+                self.failed.add(("book", book.key))
+                continue
+            imported_books.append(book)
+            self._imported_keys |= {book.key} | {c.key for c in book.chapters}
+            self._imported_keys |= {p.key for p in book.pages}
+            self._done(Action(Kind.IMPORT, "book", book.key, book.name), f"{len(book.pages)} pages")
+        if not imported_books:
+            return
+        # The import created new ids; read them back by tags (a few requests).
+        self.state = read_state(self.client, self.project)
+        self._load_refs(self.state)
+
+    def _write_book(self, action: Action, book: Book) -> None:
+        payload = {
+            "name": book.name,
+            "description_html": book.description_html,
+            "tags": owned_tags(self.project, book.key, book.hash, book.tags, []),
+        }
+        try:
+            if action.kind is Kind.CREATE:
+                self._remember("book", book.key, self._create("book", book.key, payload))
+            else:
+                answer = self.client.put(f"/api/books/{action.remote_id}", payload)
+                self._remember("book", book.key, answer)
+        except RequestRejected:
+            self.failed.add(("book", book.key))
+            raise
+        self._done(action)
+
+    def _write_chapter(self, action: Action, chapter: Chapter) -> None:
+        book = self.refs.get(("book", chapter.book_key))
+        if book is None:
+            self.failed.add(("chapter", chapter.key))
+            raise RequestRejected(0, "skipped: its book could not be written")
+        payload: dict[str, Any] = {"book_id": book.id, "priority": chapter.priority}
+        if action.kind in (Kind.CREATE, Kind.UPDATE):
+            payload.update(
+                name=chapter.name,
+                description_html=chapter.description_html,
+                tags=owned_tags(self.project, chapter.key, chapter.hash, chapter.tags, []),
+            )
+        try:
+            if action.kind is Kind.CREATE:
+                answer = self._create("chapter", chapter.key, payload)
+            else:
+                answer = self.client.put(f"/api/chapters/{action.remote_id}", payload)
+        except RequestRejected:
+            self.failed.add(("chapter", chapter.key))
+            raise
+        self._remember("chapter", chapter.key, answer)
+        self._done(action)
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def _pages(self) -> None:
+        """Write pages in waves: a page waits until every new page it links to exists.
+
+        New pages are created with their final content once their link targets
+        exist (one request each).  Only pages with files (uploads need the page
+        id first) and pages in link cycles get a placeholder first.
+        """
+        pages = {p.key: p for p in self.bundle.pages()}
+        books = {b.key: b for b in self.bundle.books}
+        imported_with_links = [
+            Action(Kind.RELINK, "page", key, pages[key].name, None, ("cross-book links",))
+            for key in sorted(self._imported_keys)
+            if key in pages and pages[key].cross_links
+        ]
+        actions = [a for a in self.plan.pages if a.kind.writes and not self._imported(a)]
+        actions += imported_with_links
+        created = {a.key for a in actions if a.kind is Kind.CREATE}
+        content = (Kind.CREATE, Kind.UPDATE, Kind.RELINK)
+        waits: dict[str, set[str]] = {}
+        for action in actions:
+            page = pages[action.key]
+            targets = {k for t, k in link_targets(page, books[page.book_key]) if t == "page"}
+            waits[action.key] = (
+                (targets & created) - {action.key} if action.kind in content else set()
+            )
+
+        def label(action: Action) -> str:
+            return pages[action.key].label
+
+        with_files = [
+            a
+            for a in actions
+            if a.key in created and (pages[a.key].images or pages[a.key].attachments)
+        ]
+        self._each(with_files, lambda a: self._placeholder(pages[a.key]), label)
+
+        def ready(key: str) -> bool:
+            return ("page", key) in self.refs or ("page", key) in self.failed
+
+        pending = list(actions)
+        for _ in range(2 * len(actions) + 1):  # each round writes a wave or breaks a cycle
+            if not pending:
+                break
+            wave = [a for a in pending if all(ready(k) for k in waits[a.key])]
+            if wave:
+                self._each(
+                    wave,
+                    lambda a: self._write_page(a, pages[a.key], books[pages[a.key].book_key]),
+                    label,
+                )
+                pending = [a for a in pending if a not in wave]
+                continue
+            # A link cycle: give its targets a placeholder, then everything can be written.
+            cycle = {k for a in pending for k in waits[a.key] if not ready(k)}
+            self._each(
+                [a for a in pending if a.key in cycle],
+                lambda a: self._placeholder(pages[a.key]),
+                label,
+            )
+            for key in cycle:
+                if not ready(key):
+                    self.failed.add(("page", key))
+
+    def _parent(self, page: Page) -> dict[str, int]:
+        if page.chapter_key is not None:
+            chapter = self.refs.get(("chapter", page.chapter_key))
+            if chapter is None or ("chapter", page.chapter_key) in self.failed:
+                raise RequestRejected(0, "skipped: its chapter could not be written")
+            return {"chapter_id": chapter.id}
+        book = self.refs.get(("book", page.book_key))
+        if book is None or ("book", page.book_key) in self.failed:
+            raise RequestRejected(0, "skipped: its book could not be written")
+        return {"book_id": book.id}
+
+    def _placeholder(self, page: Page) -> None:
+        try:
+            self._create_placeholder(page)
+        except RequestRejected:
+            self.failed.add(("page", page.key))
+            raise
+
+    def _create_placeholder(self, page: Page) -> None:
+        payload: dict[str, Any] = {
+            "name": page.name,
+            "html": PLACEHOLDER_HTML,
+            "priority": page.priority,
+            # No hash tag: a rerun sees an unfinished page and completes it.
+            "tags": owned_tags(self.project, page.key, None, page.tags, []),
+            **self._parent(page),
+        }
+        self._remember("page", page.key, self._create("page", page.key, payload))
+        with self._lock:
+            self.fresh.add(page.key)
+
+    def _write_page(self, action: Action, page: Page, book: Book) -> None:
+        ref = self.refs.get(("page", page.key))
+        payload: dict[str, Any] = {"priority": page.priority, **self._parent(page)}
+        stale: list[str] = []
+        if action.kind in (Kind.CREATE, Kind.UPDATE, Kind.RELINK):
+            file_urls: dict[tuple[str, int], str] = {}
+            if ref is not None and (page.images or page.attachments or self._had_files(page)):
+                file_urls, stale = self._sync_files(page, ref.id, page.key in self.fresh)
+            body, unresolved = render(page, book, self.url_of, file_urls)
+            if unresolved:
+                self.result.notes.append(
+                    f"{page.label}: left {len(unresolved)} link(s) unresolved: "
+                    + ", ".join(unresolved[:3])
+                )
+            payload.update(
+                name=page.name,
+                tags=owned_tags(
+                    self.project, page.key, page.hash, page.tags, page.images + page.attachments
+                ),
+            )
+            payload["markdown" if page.markdown else "html"] = body
+        if ref is None:
+            try:
+                answer = self._create("page", page.key, payload)
+            except RequestRejected:
+                self.failed.add(("page", page.key))
+                raise
+        else:
+            answer = self.client.put(f"/api/pages/{ref.id}", payload)
+        self._remember("page", page.key, answer)
+        for path in stale:
+            self.client.delete(path)
+        self._done(action)
+
+    def _had_files(self, page: Page) -> bool:
+        remote = self.state.pages.get(page.key)
+        return bool(remote and remote.tag_values(TAG_FILE))
+
+    def _sync_files(
+        self, page: Page, page_id: int, fresh: bool
+    ) -> tuple[dict[tuple[str, int], str], list[str]]:
+        """Upload what is missing; return the URLs by zip id and the files to delete after."""
+        remote = self.state.pages.get(page.key)
+        # (kind, server name) -> sha of every file the last complete run recorded on the page.
+        recorded_sha: dict[tuple[str, str], str] = {}
+        for value in remote.tag_values(TAG_FILE) if remote else []:
+            kind, sha, name = ([*value.split(" ", 2), "", ""])[:3]
+            recorded_sha[(kind, name)] = sha
+        urls: dict[tuple[str, int], str] = {}
+        stale: list[str] = []
+        base = self.state.base_url
+        wanted_kinds = {a.kind for a in page.images + page.attachments}
+        wanted_kinds |= {kind for kind, _ in recorded_sha}
+        if "image" in wanted_kinds:
+            existing = [] if fresh else self._list("/api/image-gallery", page_id)
+            by_name = {str(i["name"]): i for i in existing}
+            for asset in page.images:
+                found = by_name.get(asset.server_name) or self._upload_image(asset, page_id)
+                by_name[asset.server_name] = found
+                urls[("image", asset.zip_id)] = str(found["url"])
+            wanted = {a.server_name for a in page.images}
+            stale += [
+                f"/api/image-gallery/{i['id']}"
+                for name, i in by_name.items()
+                if ("image", name) in recorded_sha and name not in wanted
+            ]
+        if "attachment" in wanted_kinds:
+            existing = [] if fresh else self._list("/api/attachments", page_id)
+            by_name = {str(a["name"]): a for a in existing}
+            for asset in page.attachments:
+                current = by_name.get(asset.name)
+                if current is None:
+                    current = self._upload_attachment(asset, page_id, None)
+                elif recorded_sha.get(("attachment", asset.name)) != asset.sha:
+                    current = self._upload_attachment(asset, page_id, int(current["id"]))
+                by_name[asset.name] = current
+                urls[("attachment", asset.zip_id)] = f"{base}/attachments/{current['id']}"
+            wanted = {a.name for a in page.attachments}
+            stale += [
+                f"/api/attachments/{a['id']}"
+                for name, a in by_name.items()
+                if ("attachment", name) in recorded_sha and name not in wanted
+            ]
+        return urls, stale
+
+    def _list(self, path: str, page_id: int) -> list[dict[str, Any]]:
+        answer = self.client.get(path, {"filter[uploaded_to]": page_id, "count": 500})
+        return list(answer.get("data") or [])
+
+    def _upload_image(self, asset: Asset, page_id: int) -> dict[str, Any]:
+        mime = mimetypes.guess_type(asset.ref)[0] or "application/octet-stream"
+        for _ in range(self.client.settings.attempts):
+            try:
+                answer: dict[str, Any] = self.client.post(
+                    "/api/image-gallery",
+                    data={"type": "gallery", "uploaded_to": page_id, "name": asset.server_name},
+                    files={"image": (asset.ref, asset.data or b"", mime)},
+                )
+                return answer
+            except AmbiguousWrite:
+                for image in self._list("/api/image-gallery", page_id):
+                    if image["name"] == asset.server_name:
+                        return image
+        raise ServerUnreachable(f"uploading image {asset.name} kept failing")
+
+    def _upload_attachment(
+        self, asset: Asset, page_id: int, existing: int | None
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {"name": asset.name, "uploaded_to": page_id}
+        path = "/api/attachments"
+        if existing is not None:
+            # Files cannot be PUT as JSON: POST with _method=PUT (research 3.2).
+            fields["_method"] = "PUT"
+            path = f"/api/attachments/{existing}"
+        files = None
+        if asset.data is not None:
+            mime = mimetypes.guess_type(asset.ref)[0] or "application/octet-stream"
+            files = {"file": (asset.ref, asset.data, mime)}
+        else:
+            fields["link"] = asset.link or ""
+        for _ in range(self.client.settings.attempts):
+            try:
+                answer: dict[str, Any] = self.client.post(path, data=fields, files=files)
+                return answer
+            except AmbiguousWrite:
+                if existing is not None:
+                    continue  # an update: sending it again is harmless
+                for attachment in self._list("/api/attachments", page_id):
+                    if attachment["name"] == asset.name:
+                        return attachment
+        raise ServerUnreachable(f"uploading attachment {asset.name} kept failing")
+
+    # -- removals and the shelf ----------------------------------------------------------------
+
+    def _removals(self) -> None:
+        for kind in ("page", "chapter", "book", "bookshelf"):
+            actions = [a for a in self.plan.removals if a.kind is Kind.DELETE and a.type == kind]
+            self._each(actions, self._delete, lambda a: f"{a.type} {a.name!r} ({a.key})")
+
+    def _delete(self, action: Action) -> None:
+        self.client.delete(f"/api/{API_PATHS[action.type]}/{action.remote_id}")
+        self._done(action)
+
+    def _shelf(self) -> None:
+        action = self.plan.shelf
+        ours = [
+            self.refs[("book", b.key)].id for b in self.bundle.books if ("book", b.key) in self.refs
+        ]
+        deleted = {
+            a.remote_id for a in self.result.done if a.type == "book" and a.kind is Kind.DELETE
+        }
+        theirs = [i for i in self.state.shelf_book_ids if i not in set(ours) and i not in deleted]
+        book_ids = ours + theirs
+        if action.kind is Kind.UNCHANGED and book_ids == self.state.shelf_book_ids:
+            return
+        shelf = self.bundle.shelf
+        payload = {
+            "name": shelf.name,
+            "description_html": shelf.description_html,
+            "books": book_ids,
+            "tags": owned_tags(self.project, shelf.key, shelf.hash, [], []),
+        }
+        if self.state.shelf is None:
+            self._create("bookshelf", shelf.key, payload)
+        else:
+            self.client.put(f"/api/shelves/{self.state.shelf.id}", payload)
+        if action.kind is Kind.UNCHANGED:
+            action = Action(Kind.UPDATE, "bookshelf", shelf.key, shelf.name, None, ("books",))
+        self._done(action)

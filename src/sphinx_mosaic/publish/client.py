@@ -1,0 +1,382 @@
+"""The HTTP client for the BookStack REST API: auth, request budget, retries, errors.
+
+One :class:`BookStackClient` is shared by the worker threads of a run.  Every
+request first takes a slot from the :class:`RateLimiter` (at most N requests in
+any 60 s window, BookStack's ``API_REQUESTS_PER_MIN`` defaults to 180), so the
+server's throttle is rarely hit; when it is, the ``Retry-After`` of the 429
+pauses *all* workers.  Retries (tenacity) cover 429, 502/503/504, bare 500s and
+connection errors for idempotent requests.  A POST that fails without a clear
+answer raises :class:`AmbiguousWrite` instead, so the caller can look the
+entity up before trying again (no duplicates after a dropped connection).
+
+The token secret lives only in the session's ``Authorization`` header; no
+message, log line or ``repr`` contains it.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any, Protocol
+
+import requests
+import tenacity
+
+from sphinx_mosaic import __version__
+from sphinx_mosaic.publish.errors import (
+    AmbiguousWrite,
+    AuthError,
+    RequestRejected,
+    ServerUnreachable,
+    SettingsError,
+)
+
+#: HTTP statuses worth another try: throttled, or a gateway/server hiccup.
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class Clock(Protocol):
+    """Time source of the rate limiter and the retries (tests inject a fake one)."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Where and how to talk to the server."""
+
+    url: str
+    token_id: str
+    token_secret: str = field(repr=False)
+    requests_per_minute: int = 180
+    concurrency: int = 4
+    timeout: float = 30.0
+    #: Attempts per request (the first try included).
+    attempts: int = 6
+    #: Longest back-off between two attempts, in seconds.
+    max_backoff: float = 30.0
+
+    def check(self) -> None:
+        if not self.url.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"the BookStack URL {self.url!r} must start with http:// or https:// "
+                "(set --url or BOOKSTACK_URL)"
+            )
+        if not self.token_id or not self.token_secret:
+            raise SettingsError(
+                "no API token: set BOOKSTACK_TOKEN_ID (or --token-id) and BOOKSTACK_TOKEN_SECRET "
+                "(the secret is read from the environment only); create a token in BookStack "
+                "under your profile, 'API Tokens'"
+            )
+        if self.requests_per_minute < 1 or self.concurrency < 1:
+            raise SettingsError("the request budget and the concurrency must be at least 1")
+
+
+class RateLimiter:
+    """At most *per_minute* requests in any window of *window* seconds, shared by threads.
+
+    A sliding window also keeps every fixed window (Laravel's throttle) under the limit.
+    """
+
+    def __init__(self, per_minute: int, clock: Clock, window: float = 60.0):
+        self.per_minute = per_minute
+        self.window = window
+        self.clock = clock
+        self._sent: collections.deque[float] = collections.deque()
+        self._paused_until = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = self.clock.monotonic()
+                while self._sent and self._sent[0] <= now - self.window:
+                    self._sent.popleft()
+                if self._paused_until > now:
+                    wait = self._paused_until - now
+                elif len(self._sent) >= self.per_minute:
+                    wait = self._sent[0] + self.window - now
+                else:
+                    self._sent.append(now)
+                    return
+            self.clock.sleep(max(wait, 0.001))
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request for *seconds* (the server said so with Retry-After)."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, self.clock.monotonic() + seconds)
+
+
+class RequestCounter:
+    """How many requests a run sent, by method (for the summary and the budget tests)."""
+
+    def __init__(self) -> None:
+        self.by_method: collections.Counter[str] = collections.Counter()
+        self._lock = threading.Lock()
+
+    def add(self, method: str) -> None:
+        with self._lock:
+            self.by_method[method] += 1
+
+    @property
+    def reads(self) -> int:
+        return self.by_method["GET"]
+
+    @property
+    def writes(self) -> int:
+        return sum(n for method, n in self.by_method.items() if method != "GET")
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_method.values())
+
+
+class _Transient(Exception):
+    def __init__(self, cause: str, retry_after: float | None = None):
+        self.cause = cause
+        self.retry_after = retry_after
+        super().__init__(cause)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+def _server_message(response: requests.Response) -> tuple[str, dict[str, Any]]:
+    """The message (and validation map) from BookStack's two error shapes (research 3.6)."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip().splitlines()
+        return (text[0][:200] if text else response.reason or "no message"), {}
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            validation = error.get("validation")
+            return str(error.get("message", "")), validation if isinstance(validation, dict) else {}
+        if "message" in body:
+            return str(body["message"]), {}
+    return str(body)[:200], {}
+
+
+class BookStackClient:
+    """A thread-safe, budgeted, retrying client for ``{url}/api/...``."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        clock: Clock | None = None,
+        session: requests.Session | None = None,
+    ):
+        settings.check()
+        self.settings = settings
+        self.base_url = settings.url.rstrip("/")
+        self.clock = clock or SystemClock()
+        self.limiter = RateLimiter(settings.requests_per_minute, self.clock)
+        self.counter = RequestCounter()
+        self.session = session or requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(settings.concurrency, 10))
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update(
+            {
+                "Authorization": f"Token {settings.token_id}:{settings.token_secret}",
+                "Accept": "application/json",
+                "User-Agent": f"sphinx-mosaic/{__version__}",
+            }
+        )
+
+    def __repr__(self) -> str:
+        return f"BookStackClient({self.base_url!r})"
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- the verbs -----------------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(
+        self,
+        path: str,
+        json: Any = None,
+        *,
+        files: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> Any:
+        return self.request("POST", path, json=json, files=files, data=data, idempotent=False)
+
+    def put(self, path: str, json: Any) -> Any:
+        return self.request("PUT", path, json=json)
+
+    def delete(self, path: str) -> None:
+        try:
+            self.request("DELETE", path)
+        except RequestRejected as exc:
+            # A retried DELETE whose first try went through finds nothing: that is success.
+            if exc.status != 404:
+                raise
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        files: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
+        """Send one API call with the budget and retries; return the decoded JSON (or None)."""
+        url = f"{self.base_url}{path}"
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.settings.attempts),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception_type(_Transient),
+            sleep=self.clock.sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._send(method, url, params, json, files, data, idempotent)
+        except _Transient as exc:
+            raise ServerUnreachable(
+                f"{method} {path} failed {self.settings.attempts} times; last: {exc.cause}. "
+                "The server may be down or overloaded; run the publish again later (it resumes "
+                "where it stopped)."
+            ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Transient) and exc.retry_after is not None:
+            # The limiter already holds every worker for Retry-After; no extra wait here.
+            return 0.0
+        backoff = tenacity.wait_exponential_jitter(initial=0.5, max=self.settings.max_backoff)
+        return float(backoff(state))
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        files: Mapping[str, Any] | None,
+        data: Mapping[str, Any] | None,
+        idempotent: bool,
+    ) -> Any:
+        self.limiter.acquire()
+        self.counter.add(method)
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                files=files,
+                data=data,
+                timeout=self.settings.timeout,
+                allow_redirects=False,
+            )
+        except requests.ConnectTimeout as exc:
+            # Nothing reached the server: safe to retry whatever the method.
+            raise _Transient(f"connection timed out ({exc.__class__.__name__})") from None
+        except requests.ConnectionError as exc:
+            if self._refused(exc) or idempotent:
+                raise _Transient(f"connection failed ({_short(exc)})") from None
+            raise AmbiguousWrite(f"connection lost during {method} ({_short(exc)})") from None
+        except requests.Timeout:
+            if idempotent:
+                raise _Transient("no answer within the timeout") from None
+            raise AmbiguousWrite(f"no answer to {method} within the timeout") from None
+        return self._decode(method, url, response, idempotent)
+
+    @staticmethod
+    def _refused(exc: requests.ConnectionError) -> bool:
+        # urllib3's NewConnectionError: the TCP connection was never made.
+        return "NewConnectionError" in repr(exc.args) or "Connection refused" in str(exc)
+
+    def _decode(self, method: str, url: str, response: requests.Response, idempotent: bool) -> Any:
+        status = response.status_code
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            self.limiter.pause(retry_after if retry_after is not None else 1.0)
+            raise _Transient("HTTP 429 Too Many Attempts", retry_after=retry_after or 1.0)
+        if status in TRANSIENT_STATUSES and not self._application_error(response):
+            if idempotent:
+                raise _Transient(f"HTTP {status}")
+            raise AmbiguousWrite(f"HTTP {status} on {method}")
+        if 300 <= status < 400:
+            raise AuthError(
+                f"the server redirected {url} to {response.headers.get('Location', '?')}: the URL "
+                "is probably not the BookStack base URL (use the address you open BookStack at, "
+                "without /api), or the API sits behind a login page"
+            )
+        if status >= 400:
+            message, validation = _server_message(response)
+            if status == 401:
+                raise AuthError(
+                    f"the server refused the API token ({message}); check BOOKSTACK_TOKEN_ID and "
+                    "BOOKSTACK_TOKEN_SECRET, and that the token has not expired"
+                )
+            if status == 403 and "permission to make API calls" in message:
+                raise AuthError(
+                    f"{message}: give the token's user a role with the 'Access System API' "
+                    "permission"
+                )
+            raise RequestRejected(status, message, validation)
+        if status == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise AuthError(
+                f"{url} did not answer with JSON (HTTP {status}, "
+                f"{response.headers.get('Content-Type', 'no content type')}): is the URL the "
+                "BookStack base URL?"
+            ) from None
+
+    @staticmethod
+    def _application_error(response: requests.Response) -> bool:
+        # BookStack's jsonError shape ({"message", "status": "error"}) marks a deliberate
+        # refusal (failed import or move), not a hiccup: retrying would fail the same way.
+        if response.status_code != 500:
+            return False
+        try:
+            body = response.json()
+        except ValueError:
+            return False
+        return isinstance(body, dict) and body.get("status") == "error"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) < 160 else text[:157] + "..."

@@ -1,0 +1,67 @@
+"""Errors a publish run reports, each worded so the user knows what to fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PublishError(Exception):
+    """A problem that stops (part of) a publish run; ``str()`` is the user-facing message."""
+
+
+class SettingsError(PublishError):
+    """The URL or token is missing or malformed (nothing was sent)."""
+
+
+class ServerUnreachable(PublishError):
+    """The server did not answer, or kept failing after every retry."""
+
+
+class AuthError(PublishError):
+    """The token was refused (401) or its user may not use the API (403 on every call)."""
+
+
+class RequestRejected(PublishError):
+    """The server refused one request: validation (422), permission (403), missing (404), ...
+
+    The run goes on with the other items; the item's label is added by the caller
+    with :meth:`about`.
+    """
+
+    def __init__(self, status: int, message: str, validation: dict[str, Any] | None = None):
+        self.status = status
+        self.server_message = message
+        self.validation = validation or {}
+        self.item = ""
+        super().__init__(self._text())
+
+    def about(self, item: str) -> RequestRejected:
+        """Name the page, chapter or book the request was for."""
+        self.item = item
+        self.args = (self._text(),)
+        return self
+
+    def _text(self) -> str:
+        parts = [f"{self.item}: " if self.item else ""]
+        parts.append(f"the server refused the request (HTTP {self.status}): {self.server_message}")
+        for field_name, messages in sorted(self.validation.items()):
+            text = "; ".join(str(m) for m in messages) if isinstance(messages, list) else messages
+            parts.append(f"\n    {field_name}: {text}")
+        if self.status == 403:
+            parts.append(
+                "\n    (the token's user lacks a permission for this; check its role and the "
+                "content permissions)"
+            )
+        return "".join(parts)
+
+
+class AmbiguousWrite(Exception):
+    """A non-idempotent request failed in a way that leaves open whether it took effect.
+
+    Raised instead of retrying blindly: the caller looks the entity up by its tags
+    first, so a dropped answer never leads to a duplicate.
+    """
+
+    def __init__(self, cause: str):
+        self.cause = cause
+        super().__init__(cause)

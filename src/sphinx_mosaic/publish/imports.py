@@ -1,0 +1,130 @@
+"""First publish of a whole book in two requests, through BookStack's imports API (v25.07+).
+
+The builder's ZIP is sent with our ownership tags added to the book, its
+chapters and pages (and images renamed by content), so the imported entities
+are found again by tags exactly like those created page by page.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from sphinx_mosaic.publish.bundle import Asset, Book, Page
+from sphinx_mosaic.publish.client import BookStackClient
+from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
+from sphinx_mosaic.publish.state import (
+    OWNERSHIP_TAGS,
+    TAG_FILE,
+    TAG_HASH,
+    TAG_KEY,
+    TAG_PROJECT,
+    owner_query,
+    search_owned,
+)
+
+#: Statuses that mean "this server (or this token) cannot import": publish page by page.
+UNSUPPORTED = frozenset({403, 404, 405, 413})
+
+
+class ImportUnsupported(Exception):
+    """The imports API is missing, forbidden or refuses the size: fall back."""
+
+
+def owned_tags(
+    project: str, key: str, hash_: str | None, tags: list[dict[str, str]], files: list[Asset]
+) -> list[dict[str, str]]:
+    """The entity's own tags plus the ownership tags the publisher finds it by."""
+    result = [dict(t) for t in tags if t.get("name") not in OWNERSHIP_TAGS]
+    result.append({"name": TAG_PROJECT, "value": project})
+    result.append({"name": TAG_KEY, "value": key})
+    if hash_ is not None:
+        result.append({"name": TAG_HASH, "value": hash_})
+    result.extend(file_tags(files))
+    return result
+
+
+def file_tags(files: list[Asset]) -> list[dict[str, str]]:
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for asset in files:
+        value = f"{asset.kind} {asset.sha} {asset.server_name}"
+        seen[(asset.kind, asset.server_name)] = {"name": TAG_FILE, "value": value}
+    return [seen[k] for k in sorted(seen)]
+
+
+def import_zip(book: Book, project: str) -> bytes:
+    """The book's ZIP with ownership tags and content-named images."""
+    pages: dict[int, Page] = {p.zip_id: p for p in book.pages}
+    chapters = {c.zip_id: c for c in book.chapters}
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(book.zip_path) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        data = json.loads(source.read("data.json"))
+        zbook = data["book"]
+        zbook["tags"] = owned_tags(project, book.key, book.hash, book.tags, [])
+        for zchapter in zbook.get("chapters") or []:
+            chapter = chapters.get(int(zchapter["id"]))
+            if chapter is not None:
+                zchapter["tags"] = owned_tags(project, chapter.key, chapter.hash, chapter.tags, [])
+                zchapter["priority"] = chapter.priority
+            for zpage in zchapter.get("pages") or []:
+                _mark_page(zpage, pages, project)
+        for zpage in zbook.get("pages") or []:
+            _mark_page(zpage, pages, project)
+        target.writestr("data.json", json.dumps(data, sort_keys=True))
+        for info in source.infolist():
+            if info.filename != "data.json":
+                target.writestr(info, source.read(info))
+    return out.getvalue()
+
+
+def _mark_page(zpage: dict[str, Any], pages: dict[int, Page], project: str) -> None:
+    page = pages.get(int(zpage["id"]))
+    if page is None:
+        return
+    zpage["tags"] = owned_tags(
+        project, page.key, page.hash, page.tags, page.images + page.attachments
+    )
+    zpage["priority"] = page.priority
+    names = {a.zip_id: a.server_name for a in page.images}
+    for image in zpage.get("images") or []:
+        image["name"] = names.get(int(image["id"]), image["name"])
+
+
+def run_import(client: BookStackClient, book: Book, project: str, attempts: int = 3) -> int:
+    """Import *book*; return the new book's id.  Raises :class:`ImportUnsupported`."""
+    payload = import_zip(book, project)
+    upload: Any = None
+    for _ in range(attempts):
+        try:
+            upload = client.post(
+                "/api/imports", files={"file": (book.zip_path.name, payload, "application/zip")}
+            )
+            break
+        except AmbiguousWrite:
+            continue  # a second staged import is invisible to readers and harmless
+        except RequestRejected as exc:
+            if exc.status in UNSUPPORTED:
+                raise ImportUnsupported(exc.server_message) from None
+            raise
+    if upload is None:
+        raise ServerUnreachable(f"{book.label}: the ZIP upload kept failing")
+    import_id = int(upload["id"])
+    for _ in range(attempts):
+        try:
+            created = client.post(f"/api/imports/{import_id}", json={})
+            return int(created["id"])
+        except AmbiguousWrite:
+            # Did the import go through before the answer was lost?
+            query = owner_query(project, book.key, "book")
+            for item in search_owned(client, query):
+                if item.get("type") == "book":
+                    return int(item["id"])
+        except RequestRejected:
+            client.delete(f"/api/imports/{import_id}")
+            raise
+    raise ServerUnreachable(f"{book.label}: running the import kept failing")

@@ -1,0 +1,125 @@
+"""Publishing at the end of a ``bookstack`` build: the ``mosaic_publish*`` options.
+
+Off by default.  The token secret is never an option: it is read from
+``BOOKSTACK_TOKEN_SECRET`` only, so it cannot end up in ``conf.py`` or in a log.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.publish.errors import PublishError
+from sphinx_mosaic.publish.publisher import PublishOptions, publish, settings_from
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
+logger = logging.getLogger(__name__)
+
+
+def _at_least_one(value: object) -> str | None:
+    return "must be at least 1" if isinstance(value, int) and value < 1 else None
+
+
+declare(
+    Option(
+        "publish",
+        False,
+        "Publish the output to a BookStack server at the end of a successful ``bookstack`` "
+        "build (``-D mosaic_publish=1`` turns it on for one run).",
+        rebuild="",
+        types=(bool,),
+    ),
+    Option(
+        "publish_url",
+        "",
+        "The BookStack base URL; empty means the ``BOOKSTACK_URL`` environment variable.",
+        rebuild="",
+        types=(str,),
+    ),
+    Option(
+        "publish_token_id",
+        "",
+        "The API token id; empty means ``BOOKSTACK_TOKEN_ID``. The secret is read from "
+        "``BOOKSTACK_TOKEN_SECRET`` only.",
+        rebuild="",
+        types=(str,),
+    ),
+    Option(
+        "publish_dry_run",
+        False,
+        "Read the server and print the plan, but write nothing.",
+        rebuild="",
+        types=(bool,),
+    ),
+    Option(
+        "publish_prune",
+        False,
+        "Delete pages, chapters and books that sphinx-mosaic published before and whose "
+        "sources are gone (they go to BookStack's recycle bin).",
+        rebuild="",
+        types=(bool,),
+    ),
+    Option(
+        "publish_import",
+        True,
+        "Create new books through the imports API (BookStack v25.07+) in a few requests.",
+        rebuild="",
+        types=(bool,),
+    ),
+    Option(
+        "publish_requests_per_minute",
+        180,
+        "The request budget; keep it at or under the server's ``API_REQUESTS_PER_MIN``.",
+        rebuild="",
+        types=(int,),
+        check=_at_least_one,
+    ),
+    Option(
+        "publish_concurrency",
+        4,
+        "How many requests run at once (within the budget).",
+        rebuild="",
+        types=(int,),
+        check=_at_least_one,
+    ),
+)
+
+
+def publish_after_build(app: Sphinx, outdir: Path) -> None:
+    """Publish *outdir* when ``mosaic_publish`` is on; problems become warnings."""
+    config = app.config
+    if not config.mosaic_publish:
+        return
+    options = PublishOptions(
+        dry_run=config.mosaic_publish_dry_run,
+        prune=config.mosaic_publish_prune,
+        use_import=config.mosaic_publish_import,
+    )
+    try:
+        settings = settings_from(
+            config.mosaic_publish_url,
+            config.mosaic_publish_token_id,
+            os.environ,
+            requests_per_minute=config.mosaic_publish_requests_per_minute,
+            concurrency=config.mosaic_publish_concurrency,
+        )
+        report = publish(Path(outdir), settings, options, out=logger.info)
+    except PublishError as exc:
+        warn(MosaicWarning.PUBLISH, f"publishing to BookStack failed: {exc}")
+        return
+    for error in report.result.errors:
+        warn(MosaicWarning.PUBLISH, error)
+
+
+def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is None and app.builder.name == "bookstack":
+        publish_after_build(app, Path(app.outdir))
+
+
+def setup_publish(app: Sphinx) -> None:
+    """Publish at the end of a successful ``bookstack`` build when ``mosaic_publish`` is on."""
+    app.connect("build-finished", _on_build_finished)

@@ -1,0 +1,107 @@
+"""One publish run: read the build output and the server, plan, print, then apply."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx_mosaic.publish.apply import Applier, ApplyResult
+from sphinx_mosaic.publish.bundle import load_bundle
+from sphinx_mosaic.publish.client import BookStackClient, ClientSettings, Clock, RequestCounter
+from sphinx_mosaic.publish.plan import Kind, Plan, PlanOptions, make_plan
+from sphinx_mosaic.publish.state import read_state
+
+ENV_URL = "BOOKSTACK_URL"
+ENV_TOKEN_ID = "BOOKSTACK_TOKEN_ID"
+#: The secret is read from here only: never from options, files or the command line.
+ENV_TOKEN_SECRET = "BOOKSTACK_TOKEN_SECRET"
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    dry_run: bool = False
+    prune: bool = False
+    force: bool = False
+    use_import: bool = True
+    verbose: bool = False
+
+
+@dataclass
+class PublishReport:
+    plan: Plan
+    result: ApplyResult = field(default_factory=ApplyResult)
+    requests: RequestCounter = field(default_factory=RequestCounter)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.result.errors
+
+    def summary(self, dry_run: bool) -> str:
+        counts = {kind: 0 for kind in Kind}
+        for action in self.result.done:
+            counts[action.kind] += 1
+        if dry_run:
+            done = f"dry run, nothing written ({self.plan.summary()})"
+        else:
+            unchanged = self.plan.counts()[Kind.UNCHANGED]
+            parts = [f"{n} {kind.value}" for kind, n in counts.items() if n]
+            done = ", ".join([*parts, f"{unchanged} unchanged"])
+        errors = len(self.result.errors)
+        return (
+            f"publish: {done}; {self.requests.total} requests ({self.requests.reads} reads, "
+            f"{self.requests.writes} writes) in {self.seconds:.1f} s; "
+            f"{errors} error{'s' if errors != 1 else ''}"
+        )
+
+
+def settings_from(
+    url: str | None,
+    token_id: str | None,
+    environ: Mapping[str, str],
+    **limits: float,
+) -> ClientSettings:
+    """Client settings from options, falling back to the environment (secret: env only)."""
+    return ClientSettings(
+        url=(url or environ.get(ENV_URL, "")).strip(),
+        token_id=(token_id or environ.get(ENV_TOKEN_ID, "")).strip(),
+        token_secret=environ.get(ENV_TOKEN_SECRET, "").strip(),
+        **limits,  # type: ignore[arg-type]
+    )
+
+
+def publish(
+    output: Path,
+    settings: ClientSettings,
+    options: PublishOptions,
+    *,
+    out: Callable[[str], None] = print,
+    clock: Clock | None = None,
+) -> PublishReport:
+    """Sync the bookstack build in *output* to the server; print the plan and progress."""
+    started = time.monotonic()
+    bundle = load_bundle(output)
+    client = BookStackClient(settings, clock=clock)
+    try:
+        state = read_state(client, bundle.project)
+        plan = make_plan(
+            bundle,
+            state,
+            PlanOptions(prune=options.prune, force=options.force, use_import=options.use_import),
+        )
+        for line in plan.describe(options.verbose):
+            out(line)
+        report = PublishReport(plan=plan, requests=client.counter)
+        if not options.dry_run and plan.writes:
+            report.result = Applier(client, bundle, state, plan, out).run()
+    finally:
+        client.close()
+    report.seconds = time.monotonic() - started
+    for note in report.result.notes:
+        out(f"note: {note}")
+    for error in report.result.errors:
+        out(f"error: {error}")
+    out(report.summary(options.dry_run))
+    return report

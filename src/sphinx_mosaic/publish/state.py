@@ -1,0 +1,225 @@
+"""What the server holds that sphinx-mosaic created: found by tags, never by name or slug.
+
+Everything the publisher writes carries ``mosaic-project=<project>`` and
+``mosaic-key=<key>`` tags (plus ``mosaic-hash``).  One paginated tag search
+(100 results a request) finds all of it; one ``GET /api/books/{id}`` per owned
+book adds the order (``priority``), the parents and the foreign content inside
+our books; one ``GET /api/shelves/{id}`` gives the shelf's book list.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sphinx_mosaic.publish.client import BookStackClient
+from sphinx_mosaic.publish.errors import RequestRejected
+
+TAG_PROJECT = "mosaic-project"
+TAG_KEY = "mosaic-key"
+TAG_HASH = "mosaic-hash"
+#: One per attachment on a page: "<sha12> <name>", so a run knows which files changed.
+TAG_FILE = "mosaic-file"
+OWNERSHIP_TAGS = frozenset({TAG_PROJECT, TAG_KEY, TAG_HASH, TAG_FILE})
+
+#: The smallest BookStack version with the imports API (research/bookstack.md 1.1).
+IMPORT_API_VERSION = (25, 7)
+SEARCH_PAGE_SIZE = 100
+#: No loop runs away: more result pages than this means the server misbehaves.
+MAX_SEARCH_PAGES = 10_000
+
+
+@dataclass
+class RemoteEntity:
+    """One owned shelf, book, chapter or page as the server has it."""
+
+    type: str  # "bookshelf", "book", "chapter", "page"
+    id: int
+    name: str
+    slug: str
+    tags: list[dict[str, str]]
+    book_id: int | None = None
+    chapter_id: int | None = None
+    priority: int | None = None
+
+    def tag(self, name: str) -> str | None:
+        for tag in self.tags:
+            if tag.get("name") == name:
+                return str(tag.get("value") or "")
+        return None
+
+    def tag_values(self, name: str) -> list[str]:
+        return [str(t.get("value") or "") for t in self.tags if t.get("name") == name]
+
+    @property
+    def key(self) -> str:
+        return self.tag(TAG_KEY) or ""
+
+    @property
+    def hash(self) -> str:
+        return self.tag(TAG_HASH) or ""
+
+
+@dataclass
+class ServerState:
+    """The owned content of one project, plus what the server can do."""
+
+    base_url: str
+    version: tuple[int, ...] | None
+    shelf: RemoteEntity | None = None
+    shelf_book_ids: list[int] = field(default_factory=list)
+    books: dict[str, RemoteEntity] = field(default_factory=dict)
+    chapters: dict[str, RemoteEntity] = field(default_factory=dict)
+    pages: dict[str, RemoteEntity] = field(default_factory=dict)
+    #: Owned entities that repeat a key (left by an older, interrupted run): removed.
+    duplicates: list[RemoteEntity] = field(default_factory=list)
+    #: Ids of content we did not create, inside our books and chapters, by container id.
+    foreign_in_book: dict[int, set[int]] = field(default_factory=dict)
+    foreign_in_chapter: dict[int, set[int]] = field(default_factory=dict)
+    book_slugs: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def supports_import(self) -> bool:
+        return self.version is not None and self.version[:2] >= IMPORT_API_VERSION
+
+    def by_type(self, kind: str) -> dict[str, RemoteEntity]:
+        return {"book": self.books, "chapter": self.chapters, "page": self.pages}[kind]
+
+    def all_entities(self) -> Iterator[RemoteEntity]:
+        if self.shelf:
+            yield self.shelf
+        yield from self.books.values()
+        yield from self.chapters.values()
+        yield from self.pages.values()
+
+
+def parse_version(text: str) -> tuple[int, ...] | None:
+    """``"v25.07.1"`` -> ``(25, 7, 1)``; None when unreadable."""
+    numbers = []
+    for part in text.strip().lstrip("vV").split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        if not digits:
+            break
+        numbers.append(int(digits))
+    return tuple(numbers) or None
+
+
+def search_owned(client: BookStackClient, query: str) -> list[dict[str, Any]]:
+    """Every search result for *query*, over all result pages, without repeats."""
+    seen: dict[tuple[str, int], dict[str, Any]] = {}
+    for page in range(1, MAX_SEARCH_PAGES + 1):
+        answer = client.get(
+            "/api/search", {"query": query, "page": page, "count": SEARCH_PAGE_SIZE}
+        )
+        data = answer.get("data") or []
+        before = len(seen)
+        for item in data:
+            seen[(str(item.get("type")), int(item["id"]))] = item
+        total = int(answer.get("total") or 0)
+        # BookStack may return up to 4x count per page; stop on the total or a dry page.
+        if len(seen) >= total or len(seen) == before:
+            break
+    return list(seen.values())
+
+
+def owner_query(project: str, key: str | None = None, kind: str | None = None) -> str:
+    query = f"[{TAG_PROJECT}={project}]"
+    if key is not None:
+        query += f" [{TAG_KEY}={key}]"
+    if kind is not None:
+        query += f" {{type:{kind}}}"
+    return query
+
+
+def _entity(item: dict[str, Any]) -> RemoteEntity:
+    return RemoteEntity(
+        type=str(item.get("type")),
+        id=int(item["id"]),
+        name=str(item.get("name", "")),
+        slug=str(item.get("slug", "")),
+        tags=[
+            {"name": str(t.get("name", "")), "value": str(t.get("value") or "")}
+            for t in item.get("tags") or []
+        ],
+        book_id=item.get("book_id"),
+        chapter_id=item.get("chapter_id") or None,
+        priority=item.get("priority"),
+    )
+
+
+def read_system(client: BookStackClient) -> tuple[str, tuple[int, ...] | None]:
+    """The server's base URL and version; servers before v25.05 have no ``/api/system``."""
+    try:
+        system = client.get("/api/system")
+    except RequestRejected as exc:
+        if exc.status in (404, 405):
+            return client.base_url, None
+        raise
+    base_url = str(system.get("base_url") or client.base_url).rstrip("/")
+    return base_url, parse_version(str(system.get("version", "")))
+
+
+def read_state(client: BookStackClient, project: str) -> ServerState:
+    """Read everything of *project* on the server (see the module docstring for the cost)."""
+    base_url, version = read_system(client)
+    state = ServerState(base_url=base_url, version=version)
+    found: dict[str, list[RemoteEntity]] = collections.defaultdict(list)
+    for item in search_owned(client, owner_query(project)):
+        entity = _entity(item)
+        if entity.tag(TAG_PROJECT) != project or not entity.key:
+            continue  # the search matched loosely; ownership is the exact tag pair
+        found[entity.type].append(entity)
+    for kind, entities in found.items():
+        entities.sort(key=lambda e: e.id)
+        keep: dict[str, RemoteEntity] = {}
+        for entity in entities:
+            if entity.key in keep:
+                state.duplicates.append(entity)
+            else:
+                keep[entity.key] = entity
+        if kind == "bookshelf":
+            state.shelf = next(iter(keep.values()), None)
+            state.duplicates.extend(list(keep.values())[1:])
+        elif kind in ("book", "chapter", "page"):
+            state.by_type(kind).update(keep)
+    _read_books(client, state)
+    if state.shelf is not None:
+        shelf = client.get(f"/api/shelves/{state.shelf.id}")
+        state.shelf_book_ids = [int(b["id"]) for b in shelf.get("books") or []]
+    return state
+
+
+def _read_books(client: BookStackClient, state: ServerState) -> None:
+    """Order, parents and foreign content from each owned book's ``contents``."""
+    pages = {p.id: p for p in state.pages.values()}
+    chapters = {c.id: c for c in state.chapters.values()}
+    for book in state.books.values():
+        detail = client.get(f"/api/books/{book.id}")
+        state.book_slugs[book.id] = str(detail.get("slug") or book.slug)
+        foreign = state.foreign_in_book.setdefault(book.id, set())
+        for child in detail.get("contents") or []:
+            child_id = int(child["id"])
+            if child.get("type") == "chapter":
+                chapter = chapters.get(child_id)
+                if chapter is None:
+                    foreign.add(child_id)
+                else:
+                    chapter.book_id, chapter.priority = book.id, child.get("priority")
+                inner = state.foreign_in_chapter.setdefault(child_id, set())
+                for grandchild in child.get("pages") or []:
+                    page = pages.get(int(grandchild["id"]))
+                    if page is None:
+                        inner.add(int(grandchild["id"]))
+                        foreign.add(int(grandchild["id"]))
+                    else:
+                        page.book_id, page.chapter_id = book.id, child_id
+                        page.priority = grandchild.get("priority")
+            else:
+                page = pages.get(child_id)
+                if page is None:
+                    foreign.add(child_id)
+                else:
+                    page.book_id, page.chapter_id = book.id, None
+                    page.priority = child.get("priority")

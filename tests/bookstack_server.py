@@ -1,0 +1,885 @@
+"""A stateful fake BookStack API server for tests and benchmarks (127.0.0.1 only).
+
+Built from the API facts in shared/research/bookstack.md (section 3: endpoints,
+listing with count/offset/filter, tag search, error shapes, auth, rate limit;
+section 1: the imports API and ZIP tokens; section 4: slugs).  It is not
+BookStack: it keeps what a publisher can observe (ids, slugs, priorities,
+tags, parents, revisions, files, the recycle bin) and fails the way BookStack
+fails (401/403/404/422/429/500 shapes), plus injected faults.
+
+Use::
+
+    with FakeBookStack() as server:       # starts on 127.0.0.1:<free port>
+        server.url, server.token_id, server.token_secret
+        server.fail(503, count=3)          # the next 3 requests answer 503
+        server.drop(count=1, after=True)   # process the next request, then drop the connection
+        server.down_after_writes(10)       # after 10 more writes, drop everything (server.up())
+        server.counts                      # Counter of requests by method
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import json
+import random
+import re
+import threading
+import unicodedata
+import urllib.parse
+import zipfile
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+
+TOKEN_ID = "publisher-token-id"
+TOKEN_SECRET = "s3cret-publisher-token-value"
+LISTING_FIELDS = {
+    "shelves": ("id", "name", "slug", "description"),
+    "books": ("id", "name", "slug", "description"),
+    "chapters": ("id", "book_id", "name", "slug", "priority"),
+    "pages": ("id", "book_id", "chapter_id", "name", "slug", "priority", "draft"),
+    "image-gallery": ("id", "name", "url", "path", "type", "uploaded_to"),
+    "attachments": ("id", "name", "extension", "uploaded_to", "external", "order"),
+    "imports": ("id", "name", "size", "type"),
+}
+SEARCH_TYPES = {"shelves": "bookshelf", "books": "book", "chapters": "chapter", "pages": "page"}
+IMAGE_MAGIC = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif", b"RIFF": "webp"}
+TOKEN_RE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+
+class _RealClock:
+    def monotonic(self) -> float:
+        import time
+
+        return time.monotonic()
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def error(status: int, message: str, **extra: Any) -> ApiError:
+    return ApiError(status, {"error": {"message": message, "code": status, **extra}})
+
+
+def invalid(field_errors: dict[str, str]) -> ApiError:
+    validation = {name: [msg] for name, msg in field_errors.items()}
+    return error(422, "The given data was invalid.", validation=validation)
+
+
+def json_error(status: int, message: str) -> ApiError:
+    return ApiError(status, {"message": message, "status": "error"})
+
+
+@dataclass
+class Fault:
+    action: str  # "status" or "drop"
+    count: int
+    status: int = 503
+    method: str | None = None
+    path: str | None = None  # a regex searched in the path
+    after: bool = False  # drop: process the request first, then drop the answer
+    retry_after: str | None = None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method and self.method != method:
+            return False
+        return not (self.path and not re.search(self.path, path))
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    files: dict[str, tuple[str, bytes]]
+    json: Any
+    headers: dict[str, str]
+
+
+_DROP = object()
+
+
+def slugify(name: str) -> str:
+    """research/bookstack.md section 4, approximately (ASCII folding instead of voku)."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = re.sub(r"_+", "-", text).replace("@", "-at-").lower()
+    text = re.sub(r"[^-a-z0-9\s]", "", text)
+    return re.sub(r"[-\s]+", "-", text).strip("-")
+
+
+@dataclass
+class FakeBookStack:
+    """The fake server; see the module docstring."""
+
+    version: str | None = "v25.07"
+    token_id: str = TOKEN_ID
+    token_secret: str = TOKEN_SECRET
+    api_permission: bool = True
+    #: Role permissions the token's user lacks, e.g. {"content-import", "page-delete"}.
+    denied: set[str] = field(default_factory=set)
+    #: Requests per 60 s window (None: no throttle), measured on *clock*.
+    rate_limit: int | None = None
+    clock: Clock = field(default_factory=_RealClock)
+    import_failure: str | None = None
+
+    def __post_init__(self) -> None:
+        self.lock = threading.RLock()
+        self.rng = random.Random(7)
+        self.tables: dict[str, dict[int, dict[str, Any]]] = {t: {} for t in LISTING_FIELDS}
+        self.recycle_bin: list[tuple[str, dict[str, Any]]] = []
+        self.next_id: collections.Counter[str] = collections.Counter()
+        self.log: list[tuple[str, str]] = []
+        self.faults: list[Fault] = []
+        self.throttled = 0
+        self._window: tuple[float, int] = (0.0, 0)
+        self._down_after: int | None = None
+        self._down = False
+        self.httpd: ThreadingHTTPServer | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> FakeBookStack:
+        handler = type("Handler", (_Handler,), {"app": self})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
+    def __enter__(self) -> FakeBookStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self.httpd is not None, "start() the server first"
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # -- test controls ----------------------------------------------------------------------
+
+    def fail(self, status: int, count: int = 1, **match: Any) -> None:
+        self.faults.append(Fault("status", count, status=status, **match))
+
+    def drop(self, count: int = 1, **match: Any) -> None:
+        self.faults.append(Fault("drop", count, **match))
+
+    def down_after_writes(self, writes: int) -> None:
+        self._down_after = writes
+
+    def up(self) -> None:
+        self._down, self._down_after = False, None
+        self.faults.clear()
+
+    @property
+    def counts(self) -> collections.Counter[str]:
+        return collections.Counter(method for method, _ in self.log)
+
+    @property
+    def reads(self) -> int:
+        return self.counts["GET"]
+
+    @property
+    def writes(self) -> int:
+        return sum(n for method, n in self.counts.items() if method != "GET")
+
+    def reset_counts(self) -> None:
+        with self.lock:
+            self.log.clear()
+            self.throttled = 0
+
+    def live(self, table: str) -> list[dict[str, Any]]:
+        return list(self.tables[table].values())
+
+    def tagged(self, table: str, name: str, value: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.live(table) if _has_tag(e, name, value)]
+
+    def create(self, table: str, **fields: Any) -> dict[str, Any]:
+        """Make content directly (e.g. foreign content a user made by hand)."""
+        with self.lock:
+            return self._create(table, fields)
+
+    # -- request handling -------------------------------------------------------------------
+
+    def handle(self, request: Request) -> tuple[int, dict[str, str], bytes] | object:
+        with self.lock:
+            self.log.append((request.method, request.path))
+            if self._down:
+                return _DROP
+            for fault in self.faults:
+                if fault.count > 0 and fault.matches(request.method, request.path):
+                    fault.count -= 1
+                    if fault.action == "drop" and not fault.after:
+                        return _DROP
+                    if fault.action == "status":
+                        headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                        body = {"error": {"message": "Injected fault", "code": fault.status}}
+                        if fault.status == 429:
+                            body = {"error": {"message": "Too Many Attempts.", "code": 429}}
+                        return fault.status, headers, json.dumps(body).encode()
+                    break
+            else:
+                fault = None
+            try:
+                status, body = self._dispatch(request)
+                headers: dict[str, str] = {}
+            except ApiError as exc:
+                status, body, headers = exc.status, exc.body, exc.headers
+            if request.method != "GET" and status < 300 and self._down_after is not None:
+                self._down_after -= 1
+                if self._down_after <= 0:
+                    self._down = True
+            if fault is not None and fault.action == "drop":
+                return _DROP
+            payload = b"" if status == 204 else json.dumps(body).encode()
+            return status, headers, payload
+
+    def _throttle(self) -> None:
+        if self.rate_limit is None:
+            return
+        now = self.clock.monotonic()
+        start, used = self._window
+        if now - start >= 60:
+            start, used = now, 0
+        if used >= self.rate_limit:
+            self.throttled += 1
+            wait = max(1, int(start + 60 - now + 0.999))
+            raise ApiError(
+                429,
+                {"error": {"message": "Too Many Attempts.", "code": 429}},
+                {"Retry-After": str(wait), "X-RateLimit-Limit": str(self.rate_limit)},
+            )
+        self._window = (start, used + 1)
+
+    def _auth(self, request: Request) -> None:
+        header = request.headers.get("authorization", "")
+        if not header:
+            raise error(401, "No authorization token found on the request")
+        if not header.startswith("Token ") or ":" not in header:
+            raise error(
+                401,
+                "An authorization token was found on the request but the format appeared incorrect",
+            )
+        token_id, _, secret = header[6:].partition(":")
+        if token_id != self.token_id:
+            raise error(401, "No matching API token was found for the provided authorization token")
+        if secret != self.token_secret:
+            raise error(401, "The secret provided for the given used API token is incorrect")
+        if not self.api_permission:
+            raise error(
+                403, "The owner of the used API token does not have permission to make API calls"
+            )
+
+    def _dispatch(self, request: Request) -> tuple[int, Any]:
+        if not request.path.startswith("/api/"):
+            raise ApiError(404, {"html": "<html>Not Found</html>"})
+        self._throttle()
+        self._auth(request)
+        parts = request.path[len("/api/") :].strip("/").split("/")
+        method = request.method
+        if method == "POST" and request.form.get("_method"):
+            method = request.form["_method"].upper()
+        if parts == ["system"]:
+            if self.version is None:
+                raise error(404, "Route not found")
+            return 200, {
+                "version": self.version,
+                "instance_id": "fake",
+                "app_name": "BookStack",
+                "app_logo": None,
+                "base_url": self.url,
+            }
+        if parts == ["search"] and method == "GET":
+            return 200, self._search(request.query)
+        table = parts[0]
+        if table not in LISTING_FIELDS:
+            raise error(404, "Route not found")
+        if len(parts) == 1:
+            if method == "GET":
+                return 200, self._list(table, request.query)
+            if method == "POST":
+                if table == "imports":
+                    return 200, self._upload_import(request)
+                return 200, self._output(table, self._create(table, self._input(request)))
+        elif len(parts) == 2 and parts[1].isdigit():
+            item = self.tables[table].get(int(parts[1]))
+            if item is None:
+                raise error(404, f"{table[:-1].title()} not found")
+            if method == "GET":
+                return 200, self._read(table, item)
+            if method == "PUT":
+                return 200, self._output(table, self._update(table, item, self._input(request)))
+            if method == "DELETE":
+                self._delete(table, item)
+                return 204, None
+            if method == "POST" and table == "imports":
+                return 200, self._run_import(item)
+        raise error(405, "Method not allowed")
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def _input(self, request: Request) -> dict[str, Any]:
+        data: dict[str, Any] = dict(request.json) if isinstance(request.json, dict) else {}
+        data.update({k: v for k, v in request.form.items() if k != "_method"})
+        for name, (filename, content) in request.files.items():
+            data[name] = (filename, content)
+        return data
+
+    def _slug(self, table: str, name: str, book_id: int | None, own_id: int | None) -> str:
+        base = slugify(name) or "".join(self.rng.choices("0123456789abcdef", k=5))
+        taken = {
+            e["slug"]
+            for e in self.tables[table].values()
+            if e["id"] != own_id and (book_id is None or e.get("book_id") == book_id)
+        }
+        slug = base
+        while slug in taken:
+            suffix = "".join(self.rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=3))
+            slug = f"{base}-{suffix}"
+        return slug
+
+    def _check(self, table: str, data: dict[str, Any], creating: bool) -> None:
+        problems: dict[str, str] = {}
+        name = data.get("name")
+        if (
+            creating
+            and table in ("shelves", "books", "chapters", "pages", "attachments")
+            and (not isinstance(name, str) or not name.strip())
+        ):
+            problems["name"] = "The name field is required."
+        if isinstance(name, str) and len(name) > (180 if table == "image-gallery" else 255):
+            problems["name"] = "The name may not be greater than 255 characters."
+        if len(str(data.get("description_html") or "")) > 2000:
+            problems["description_html"] = (
+                "The description html may not be greater than 2000 characters."
+            )
+        for i, tag in enumerate(data.get("tags") or []):
+            if not isinstance(tag, dict) or not str(tag.get("name", "")).strip():
+                problems[f"tags.{i}.name"] = "The tags.{i}.name field is required."
+        if "priority" in data and not isinstance(data["priority"], int):
+            problems["priority"] = "The priority must be an integer."
+        if table == "chapters" and creating and data.get("book_id") not in self.tables["books"]:
+            problems["book_id"] = "The book id field is required."
+        if table == "pages" and creating:
+            if not data.get("book_id") and not data.get("chapter_id"):
+                problems["book_id"] = (
+                    "The book id field is required when chapter id is not present."
+                )
+            if not data.get("html") and not data.get("markdown"):
+                problems["html"] = "The html field is required when markdown is not present."
+        if problems:
+            raise invalid(problems)
+
+    def _create(self, table: str, data: dict[str, Any]) -> dict[str, Any]:
+        if table in ("image-gallery", "attachments"):
+            return self._create_file(table, data)
+        self._check(table, data, creating=True)
+        self.next_id[table] += 1
+        item: dict[str, Any] = {
+            "id": self.next_id[table],
+            "name": data["name"].strip(),
+            "tags": _tags(data.get("tags")),
+            "created_at": "2026-01-01",
+        }
+        if table in ("shelves", "books", "chapters"):
+            item["description_html"] = data.get("description_html") or ""
+        if table == "shelves":
+            item["books"] = [int(b) for b in data.get("books") or []]
+        if table == "chapters":
+            item["book_id"] = int(data["book_id"])
+        if table == "pages":
+            self._place_page(item, data)
+            item.update(
+                html=data.get("html") or "",
+                markdown=data.get("markdown") or "",
+                draft=False,
+                revision_count=1,
+            )
+            if item["markdown"]:
+                item["html"] = f"<p>{item['markdown']}</p>"
+        if table in ("chapters", "pages"):
+            item["priority"] = data.get("priority", self._next_priority(item["book_id"]))
+        item["slug"] = self._slug(table, item["name"], item.get("book_id"), None)
+        self.tables[table][item["id"]] = item
+        return item
+
+    def _place_page(self, item: dict[str, Any], data: dict[str, Any]) -> None:
+        if data.get("chapter_id"):
+            chapter = self.tables["chapters"].get(int(data["chapter_id"]))
+            if chapter is None:
+                raise invalid({"chapter_id": "The selected chapter id is invalid."})
+            item["book_id"], item["chapter_id"] = chapter["book_id"], chapter["id"]
+        else:
+            if int(data["book_id"]) not in self.tables["books"]:
+                raise invalid({"book_id": "The selected book id is invalid."})
+            item["book_id"], item["chapter_id"] = int(data["book_id"]), 0
+
+    def _next_priority(self, book_id: int) -> int:
+        children = [
+            e
+            for t in ("chapters", "pages")
+            for e in self.tables[t].values()
+            if e.get("book_id") == book_id
+        ]
+        return max((int(e["priority"]) for e in children), default=0) + 1
+
+    def _update(self, table: str, item: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        if table in ("image-gallery", "attachments"):
+            return self._update_file(table, item, data)
+        self._check(table, data, creating=False)
+        if "tags" in data:
+            item["tags"] = _tags(data["tags"])
+        if "description_html" in data:
+            item["description_html"] = data["description_html"] or ""
+        if table == "shelves" and "books" in data:
+            item["books"] = [int(b) for b in data["books"] or []]
+        old_parent = (item.get("book_id"), item.get("chapter_id"))
+        if table == "chapters" and data.get("book_id") and data["book_id"] != item["book_id"]:
+            if "chapter-delete" in self.denied:
+                raise json_error(500, "You do not have permission to move this chapter")
+            item["book_id"] = int(data["book_id"])
+            for page in self.tables["pages"].values():
+                if page["chapter_id"] == item["id"]:
+                    page["book_id"] = item["book_id"]
+        if table == "pages" and (data.get("book_id") or data.get("chapter_id")):
+            new: dict[str, Any] = {}
+            self._place_page(new, data)
+            if (new["book_id"], new["chapter_id"]) != old_parent:
+                if "page-delete" in self.denied:
+                    raise json_error(500, "You do not have permission to move this page")
+                item.update(new)
+        if table == "pages":
+            changed = False
+            for key in ("html", "markdown"):
+                if key in data and data[key] != item[key]:
+                    item[key], changed = data[key], True
+            item["revision_count"] += changed
+        if "priority" in data:
+            item["priority"] = data["priority"]
+        renamed = "name" in data and data["name"].strip() != item["name"]
+        if renamed:
+            item["name"] = data["name"].strip()
+        if renamed or (item.get("book_id"), item.get("chapter_id")) != old_parent:
+            item["slug"] = self._slug(table, item["name"], item.get("book_id"), item["id"])
+        return item
+
+    def _delete(self, table: str, item: dict[str, Any]) -> None:
+        del self.tables[table][item["id"]]
+        self.recycle_bin.append((table, item))
+        if table == "books":
+            for child_table in ("chapters", "pages"):
+                for child in list(self.tables[child_table].values()):
+                    if child["book_id"] == item["id"]:
+                        self._delete(child_table, child)
+        if table == "chapters":
+            for page in list(self.tables["pages"].values()):
+                if page["chapter_id"] == item["id"]:
+                    self._delete("pages", page)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def _create_file(self, table: str, data: dict[str, Any]) -> dict[str, Any]:
+        page_id = int(data.get("uploaded_to") or 0)
+        if page_id not in self.tables["pages"]:
+            raise invalid({"uploaded_to": "The selected uploaded to is invalid."})
+        self.next_id[table] += 1
+        item: dict[str, Any] = {"id": self.next_id[table], "uploaded_to": page_id}
+        if table == "image-gallery":
+            if data.get("type") not in ("gallery", "drawio"):
+                raise invalid({"type": "The selected type is invalid."})
+            if "image-create-all" in self.denied:
+                raise error(403, "You do not have permission to create images")
+            upload = data.get("image")
+            if not isinstance(upload, tuple) or _image_type(upload[1]) is None:
+                raise invalid({"image": "The image must be a file of type: jpeg, png, gif, webp."})
+            name = str(data.get("name") or upload[0])
+            if len(name) > 180:
+                raise invalid({"name": "The name may not be greater than 180 characters."})
+            item.update(
+                name=name,
+                type=data["type"],
+                data=upload[1],
+                path=f"/uploads/images/gallery/{item['id']}-{upload[0]}",
+            )
+            item["url"] = self.url + item["path"]
+        else:
+            if not str(data.get("name") or "").strip():
+                raise invalid({"name": "The name field is required."})
+            item.update(name=data["name"], order=item["id"])
+            self._set_attachment_content(item, data, creating=True)
+        self.tables[table][item["id"]] = item
+        return item
+
+    def _set_attachment_content(
+        self, item: dict[str, Any], data: dict[str, Any], creating: bool
+    ) -> None:
+        upload = data.get("file")
+        if isinstance(upload, tuple):
+            item.update(
+                data=upload[1],
+                external=False,
+                link=None,
+                extension=upload[0].rsplit(".", 1)[-1] if "." in upload[0] else "",
+            )
+        elif data.get("link"):
+            item.update(data=None, external=True, link=data["link"], extension="")
+        elif creating:
+            raise invalid({"file": "The file field is required when link is not present."})
+
+    def _update_file(
+        self, table: str, item: dict[str, Any], data: dict[str, Any]
+    ) -> dict[str, Any]:
+        if "name" in data:
+            item["name"] = data["name"]
+        if table == "attachments":
+            self._set_attachment_content(item, data, creating=False)
+        return item
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _output(self, table: str, item: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in item.items() if k != "data"}
+
+    def _read(self, table: str, item: dict[str, Any]) -> dict[str, Any]:
+        out = self._output(table, item)
+        if table == "books":
+            out["contents"] = self._contents(item["id"])
+        if table == "chapters":
+            out["pages"] = [self._brief(p) for p in self._pages_of(chapter_id=item["id"])]
+        if table == "shelves":
+            out["books"] = [
+                {
+                    "id": b,
+                    "name": self.tables["books"][b]["name"],
+                    "slug": self.tables["books"][b]["slug"],
+                }
+                for b in item["books"]
+                if b in self.tables["books"]
+            ]
+        if table == "pages":
+            out["raw_html"] = item["html"]
+        return out
+
+    def _brief(self, item: dict[str, Any]) -> dict[str, Any]:
+        keys = ("id", "name", "slug", "book_id", "chapter_id", "priority", "draft")
+        return {k: item[k] for k in keys if k in item}
+
+    def _pages_of(self, **where: int) -> list[dict[str, Any]]:
+        pages = [
+            p for p in self.tables["pages"].values() if all(p[k] == v for k, v in where.items())
+        ]
+        return sorted(pages, key=lambda p: (p["priority"], p["id"]))
+
+    def _contents(self, book_id: int) -> list[dict[str, Any]]:
+        children: list[dict[str, Any]] = []
+        for chapter in self.tables["chapters"].values():
+            if chapter["book_id"] == book_id:
+                entry = {**self._brief(chapter), "type": "chapter"}
+                entry["pages"] = [
+                    {**self._brief(p), "type": "page"}
+                    for p in self._pages_of(chapter_id=chapter["id"])
+                ]
+                children.append(entry)
+        children += [
+            {**self._brief(p), "type": "page"}
+            for p in self._pages_of(book_id=book_id, chapter_id=0)
+        ]
+        return sorted(children, key=lambda c: (c["priority"], c["type"] != "chapter", c["id"]))
+
+    def _list(self, table: str, query: dict[str, str]) -> dict[str, Any]:
+        count = min(int(query.get("count", 100)), 500)
+        offset = int(query.get("offset", 0))
+        rows = sorted(self.tables[table].values(), key=lambda e: e["id"])
+        for key, value in query.items():
+            match = re.fullmatch(r"filter\[(\w+)\]", key)
+            if match and match.group(1) in LISTING_FIELDS[table]:
+                rows = [r for r in rows if str(r.get(match.group(1))) == value]
+        data = [{k: r.get(k) for k in LISTING_FIELDS[table]} for r in rows[offset : offset + count]]
+        return {"data": data, "total": len(rows)}
+
+    def _search(self, query: dict[str, str]) -> dict[str, Any]:
+        text = query.get("query", "")
+        tags = re.findall(r"\[([^\]=]+)(?:=([^\]]*))?\]", text)
+        types = re.findall(r"\{type:([a-z|]+)\}", text)
+        allowed = set("|".join(types).split("|")) if types else set(SEARCH_TYPES.values())
+        count = min(int(query.get("count", 100)), 100)
+        page = max(int(query.get("page", 1)), 1)
+        hits = [
+            (table, e)
+            for table, kind in SEARCH_TYPES.items()
+            if kind in allowed
+            for e in sorted(self.tables[table].values(), key=lambda e: e["id"])
+            if all(_has_tag(e, n.strip(), v.strip() if v else None) for n, v in tags)
+        ]
+        data = []
+        for table, e in hits[(page - 1) * count : page * count]:
+            entry = {
+                "id": e["id"],
+                "name": e["name"],
+                "slug": e["slug"],
+                "type": SEARCH_TYPES[table],
+                "tags": e["tags"],
+                "url": self._url_of(table, e),
+                "preview_html": {"name": e["name"], "content": ""},
+            }
+            if table in ("chapters", "pages"):
+                entry["book_id"] = e["book_id"]
+            if table == "pages":
+                entry["chapter_id"] = e["chapter_id"]
+            data.append(entry)
+        return {"data": data, "total": len(hits)}
+
+    def _url_of(self, table: str, e: dict[str, Any]) -> str:
+        if table == "shelves":
+            return f"{self.url}/shelves/{e['slug']}"
+        if table == "books":
+            return f"{self.url}/books/{e['slug']}"
+        book = self.tables["books"][e["book_id"]]["slug"]
+        kind = "chapter" if table == "chapters" else "page"
+        return f"{self.url}/books/{book}/{kind}/{e['slug']}"
+
+    # -- imports ------------------------------------------------------------------------------
+
+    def _upload_import(self, request: Request) -> dict[str, Any]:
+        if "content-import" in self.denied:
+            raise error(403, "You do not have permission to access the requested page.")
+        upload = request.files.get("file")
+        if upload is None:
+            raise invalid({"file": "The file field is required."})
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(upload[1]))
+            data = json.loads(archive.read("data.json"))
+        except (zipfile.BadZipFile, KeyError, ValueError):
+            raise json_error(
+                422,
+                "ZIP upload failed with the following validation errors: \n"
+                "[format] Could not read ZIP file contents.",
+            ) from None
+        problems = _validate_zip(data, set(archive.namelist()))
+        if problems:
+            raise json_error(
+                422,
+                "ZIP upload failed with the following validation errors: \n"
+                + "\n".join(f"[{k}] {v}" for k, v in problems),
+            )
+        self.next_id["imports"] += 1
+        row = {
+            "id": self.next_id["imports"],
+            "name": data["book"]["name"],
+            "size": len(upload[1]),
+            "type": "book",
+            "zip": upload[1],
+        }
+        self.tables["imports"][row["id"]] = row
+        return {k: v for k, v in row.items() if k != "zip"}
+
+    def _run_import(self, row: dict[str, Any]) -> dict[str, Any]:
+        if self.import_failure:
+            raise json_error(
+                500, "ZIP import failed with the following errors: \n" + self.import_failure
+            )
+        archive = zipfile.ZipFile(io.BytesIO(row["zip"]))
+        data = json.loads(archive.read("data.json"))["book"]
+        refs: dict[tuple[str, int], str] = {}
+        made_pages: list[dict[str, Any]] = []
+        book = self._create(
+            "books",
+            {
+                "name": data["name"],
+                "tags": data.get("tags"),
+                "description_html": data.get("description_html"),
+            },
+        )
+        refs[("book", data.get("id") or 0)] = self._url_of("books", book)
+        children = [("chapter", c) for c in data.get("chapters") or []]
+        children += [("page", p) for p in data.get("pages") or []]
+        children.sort(key=lambda c: (c[1].get("priority") or 0, c[0] != "chapter"))
+        for kind, child in children:
+            if kind == "chapter":
+                chapter = self._create(
+                    "chapters",
+                    {
+                        "book_id": book["id"],
+                        "name": child["name"],
+                        "tags": child.get("tags"),
+                        "description_html": child.get("description_html"),
+                    },
+                )
+                refs[("chapter", child.get("id") or 0)] = self._url_of("chapters", chapter)
+                pages = sorted(child.get("pages") or [], key=lambda p: p.get("priority") or 0)
+                for zpage in pages:
+                    made_pages.append(
+                        self._import_page(archive, zpage, {"chapter_id": chapter["id"]}, refs)
+                    )
+            else:
+                made_pages.append(self._import_page(archive, child, {"book_id": book["id"]}, refs))
+        for page in made_pages:
+            page["html"] = TOKEN_RE.sub(
+                lambda m: refs.get((m.group(1), int(m.group(2))), m.group(0)), page["html"]
+            )
+        del self.tables["imports"][row["id"]]
+        return self._output("books", book)
+
+    def _import_page(
+        self,
+        archive: zipfile.ZipFile,
+        zpage: dict[str, Any],
+        parent: dict[str, int],
+        refs: dict[tuple[str, int], str],
+    ) -> dict[str, Any]:
+        page = self._create(
+            "pages",
+            {
+                **parent,
+                "name": zpage["name"],
+                "tags": zpage.get("tags"),
+                "html": zpage.get("html") or "<p></p>",
+                "markdown": zpage.get("markdown") or "",
+            },
+        )
+        for image in zpage.get("images") or []:
+            made = self._create(
+                "image-gallery",
+                {
+                    "uploaded_to": page["id"],
+                    "type": image["type"],
+                    "name": image["name"],
+                    "image": (image["file"], archive.read(f"files/{image['file']}")),
+                },
+            )
+            refs[("image", image["id"])] = made["url"]
+        for attachment in zpage.get("attachments") or []:
+            fields: dict[str, Any] = {"uploaded_to": page["id"], "name": attachment["name"]}
+            if attachment.get("file"):
+                fields["file"] = (attachment["file"], archive.read(f"files/{attachment['file']}"))
+            else:
+                fields["link"] = attachment.get("link")
+            made = self._create("attachments", fields)
+            refs[("attachment", attachment["id"])] = f"{self.url}/attachments/{made['id']}"
+        refs[("page", zpage.get("id") or 0)] = self._url_of("pages", page)
+        return page
+
+
+def _tags(raw: Any) -> list[dict[str, str]]:
+    return [
+        {"name": str(t["name"]).strip(), "value": str(t.get("value") or "").strip()}
+        for t in raw or []
+        if str(t.get("name", "")).strip()
+    ]
+
+
+def _has_tag(entity: dict[str, Any], name: str, value: str | None) -> bool:
+    return any(
+        t["name"] == name and (value is None or t["value"] == value)
+        for t in entity.get("tags") or []
+    )
+
+
+def _image_type(data: bytes) -> str | None:
+    return next((kind for magic, kind in IMAGE_MAGIC.items() if data.startswith(magic)), None)
+
+
+def _validate_zip(data: dict[str, Any], names: set[str]) -> list[tuple[str, str]]:
+    book = data.get("book")
+    if not isinstance(book, dict):
+        return [("format", "ZIP file data has no expected book, chapter or page content.")]
+    problems = []
+    if not str(book.get("name") or "").strip():
+        problems.append(("book.name", "The name field is required."))
+    pages = [(f"book.pages.{i}", p) for i, p in enumerate(book.get("pages") or [])]
+    for c, chapter in enumerate(book.get("chapters") or []):
+        if not str(chapter.get("name") or "").strip():
+            problems.append((f"book.chapters.{c}.name", "The name field is required."))
+        pages += [
+            (f"book.chapters.{c}.pages.{i}", p) for i, p in enumerate(chapter.get("pages") or [])
+        ]
+    for where, page in pages:
+        if not str(page.get("name") or "").strip():
+            problems.append((f"{where}.name", "The name field is required."))
+        for i, image in enumerate(page.get("images") or []):
+            ref = f"files/{image.get('file')}"
+            if ref not in names:
+                problems.append(
+                    (
+                        f"{where}.images.{i}.file",
+                        "The file needs to reference a file within the ZIP.",
+                    )
+                )
+    return problems
+
+
+class _Handler(BaseHTTPRequestHandler):
+    app: FakeBookStack
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def _serve(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        ctype = self.headers.get("Content-Type", "")
+        form: dict[str, str] = {}
+        files: dict[str, tuple[str, bytes]] = {}
+        body: Any = None
+        if ctype.startswith("application/json") and raw:
+            body = json.loads(raw)
+        elif ctype.startswith("multipart/form-data"):
+            message = BytesParser(policy=HTTP).parsebytes(
+                f"Content-Type: {ctype}\r\n\r\n".encode() + raw
+            )
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                filename = part.get_filename()
+                content = part.get_payload(decode=True) or b""
+                if filename is not None:
+                    files[str(name)] = (filename, content)
+                else:
+                    form[str(name)] = content.decode()
+        elif ctype.startswith("application/x-www-form-urlencoded"):
+            form = dict(urllib.parse.parse_qsl(raw.decode()))
+        request = Request(
+            self.command,
+            url.path,
+            dict(urllib.parse.parse_qsl(url.query)),
+            form,
+            files,
+            body,
+            {k.lower(): v for k, v in self.headers.items()},
+        )
+        answer = self.app.handle(request)
+        if answer is _DROP:
+            self.close_connection = True
+            return
+        status, headers, payload = answer  # type: ignore[misc]
+        if status == 404 and b'"html"' in payload:
+            payload, content_type = b"<html><body>Not Found</body></html>", "text/html"
+        else:
+            content_type = "application/json"
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _serve
