@@ -62,14 +62,15 @@ class PathDirective(SphinxDirective):
         audiences = parse_audiences(self.options.get("audience", "")) or (
             normalize_audience(path_id),
         )
+        first_line = self.first_content_line()
         steps = []
         for offset, text in enumerate(self.content):
-            step = parse_step(text, self.content_offset + offset + 1)
+            step = parse_step(text, first_line + offset)
             if step is not None:
                 steps.append(step)
         domain = get_domain(self.env)
         index = len(domain.definitions.get(self.env.docname, []))
-        anchor = nodes.make_id(f"path-{path_id}") or f"path-{index}"
+        anchor = self.unique_anchor(nodes.make_id(f"path-{path_id}") or f"path-{index}")
         domain.add_path(
             AudiencePath(
                 id=path_id,
@@ -93,9 +94,26 @@ class PathDirective(SphinxDirective):
             container += messages
         container += path_placeholder(kind="steps", refdoc=self.env.docname, index=index)
         # A target before the container carries the anchor in every writer (LaTeX too).
-        target = nodes.target("", "", ids=[anchor], names=[anchor])
-        self.state.document.note_explicit_target(target)
+        target = nodes.target("", "", ids=[anchor])
+        self.state.document.ids[anchor] = target
         return [target, container]
+
+    def first_content_line(self) -> int:
+        """The source line of the first content line, for warnings about steps."""
+        if type(self.state).__module__.startswith("myst_parser"):
+            # MyST gives the offset of the content from the directive's opening
+            # line (myst_parser/parsers/directives.py), reST an absolute 0-based one.
+            return self.lineno + 1 + self.content_offset
+        return self.content_offset + 1
+
+    def unique_anchor(self, anchor: str) -> str:
+        # A duplicate path id in one page (warned about) must not give a duplicate HTML id.
+        ids = self.state.document.ids
+        candidate, number = anchor, 1
+        while candidate in ids:
+            number += 1
+            candidate = f"{anchor}-{number}"
+        return candidate
 
 
 class PathOverviewDirective(SphinxDirective):
