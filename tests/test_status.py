@@ -140,6 +140,11 @@ def test_status_table_rows(build: Build) -> None:
         ["Setup", "Status: Planned set by hand", "0/2", "2023-01-15"],
         ["C", "Status: Planned", "0/1", "—"],
     ]
+    # a book given by folder name; page rows show the page's own status, or none
+    assert table_rows(soup(app, "5-epsilon/README.html")) == [
+        ["R", "Status: In review", "0/1", "—"],
+        ["S", "—", "0/1", "—"],
+    ]
 
 
 def test_page_footer(build: Build) -> None:
@@ -180,6 +185,7 @@ def test_unknown_values_warn_with_file_and_line(build: Build) -> None:
         "having no status) [mosaic.status]",
         "1-book/1-page.md:4: WARNING: last_updated 'yesterday' is not a date; write it as "
         "YYYY-MM-DD [mosaic.last-updated]",
+        "1-book/README.md:5: WARNING: status-table: no book 'nope'; books: book [mosaic.status]",
         f"1-book/2-other.rst:1: WARNING: unknown status '🟤'; {valid} (the page counts as "
         "having no status) [mosaic.status]",
         f"README.md:3: WARNING: unknown status 'bogus'; {valid} [mosaic.status]",
@@ -260,4 +266,4 @@ def test_singlehtml_keeps_per_page_badges(build: Build) -> None:
     page = soup(app, "README.html")
     lines = page.select("p.mosaic-status-line .mosaic-status")
     assert len(lines) == 11  # every page with a status but the one that hides its badge
-    assert len(page.select("table.mosaic-status-table")) == 2
+    assert len(page.select("table.mosaic-status-table")) == 3

@@ -154,7 +154,10 @@ class StatusTableResolver(SphinxPostTransform):
         env = self.env
         if isinstance(item, Page):
             status = page_status(env, item.docname)
-            result = rollup([status], vocabulary_of(env.config))
+            # A page row shows the page's own status ("—" when it has none).
+            result = (
+                rollup([status], vocabulary_of(env.config)) if status else Rollup(None, 0, 1, 0)
+            )
             host, title, when = item.docname, item.title, last_updated(env, item.docname)
         else:
             if item.host is None:
@@ -174,13 +177,14 @@ class StatusTableResolver(SphinxPostTransform):
         return self.row(
             [
                 link,
-                self.status_cell(result),
+                self.status_cell(result, item),
                 f"{result.complete}/{result.total}",
                 format_date(env, when) if when else "—",
             ]
         )
 
-    def status_cell(self, result: Rollup) -> nodes.paragraph:
+    def status_cell(self, result: Rollup, item: Folder | Page) -> nodes.paragraph:
+        """The badge, with "set by hand" or the percentage complete for a folder."""
         para = nodes.paragraph()
         if result.status is None:
             para += nodes.Text("—")
@@ -192,6 +196,8 @@ class StatusTableResolver(SphinxPostTransform):
             else StatusKind(result.status, result.status, "grey", shape="none")
         )
         para += badge_for(kind)
+        if isinstance(item, Page):
+            return para  # a page's own status, not a roll-up
         if result.by_hand:
             para += nodes.Text(" ")
             para += nodes.emphasis("", _("set by hand"), classes=["mosaic-by-hand"])
