@@ -1,0 +1,233 @@
+"""``python -m benchmarks run --size small|medium|full`` and ``python -m benchmarks generate``.
+
+Run from the repository root.  Results go to ``benchmarks/results/<size>.json``
+and ``.md``; the working trees and build outputs to ``benchmarks/_work/``
+(ignored by Git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks import suite
+from benchmarks.generator import FEATURES, TreeShape, generate
+from benchmarks.report import machine, summarize, write
+from benchmarks.subjects import (
+    Subject,
+    available_features,
+    corpus_subject,
+    docs_subject,
+    synthetic_subject,
+)
+
+HERE = Path(__file__).resolve().parent
+MEASUREMENTS = (
+    "overhead",
+    "write-phase",
+    "alongside",
+    "incremental",
+    "parallel",
+    "growth",
+    "publish",
+)
+
+#: subjects, the two or three synthetic sizes of the growth measurement, runs per variant.
+SIZES: dict[str, dict[str, Any]] = {
+    "small": {
+        "subjects": ["docs", "synthetic-50"],
+        "growth": [10, 50],
+        "repeats": 3,
+        "growth_repeats": 3,
+    },
+    "medium": {
+        "subjects": ["docs", "corpus", "synthetic-200", "synthetic-1000"],
+        "growth": [200, 1000],
+        "repeats": 3,
+        "growth_repeats": 2,
+    },
+    "full": {
+        "subjects": ["docs", "corpus", "synthetic-200", "synthetic-1000"],
+        "growth": [200, 1000, 5000],
+        "repeats": 3,
+        "growth_repeats": 2,
+    },
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the suite and write the results table")
+    run.add_argument("--size", choices=sorted(SIZES), default="small")
+    run.add_argument(
+        "--only",
+        nargs="+",
+        choices=MEASUREMENTS,
+        default=list(MEASUREMENTS),
+        help="run only these measurements",
+    )
+    run.add_argument(
+        "--subjects",
+        nargs="+",
+        help="trees to measure (docs, corpus, synthetic-N); default: the size's",
+    )
+    run.add_argument("--growth", nargs="+", type=int, help="synthetic sizes to compare")
+    run.add_argument("--repeats", type=int, help="runs per variant (default: the size's)")
+    run.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile every measured build with pyinstrument (slower)",
+    )
+    run.add_argument("--work", type=Path, default=HERE / "_work")
+    run.add_argument("--results", type=Path, default=HERE / "results")
+    run.set_defaults(run=run_suite)
+    gen = commands.add_parser("generate", help="write a synthetic tree")
+    gen.add_argument("directory", type=Path)
+    gen.add_argument("--pages", type=int, default=200)
+    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--variant", choices=("mosaic", "plain"), default="mosaic")
+    gen.add_argument(
+        "--features",
+        nargs="*",
+        choices=FEATURES,
+        help="markup to include (default: what the installed extension has)",
+    )
+    gen.set_defaults(run=generate_tree)
+    args = parser.parse_args(argv)
+    status: int = args.run(args)
+    return status
+
+
+def generate_tree(args: argparse.Namespace) -> int:
+    features = args.features if args.features is not None else available_features().markup
+    shape = TreeShape.for_pages(args.pages)
+    plan = generate(args.directory, shape, seed=args.seed, variant=args.variant, features=features)
+    print(
+        f"wrote {len(plan.pages)} pages ({shape.books} books x {shape.chapters} chapters x "
+        f"{shape.pages} pages + 1 per book) to {args.directory}"
+    )
+    return 0
+
+
+def run_suite(args: argparse.Namespace) -> int:
+    size = SIZES[args.size]
+    repeats = args.repeats or size["repeats"]
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    load_before = _load()
+    features = available_features()
+    print(
+        f"sphinx-mosaic benchmarks, size {args.size}: markup {features.markup or '-'}, "
+        f"bookstack {'yes' if features.bookstack else 'not yet'}, alongside "
+        f"{features.alongside_option or 'not yet'}, publisher "
+        f"{'yes' if features.publisher else 'not yet'}, confluence "
+        f"{'yes' if features.confluence else 'not installed'}"
+    )
+    runner = suite.Runner(work, repeats, profile_dir=work / "profiles" if args.profile else None)
+    subjects = [
+        s
+        for s in (
+            _subject(name, work, features.markup) for name in (args.subjects or size["subjects"])
+        )
+        if s is not None
+    ]
+    measurements: list[suite.Measurement] = []
+    per_subject: dict[str, Callable[[Subject], suite.Measurement]] = {
+        "overhead": lambda s: suite.overhead(runner, s),
+        "write-phase": lambda s: suite.write_phases(runner, s, features),
+        "alongside": lambda s: suite.alongside(runner, s, features),
+        "incremental": lambda s: suite.incremental(runner, s, features),
+        "parallel": lambda s: suite.parallel(runner, s),
+    }
+    publish_results: list[dict[str, Any]] = []
+    clock = time.perf_counter()
+    for subject in subjects:
+        print(f"{subject.name}: {subject.pages} pages, {subject.note}")
+        for name, measure in per_subject.items():
+            if name in args.only:
+                measurements.append(_guarded(measure, subject, name))
+        if "publish" in args.only:
+            publish_results.append(_publish(runner, subject, features))
+    if "growth" in args.only:
+        sizes = args.growth or size["growth"]
+        trees = [_subject(f"synthetic-{n}", work, features.markup) for n in sizes]
+        measurements.append(
+            suite.growth(
+                runner, [t for t in trees if t is not None], args.repeats or size["growth_repeats"]
+            )
+        )
+    result = {
+        "command": "python -m benchmarks " + shlex.join(sys.argv[1:]),
+        "size": args.size,
+        "repeats": repeats,
+        "started": started,
+        "finished": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "load_before": load_before,
+        "load_after": _load(),
+        "machine": machine(),
+        "features": {
+            "markup": features.markup,
+            "bookstack": features.bookstack,
+            "alongside": features.alongside_option,
+            "publisher": features.publisher,
+            "confluence": features.confluence,
+        },
+        "measurements": [{**m.to_dict(), "summary": summarize(m)} for m in measurements],
+        "publish": publish_results,
+    }
+    json_path, md_path = write(result, args.results, args.size)
+    verdicts = [e["summary"]["verdict"] for e in result["measurements"] if e["target"]]
+    print(
+        f"{runner.builds} builds in {time.perf_counter() - clock:.0f} s; targets: "
+        f"{verdicts.count('met')} met, {verdicts.count('missed')} missed, "
+        f"{len(verdicts) - verdicts.count('met') - verdicts.count('missed')} not measured; "
+        f"results in {md_path} and {json_path}"
+    )
+    return 0
+
+
+def _subject(name: str, work: Path, markup: list[str]) -> Subject | None:
+    trees = work / "trees"
+    trees.mkdir(parents=True, exist_ok=True)
+    if name == "docs":
+        return docs_subject(trees)
+    if name == "corpus":
+        return corpus_subject(trees)
+    if name.startswith("synthetic-"):
+        return synthetic_subject(trees, int(name.split("-", 1)[1]), markup)
+    raise SystemExit(f"unknown subject {name!r}: use docs, corpus or synthetic-N")
+
+
+def _guarded(
+    measure: Callable[[Subject], suite.Measurement], subject: Subject, name: str
+) -> suite.Measurement:
+    """A failed build is reported in the table, not allowed to end the suite."""
+    try:
+        return measure(subject)
+    except suite.BuildFailed as exc:
+        print(f"  {name} on {subject.name}: {exc}")
+        m = suite.Measurement(name, subject.name, "total", "-", pages=subject.pages)
+        m.unavailable["build"] = f"failed: {exc}"[:300]
+        return m
+
+
+def _publish(runner: suite.Runner, subject: Subject, features: Any) -> dict[str, Any]:
+    from benchmarks import publishing
+
+    return publishing.measure(runner, subject, features)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

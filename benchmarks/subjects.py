@@ -1,0 +1,206 @@
+"""The trees the suite measures, and what the installed extension can do.
+
+Every subject is copied (or generated) into the work directory first, so a
+measurement may edit a page without touching the repository:
+
+* ``docs``: our own docs (``docs/`` with the repository's ``conf.py``);
+* ``corpus``: the mosaic-sdk corpus's BookStack-shaped tree (``_old/docs``),
+  with ``mosaic_unnumbered_folders = "books"`` (its folders carry no numbers)
+  and a one-line root README added (it has none);
+* ``synthetic-N``: a generated tree of N content pages.
+
+A subject that cannot be built with plain Sphinx (our docs use the
+extension's markup) has no ``plain`` variant, so the overhead measurement
+skips it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generator import TreeShape, generate, write_plain_toctrees
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path("/work/shared/corpora/mosaic-sdk-docs/_old/docs")
+FAST_THEME = "alabaster"
+
+
+@dataclass
+class Subject:
+    """A tree to build: its sources and conf directory, and what it has."""
+
+    name: str
+    srcdir: Path
+    confdir: Path
+    pages: int
+    extensions: list[str]
+    #: The same tree without the extension (hand-written toctrees), if any.
+    plain: Subject | None = None
+    #: A Markdown page the incremental measurement edits.
+    edit_page: Path | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    #: The nominal size (content pages of a synthetic tree; all pages otherwise).
+    size: int = 0
+
+    def __post_init__(self) -> None:
+        self.size = self.size or self.pages
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the installed sphinx-mosaic (and the benchmark environment) provides."""
+
+    directives: frozenset[str]
+    builders: frozenset[str]
+    config: frozenset[str]
+    confluence: bool
+    publisher: bool
+
+    @property
+    def markup(self) -> list[str]:
+        """The generator features whose markup the extension understands."""
+        found = []
+        if "status-table" in self.directives:
+            found.append("status")
+        if "path" in self.directives:
+            found.append("paths")
+        if "mosaic-contents" in self.directives:
+            found.append("contents")
+        return found
+
+    @property
+    def bookstack(self) -> bool:
+        return "bookstack" in self.builders
+
+    @property
+    def alongside_option(self) -> str | None:
+        for key in ("mosaic_bookstack_alongside", "mosaic_alongside"):
+            if key in self.config:
+                return key
+        return None
+
+
+@cache
+def available_features() -> Features:
+    """Probe the installed extension: its directives, builders and options."""
+    import tempfile
+
+    from docutils.parsers.rst import directives
+    from sphinx.application import Sphinx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        src.mkdir()
+        (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+        (src / "index.md").write_text("# Probe\n")
+        app = Sphinx(
+            src, src, Path(tmp) / "out", Path(tmp) / "dt", "dummy", status=None, warning=None
+        )
+        names = frozenset(directives._directives)  # registered by the extension's setup()
+        builders = frozenset(app.registry.builders)
+        config = frozenset(name for name in app.config.values if name.startswith("mosaic_"))
+    publisher = (
+        importlib.util.find_spec("sphinx_mosaic.publish.publisher") is not None
+        and (REPO / "tests" / "bookstack_server.py").is_file()
+    )
+    confluence = importlib.util.find_spec("sphinxcontrib.confluencebuilder") is not None
+    return Features(names, builders, config, confluence, publisher)
+
+
+def _conf_extensions(confdir: Path) -> list[str]:
+    from sphinx.config import Config
+    from sphinx.util.tags import Tags
+
+    return list(Config.read(confdir, overrides={}, tags=Tags()).extensions)
+
+
+def docs_subject(work: Path) -> Subject | None:
+    if not (REPO / "conf.py").is_file() or not (REPO / "docs" / "README.md").is_file():
+        return None
+    root = work / "docs"
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(REPO / "docs", root / "docs")
+    shutil.copy2(REPO / "conf.py", root / "conf.py")
+    pages = sum(1 for _ in (root / "docs").rglob("*.md"))
+    edit = next(iter(sorted((root / "docs").glob("1-*/*-*.md"))), None)
+    return Subject(
+        "docs",
+        root / "docs",
+        root,
+        pages,
+        _conf_extensions(root),
+        edit_page=edit,
+        note="our docs (conf.py of the repository, Furo)",
+    )
+
+
+def corpus_subject(work: Path) -> Subject | None:
+    if not CORPUS.is_dir():
+        return None
+    root = work / "corpus"
+    if root.exists():
+        shutil.rmtree(root)
+    pages = sum(1 for _ in CORPUS.rglob("*.md"))
+    variants: dict[str, Subject] = {}
+    for variant in ("plain", "mosaic"):
+        src = root / variant
+        shutil.copytree(CORPUS, src)
+        (src / "README.md").write_text("# mosaic-sdk docs\n\nThe archived BookStack tree.\n")
+        extensions = ["myst_parser"] + (["sphinx_mosaic"] if variant == "mosaic" else [])
+        conf = [
+            f"extensions = {extensions!r}",
+            'project = "mosaic-sdk corpus"',
+            'copyright = "2025, MosAIc Stack Contributors"',
+            'version = release = "1.0"',
+            'root_doc = "README"',
+            f"html_theme = {FAST_THEME!r}",
+            # The corpus has unnumbered folders only: treat them as books and chapters.
+            'mosaic_unnumbered_folders = "books"',
+        ]
+        if variant == "plain":
+            conf.pop()
+            write_plain_toctrees(src, unnumbered="books")
+        (src / "conf.py").write_text("\n".join(conf) + "\n")
+        edit = next(iter(sorted(src.glob("engineering/*/*.md"))), None)
+        variants[variant] = Subject(
+            f"corpus-{variant}", src, src, pages + 1, extensions, edit_page=edit
+        )
+    subject = variants["mosaic"]
+    subject.name, subject.plain = "corpus", variants["plain"]
+    subject.note = "mosaic-sdk _old/docs (unnumbered folders as books), alabaster"
+    return subject
+
+
+def synthetic_subject(work: Path, pages: int, features: list[str], seed: int = 1) -> Subject:
+    shape = TreeShape.for_pages(pages)
+    root = work / f"synthetic-{pages}"
+    made: dict[str, Subject] = {}
+    for variant in ("plain", "mosaic"):
+        src = root / variant
+        plan = generate(
+            src,
+            shape,
+            seed=seed,
+            variant=variant,  # type: ignore[arg-type]
+            features=features,
+            theme=FAST_THEME,
+        )
+        extensions = ["myst_parser"] + (["sphinx_mosaic"] if variant == "mosaic" else [])
+        edit = src / plan.content[len(plan.content) // 2].path
+        made[variant] = Subject(
+            f"synthetic-{pages}-{variant}", src, src, len(plan.pages), extensions, edit_page=edit
+        )
+    subject = made["mosaic"]
+    subject.name, subject.plain = f"synthetic-{pages}", made["plain"]
+    subject.note = (
+        f"{shape.books} books x {shape.chapters} chapters x {shape.pages} pages "
+        f"(+1 per book), seed {seed}, alabaster, markup: {', '.join(features) or '-'}"
+    )
+    return subject
