@@ -185,9 +185,9 @@ def test_unknown_values_warn_with_file_and_line(build: Build) -> None:
         "having no status) [mosaic.status]",
         "1-book/1-page.md:4: WARNING: last_updated 'yesterday' is not a date; write it as "
         "YYYY-MM-DD [mosaic.last-updated]",
-        "1-book/README.md:5: WARNING: status-table: no book 'nope'; books: book [mosaic.status]",
         f"1-book/2-other.rst:1: WARNING: unknown status '🟤'; {valid} (the page counts as "
         "having no status) [mosaic.status]",
+        "1-book/README.md:5: WARNING: status-table: no book 'nope'; books: book [mosaic.status]",
         f"README.md:3: WARNING: unknown status 'bogus'; {valid} [mosaic.status]",
     ]
     page = soup(app, "1-book/1-page.html")
