@@ -1,9 +1,29 @@
-"""The bookstack component (being built; see the issue tracker)."""
+"""The BookStack output: the ``bookstack`` builder, its translator and alongside mode.
+
+``sphinx_mosaic.bookstack`` is also the ``sphinx.builders`` entry point, so
+``sphinx-build -b bookstack`` works without listing the extension.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sphinx.application import Sphinx
 
 
 def setup_bookstack(app: Sphinx) -> None:
     """Register the bookstack component with Sphinx."""
+    import sphinx_mosaic.bookstack.options  # noqa: F401  (declares the options)
+    from sphinx_mosaic.bookstack.alongside import setup_alongside
+    from sphinx_mosaic.bookstack.builder import BookStackBuilder
+
+    app.add_builder(BookStackBuilder)
+    setup_alongside(app)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Entry point of ``-b bookstack``: load the whole extension."""
+    from sphinx_mosaic import __version__
+
+    app.setup_extension("sphinx_mosaic")
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,123 @@
+"""A browsable copy of the BookStack pages, for review in a browser.
+
+``html/index.html`` lists the books, ``html/<book>/index.html`` a book's
+chapters and pages, ``html/<book>/<page>.html`` holds a page's exact
+BookStack HTML with ZIP references turned into relative links; images and
+attachments sit in ``html/_files/``.  No theme, script or style: what you see
+is what BookStack will get (before its own styling).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+
+from sphinx_mosaic.bookstack.assemble import Assembler, BookOut, ChapterOut, PageOut
+from sphinx_mosaic.bookstack.package import write_if_changed
+from sphinx_mosaic.bookstack.structure import safe_file_name
+from sphinx_mosaic.bookstack.zipbook import ZipContext
+
+_REFERENCE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
+_HREF = re.compile(r'href="(/(?:books|shelves)/[^"#]*)(#[^"]*)?"')
+
+
+def page_file(page: PageOut) -> str:
+    return f"page-{page.zip_id}-{safe_file_name(page.plan.key.rsplit('/', 1)[-1], 60)}.html"
+
+
+def _document(title: str, body: str, up: str | None) -> bytes:
+    nav = f'<p><a href="{up}">Up</a></p>\n' if up else ""
+    return (
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n</head>\n<body>\n{nav}<h1>{escape(title)}</h1>\n"
+        f"{body}</body>\n</html>\n"
+    ).encode()
+
+
+def write_browsable(
+    root: Path,
+    asm: Assembler,
+    books: list[BookOut],
+    contexts: dict[str, ZipContext],
+    shelf_description: str,
+) -> int:
+    """Write the browsable copy; returns the number of files changed."""
+    changed = 0
+    files: dict[str, bytes] = {}
+    page_paths: dict[str, str] = {}  # docname -> path relative to html/
+    for book in books:
+        for page in book.pages():
+            page_paths[page.plan.docname] = f"{book.plan.file_stem}/{page_file(page)}"
+        if book.plan.docname and book.plan.docname not in page_paths:
+            page_paths[book.plan.docname] = f"{book.plan.file_stem}/index.html"
+        for entry in book.contents:
+            if (
+                isinstance(entry, ChapterOut)
+                and entry.plan.docname not in page_paths
+                and (entry.plan.docname)
+            ):
+                page_paths[entry.plan.docname] = (
+                    f"{book.plan.file_stem}/index.html#chapter-{entry.zip_id}"
+                )
+    listing = []
+    for book in books:
+        stem = book.plan.file_stem
+        context = contexts[book.plan.key]
+        files.update(book.files)
+        by_id = {page.zip_id: page for page in book.pages()}
+        chapters = {e.zip_id: e for e in book.contents if isinstance(e, ChapterOut)}
+
+        def reference(
+            match: re.Match[str],
+            by_id: dict[int, PageOut] = by_id,
+            context: ZipContext = context,
+            chapters: dict[int, ChapterOut] = chapters,
+        ) -> str:
+            kind, ident = match.group(1), int(match.group(2))
+            if kind == "page" and ident in by_id:
+                return page_file(by_id[ident])
+            if kind == "image" and ident in context.image_files:
+                return f"../_files/{context.image_files[ident]}"
+            if kind == "attachment" and ident in context.attachment_files:
+                return f"../_files/{context.attachment_files[ident]}"
+            if kind == "chapter" and ident in chapters:
+                return f"index.html#chapter-{ident}"
+            return "index.html"
+
+        def cross(match: re.Match[str], context: ZipContext = context) -> str:
+            url = match.group(1) + (match.group(2) or "")
+            docname, anchor = context.cross.get(url, ("", ""))
+            path = page_paths.get(docname)
+            if path is None:
+                return 'href="../index.html"'
+            return f'href="../{path}' + (f"#{anchor}" if anchor and "#" not in path else "") + '"'
+
+        items = []
+        for entry in book.contents:
+            if isinstance(entry, ChapterOut):
+                inner = "".join(
+                    f'<li><a href="{page_file(p)}">{escape(p.name)}</a></li>\n' for p in entry.pages
+                )
+                items.append(
+                    f'<li id="chapter-{entry.zip_id}">{escape(entry.name)}'
+                    f"{entry.description_html}<ul>\n{inner}</ul></li>\n"
+                )
+            else:
+                items.append(f'<li><a href="{page_file(entry)}">{escape(entry.name)}</a></li>\n')
+        body = f"{book.description_html}\n<ul>\n{''.join(items)}</ul>\n"
+        changed += write_if_changed(
+            root / stem / "index.html", _document(book.name, body, "../index.html")
+        )
+        for page in book.pages():
+            html = _HREF.sub(cross, page.html)
+            html = _REFERENCE.sub(reference, html)
+            changed += write_if_changed(
+                root / stem / page_file(page), _document(page.name, html, "index.html")
+            )
+        listing.append(f'<li><a href="{stem}/index.html">{escape(book.name)}</a></li>\n')
+    body = f"{shelf_description}\n<ul>\n{''.join(listing)}</ul>\n"
+    changed += write_if_changed(root / "index.html", _document(asm.shelf.name, body, None))
+    for ref, data in sorted(files.items()):
+        changed += write_if_changed(root / "_files" / ref, data)
+    return changed

@@ -1,0 +1,303 @@
+"""The ``bookstack`` builder: one portable ZIP per book, a browsable copy, a manifest.
+
+Output folder::
+
+    books/<book>.zip     BookStack portable ZIPs (data.json + files/)
+    html/                the same pages as standalone HTML, for review
+    manifest.json        the shelf, for the publisher
+
+Format: the builder's format is ``bookstack``, not ``html``.  Extensions'
+``html`` visitors are not applied wholesale (they often rely on CSS and
+JavaScript BookStack does not have, and a format shared with ``html`` would
+make their ``html`` post-transforms run too); the translator uses a node's
+``html`` visitor only for nodes it has no visitor of its own for
+(:mod:`~sphinx_mosaic.bookstack.translator`).  Nothing is registered under the
+builder's name (Sphinx issue 14587).
+
+Incremental: each document is translated into a fragment (doctree folder,
+``bookstack/fragments``); :meth:`finish` assembles the books from all
+fragments and rewrites a ZIP only when its content changed.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterator, Set
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.frontend import OptionParser
+from sphinx.builders import Builder
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.display import status_iterator
+
+from sphinx_mosaic.bookstack.anchors import ensure_top_level_ids
+from sphinx_mosaic.bookstack.assemble import Assembler, BookOut, Tags
+from sphinx_mosaic.bookstack.browse import write_browsable
+from sphinx_mosaic.bookstack.description import (
+    DESCRIPTION_LIMIT,
+    description_html,
+    description_paragraph,
+    has_body,
+    plain_description,
+)
+from sphinx_mosaic.bookstack.fragments import Fragment, fragment_path
+from sphinx_mosaic.bookstack.images import SvgConverter
+from sphinx_mosaic.bookstack.manifest import manifest, manifest_bytes
+from sphinx_mosaic.bookstack.metadata import page_tags
+from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
+from sphinx_mosaic.bookstack.structure import ShelfPlan, plan_shelf
+from sphinx_mosaic.bookstack.translator import INTERNAL_URI, BookStackTranslator
+from sphinx_mosaic.bookstack.zipbook import ZipContext, build_book
+from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
+logger = logging.getLogger(__name__)
+
+#: Preferred image candidates (``image.*``): what BookStack takes, then SVG to convert.
+IMAGE_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
+
+
+def writer_settings(env: Any) -> Any:
+    """The docutils settings Sphinx's HTML writer uses, for our translator."""
+    from sphinx.writers.html import HTMLWriter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        parser = OptionParser(
+            components=(HTMLWriter,), defaults=env.settings, read_config_files=True
+        )
+    return parser.get_default_values()
+
+
+class BookStackBuilder(Builder):
+    name = "bookstack"
+    format = "bookstack"
+    epilog = __("The BookStack ZIPs are in %(outdir)s/books.")
+    allow_parallel = True
+    default_translator_class = BookStackTranslator
+    supported_image_types = list(IMAGE_PREFERENCE)  # noqa: RUF012  (Sphinx declares it so)
+    supported_remote_images = True
+    # Read by Sphinx's HTML5 translator, which ours extends.
+    highlighter = None
+    add_permalinks = False
+
+    def init(self) -> None:
+        self.current_docname = ""
+        self.secnumbers: dict[str, tuple[int, ...]] = {}
+        self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
+        self.download_sources: dict[str, str] = {}
+        self.described: set[str] = set()
+        registry = self._registry
+        self.html_handlers = dict(registry.translation_handlers.get("html", {}))
+        own = {
+            **registry.translation_handlers.get(self.format, {}),
+            **registry.translation_handlers.get(self.name, {}),
+        }
+        self._own_handlers = own
+        self._renderable: dict[type, bool] = {}
+        self._warned_types: set[str] = set()
+        self.docsettings: Any = None
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.doctreedir) / "bookstack"
+
+    # -- which documents ------------------------------------------------------
+
+    def get_outdated_docs(self) -> Iterator[str]:
+        for docname in sorted(self.env.found_docs):
+            if docname not in self.env.all_docs:
+                yield docname
+                continue
+            try:
+                made = fragment_path(self.cache_dir, docname).stat().st_mtime_ns
+            except OSError:
+                yield docname
+                continue
+            sources: list[Path] = [Path(self.env.doc2path(docname))]
+            sources += [Path(self.srcdir) / dep for dep in self.env.dependencies.get(docname, ())]
+            for source in sources:
+                try:
+                    if Path(source).stat().st_mtime_ns > made:
+                        yield docname
+                        break
+                except OSError:
+                    continue
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return INTERNAL_URI + docname
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        # Links are resolved per page when the books are assembled.
+        return self.get_target_uri(to, typ)
+
+    # -- writing --------------------------------------------------------------
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        self.docsettings = writer_settings(self.env)
+        self.download_sources = {
+            str(dest): Path(src).as_posix() for src, (_docs, dest) in self.env.dlfiles.items()
+        }
+        self.described = {self.config.root_doc}
+        layout = get_layout(self.env)
+        if layout is not None:
+            self.described |= {f.index.docname for f in layout.folders() if f.index}
+
+    def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
+        # Main process, also under -j: warnings here are given once per node type.
+        self._choose_images(doctree)
+        self._check_nodes(doctree)
+
+    def _choose_images(self, doctree: nodes.document) -> None:
+        for node in doctree.findall(nodes.image):
+            candidates: dict[str, str] = node.get("candidates", {})
+            if "*" not in candidates:
+                continue
+            found = [mime for mime in IMAGE_PREFERENCE if mime in candidates]
+            others = sorted(mime for mime in candidates if mime != "*")
+            if found or others:
+                node["uri"] = candidates[(found or others)[0]]
+
+    def can_render(self, cls: type) -> bool:
+        if cls not in self._renderable:
+            names = [base.__name__ for base in cls.__mro__ if issubclass(base, nodes.Node)]
+            self._renderable[cls] = (
+                cls.__name__ in self.html_handlers
+                or cls.__name__ in self._own_handlers
+                or any(hasattr(BookStackTranslator, f"visit_{name}") for name in names)
+            )
+        return self._renderable[cls]
+
+    def _check_nodes(self, doctree: nodes.document) -> None:
+        for node in doctree.findall(nodes.Element):
+            cls = type(node)
+            if self.can_render(cls) or cls.__name__ in self._warned_types:
+                continue
+            self._warned_types.add(cls.__name__)
+            warn(
+                MosaicWarning.BOOKSTACK,
+                f"the BookStack output has no rendering for {cls.__module__}.{cls.__name__} "
+                "nodes (and no html one to fall back to); their text is kept without markup",
+                location=node,
+            )
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        self.current_docname = docname
+        self.fignumbers = self.env.toc_fignumbers.get(docname, {})
+        doctree.settings = self.docsettings
+        description = ""
+        if docname in self.described:
+            paragraph = description_paragraph(doctree)
+            if paragraph is not None:
+                description = description_html(paragraph)
+                if len(description) > DESCRIPTION_LIMIT:
+                    warn(
+                        MosaicWarning.BOOKSTACK_LIMIT,
+                        f"the first paragraph is {len(description)} characters as a BookStack "
+                        f"description (at most {DESCRIPTION_LIMIT}); it is shortened to plain "
+                        "text (write a shorter first paragraph)",
+                        location=paragraph,
+                    )
+                    description = plain_description(paragraph.astext())
+                paragraph.parent.remove(paragraph)
+        visitor = self.create_translator(doctree, self)
+        assert isinstance(visitor, BookStackTranslator)
+        doctree.walkabout(visitor)
+        fragment = visitor.result
+        fragment.html = ensure_top_level_ids("".join(visitor.body).strip() + "\n", visitor.ids)
+        fragment.description_html = description
+        fragment.has_body = has_body(doctree)
+        fragment.dump(fragment_path(self.cache_dir, docname))
+
+    # -- assembling -----------------------------------------------------------
+
+    def tags_for(self, docname: str, source: str) -> Tags:
+        return page_tags(self.env, docname, source)
+
+    def shelf_plan(self) -> ShelfPlan:
+        layout = get_layout(self.env)
+        if layout is None:
+            return ShelfPlan(name=self.config.project, docname=self.config.root_doc)
+        extras = self.config.mosaic_bookstack_extras
+        return plan_shelf(
+            layout, extras=extras, root_doc=self.config.root_doc, project=self.config.project
+        )
+
+    def finish(self) -> None:
+        shelf = self.shelf_plan()
+        fragments: dict[str, Fragment] = {}
+        for docname in sorted(self.env.found_docs):
+            fragment = Fragment.load(fragment_path(self.cache_dir, docname))
+            if fragment is not None:
+                fragments[docname] = fragment
+        asm = Assembler(
+            shelf,
+            fragments,
+            Path(self.srcdir),
+            SvgConverter(self.cache_dir / "converted"),
+            self.tags_for,
+        )
+        books = asm.structure()
+        contexts: dict[str, ZipContext] = {}
+        state_path = self.cache_dir / f"zips-{_slug_of(Path(self.outdir))}.json"
+        old_state = _load_json(state_path)
+        state: dict[str, str] = {}
+        rewritten = 0
+        for book in status_iterator(
+            books,
+            __("writing BookStack books... "),
+            "darkgreen",
+            len(books),
+            self.config.verbosity,
+            stringify_func=lambda b: b.plan.file_stem,
+        ):
+            contexts[book.plan.key] = build_book(asm, book)
+            rewritten += self._write_zip(book, old_state, state)
+        for stale in sorted(set(old_state) - set(state)):
+            (Path(self.outdir) / stale).unlink(missing_ok=True)
+        shelf_fragment = fragments.get(shelf.docname or "")
+        shelf_description = shelf_fragment.description_html if shelf_fragment else ""
+        write_browsable(Path(self.outdir) / "html", asm, books, contexts, shelf_description)
+        data = manifest(self.config.project, shelf.name, shelf_description, shelf.docname, books)
+        write_if_changed(Path(self.outdir) / "manifest.json", manifest_bytes(data))
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        state_path.write_text(json.dumps(state, sort_keys=True, indent=1), encoding="utf-8")
+        pages = sum(len(book.pages()) for book in books)
+        images = sum(len(contexts[book.plan.key].images) for book in books)
+        logger.info(
+            __("bookstack: wrote %d books, %d pages, %d images (%d ZIPs rewritten)"),
+            len(books),
+            pages,
+            images,
+            rewritten,
+        )
+
+    def _write_zip(self, book: BookOut, old: dict[str, str], state: dict[str, str]) -> int:
+        relative = f"books/{book.plan.file_stem}.zip"
+        path = Path(self.outdir) / relative
+        data = data_json(book.data)
+        digest = package_digest(data, book.files)
+        state[relative] = digest
+        if old.get(relative) == digest and path.is_file():
+            return 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(zip_bytes(data, book.files))
+        return 1
+
+
+def _slug_of(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+
+
+def _load_json(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

@@ -1,0 +1,164 @@
+"""Checks of a portable ZIP against what BookStack's importer enforces.
+
+The rules JSON Schema cannot express (research/bookstack.md sections 1.4 to
+1.6 and 2.6): ``data.json`` present and decodable, ids positive and unique per
+type, every file reference present and flat, images of an accepted type,
+names within limits, descriptions within the allow-list, priorities as
+integers, and every ``[[bsexport:...]]`` reference naming an object of the
+same ZIP.  Used by the tests, the benchmark and anyone who wants to check a ZIP
+before importing it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from sphinx_mosaic.bookstack.images import sniff
+
+REFERENCE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
+SAFE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.[A-Za-z0-9]{1,10}$")
+DESCRIPTION_TAGS = frozenset({"p", "a", "ol", "ul", "li", "strong", "em", "br"})
+NAME_LIMIT = 255
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+
+def _tags(html: str) -> set[str]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def check_package(path: Path) -> list[str]:
+    """Every problem found in the ZIP at *path* (an empty list when it is valid)."""
+    problems: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "data.json" not in names:
+            return ["no data.json at the root"]
+        try:
+            data = json.loads(archive.read("data.json"))
+        except ValueError as error:
+            return [f"data.json does not decode: {error}"]
+        files = {name: archive.read(name) for name in names if name.startswith("files/")}
+    if not isinstance(data, dict) or not data:
+        return ["data.json is not a non-empty object"]
+    ids: dict[str, set[int]] = {}
+    html_parts: list[tuple[str, str]] = []
+
+    def check_id(kind: str, item: dict[str, Any], where: str) -> None:
+        ident = item.get("id")
+        if not isinstance(ident, int) or isinstance(ident, bool) or ident < 1:
+            problems.append(f"{where}: id {ident!r} is not a positive integer")
+            return
+        if ident in ids.setdefault(kind, set()):
+            problems.append(f"{where}: {kind} id {ident} is used twice")
+        ids[kind].add(ident)
+
+    def check_name(item: dict[str, Any], where: str, limit: int = NAME_LIMIT) -> None:
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{where}: name is missing or blank")
+        elif len(name) > limit:
+            problems.append(f"{where}: name is longer than {limit} characters")
+
+    def check_file(ref: Any, where: str, image: bool) -> None:
+        if not isinstance(ref, str) or not SAFE_FILE.match(ref):
+            problems.append(f"{where}: file reference {ref!r} is not a flat safe name")
+            return
+        body = files.get(f"files/{ref}")
+        if body is None:
+            problems.append(f"{where}: file {ref!r} is not in the ZIP")
+        elif image and sniff(body[:2000]) is None:
+            problems.append(f"{where}: file {ref!r} is not PNG, JPEG, GIF or WebP")
+
+    def check_description(item: dict[str, Any], where: str) -> None:
+        html = item.get("description_html")
+        if html is None:
+            return
+        if not isinstance(html, str) or len(html) > 2000:
+            problems.append(f"{where}: description_html is not a string of at most 2000")
+            return
+        extra = _tags(html) - DESCRIPTION_TAGS
+        if extra:
+            problems.append(f"{where}: description_html uses {sorted(extra)}")
+        html_parts.append((where, html))
+
+    def check_tags(item: dict[str, Any], where: str) -> None:
+        for number, tag in enumerate(item.get("tags") or []):
+            check_name(tag, f"{where}.tags.{number}")
+            value = tag.get("value")
+            if value is not None and (not isinstance(value, str) or len(value) > NAME_LIMIT):
+                problems.append(f"{where}.tags.{number}: bad value")
+
+    def check_priority(item: dict[str, Any], where: str) -> None:
+        priority = item.get("priority")
+        if priority is not None and (not isinstance(priority, int) or isinstance(priority, bool)):
+            problems.append(f"{where}: priority {priority!r} is not an integer")
+
+    def check_page(page: dict[str, Any], where: str) -> None:
+        check_id("page", page, where)
+        check_name(page, where)
+        check_priority(page, where)
+        check_tags(page, where)
+        html_parts.append((where, page.get("html") or ""))
+        for number, image in enumerate(page.get("images") or []):
+            spot = f"{where}.images.{number}"
+            check_id("image", image, spot)
+            check_name(image, spot, 180)
+            if image.get("type") not in ("gallery", "drawio"):
+                problems.append(f"{spot}: type {image.get('type')!r}")
+            check_file(image.get("file"), spot, image=True)
+        for number, attachment in enumerate(page.get("attachments") or []):
+            spot = f"{where}.attachments.{number}"
+            check_id("attachment", attachment, spot)
+            check_name(attachment, spot)
+            if attachment.get("file") is not None:
+                check_file(attachment["file"], spot, image=False)
+            elif not attachment.get("link"):
+                problems.append(f"{spot}: neither file nor link")
+
+    book = data.get("book")
+    if not isinstance(book, dict):
+        return [*problems, "no book object (sphinx-mosaic writes one book per ZIP)"]
+    check_id("book", book, "book")
+    check_name(book, "book")
+    check_description(book, "book")
+    check_tags(book, "book")
+    priorities: list[int] = []
+    for number, chapter in enumerate(book.get("chapters") or []):
+        where = f"book.chapters.{number}"
+        check_id("chapter", chapter, where)
+        check_name(chapter, where)
+        check_priority(chapter, where)
+        check_description(chapter, where)
+        check_tags(chapter, where)
+        priorities.append(chapter.get("priority", 0))
+        inner = []
+        for index, page in enumerate(chapter.get("pages") or []):
+            check_page(page, f"{where}.pages.{index}")
+            inner.append(page.get("priority", 0))
+        if len(set(inner)) != len(inner):
+            problems.append(f"{where}: page priorities repeat")
+    for number, page in enumerate(book.get("pages") or []):
+        check_page(page, f"book.pages.{number}")
+        priorities.append(page.get("priority", 0))
+    if len(set(priorities)) != len(priorities):
+        problems.append("book: chapter and page priorities repeat")
+    for where, html in html_parts:
+        for kind, ident in REFERENCE.findall(html):
+            if int(ident) not in ids.get(kind, set()):
+                problems.append(f"{where}: [[bsexport:{kind}:{ident}]] names nothing in the ZIP")
+    return problems

@@ -1,0 +1,82 @@
+"""Per-page translation results, cached between builds.
+
+The translator writes one :class:`Fragment` per document (JSON, in the doctree
+folder).  A fragment holds the page HTML with *tokens* in place of anything
+whose final form depends on other pages: ``[[mosaic:link:N]]``,
+``[[mosaic:image:N]]`` and ``[[mosaic:attachment:N]]`` index the fragment's
+``links``, ``images`` and ``attachments`` lists.  ZIP ids, priorities and the
+names of other pages are only decided when the books are assembled, so an
+edit to one page re-translates that page alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+TOKEN = re.compile(r"\[\[mosaic:(link|image|attachment):(\d+)\]\]")
+
+#: Bump when the shape or meaning of a fragment changes: older fragments are re-made.
+FRAGMENT_VERSION = 1
+
+
+def token(kind: str, index: int) -> str:
+    return f"[[mosaic:{kind}:{index}]]"
+
+
+@dataclass
+class Fragment:
+    docname: str
+    #: Page body HTML (title left out) with tokens.
+    html: str = ""
+    #: Whether the body holds anything once the description is taken out.
+    has_body: bool = True
+    #: The first paragraph, for index pages, in BookStack's description allow-list.
+    description_html: str = ""
+    #: docutils id -> element id in the page ("" = the page itself).
+    anchors: dict[str, str] = field(default_factory=dict)
+    #: (target docname, docutils id or "") per link token.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    #: Source paths (relative to the source folder) per image token.
+    images: list[str] = field(default_factory=list)
+    #: Source paths per attachment token.
+    attachments: list[str] = field(default_factory=list)
+    version: int = FRAGMENT_VERSION
+
+    def add_link(self, docname: str, anchor: str) -> str:
+        return token("link", self._index(self.links, (docname, anchor)))
+
+    def add_image(self, source: str) -> str:
+        return token("image", self._index(self.images, source))
+
+    def add_attachment(self, source: str) -> str:
+        return token("attachment", self._index(self.attachments, source))
+
+    @staticmethod
+    def _index(items: list, item: object) -> int:  # type: ignore[type-arg]
+        if item in items:
+            return items.index(item)
+        items.append(item)
+        return len(items) - 1
+
+    def dump(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        path.write_text(text, encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Fragment | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("version") != FRAGMENT_VERSION:
+            return None
+        data["links"] = [tuple(link) for link in data.get("links", [])]
+        return cls(**data)
+
+
+def fragment_path(cache: Path, docname: str) -> Path:
+    return cache / "fragments" / f"{docname}.json"

@@ -1,0 +1,183 @@
+"""Code-block languages: Pygments names mapped onto the names BookStack's viewer knows.
+
+BookStack highlights ``<pre><code class="language-X">`` with CodeMirror and
+knows a fixed list of names (``resources/js/code/languages.js``; see
+research/bookstack.md section 2.2).  A Pygments alias that is not on the list
+is mapped to the nearest one; anything else gets no language class and is
+shown as plain text.
+"""
+
+from __future__ import annotations
+
+#: Every name BookStack's code viewer accepts.
+BOOKSTACK_LANGUAGES = frozenset(
+    [
+        "bash",
+        "c",
+        "css",
+        "c++",
+        "c#",
+        "clj",
+        "clojure",
+        "csharp",
+        "dart",
+        "diff",
+        "for",
+        "fortran",
+        "f#",
+        "fsharp",
+        "go",
+        "haskell",
+        "hs",
+        "html",
+        "ini",
+        "java",
+        "javascript",
+        "json",
+        "js",
+        "jl",
+        "julia",
+        "kotlin",
+        "latex",
+        "lua",
+        "markdown",
+        "matlab",
+        "md",
+        "mdown",
+        "ml",
+        "mssql",
+        "mysql",
+        "nginx",
+        "octave",
+        "pas",
+        "pascal",
+        "perl",
+        "pgsql",
+        "php",
+        "pl",
+        "pl/sql",
+        "postgresql",
+        "powershell",
+        "properties",
+        "ocaml",
+        "py",
+        "python",
+        "r",
+        "rb",
+        "rs",
+        "ruby",
+        "rust",
+        "sas",
+        "scala",
+        "scheme",
+        "shell",
+        "sh",
+        "smarty",
+        "stext",
+        "swift",
+        "toml",
+        "ts",
+        "twig",
+        "typescript",
+        "sql",
+        "sqlite",
+        "vbs",
+        "vbscript",
+        "vb.net",
+        "vbnet",
+        "xml",
+        "yaml",
+        "yml",
+    ]
+)
+
+#: Pygments lexer names and aliases (lower case) that BookStack knows by another name.
+PYGMENTS_ALIASES: dict[str, str] = {
+    "python3": "python",
+    "py3": "python",
+    "pycon": "python",
+    "ipython": "python",
+    "ipython3": "python",
+    "python2": "python",
+    "pytb": "python",
+    "py3tb": "python",
+    "console": "bash",
+    "shell-session": "bash",
+    "sh-session": "bash",
+    "shellsession": "bash",
+    "zsh": "bash",
+    "ksh": "bash",
+    "fish": "shell",
+    "env": "bash",
+    "dotenv": "bash",
+    "dockerfile": "bash",
+    "docker": "bash",
+    "make": "bash",
+    "makefile": "bash",
+    "bat": "powershell",
+    "batch": "powershell",
+    "ps1": "powershell",
+    "pwsh": "powershell",
+    "cpp": "c++",
+    "cxx": "c++",
+    "hpp": "c++",
+    "cs": "csharp",
+    "golang": "go",
+    "jsx": "javascript",
+    "node": "javascript",
+    "nodejs": "javascript",
+    "ecmascript": "javascript",
+    "tsx": "typescript",
+    "json5": "json",
+    "jsonc": "json",
+    "json-object": "json",
+    "javascript+json": "json",
+    "toml": "toml",
+    "cfg": "ini",
+    "dosini": "ini",
+    "systemd": "ini",
+    "editorconfig": "ini",
+    "gitconfig": "ini",
+    "xhtml": "html",
+    "htm": "html",
+    "jinja": "twig",
+    "django": "twig",
+    "html+jinja": "twig",
+    "html+django": "twig",
+    "svg": "xml",
+    "xslt": "xml",
+    "rst": "markdown",
+    "restructuredtext": "markdown",
+    "myst": "markdown",
+    "gfm": "markdown",
+    "tex": "latex",
+    "postgres": "postgresql",
+    "psql": "pgsql",
+    "plpgsql": "pgsql",
+    "tsql": "mssql",
+    "t-sql": "mssql",
+    "mariadb": "mysql",
+    "kt": "kotlin",
+    "rust": "rust",
+    "patch": "diff",
+    "udiff": "diff",
+    "vb": "vb.net",
+    "vba": "vbscript",
+    "yaml+jinja": "yaml",
+    "ocaml": "ocaml",
+}
+
+#: Names that mean "no language" in Sphinx and MyST.
+PLAIN = frozenset({"", "default", "none", "text", "plain", "plaintext", "txt", "output"})
+
+
+def bookstack_language(language: str | None) -> str | None:
+    """The BookStack name for a Pygments *language*, or None for plain text."""
+    if not language:
+        return None
+    name = language.strip().lower()
+    if name in PLAIN:
+        return None
+    if name in BOOKSTACK_LANGUAGES:
+        return name
+    return PYGMENTS_ALIASES.get(name)

@@ -1,0 +1,406 @@
+"""HTML that BookStack keeps as is.
+
+:class:`BookStackTranslator` is Sphinx's HTML5 translator with the parts
+BookStack cannot carry replaced:
+
+* no sections, wrappers, theme classes, permalinks, scripts or styles: a flat
+  sequence of headings and blocks, each with a ``bkmrk-`` id
+  (:mod:`~sphinx_mosaic.bookstack.anchors`); the page title is left out;
+* admonitions become one-paragraph callouts (:mod:`~.callouts`), code blocks
+  ``<pre><code class="language-X">`` without Pygments markup (:mod:`~.languages`);
+* figures, footnotes, line blocks and math become plain paragraphs;
+* links, images and downloads become tokens (:mod:`~.fragments`) that the
+  builder resolves when it assembles the books.
+
+Node dispatch: a visitor of this class for the node's own class first, then
+the ``html`` visitor another extension registered for it (so third-party
+nodes render as they do in HTML), then a visitor of a base class; anything
+else keeps its text (the builder warns once per node type).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.locale import admonitionlabels
+from sphinx.writers.html5 import HTML5Translator
+
+from sphinx_mosaic.bookstack.anchors import BLOCK_TAGS, PageAnchors, is_top_level
+from sphinx_mosaic.bookstack.callouts import CALLOUT_OF, callout_kind
+from sphinx_mosaic.bookstack.fragments import Fragment
+from sphinx_mosaic.bookstack.languages import bookstack_language
+
+if TYPE_CHECKING:
+    from sphinx_mosaic.bookstack.builder import BookStackBuilder
+
+#: Prefix of the URIs our builder gives documents (see BookStackBuilder.get_target_uri).
+INTERNAL_URI = "mosaic-doc:"
+
+Handler = Callable[[Any, nodes.Node], None]
+
+_KEPT_CLASSES = frozenset(
+    {"callout", "info", "success", "warning", "danger", "task-list-item", "contains-task-list"}
+)
+
+
+def _text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+class BookStackTranslator(HTML5Translator):
+    builder: BookStackBuilder  # type: ignore[assignment]
+
+    def __init__(self, document: nodes.document, builder: Any) -> None:
+        super().__init__(document, builder)
+        self.docname: str = builder.current_docname
+        self.result = Fragment(docname=self.docname)
+        self.ids = PageAnchors(document)
+        self.result.anchors = self.ids.anchors
+        self._departs: dict[int, Handler | None] = {}
+        self._figure_open: list[bool] = []
+        self._line_depth = -1
+        self._line_first = True
+
+    # -- dispatch -------------------------------------------------------------
+
+    def _handlers(self, node: nodes.Node) -> tuple[Handler | None, Handler | None] | None:
+        name = type(node).__name__
+        if hasattr(self, f"visit_{name}"):
+            return None  # our own (or registered for our format): the normal path
+        fallback = self.builder.html_handlers.get(name)
+        if fallback is not None:
+            return fallback
+        for base in type(node).__mro__[1:]:
+            if hasattr(self, f"visit_{base.__name__}"):
+                visit = getattr(type(self), f"visit_{base.__name__}")
+                depart = getattr(type(self), f"depart_{base.__name__}", None)
+                return visit, depart
+        return (None, None)  # unknown: keep the children, say nothing here
+
+    def dispatch_visit(self, node: nodes.Node) -> None:
+        handlers = self._handlers(node)
+        if handlers is None:
+            getattr(self, f"visit_{type(node).__name__}")(node)
+            return
+        visit, depart = handlers
+        self._departs[id(node)] = depart
+        if visit is not None:
+            visit(self, node)
+
+    def dispatch_departure(self, node: nodes.Node) -> None:
+        if id(node) in self._departs:
+            depart = self._departs.pop(id(node))
+            if depart is not None:
+                depart(self, node)
+            return
+        getattr(self, f"depart_{type(node).__name__}")(node)
+
+    # -- tags and ids ---------------------------------------------------------
+
+    def starttag(
+        self,
+        node: Any,
+        tagname: str,
+        suffix: str = "\n",
+        empty: bool = False,
+        **attributes: Any,
+    ) -> str:
+        """Like docutils', but with ``bkmrk-`` ids and no theme classes."""
+        tagname = tagname.lower()
+        atts: dict[str, str] = {}
+        classes: list[str] = []
+        for name, value in attributes.items():
+            name = name.lower()
+            if name in ("class", "classes"):
+                classes.extend(value.split() if isinstance(value, str) else value)
+            elif name == "ids" or value is None:
+                continue
+            elif isinstance(value, (list, tuple)):
+                atts[name] = " ".join(str(v) for v in value)
+            else:
+                atts[name] = str(value)
+        if isinstance(node, nodes.Element):
+            classes.extend(node.get("classes", []))
+        kept = [cls for cls in dict.fromkeys(classes) if cls in _KEPT_CLASSES]
+        if kept:
+            atts["class"] = " ".join(kept)
+        ident = self.ids.element_id(node, tagname)
+        if ident:
+            atts["id"] = ident
+        parts = [tagname] + [f'{name}="{escape(value)}"' for name, value in sorted(atts.items())]
+        return "<{}{}>{}".format(" ".join(parts), " /" if empty else "", suffix)
+
+    def add_permalink_ref(self, node: nodes.Element, title: str) -> None:
+        """No permalinks: BookStack has its own."""
+
+    def _block_id(self, text: str, tag: str = "p") -> str:
+        return self.ids.generated(text, tag)
+
+    # -- structure ------------------------------------------------------------
+
+    def visit_section(self, node: nodes.Element) -> None:
+        self.section_level += 1
+
+    def depart_section(self, node: nodes.Element) -> None:
+        self.section_level -= 1
+
+    def visit_title(self, node: nodes.title) -> None:
+        parent = node.parent
+        if isinstance(parent, nodes.section):
+            if parent is self.ids.title_section:
+                raise nodes.SkipNode  # BookStack shows the page name itself
+            level = min(max(self.section_level, 1), 6)
+            self.body.append(f'<h{level} id="{self.ids.section_id(parent)}">')
+            self.context.append(f"</h{level}>\n")
+            return
+        if isinstance(parent, (nodes.topic, nodes.sidebar)):
+            self.body.append(self.starttag(node, "p", "") + "<strong>")
+            self.context.append("</strong></p>\n")
+            return
+        super().visit_title(node)
+
+    def depart_title(self, node: nodes.title) -> None:
+        if isinstance(node.parent, (nodes.section, nodes.topic, nodes.sidebar)):
+            self.body.append(self.context.pop())
+            return
+        super().depart_title(node)
+
+    def _transparent(self, node: nodes.Element) -> None:
+        """Wrappers are left out: BookStack wants one level of blocks."""
+
+    visit_container = depart_container = _transparent
+    visit_compound = depart_compound = _transparent
+    visit_topic = depart_topic = _transparent
+    visit_sidebar = depart_sidebar = _transparent
+    visit_legend = depart_legend = _transparent
+
+    def visit_caption(self, node: nodes.caption) -> None:
+        parent = node.parent
+        if isinstance(parent, nodes.figure):
+            if self._figure_open and self._figure_open[-1]:
+                self.body.append("</p>\n")
+                self._figure_open[-1] = False
+            self.body.append(f'<p id="{self._block_id(node.astext())}"><em>')
+            if self.config.numfig:
+                self.add_fignumber(parent)
+            self.context.append("</em></p>\n")
+            return
+        self.body.append(self.starttag(node, "p", "") + "<strong>")
+        self.context.append("</strong></p>\n")
+
+    def depart_caption(self, node: nodes.caption) -> None:
+        self.body.append(self.context.pop())
+
+    def visit_figure(self, node: nodes.figure) -> None:
+        self.body.append(self.starttag(node, "p", ""))
+        self._figure_open.append(True)
+
+    def depart_figure(self, node: nodes.figure) -> None:
+        if self._figure_open.pop():
+            self.body.append("</p>\n")
+
+    def visit_line_block(self, node: nodes.Element) -> None:
+        if self._line_depth < 0:
+            self.body.append(self.starttag(node, "p", ""))
+            self._line_first = True
+        self._line_depth += 1
+
+    def depart_line_block(self, node: nodes.Element) -> None:
+        self._line_depth -= 1
+        if self._line_depth < 0:
+            self.body.append("</p>\n")
+
+    def visit_line(self, node: nodes.Element) -> None:
+        if not self._line_first:
+            self.body.append("<br>")
+        self._line_first = False
+        self.body.append("&nbsp;" * 4 * max(self._line_depth - 1, 0))
+
+    def depart_line(self, node: nodes.Element) -> None:
+        pass
+
+    def visit_status_badge(self, node: nodes.Element) -> None:
+        """A status badge as plain text: BookStack has none of our CSS."""
+        emoji = node.get("emoji", "")
+        self.body.append(f"<strong>{_text(emoji)} " if emoji else "<strong>")
+
+    def depart_status_badge(self, node: nodes.Element) -> None:
+        self.body.append("</strong>")
+
+    # -- code and math --------------------------------------------------------
+
+    def _code(self, node: nodes.Element, language: str | None) -> None:
+        name = bookstack_language(language)
+        attribute = f' class="language-{name}"' if name else ""
+        self.body.append(
+            self.starttag(node, "pre", "")
+            + f"<code{attribute}>{_text(node.astext())}</code></pre>\n"
+        )
+        raise nodes.SkipNode
+
+    def visit_literal_block(self, node: nodes.Element) -> None:
+        if node.rawsource != node.astext():  # parsed-literal: keep its inline markup
+            self.body.append(self.starttag(node, "pre", ""))
+            return
+        language = node.get("language", "default")
+        if language == "default":
+            language = self.config.highlight_language
+        self._code(node, language)
+
+    def depart_literal_block(self, node: nodes.Element) -> None:
+        self.body.append("</pre>\n")
+
+    def visit_doctest_block(self, node: nodes.Element) -> None:
+        self._code(node, "python")
+
+    def visit_literal(self, node: nodes.Element) -> None:
+        tag = "kbd" if "kbd" in node.get("classes", []) else "code"
+        self.body.append(f"<{tag}>{_text(node.astext())}</{tag}>")
+        raise nodes.SkipNode
+
+    def visit_math(self, node: nodes.Element, math_env: str = "") -> None:
+        self.body.append(f"<code>{_text(node.astext())}</code>")
+        raise nodes.SkipNode
+
+    def visit_math_block(self, node: nodes.Element, math_env: str = "") -> None:
+        self._code(node, "latex")
+
+    # -- callouts and notes ---------------------------------------------------
+
+    def _callout(self, node: nodes.Element, kind: str, label: str | None) -> None:
+        self.body.append(self.starttag(node, "p", "", CLASS=f"callout {kind}"))
+        pieces: list[str] = []
+        title = next((c for c in node.children if isinstance(c, nodes.title)), None)
+        if title is not None:
+            pieces.append(f"<strong>{self._render_inline(title.children)}</strong>")
+        elif label:
+            pieces.append(f"<strong>{_text(label)}</strong>")
+        pieces.extend(self._inline_blocks(node.children))
+        self.body.append("<br>".join(pieces) + "</p>\n")
+        raise nodes.SkipNode
+
+    def visit_admonition(self, node: nodes.Element, name: str = "") -> None:
+        if not name:
+            given: list[str] = node.get("classes", [])
+            classes = [c.removeprefix("admonition-") for c in given]
+            name = next((c for c in classes if c in CALLOUT_OF), "admonition")
+            label = None
+        else:
+            label = admonitionlabels.get(name, name.title())
+        self._callout(node, callout_kind(name), label)
+
+    def visit_versionmodified(self, node: nodes.Element) -> None:
+        self._callout(node, callout_kind(node.get("type", "")), None)
+
+    def visit_footnote(self, node: nodes.Element) -> None:
+        label = node.children[0].astext() if node.children else ""
+        backrefs = node.get("backrefs") or []
+        mark = f"[{_text(label)}]"
+        if backrefs:
+            mark = f'<a href="{self.ids.href(backrefs[0])}">{mark}</a>'
+        text = "<br>".join(self._inline_blocks(node.children))
+        self.body.append(self.starttag(node, "p", "") + f"<sup>{mark}</sup> {text}</p>\n")
+        raise nodes.SkipNode
+
+    visit_citation = visit_footnote
+
+    def visit_footnote_reference(self, node: nodes.Element) -> None:
+        href = self.ids.href(node.get("refid", ""))
+        link = self.starttag(node, "a", "", href=href) + f"[{_text(node.astext())}]</a>"
+        self.body.append(
+            f"<sup>{link}</sup>" if isinstance(node, nodes.footnote_reference) else link
+        )
+        raise nodes.SkipNode
+
+    visit_citation_reference = visit_footnote_reference
+
+    def _render_inline(self, children: Iterable[nodes.Node]) -> str:
+        saved, self.body = self.body, []
+        try:
+            for child in children:
+                child.walkabout(self)
+            return "".join(self.body).strip()
+        finally:
+            self.body = saved
+
+    def _inline_blocks(self, children: Iterable[nodes.Node]) -> list[str]:
+        """Blocks as lines of one paragraph (a callout holds a single ``<p>``)."""
+        pieces: list[str] = []
+        for child in children:
+            if isinstance(child, (nodes.title, nodes.label, nodes.Invisible, nodes.comment)):
+                continue
+            if isinstance(child, (nodes.bullet_list, nodes.enumerated_list)):
+                for number, item in enumerate(child.children, start=1):
+                    lines = self._inline_blocks(item.children) or [""]
+                    mark = "•" if isinstance(child, nodes.bullet_list) else f"{number}."
+                    pieces.append(f"{mark} {lines[0]}")
+                    pieces.extend(f"&nbsp;&nbsp;&nbsp;{line}" for line in lines[1:])
+            elif isinstance(child, (nodes.literal_block, nodes.doctest_block, nodes.math_block)):
+                pieces.append(f"<code>{_text(child.astext())}</code>".replace("\n", "<br>"))
+            elif isinstance(child, nodes.TextElement) or not isinstance(child, nodes.Element):
+                pieces.append(
+                    self._render_inline(
+                        child.children if isinstance(child, nodes.paragraph) else [child]
+                    )
+                )
+            else:
+                pieces.extend(self._inline_blocks(child.children))
+        return [piece for piece in pieces if piece.strip()]
+
+    # -- links, images, downloads ---------------------------------------------
+
+    def visit_reference(self, node: nodes.Element) -> None:
+        atts: dict[str, Any] = {}
+        if "refuri" in node:
+            uri = node["refuri"] or "#"
+            if uri.startswith(INTERNAL_URI):
+                docname, _, anchor = uri[len(INTERNAL_URI) :].partition("#")
+                if docname == self.docname and anchor:
+                    uri = self.ids.href(anchor)
+                else:
+                    uri = self.result.add_link(docname, anchor)
+            elif uri.startswith("#"):
+                uri = self.ids.href(uri[1:]) if len(uri) > 1 else "#"
+        else:
+            uri = self.ids.href(node.get("refid", ""))
+        if node.get("reftitle"):
+            atts["title"] = node["reftitle"]
+        if node.get("target") == "_blank":
+            atts["target"] = "_blank"
+        self.body.append(self.starttag(node, "a", "", href=uri, **atts))
+
+    def visit_image(self, node: nodes.Element) -> None:
+        uri = node["uri"]
+        src = uri if "://" in uri or uri.startswith("data:") else self.result.add_image(uri)
+        atts = {"src": src, "alt": node.get("alt", "")}
+        for dimension in ("width", "height"):
+            value = str(node.get(dimension, "")).removesuffix("px")
+            if value.isdigit():
+                atts[dimension] = value
+        tag = self.starttag(node, "img", "", empty=True, **atts)
+        if is_top_level(node) and not isinstance(node.parent, nodes.figure):
+            tag = f'<p id="{self._block_id(node.get("alt", ""), "img")}">{tag}</p>\n'
+        self.body.append(tag)
+        raise nodes.SkipNode
+
+    def visit_download_reference(self, node: nodes.Element) -> None:
+        href: str | None = None
+        source = self.builder.download_sources.get(node.get("filename", ""))
+        if source is not None:
+            href = self.result.add_attachment(source)
+        elif "://" in node.get("reftarget", ""):
+            href = node["reftarget"]
+        if href is None:
+            self.context.append("")
+            return
+        self.body.append(self.starttag(node, "a", "", href=href))
+        self.context.append("</a>")
+
+    def depart_download_reference(self, node: nodes.Element) -> None:
+        self.body.append(self.context.pop())
+
+
+__all__ = ["BLOCK_TAGS", "INTERNAL_URI", "BookStackTranslator"]
