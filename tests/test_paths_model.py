@@ -117,8 +117,14 @@ def test_neighbours_skip_planned_and_unknown_steps() -> None:
 
 
 def test_position_is_the_first_occurrence() -> None:
-    path = ResolvedPath("p", "P", "", ("p",), "R", "a", (_step(1, "a"), _step(2, "a")))
+    path = ResolvedPath(
+        "p", "P", "", ("p",), "R", "a", (_step(1, "a"), _step(2, "a"), _step(3, "b"))
+    )
     assert path.position("a") == 0
+    # A repeat of the current page is no neighbour.
+    assert path.neighbours(0) == (None, path.steps[2])
+    previous, following = path.neighbours(2)
+    assert (previous and previous.docname, following) == ("a", None)
 
 
 @pytest.mark.parametrize(

@@ -90,9 +90,18 @@ class ResolvedPath:
         return None
 
     def neighbours(self, index: int) -> tuple[ResolvedStep | None, ResolvedStep | None]:
-        """The previous and next linked steps; planned and unknown steps are skipped."""
-        before = [s for s in self.steps[:index] if s.docname is not None]
-        after = [s for s in self.steps[index + 1 :] if s.docname is not None]
+        """The previous and next linked steps.
+
+        Planned and unknown steps are skipped (they have no page), and so are
+        repeats of the current page (a link to itself leads nowhere).
+        """
+        here = self.steps[index].docname
+
+        def linked(step: ResolvedStep) -> bool:
+            return step.docname is not None and step.docname != here
+
+        before = [s for s in self.steps[:index] if linked(s)]
+        after = [s for s in self.steps[index + 1 :] if linked(s)]
         return (before[-1] if before else None, after[0] if after else None)
 
     @property

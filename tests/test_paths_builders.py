@@ -1,0 +1,182 @@
+"""Paths in every output: warning-free builds, and the steps and boxes in each format."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+ROOTS = Path(__file__).parent / "roots"
+BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext"]
+LOCAL_SETUP_LINE = "For New Users — step 2 of 4: ← Quick Start | Environment Configuration →"
+
+
+def build(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, buildername: str, **kwargs: object
+) -> SphinxTestApp:
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-paths", srcdir)
+    app = make_app(buildername, srcdir=srcdir, **kwargs)
+    app.build()
+    assert app.statuscode == 0
+    assert app.warning.getvalue() == ""
+    return app
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("buildername", BUILDERS)
+def test_every_builder_without_warnings(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, buildername: str
+) -> None:
+    app = build(make_app, tmp_path, buildername)
+    assert any(Path(app.outdir).iterdir())
+
+
+def test_furo(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    app = build(make_app, tmp_path, "html", confoverrides={"html_theme": "furo"})
+    page = BeautifulSoup(
+        (Path(app.outdir) / "1-getting-started/2-local-setup.html").read_text(), "html.parser"
+    )
+    box = page.select_one("article .mosaic-path-nav")
+    assert box is not None and squash(box.get_text()) == LOCAL_SETUP_LINE
+    # Colours follow Furo's variables, which Furo switches for dark mode.
+    css = (Path(app.outdir) / "_static/mosaic-paths.css").read_text()
+    assert "var(--color-background-secondary" in css
+    assert "var(--color-foreground-muted" in css
+
+
+def test_dirhtml_links(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    app = build(make_app, tmp_path, "dirhtml")
+    page = BeautifulSoup(
+        (Path(app.outdir) / "1-getting-started/2-local-setup/index.html").read_text(),
+        "html.parser",
+    )
+    line = page.select_one(".mosaic-path-nav-line")
+    assert line is not None and squash(line.get_text()) == LOCAL_SETUP_LINE
+    assert [a["href"] for a in line.select("a")] == [
+        "../../README/#path-new-users",
+        "../1-quick-start/",
+        "../3-environment-configuration/",
+    ]
+
+
+def test_singlehtml_keeps_one_box_per_page(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    app = build(make_app, tmp_path, "singlehtml")
+    page = BeautifulSoup((Path(app.outdir) / "README.html").read_text(), "html.parser")
+    lines = [squash(p.get_text()) for p in page.select(".mosaic-path-nav-line")]
+    assert lines == [
+        "For New Users — step 1 of 4: Local Setup →",
+        LOCAL_SETUP_LINE,
+        "For New Users — step 4 of 4: ← Local Setup",
+        "For Developers — step 1 of 3: Testing →",
+        "For Developers — step 2 of 3: ← Branching Strategy | Type Sharing →",
+        "For Architects — step 2 of 3",
+        "For Developers — step 3 of 3: ← Testing",
+    ]
+    hrefs = [a["href"] for a in page.select(".mosaic-path-nav-line")[1].select("a")]
+    # One anchor per link (no "#document-README#path-new-users").
+    assert hrefs == [
+        "#path-new-users",
+        "#document-1-getting-started/1-quick-start",
+        "#document-1-getting-started/3-environment-configuration",
+    ]
+    steps = page.select("ol.mosaic-path-steps")[0]
+    assert [a["href"] for a in steps.select("a")] == [
+        "#document-1-getting-started/1-quick-start",
+        "#document-1-getting-started/2-local-setup",
+        "#document-1-getting-started/3-environment-configuration",
+    ]
+
+
+def test_epub(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    app = build(make_app, tmp_path, "epub")
+    outdir = Path(app.outdir)
+    page = (outdir / "1-getting-started/2-local-setup.xhtml").read_text()
+    assert LOCAL_SETUP_LINE in squash(BeautifulSoup(page, "html.parser").get_text(" "))
+    # The stylesheet is in the package manifest, not only on disk.
+    assert "_static/mosaic-paths.css" in (outdir / "content.opf").read_text()
+
+
+def test_text(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    app = build(make_app, tmp_path, "text")
+    outdir = Path(app.outdir)
+    page = squash((outdir / "1-getting-started/2-local-setup.txt").read_text())
+    assert "[Partial] **For New Users** — step 2 of 4: ← Quick Start | Environment " in page
+    readme = (outdir / "README.txt").read_text()
+    assert "1. Quick Start [Complete]" in readme
+    assert "3. Troubleshooting [Planned]" in readme
+    assert "2. Type Sharing — shared types" in readme
+
+
+def test_latex(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    app = build(make_app, tmp_path, "latex")
+    outdir = Path(app.outdir)
+    tex = (outdir / "paths.tex").read_text()
+    assert r"\usepackage{sphinxmosaicpaths}" in tex
+    assert (outdir / "sphinxmosaicpaths.sty").is_file()
+    # Steps: an enumerated list whose linked steps carry their page.
+    steps = tex[tex.index(r"\sphinxstylestrong{For New Users}") :]
+    steps = steps[steps.index(r"\begin{enumerate}") : steps.index(r"\end{enumerate}")]
+    assert steps.count(r"\item") == 4
+    assert steps.count(r"\autopageref*") == 3  # not on the planned step
+    assert r"\autopageref*{\detokenize{1-getting-started/1-quick-start::doc}}" in steps
+    # Navigation: the framed-line environment, per page, with its links.
+    assert tex.count(r"\begin{sphinxuseclass}{mosaic-path-nav}") == 6
+    assert "step 2 of 4" in tex
+    assert r"\hyperref[\detokenize{README:path-new-users}]" in tex
+
+
+def test_man(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    man = build(make_app, tmp_path, "man")
+    page = next(Path(man.outdir).glob("*.1")).read_text()
+    assert "step 2 of 4" in page
+    assert "Environment Configuration →" in page
+
+
+def test_texinfo(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    info = build(make_app, tmp_path, "texinfo")
+    texi = next(Path(info.outdir).glob("*.texi")).read_text()
+    assert "step 2 of 4" in texi
+    assert "@enumerate" in texi
+
+
+@pytest.mark.latex
+def test_pdf_shows_steps_and_navigation(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    app = build(make_app, tmp_path, "latex")
+    outdir = Path(app.outdir)
+    subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "paths.tex"],
+        cwd=outdir,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", "paths.pdf", "-"],
+        cwd=outdir,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    lines = [squash(line) for line in text.splitlines()]
+    assert any(re.fullmatch(r"1\. Quick Start \(page \d+\) Complete", line) for line in lines)
+    assert any(re.fullmatch(r"3\. Troubleshooting Planned", line) for line in lines)
+    assert any(
+        re.fullmatch(r"2\. Type Sharing \(page \d+\) — shared types", line) for line in lines
+    )
+    assert LOCAL_SETUP_LINE in lines
+    assert "For Architects — step 2 of 3" in lines
+    assert "For Developers — step 3 of 3: ← Testing" in lines
