@@ -77,6 +77,9 @@ class Applier:
         #: Pages created as placeholders in this run: they hold no files yet.
         self.fresh: set[str] = set()
         self._imported_keys: set[str] = set()
+        #: Books planned for import that are created page by page after all.
+        self._fallback: set[str] = set()
+        self._page_by_page = False
         self._lock = threading.Lock()
         self._load_refs(state)
 
@@ -151,7 +154,7 @@ class Applier:
                 for item in search_owned(self.client, owner_query(self.project, key, kind)):
                     if item.get("type") == kind:
                         return item
-        raise ServerUnreachable(f"creating {kind} {key} kept failing; run the publish again")
+        raise ServerUnreachable(f"creating {kind} {key} kept failing")
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -159,6 +162,11 @@ class Applier:
         self._imports()
         books = {b.key: b for b in self.bundle.books}
         actions = [a for a in self.plan.books if a.kind.writes and a.kind is not Kind.IMPORT]
+        actions += [
+            Action(Kind.CREATE, "book", a.key, a.name, None, ("imports API unavailable",))
+            for a in self.plan.books
+            if a.key in self._fallback
+        ]
         self._each(
             actions, lambda a: self._write_book(a, books[a.key]), lambda a: books[a.key].label
         )
@@ -182,13 +190,17 @@ class Applier:
         wanted = [b for b in self.bundle.books if b.key in self.plan.imports()]
         imported_books: list[Book] = []
         for book in wanted:
+            if self._page_by_page:
+                self._fallback.add(book.key)
+                continue
             try:
                 run_import(self.client, book, self.project)
             except ImportUnsupported as exc:
                 self.result.notes.append(
-                    f"{book.label}: the imports API is not available ({exc}); publishing it "
-                    "page by page"
+                    f"the imports API is not available ({exc}); publishing new books page by page"
                 )
+                self._page_by_page = True
+                self._fallback.add(book.key)
                 continue
             except RequestRejected as exc:
                 self.result.errors.append(str(exc.about(f"{book.label} (import)")))

@@ -16,6 +16,7 @@ message, log line or ``repr`` contains it.
 from __future__ import annotations
 
 import collections
+import random
 import threading
 import time
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ from sphinx_mosaic import __version__
 from sphinx_mosaic.publish.errors import (
     AmbiguousWrite,
     AuthError,
+    NotBookStack,
     RequestRejected,
     ServerUnreachable,
     SettingsError,
@@ -269,9 +271,8 @@ class BookStackClient:
                     return self._send(method, url, params, json, files, data, idempotent)
         except _Transient as exc:
             raise ServerUnreachable(
-                f"{method} {path} failed {self.settings.attempts} times; last: {exc.cause}. "
-                "The server may be down or overloaded; run the publish again later (it resumes "
-                "where it stopped)."
+                f"{method} {path} failed {self.settings.attempts} times (last: {exc.cause}); "
+                "the server may be down or overloaded"
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -280,8 +281,10 @@ class BookStackClient:
         if isinstance(exc, _Transient) and exc.retry_after is not None:
             # The limiter already holds every worker for Retry-After; no extra wait here.
             return 0.0
-        backoff = tenacity.wait_exponential_jitter(initial=0.5, max=self.settings.max_backoff)
-        return float(backoff(state))
+        # Exponential back-off with jitter, so parallel workers do not retry in lockstep.
+        # (Written out: tenacity's wait_exponential_jitter changed its arguments in 9.2.)
+        exponential: float = 0.5 * 2.0 ** (state.attempt_number - 1)
+        return min(exponential, self.settings.max_backoff) + random.uniform(0, 1)
 
     def _send(
         self,
@@ -335,10 +338,16 @@ class BookStackClient:
                 raise _Transient(f"HTTP {status}")
             raise AmbiguousWrite(f"HTTP {status} on {method}")
         if 300 <= status < 400:
-            raise AuthError(
+            raise NotBookStack(
                 f"the server redirected {url} to {response.headers.get('Location', '?')}: the URL "
                 "is probably not the BookStack base URL (use the address you open BookStack at, "
                 "without /api), or the API sits behind a login page"
+            )
+        if status >= 400 and "json" not in response.headers.get("Content-Type", ""):
+            raise NotBookStack(
+                f"{url} answered HTTP {status} with a web page, not the BookStack API: check "
+                "that the URL is the BookStack base URL (the address of its home page, "
+                "without /api)"
             )
         if status >= 400:
             message, validation = _server_message(response)
@@ -358,7 +367,7 @@ class BookStackClient:
         try:
             return response.json()
         except ValueError:
-            raise AuthError(
+            raise NotBookStack(
                 f"{url} did not answer with JSON (HTTP {status}, "
                 f"{response.headers.get('Content-Type', 'no content type')}): is the URL the "
                 "BookStack base URL?"

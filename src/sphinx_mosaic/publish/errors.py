@@ -16,6 +16,15 @@ class SettingsError(PublishError):
 class ServerUnreachable(PublishError):
     """The server did not answer, or kept failing after every retry."""
 
+    HINT = "Run the publish again once the server is back: it resumes where it stopped."
+
+    def __init__(self, message: str):
+        super().__init__(f"{message}. {self.HINT}")
+
+
+class NotBookStack(PublishError):
+    """The URL answers, but not like the BookStack API (HTML page, redirect to a login)."""
+
 
 class AuthError(PublishError):
     """The token was refused (401) or its user may not use the API (403 on every call)."""
@@ -43,6 +52,9 @@ class RequestRejected(PublishError):
 
     def _text(self) -> str:
         parts = [f"{self.item}: " if self.item else ""]
+        if self.status == 0:  # not sent at all: something it depends on failed
+            parts.append(self.server_message)
+            return "".join(parts)
         parts.append(f"the server refused the request (HTTP {self.status}): {self.server_message}")
         for field_name, messages in sorted(self.validation.items()):
             text = "; ".join(str(m) for m in messages) if isinstance(messages, list) else messages

@@ -1,0 +1,344 @@
+"""Publishing scenarios against the fake BookStack: what changes on the server, and how much."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bookstack_server import FakeBookStack
+from publish_fixtures import (
+    PNG,
+    ChapterSpec,
+    PageSpec,
+    ShelfSpec,
+    run_publish,
+    small_shelf,
+    snapshot,
+    write_output,
+)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBookStack]:
+    with FakeBookStack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def spec() -> ShelfSpec:
+    return small_shelf()
+
+
+def owned(server: FakeBookStack, table: str) -> dict[str, dict]:
+    """Owned entities by key; fails on a duplicate key."""
+    found: dict[str, dict] = {}
+    for entity in server.tagged(table, "mosaic-project", "Demo"):
+        key = next(t["value"] for t in entity["tags"] if t["name"] == "mosaic-key")
+        assert key not in found, f"duplicate {table} {key}"
+        found[key] = entity
+    return found
+
+
+def read_budget(server: FakeBookStack, books: int) -> int:
+    """system + the tag search (100 results a request) + one GET per book + the shelf."""
+    entities = sum(
+        len(server.tagged(t, "mosaic-project", "Demo"))
+        for t in ("shelves", "books", "chapters", "pages")
+    )
+    return 1 + math.ceil(entities / 100) + books + 1
+
+
+def publish_again(server: FakeBookStack, spec: ShelfSpec, out: Path, **options: object):
+    write_output(spec, out)
+    server.reset_counts()
+    return run_publish(server, out, **options)
+
+
+def test_first_publish_uses_the_import_api(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    report, lines = run_publish(server, write_output(spec, tmp_path))
+    assert report.ok, report.result.errors
+    # Two books: one upload + one run each, no page-by-page POST /api/pages.
+    assert server.log.count(("POST", "/api/imports")) == 2
+    assert ("POST", "/api/pages") not in server.log
+    assert "  import    book    getting-started 'Getting Started'" in lines
+    pages, chapters, _books = (
+        owned(server, "pages"),
+        owned(server, "chapters"),
+        owned(server, "books"),
+    )
+    assert sorted(pages) == sorted(p.key for b in spec.books for p in b.all_pages())
+    assert list(chapters) == ["getting-started/setup"]
+    shelf = server.tagged("shelves", "mosaic-project", "Demo")
+    assert [b["name"] for b in (server.tables["books"][i] for i in shelf[0]["books"])] == [
+        "Getting Started",
+        "Reference",
+    ]
+    # The link across books was rewritten from the predicted URL to the real page.
+    target = pages["getting-started/setup/configure"]["id"]
+    assert f'href="{server.url}/link/{target}#bkmrk-intro"' in pages["reference/api"]["html"]
+    # Images and attachments came with the import and are named by content.
+    image = next(i for i in server.live("image-gallery"))
+    assert image["name"].endswith("-diagram.png")
+    assert image["url"] in pages["getting-started/setup/install"]["html"]
+    assert lines[-1].startswith("publish: 2 import, 1 create, 2 relink")
+
+
+def test_first_publish_page_by_page(server: FakeBookStack, spec: ShelfSpec, tmp_path: Path) -> None:
+    report, _ = run_publish(server, write_output(spec, tmp_path), use_import=False)
+    assert report.ok, report.result.errors
+    assert not any(path.startswith("/api/imports") for _, path in server.log)
+    pages = owned(server, "pages")
+    setup = owned(server, "chapters")["getting-started/setup"]
+    install, configure = (
+        pages["getting-started/setup/install"],
+        pages["getting-started/setup/configure"],
+    )
+    assert install["chapter_id"] == configure["chapter_id"] == setup["id"]
+    assert install["priority"] < configure["priority"]
+    # Same-book links point at the permalink of the real page, with the anchor.
+    assert (
+        f'href="{server.url}/link/{install["id"]}#bkmrk-intro"'
+        in pages["getting-started/overview"]["html"]
+    )
+    image = next(i for i in server.live("image-gallery"))
+    assert image["uploaded_to"] == install["id"] and image["url"] in install["html"]
+    attachment = next(a for a in server.live("attachments"))
+    assert attachment["uploaded_to"] == configure["id"]
+    assert f"{server.url}/attachments/{attachment['id']}" in configure["html"]
+    assert "[[bsexport" not in "".join(p["html"] for p in pages.values())
+    # One create per entity plus the placeholder PUTs of the two pages with files.
+    assert server.counts["POST"] == 1 + 2 + 1 + 5 + 2  # shelf, books, chapter, pages, files
+    assert server.counts["PUT"] == 2
+
+
+@pytest.mark.parametrize("use_import", [True, False])
+def test_second_run_without_changes_writes_nothing(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path, use_import: bool
+) -> None:
+    run_publish(server, write_output(spec, tmp_path), use_import=use_import)
+    before = snapshot(server, "Demo")
+    report, lines = publish_again(server, spec, tmp_path, use_import=use_import)
+    assert report.ok
+    assert server.writes == 0
+    assert server.reads <= read_budget(server, books=2)
+    assert lines[-2] == "plan: 9 unchanged"
+    assert snapshot(server, "Demo") == before
+
+
+def test_one_changed_page_costs_one_write(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    revisions = owned(server, "pages")["reference/glossary"]["revision_count"]
+    spec.page("reference/glossary").text = "A changed paragraph."
+    report, _ = publish_again(server, spec, tmp_path)
+    assert report.ok
+    glossary = owned(server, "pages")["reference/glossary"]
+    assert "A changed paragraph." in glossary["html"]
+    assert glossary["revision_count"] == revisions + 1
+    assert server.counts["PUT"] == 1 and server.writes == 1
+    assert server.reads <= read_budget(server, books=2)
+
+
+def test_changed_page_with_an_image_reuses_the_upload(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path), use_import=False)
+    spec.page("getting-started/setup/install").text = "New text, same picture."
+    report, _ = publish_again(server, spec, tmp_path, use_import=False)
+    assert report.ok
+    assert len(server.live("image-gallery")) == 1
+    assert server.writes == 1 and server.reads <= read_budget(server, books=2) + 1
+    # A new picture replaces the old one, which is deleted once the page no longer shows it.
+    spec.page("getting-started/setup/install").images = [("other.png", PNG + b"2")]
+    report, _ = publish_again(server, spec, tmp_path, use_import=False)
+    assert [i["name"][13:] for i in server.live("image-gallery")] == ["other.png"]
+    install = owned(server, "pages")["getting-started/setup/install"]
+    assert server.live("image-gallery")[0]["url"] in install["html"]
+
+
+def test_renamed_page_updates_the_same_page(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    before = owned(server, "pages")["reference/api"]
+    spec.page("reference/api").name = "API Reference"
+    report, lines = publish_again(server, spec, tmp_path)
+    assert report.ok
+    after = owned(server, "pages")["reference/api"]
+    assert after["id"] == before["id"]
+    assert (after["name"], after["slug"]) == ("API Reference", "api-reference")
+    assert any("update    page    reference/api" in line and "(renamed)" in line for line in lines)
+    assert server.counts["POST"] == 0 and len(server.live("pages")) == 5
+
+
+def test_moved_page_keeps_its_id(server: FakeBookStack, spec: ShelfSpec, tmp_path: Path) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    before = owned(server, "pages")["reference/glossary"]
+    glossary = spec.page("reference/glossary")
+    spec.books[1].contents.remove(glossary)
+    setup = spec.books[0].contents[1]
+    assert isinstance(setup, ChapterSpec)
+    setup.pages.insert(0, glossary)
+    report, lines = publish_again(server, spec, tmp_path)
+    assert report.ok
+    after = owned(server, "pages")["reference/glossary"]
+    chapter = owned(server, "chapters")["getting-started/setup"]
+    assert after["id"] == before["id"]
+    assert (after["book_id"], after["chapter_id"]) == (chapter["book_id"], chapter["id"])
+    assert next(p["id"] for p in server._pages_of(chapter_id=chapter["id"])) == after["id"]
+    assert any(line.startswith("  move      page    reference/glossary") for line in lines)
+    assert server.counts["POST"] == 0 and server.counts["DELETE"] == 0
+
+
+def test_renumbered_chapter_is_reordered_not_recreated(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    ids = {k: e["id"] for k, e in owned(server, "pages").items()}
+    book = spec.books[0]
+    setup = book.contents.pop(1)
+    assert isinstance(setup, ChapterSpec)
+    setup.docname = "1-getting-started/1-setup"  # was 2-setup: now first
+    book.contents.insert(0, setup)
+    report, _ = publish_again(server, spec, tmp_path)
+    assert report.ok
+    assert server.counts["POST"] == 0 and server.counts["DELETE"] == 0
+    assert {k: e["id"] for k, e in owned(server, "pages").items()} == ids
+    book_id = owned(server, "books")["getting-started"]["id"]
+    contents = server._contents(book_id)
+    assert [(c["type"], c["name"]) for c in contents] == [
+        ("chapter", "Setup"),
+        ("page", "Overview"),
+    ]
+    chapter = owned(server, "chapters")["getting-started/setup"]
+    assert {"name": "mosaic-source", "value": "1-getting-started/1-setup/README.md"} in chapter[
+        "tags"
+    ]
+
+
+def test_removed_page_is_kept_unless_pruning(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    glossary = spec.page("reference/glossary")
+    spec.books[1].contents.remove(glossary)
+    report, lines = publish_again(server, spec, tmp_path)
+    assert report.ok and server.writes == 0
+    assert "reference/glossary" in owned(server, "pages")
+    assert any(
+        "keep      page    reference/glossary" in line and "--prune" in line for line in lines
+    )
+    report, lines = publish_again(server, spec, tmp_path, prune=True)
+    assert report.ok
+    assert "reference/glossary" not in owned(server, "pages")
+    assert server.counts["DELETE"] == 1 and server.writes == 1
+    assert [(t, e["name"]) for t, e in server.recycle_bin] == [("pages", "Glossary")]
+
+
+def test_pruning_a_chapter_and_a_book(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    spec.books.pop(1)  # the Reference book
+    spec.books[0].contents.pop(1)  # the Setup chapter
+    spec.page("getting-started/overview").links = []
+    report, _ = publish_again(server, spec, tmp_path, prune=True)
+    assert report.ok, report.result.errors
+    assert list(owned(server, "books")) == ["getting-started"]
+    assert list(owned(server, "pages")) == ["getting-started/overview"]
+    assert owned(server, "chapters") == {}
+    shelf = server.tagged("shelves", "mosaic-project", "Demo")[0]
+    assert shelf["books"] == [owned(server, "books")["getting-started"]["id"]]
+
+
+def test_foreign_content_is_left_alone(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    chapter = owned(server, "chapters")["getting-started/setup"]
+    ours = owned(server, "pages")["getting-started/overview"]
+    # A user adds a page to our chapter, a same-named page elsewhere, and a book on our shelf.
+    theirs = server.create(
+        "pages", chapter_id=chapter["id"], name="Team notes", html="<p>ours, not yours</p>"
+    )
+    other_book = server.create("books", name="Getting Started")
+    twin = server.create("pages", book_id=other_book["id"], name="Overview", html="<p>twin</p>")
+    shelf = server.tagged("shelves", "mosaic-project", "Demo")[0]
+    shelf["books"].append(other_book["id"])
+    # The sources drop the chapter, change a page and rename the book.
+    spec.books[0].contents.pop(1)
+    spec.books[0].name = "Start Here"
+    spec.page("getting-started/overview").links = []
+    spec.page("reference/api").links = []
+    report, lines = publish_again(server, spec, tmp_path, prune=True)
+    assert report.ok, report.result.errors
+    assert server.tables["pages"][theirs["id"]]["html"] == "<p>ours, not yours</p>"
+    assert server.tables["pages"][twin["id"]]["html"] == "<p>twin</p>"
+    assert server.tables["books"][other_book["id"]]["name"] == "Getting Started"
+    # The chapter holds a foreign page, so it is kept even with pruning on.
+    assert chapter["id"] in server.tables["chapters"]
+    assert any(
+        "keep" in line and "holds content sphinx-mosaic did not create" in line for line in lines
+    )
+    assert owned(server, "pages")["getting-started/overview"]["id"] == ours["id"]
+    assert server.tagged("shelves", "mosaic-project", "Demo")[0]["books"][-1] == other_book["id"]
+
+
+def test_dry_run_writes_nothing(server: FakeBookStack, spec: ShelfSpec, tmp_path: Path) -> None:
+    out = write_output(spec, tmp_path)
+    report, lines = run_publish(server, out, dry_run=True)
+    assert server.writes == 0 and server.live("pages") == []
+    assert report.ok and report.result.done == []
+    assert lines[-2] == "plan: 2 import, 7 create"
+    assert "dry run, nothing written" in lines[-1]
+    run_publish(server, out)
+    spec.page("reference/glossary").text = "changed"
+    spec.books[1].contents.pop(0)
+    spec.page("getting-started/setup/install").links = []
+    _report, lines = publish_again(server, spec, tmp_path, dry_run=True, prune=True)
+    assert server.writes == 0
+    assert any(line.startswith("  update    page    reference/glossary") for line in lines)
+    assert any(line.startswith("  delete    page    reference/api") for line in lines)
+    assert "Some text." in owned(server, "pages")["reference/glossary"]["html"]
+
+
+def test_duplicates_left_by_an_older_run_are_removed(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    original = owned(server, "pages")["reference/glossary"]
+    server.create(
+        "pages",
+        book_id=original["book_id"],
+        name="Glossary",
+        html="<p>copy</p>",
+        tags=original["tags"],
+    )
+    report, lines = publish_again(server, spec, tmp_path)
+    assert report.ok
+    assert owned(server, "pages")["reference/glossary"]["id"] == original["id"]
+    assert any("delete" in line and "(duplicate)" in line for line in lines)
+
+
+def test_a_new_page_with_links_both_ways(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path), use_import=False)
+    # Two new pages linking to each other (a cycle) and an old page linking to one of them.
+    spec.books[1].contents += [
+        PageSpec("reference/a", "A", links=["reference/b"]),
+        PageSpec("reference/b", "B", links=["reference/a"]),
+    ]
+    spec.page("reference/glossary").links = ["reference/a"]
+    report, _ = publish_again(server, spec, tmp_path, use_import=False)
+    assert report.ok, report.result.errors
+    pages = owned(server, "pages")
+    a, b = pages["reference/a"], pages["reference/b"]
+    assert f"/link/{b['id']}#" in a["html"] and f"/link/{a['id']}#" in b["html"]
+    assert f"/link/{a['id']}#" in pages["reference/glossary"]["html"]
+    assert "being published" not in a["html"] + b["html"]
