@@ -58,7 +58,7 @@ def test_pdf_shows_badges_and_table(
     assert "Book Status Complete Last updated" in lines
     for row in (
         "Alpha Partial 75 % 1/2 2024-06-02",
-        "Beta Planned 0/4 2023-01-15",
+        "Beta Planned 0/3 2023-01-15",
         "Gamma Complete set by hand 0/2 —",
         "Delta Complete 2/2 —",
         "Epsilon Partial 40 % 0/2 —",
@@ -66,5 +66,10 @@ def test_pdf_shows_badges_and_table(
         assert row in lines
     # badges inline and under page titles, and the page footer
     assert "A custom status In review and an emoji one Partial ." in lines
+    # emoji in running text are drawn as coloured circles, not an error
+    assert (
+        "The legend of the old hand-written table: ∙ Complete, ∙ Partial, ∙ Planned, ∘ Not started."
+        in lines
+    )
     assert any(re.fullmatch(r"Last updated: 2024-05-01 · Version: 2\.3", line) for line in lines)
     assert lines.count("Complete") >= 4  # badges alone on their line under titles

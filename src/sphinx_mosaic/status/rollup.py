@@ -9,9 +9,10 @@ The rule (documented in the user guide, "Status table"):
 5. otherwise **Partial**, with the percentage complete: the mean of the
    pages' weights (complete 1, partial 0.5, planned and not started 0).
 
-A page without a status counts as weight 0 and matches no status.  The index
-page of the folder is not one of its pages: if it sets a status, that status
-wins and is shown as set by hand.
+A page without a status counts as weight 0 and matches no status.  Index
+pages (README) are not counted: they stand for their folder, and if the
+folder's index page sets a status, that status wins and is shown as set by
+hand.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Rollup:
     status: str | None
     #: Pages whose status counts as fully done (weight 1).
     complete: int
-    #: Pages counted (every page of the folder except its index page).
+    #: Pages counted (every page of the folder except index pages).
     total: int
     #: Percentage complete, shown with a Partial roll-up.
     percent: int

@@ -58,8 +58,12 @@ class StatusTableDirective(SphinxDirective):
 
 
 def folder_rollup(env: BuildEnvironment, folder: Folder) -> Rollup:
-    """The roll-up of a book or chapter (its index page's status wins)."""
-    pages = folder.content_pages
+    """The roll-up of a book or chapter (its index page's status wins).
+
+    Index pages (of the folder and of its chapters) stand for their folder and
+    are not counted as pages.
+    """
+    pages = [page for page in folder.pages() if not page.is_index]
     explicit = page_status(env, folder.index.docname) if folder.index else None
     return rollup(
         [page_status(env, page.docname) for page in pages], vocabulary_of(env.config), explicit
