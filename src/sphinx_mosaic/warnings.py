@@ -33,6 +33,16 @@ class MosaicWarning(enum.Enum):
         "A folder is nested deeper than book > chapter; BookStack output flattens it into its "
         "chapter.",
     )
+    SOURCE = (
+        "source",
+        "A source file that cannot be read safely: not UTF-8 text, a symbolic link that loops, "
+        "or one that leads outside the source folder. It is left out of the build.",
+    )
+    NO_TITLE = (
+        "no-title",
+        "A page without a heading; it gets its front matter title, or one made from its file "
+        "or folder name, so navigation and links work.",
+    )
     NO_ROOT = (
         "no-root",
         "The shelf folder has no README or index page; the first top-level page is used as the "

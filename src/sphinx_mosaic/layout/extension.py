@@ -199,6 +199,7 @@ class LayoutNavigation(SphinxTransform):
         if layout is None or not layout.active:
             return
         docname = self.env.docname
+        self.ensure_title(layout, docname)
         if docname in layout.hidden_docnames():
             self.env.metadata[docname]["orphan"] = True
         if not self.config.mosaic_navigation:
@@ -215,6 +216,28 @@ class LayoutNavigation(SphinxTransform):
         else:
             hidden = not self.config.mosaic_show_contents
         self.insert(entries, hidden)
+
+    def ensure_title(self, layout: Layout, docname: str) -> None:
+        """Give a page without any heading a title section, so it has a title everywhere."""
+        page = layout.page(docname)
+        if page is None or any(isinstance(c, nodes.section) for c in self.document.children):
+            return
+        keep = (nodes.docinfo, nodes.decoration, nodes.comment, nodes.substitution_definition)
+        section = nodes.section()
+        section += nodes.title(page.title, page.title)
+        for child in list(self.document.children):
+            if not isinstance(child, keep):
+                self.document.remove(child)
+                section += child
+        section["names"].append(nodes.fully_normalize_name(page.title))
+        self.document.note_implicit_target(section, section)
+        self.document.append(section)
+        warn(
+            MosaicWarning.NO_TITLE,
+            f"{page.source} has no heading; it is titled {page.title!r} (start it with "
+            "'# Title', or set a front matter title)",
+            location=(docname, None),
+        )
 
     def check_handwritten(
         self, toctrees: list[addnodes.toctree], entries: list[tuple[str, str]]
@@ -270,6 +293,7 @@ def setup_layout(app: Sphinx) -> None:
     from sphinx_mosaic.layout.checks import setup_checks
     from sphinx_mosaic.layout.collector import DescriptionCollector
     from sphinx_mosaic.layout.contents import setup_contents
+    from sphinx_mosaic.layout.guard import setup_guard
     from sphinx_mosaic.layout.names import PlainNameReferences
     from sphinx_mosaic.layout.transitions import setup_transitions
 
@@ -284,6 +308,7 @@ def setup_layout(app: Sphinx) -> None:
     setup_contents(app)
     setup_checks(app)
     setup_transitions(app)
+    setup_guard(app)
 
 
 __all__ = ["INDEX_STEMS", "get_layout", "setup_layout"]

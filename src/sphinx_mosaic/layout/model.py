@@ -383,7 +383,8 @@ class _Builder:
         self.issues: list[LayoutIssue] = []
         self.root_stem: str | None = None
 
-    def page(self, source: str, stem: str, *, is_index: bool) -> Page:
+    def page(self, source: str, stem: str, *, is_index: bool, fallback: str | None = None) -> Page:
+        """A page; *fallback* titles an index page without heading (its folder's name)."""
         info = self.reader(source)
         number, slug = (None, stem) if is_index else split_number(stem)
         if info.front_matter_error:
@@ -392,7 +393,7 @@ class _Builder:
             self.issues.append(LayoutIssue("front-matter", source, message, line, docname))
         title_value = info.front_matter.get("title")
         title = str(title_value).strip() if title_value not in (None, "") else None
-        title = title or info.heading or humanize(slug)
+        title = title or info.heading or fallback or humanize(slug)
         if self.strip:
             title = strip_title_number(title)
         docname = str(PurePosixPath(source).with_suffix(""))
@@ -421,7 +422,8 @@ class _Builder:
         stems = INDEX_STEMS if depth or self.root_stem is None else (self.root_stem,)
         for stem in stems:
             if stem in node.files:
-                index = self.page(node.files[stem], stem, is_index=True)
+                fallback = humanize(slug) if path else "Home"
+                index = self.page(node.files[stem], stem, is_index=True, fallback=fallback)
                 break
         children: list[Folder | Page] = []
         for stem, source in node.files.items():

@@ -1,0 +1,77 @@
+"""Broken files in a docs tree: each gets a clear warning and the rest of the build completes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+MakeApp = Callable[..., SphinxTestApp]
+
+
+def strip_colors(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+@pytest.fixture
+def broken_tree(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    book = src / "1-book"
+    (book / "3-loop").mkdir(parents=True)
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "P"\n')
+    (src / "README.md").write_text("# Shelf\n\ntext\n")
+    (book / "README.md").write_text("no heading in this index page\n")
+    (book / "1-empty.md").write_text("")
+    (book / "2-latin1.md").write_bytes(b"# Caf\xe9\n\nlatin-1, not UTF-8\n")
+    (book / "4-binary.md").write_bytes(bytes(range(256)) * 4)
+    (book / "5-huge.md").write_text(
+        "# Huge\n\n" + ("lorem ipsum dolor sit amet " * 40 + "\n\n") * 4700
+    )
+    (book / "6-headings.md").write_text(
+        "# Many headings\n\n" + "".join(f"## Heading {i}\n\ntext {i}\n\n" for i in range(3000))
+    )
+    (book / "7-fine.md").write_text("# Fine\n\nThe rest of the book.\n")
+    (book / "3-loop" / "up").symlink_to("..")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password=hunter2\n")
+    (book / "8-outside.md").symlink_to(secret)
+    return src
+
+
+def test_broken_files_warn_and_build_completes(make_app: MakeApp, broken_tree: Path) -> None:
+    assert (broken_tree / "1-book/5-huge.md").stat().st_size > 5_000_000
+    app = make_app("html", srcdir=broken_tree)
+    app.build()
+    assert app.statuscode == 0
+    src = str(broken_tree)
+    warnings = strip_colors(app.warning.getvalue()).replace(src + "/", "")
+    assert sorted(warnings.splitlines()) == sorted(
+        [
+            "1-book/2-latin1.md:1: WARNING: 1-book/2-latin1.md is not utf-8-sig text (byte 0xe9 "
+            "at offset 5); re-save it as utf-8-sig; it is left out of the build [mosaic.source]",
+            "1-book/4-binary.md:2: WARNING: 1-book/4-binary.md is not utf-8-sig text (byte 0x80 "
+            "at offset 128); re-save it as utf-8-sig; it is left out of the build "
+            "[mosaic.source]",
+            f"WARNING: 1-book/8-outside.md is a symbolic link to {broken_tree.parent}/secret.txt, "
+            "outside the source folder; it is left out of the build [mosaic.source]",
+            "WARNING: 1-book/3-loop/up is a symbolic link to a folder that contains it; it is left "
+            "out of the build [mosaic.source]",
+            "1-book/1-empty.md: WARNING: 1-book/1-empty.md has no heading; it is titled 'Empty' "
+            "(start it with '# Title', or set a front matter title) [mosaic.no-title]",
+            "1-book/README.md: WARNING: 1-book/README.md has no heading; it is titled 'Book' "
+            "(start it with '# Title', or set a front matter title) [mosaic.no-title]",
+        ]
+    )
+    out = Path(app.outdir)
+    for page in ("1-empty", "5-huge", "6-headings", "7-fine", "README"):
+        assert (out / "1-book" / f"{page}.html").is_file(), page
+    # Nothing from outside the source folder is published.
+    published = "".join(p.read_text(errors="replace") for p in out.rglob("*.html"))
+    assert "hunter2" not in published
+    assert not (out / "1-book/8-outside.html").exists()
+    # The looping link did not multiply documents.
+    assert not (out / "1-book/3-loop").exists()
+    assert "Heading 2999" in (out / "1-book/6-headings.html").read_text()
