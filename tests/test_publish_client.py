@@ -1,0 +1,125 @@
+"""The HTTP client on its own, the plan printout, the command line and the build hook."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bookstack_server import FakeBookStack
+from publish_fixtures import FakeClock, run_publish, small_shelf, write_output
+
+from sphinx_mosaic.cli import main
+from sphinx_mosaic.publish.bundle import load_bundle
+from sphinx_mosaic.publish.client import ClientSettings, RateLimiter, parse_retry_after
+from sphinx_mosaic.publish.errors import SettingsError
+from sphinx_mosaic.publish.links import render
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBookStack]:
+    with FakeBookStack() as fake:
+        yield fake
+
+
+def test_rate_limiter_never_exceeds_the_budget_in_any_minute() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(per_minute=180, clock=clock)
+    sent: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(125):
+            limiter.acquire()
+            with lock:
+                sent.append(clock.monotonic())
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent.sort()
+    assert len(sent) == 500
+    assert max(sum(1 for t in sent if start <= t < start + 60) for start in sent) <= 180
+    assert sent[-1] - sent[0] >= 120  # 500 requests need at least two full waits
+
+
+def test_pause_holds_every_request() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(per_minute=1000, clock=clock)
+    limiter.pause(7)
+    limiter.acquire()
+    assert clock.now - 1000 >= 7
+
+
+def test_retry_after_formats() -> None:
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    assert parse_retry_after("soon") is None
+
+
+def test_settings_are_checked_before_anything_is_sent() -> None:
+    with pytest.raises(SettingsError, match="BOOKSTACK_TOKEN_SECRET"):
+        ClientSettings("https://wiki.example", "id", "").check()
+    with pytest.raises(SettingsError, match="http:// or https://"):
+        ClientSettings("wiki.example", "id", "secret").check()
+    assert "secret" not in repr(ClientSettings("https://wiki.example", "id", "secret"))
+
+
+def test_cross_links_keep_their_anchor(tmp_path: Path) -> None:
+    bundle = load_bundle(write_output(small_shelf(), tmp_path))
+    book = bundle.books[1]
+    api = book.pages[0]
+    body, unresolved = render(api, book, lambda kind, key: f"https://w/{kind}/{key}", {})
+    assert 'href="https://w/page/getting-started/setup/configure#bkmrk-intro"' in body
+    assert unresolved == []
+    body, unresolved = render(api, book, lambda kind, key: None, {})
+    assert unresolved and "/books/getting-started/page/configure" in body
+
+
+def test_cli_publishes_with_the_environment(
+    server: FakeBookStack,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = write_output(small_shelf(), tmp_path)
+    monkeypatch.setenv("BOOKSTACK_URL", server.url)
+    monkeypatch.setenv("BOOKSTACK_TOKEN_ID", server.token_id)
+    monkeypatch.setenv("BOOKSTACK_TOKEN_SECRET", server.token_secret)
+    assert main(["publish", str(out), "--dry-run"]) == 0
+    assert server.writes == 0
+    assert main(["publish", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "plan: 2 import, 7 create" in printed.out
+    assert server.token_secret not in printed.out + printed.err
+    assert len(server.live("pages")) == 5
+
+
+def test_cli_reports_a_bad_token_and_fails(
+    server: FakeBookStack,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = write_output(small_shelf(), tmp_path)
+    monkeypatch.setenv("BOOKSTACK_TOKEN_SECRET", "not-the-secret")
+    args = ["publish", str(out), "--url", server.url, "--token-id", server.token_id]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "refused the API token" in err and "not-the-secret" not in err
+    monkeypatch.delenv("BOOKSTACK_TOKEN_SECRET")
+    assert main(args) == 1
+    assert "BOOKSTACK_TOKEN_SECRET" in capsys.readouterr().err
+
+
+def test_plan_lists_only_changes_unless_verbose(server: FakeBookStack, tmp_path: Path) -> None:
+    out = write_output(small_shelf(), tmp_path)
+    run_publish(server, out)
+    _, quiet = run_publish(server, out)
+    _, verbose = run_publish(server, out, verbose=True)
+    assert not any("unchanged" in line for line in quiet[1:-2])
+    assert sum(line.startswith("  unchanged") for line in verbose) == 9
