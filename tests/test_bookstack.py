@@ -184,7 +184,7 @@ def test_code_blocks(guide: dict[str, Any]) -> None:
         ("language-bash",),  # console
         ("language-yaml",),
         (),  # text
-        (),  # mermaid: unknown to BookStack's viewer
+        (),  # erlang: unknown to BookStack's viewer
         ("language-latex",),  # math block
     ]
     assert 'return f"Hello {name} & <friends>"' in codes[0][1]

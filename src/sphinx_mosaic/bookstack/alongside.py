@@ -9,7 +9,9 @@ then assembles the books as ``-b bookstack`` does.  The translation is serial.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -43,18 +45,33 @@ class Alongside:
         builder.init()
         docnames = sorted((set(builder.get_outdated_docs()) | self.docnames) & env.found_docs)
         self.docnames.clear()
-        builder.prepare_writing(set(docnames))
-        for docname in status_iterator(
-            docnames,
-            __("writing BookStack pages... "),
-            "darkgreen",
-            len(docnames),
-            app.config.verbosity,
-        ):
-            doctree = env.get_and_resolve_doctree(docname, builder)
-            builder.write_doc_serialized(docname, doctree)
-            builder.write_doc(docname, doctree)
-        builder.finish()
+        # Sphinx's reference resolution and post-transforms ask the application
+        # (and the environment) for the builder: make them see ours while we write,
+        # so links and transforms are exactly those of `-b bookstack`.
+        html_builder, html_class = app.builder, getattr(env, "_builder_cls", None)
+        app.builder = builder
+        if html_class is not None:
+            env._builder_cls = BookStackBuilder
+        # Sphinx 9 wants the tags passed; Sphinx 8 has no such parameter.
+        takes_tags = "tags" in inspect.signature(env.get_and_resolve_doctree).parameters
+        extra: dict[str, Any] = {"tags": builder.tags} if takes_tags else {}
+        try:
+            builder.prepare_writing(set(docnames))
+            for docname in status_iterator(
+                docnames,
+                __("writing BookStack pages... "),
+                "darkgreen",
+                len(docnames),
+                app.config.verbosity,
+            ):
+                doctree = env.get_and_resolve_doctree(docname, builder, **extra)
+                builder.write_doc_serialized(docname, doctree)
+                builder.write_doc(docname, doctree)
+            builder.finish()
+        finally:
+            app.builder = html_builder
+            if html_class is not None:
+                env._builder_cls = html_class
 
 
 def setup_alongside(app: Sphinx) -> None:

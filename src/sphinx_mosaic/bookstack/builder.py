@@ -29,6 +29,7 @@ from typing import Any
 
 from docutils import nodes
 from docutils.frontend import OptionParser
+from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.locale import __
 from sphinx.util import logging
@@ -57,6 +58,7 @@ from sphinx_mosaic.warnings import MosaicWarning, warn
 
 logger = logging.getLogger(__name__)
 
+_STANDARD_NODE_MODULES = frozenset({"docutils.nodes", "sphinx.addnodes"})
 #: Preferred image candidates (``image.*``): what BookStack takes, then SVG to convert.
 IMAGE_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
 
@@ -101,6 +103,8 @@ class BookStackBuilder(Builder):
         self._renderable: dict[type, bool] = {}
         self._warned_types: set[str] = set()
         self.docsettings: Any = None
+        self._read: set[str] = set()
+        self.events.connect("env-before-read-docs", self._note_read, 900)
 
     @property
     def cache_dir(self) -> Path:
@@ -127,6 +131,37 @@ class BookStackBuilder(Builder):
                         break
                 except OSError:
                     continue
+
+    def _note_read(self, app: Any, env: Any, docnames: list[str]) -> None:
+        self._read = set(docnames)
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        """Translate the documents whose page can have changed.
+
+        Sphinx also rewrites every document whose toctree includes a changed
+        one (``env.files_to_rebuild``).  Our pages do not show generated
+        (hidden) toctrees, so such a parent is skipped when it was not read
+        again, its fragment is current, and it holds only docutils and Sphinx
+        nodes with hidden toctrees (a node of another component may show an
+        aggregate that changed): an edit to one page re-translates that page.
+        """
+        wanted = set(docnames)
+        parents = {
+            parent for docname in wanted for parent in self.env.files_to_rebuild.get(docname, ())
+        }
+        candidates = (wanted & parents) - self._read - set(self.get_outdated_docs())
+        wanted -= {name for name in candidates if self._only_navigation_changed(name)}
+        if wanted:
+            super().write_documents(wanted)
+
+    def _only_navigation_changed(self, docname: str) -> bool:
+        doctree = self.env.get_doctree(docname)
+        for node in doctree.findall(nodes.Element):
+            if isinstance(node, addnodes.toctree) and not node.get("hidden"):
+                return False
+            if type(node).__module__ not in _STANDARD_NODE_MODULES and not _path_navigation(node):
+                return False
+        return True
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return INTERNAL_URI + docname
@@ -287,6 +322,12 @@ class BookStackBuilder(Builder):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(zip_bytes(data, book.files))
         return 1
+
+
+def _path_navigation(node: nodes.Element) -> bool:
+    """The reading-path boxes on every page: they depend on the path definitions only,
+    and the paths component rewrites the pages of a path that changed."""
+    return type(node).__name__ == "path_placeholder" and node.get("kind") == "navigation"
 
 
 def _slug_of(path: Path) -> str:

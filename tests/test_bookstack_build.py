@@ -1,0 +1,126 @@
+"""Determinism, incremental rebuilds, parallel writing, alongside mode and options."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_bookstack import build, copy_root, read_book
+
+from sphinx_mosaic.bookstack.checks import check_package
+from sphinx_mosaic.bookstack.images import SvgConverter
+
+
+def output_files(outdir: Path) -> dict[str, bytes]:
+    """Every file of the BookStack output (ZIPs, browsable copy, manifest)."""
+    return {
+        path.relative_to(outdir).as_posix(): path.read_bytes()
+        for path in sorted(outdir.rglob("*"))
+        if path.is_file() and ".doctrees" not in path.parts
+    }
+
+
+def fragment_times(builddir: Path) -> dict[str, int]:
+    fragments = builddir / "doctrees" / "bookstack" / "fragments"
+    return {
+        path.relative_to(fragments).as_posix(): path.stat().st_mtime_ns
+        for path in fragments.rglob("*.json")
+    }
+
+
+def test_same_sources_give_identical_bytes(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    first, _ = build(srcdir, tmp_path / "one")
+    second, _ = build(srcdir, tmp_path / "two")
+    assert output_files(first) == output_files(second)
+    assert any(name.endswith(".zip") for name in output_files(first))
+
+
+def test_parallel_build_gives_serial_bytes(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    serial, _ = build(srcdir, tmp_path / "serial")
+    parallel, warnings = build(srcdir, tmp_path / "parallel", parallel=2)
+    assert warnings == ""
+    assert output_files(parallel) == output_files(serial)
+
+
+def test_editing_one_page_retranslates_it_and_rewrites_its_book(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    builddir = tmp_path / "_build"
+    outdir, _ = build(srcdir, builddir)
+    books = outdir / "books"
+    zips_before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in books.iterdir()}
+    fragments_before = fragment_times(builddir)
+
+    page = srcdir / "1-guide" / "1-basics" / "2-links.md"
+    page.write_text(page.read_text() + "\nAn added paragraph.\n")
+    later = page.stat().st_mtime + 5
+    os.utime(page, (later, later))
+    _, warnings = build(srcdir, builddir)
+    assert warnings == ""
+
+    fragments_after = fragment_times(builddir)
+    changed = {name for name in fragments_after if fragments_after[name] != fragments_before[name]}
+    assert changed == {"1-guide/1-basics/2-links.json"}
+    zips_after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in books.iterdir()}
+    assert zips_after["2-other.zip"] == zips_before["2-other.zip"]
+    assert zips_after["1-guide.zip"][1] != zips_before["1-guide.zip"][1]
+    assert "An added paragraph." in json.dumps(read_book(books / "1-guide.zip"))
+
+
+def test_alongside_mode_writes_the_same_books(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    standalone, _ = build(srcdir, tmp_path / "standalone")
+    html, warnings = build(
+        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
+    )
+    assert warnings == ""
+    assert (html / "README.html").is_file()
+    alongside = html / "bookstack"
+    for name in ("books/1-guide.zip", "books/2-other.zip", "manifest.json"):
+        assert (alongside / name).read_bytes() == (standalone / name).read_bytes(), name
+
+
+def test_extras_as_books(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    outdir, warnings = build(
+        srcdir, tmp_path / "_build", confoverrides={"mosaic_bookstack_extras": "books"}
+    )
+    assert warnings == ""
+    extra = outdir / "books" / "scratchpads.zip"
+    assert check_package(extra) == []
+    pages = read_book(extra)["book"]["pages"]
+    assert [page["name"] for page in pages] == ["Notes"]
+
+
+def test_entry_point_without_listing_the_extension(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    outdir, _ = build(
+        srcdir,
+        tmp_path / "_build",
+        confoverrides={"extensions": ["myst_parser", "sphinx.ext.todo"]},
+    )
+    assert sorted(p.name for p in (outdir / "books").iterdir()) == ["1-guide.zip", "2-other.zip"]
+
+
+def test_unconvertible_image_is_attached_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SvgConverter, "convert", lambda self, data: None)
+    srcdir = copy_root("bookstack", tmp_path)
+    outdir, warnings = build(srcdir, tmp_path / "_build")
+    (line,) = [line for line in warnings.splitlines() if line]
+    assert "2-links" in line and "diagram.svg" in line and "[mosaic.bookstack]" in line
+    path = outdir / "books" / "1-guide.zip"
+    assert check_package(path) == []
+    book = read_book(path)["book"]
+    links = next(p for p in book["chapters"][0]["pages"] if p["name"] == "Links")
+    assert [a["name"] for a in links["attachments"]] == ["diagram.svg", "data.csv"]
+    assert [i["name"] for i in links["images"]] == ["picture.png"]
+    assert '">diagram.svg</a>' in links["html"]
+    with zipfile.ZipFile(path) as archive:
+        svg = next(a for a in links["attachments"] if a["name"] == "diagram.svg")
+        assert archive.read(f"files/{svg['file']}").startswith(b"<svg")
