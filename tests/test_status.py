@@ -274,3 +274,30 @@ def test_singlehtml_keeps_per_page_badges(build: Build) -> None:
     lines = page.select("p.mosaic-status-line .mosaic-status")
     assert len(lines) == 11  # every page with a status but the one that hides its badge
     assert len(page.select("table.mosaic-status-table")) == 3
+
+
+def test_public_interface(build: Build) -> None:
+    from datetime import date
+
+    from sphinx_mosaic.status import last_updated, make_badge, page_status, status_badge
+
+    app = build()
+    env = app.env
+    assert page_status(env, "1-alpha/2-two") == "partial"
+    assert page_status(env, "5-epsilon/1-r") == "in-review"
+    assert page_status(env, "5-epsilon/2-s") is None
+    assert page_status(env, "no/such/page") is None
+    assert last_updated(env, "1-alpha/1-one") == date(2024, 5, 1)
+    assert last_updated(env, "5-epsilon/2-s") is None  # front matter only, and none there
+    badge = make_badge(env, "planned")
+    assert isinstance(badge, status_badge)
+    assert badge.astext() == "Planned"
+    assert (badge["status"], badge["colour"], badge["shape"], badge["emoji"]) == (
+        "planned",
+        "#2f6fde",
+        "ring",
+        "🔵",
+    )
+    assert make_badge(env, "planned") is not badge  # a fresh node every time
+    unknown = make_badge(env, "archived")
+    assert unknown.astext() == "archived" and "mosaic-shape-none" in unknown["classes"]

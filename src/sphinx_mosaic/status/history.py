@@ -106,7 +106,17 @@ def read_git_history(srcdir: Path) -> GitHistory | None:
         return None
     prefix, shallow = lines[0].strip(), lines[1].strip() == "true"
     log = _git(
-        ["-c", "core.quotepath=off", "log", "--name-only", "-z", "--format=%x1e%ct %P", "--", "."],
+        [
+            # Personal settings must not add lines to the output we parse.
+            "-c",
+            "log.showSignature=false",
+            "log",
+            "--name-only",
+            "-z",
+            "--format=%x1e%ct %P",
+            "--",
+            ".",
+        ],
         srcdir,
     )
     if log is None:
