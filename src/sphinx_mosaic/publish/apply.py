@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sphinx_mosaic.publish.bundle import Asset, Book, Bundle, Chapter, Page
+from sphinx_mosaic.publish.bundle import SHELF_KEY, Asset, Book, Bundle, Chapter, Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
 from sphinx_mosaic.publish.imports import ImportUnsupported, owned_tags, run_import
@@ -80,6 +80,8 @@ class Applier:
         #: Books planned for import that are created page by page after all.
         self._fallback: set[str] = set()
         self._page_by_page = False
+        self._shelf_books: list[int] | None = list(state.shelf_book_ids) if state.shelf else None
+        self._shelf_written = False
         self._lock = threading.Lock()
         self._load_refs(state)
 
@@ -89,6 +91,8 @@ class Applier:
         for kind in ("book", "chapter", "page"):
             for key, remote in state.by_type(kind).items():
                 self.refs[(kind, key)] = Ref(remote.id, remote.slug)
+        if state.shelf is not None:
+            self.refs[("bookshelf", SHELF_KEY)] = Ref(state.shelf.id, state.shelf.slug)
         for book_id, slug in state.book_slugs.items():
             for ref in self.refs.values():
                 if ref.id == book_id and not ref.slug:
@@ -112,6 +116,8 @@ class Applier:
         if ref is None:
             return None
         base = self.state.base_url
+        if kind == "bookshelf":
+            return f"{base}/shelves/{ref.slug}"
         if kind == "page":
             return f"{base}/link/{ref.id}"
         if kind == "book":
@@ -177,6 +183,11 @@ class Applier:
             lambda a: self._write_chapter(a, chapters[a.key]),
             lambda a: chapters[a.key].label,
         )
+        shelf_linked = any(
+            link.get("type") == "bookshelf" for p in self.bundle.pages() for link in p.cross_links
+        )
+        if shelf_linked and ("bookshelf", SHELF_KEY) not in self.refs:
+            self._shelf(final=False)  # create before link
         self._pages()
         self._removals()
         self._shelf()
@@ -495,7 +506,8 @@ class Applier:
         self.client.delete(f"/api/{API_PATHS[action.type]}/{action.remote_id}")
         self._done(action)
 
-    def _shelf(self) -> None:
+    def _shelf(self, final: bool = True) -> None:
+        """Create or update the shelf; early (before pages) only when pages link to it."""
         action = self.plan.shelf
         ours = [
             self.refs[("book", b.key)].id for b in self.bundle.books if ("book", b.key) in self.refs
@@ -505,7 +517,9 @@ class Applier:
         }
         theirs = [i for i in self.state.shelf_book_ids if i not in set(ours) and i not in deleted]
         book_ids = ours + theirs
-        if action.kind is Kind.UNCHANGED and book_ids == self.state.shelf_book_ids:
+        ref = self.refs.get(("bookshelf", SHELF_KEY))
+        content_done = action.kind is Kind.UNCHANGED or self._shelf_written
+        if ref is not None and book_ids == self._shelf_books and content_done:
             return
         shelf = self.bundle.shelf
         payload = {
@@ -514,10 +528,13 @@ class Applier:
             "books": book_ids,
             "tags": owned_tags(self.project, shelf.key, shelf.hash, [], []),
         }
-        if self.state.shelf is None:
-            self._create("bookshelf", shelf.key, payload)
+        if ref is None:
+            self._remember("bookshelf", SHELF_KEY, self._create("bookshelf", shelf.key, payload))
         else:
-            self.client.put(f"/api/shelves/{self.state.shelf.id}", payload)
-        if action.kind is Kind.UNCHANGED:
-            action = Action(Kind.UPDATE, "bookshelf", shelf.key, shelf.name, None, ("books",))
+            self.client.put(f"/api/shelves/{ref.id}", payload)
+        self._shelf_books, self._shelf_written = book_ids, True
+        if action.kind is Kind.UNCHANGED or not final:
+            why = ("books",) if final else ("pages link to it",)
+            kind = Kind.CREATE if ref is None else Kind.UPDATE
+            action = Action(kind, "bookshelf", shelf.key, shelf.name, None, why)
         self._done(action)

@@ -296,4 +296,14 @@ def load_bundle(root: Path) -> Bundle:
     duplicates = sorted(k for k, n in collections.Counter(keys).items() if n > 1)
     if duplicates:
         raise BundleError(f"the manifest repeats the keys {duplicates}")
+    # A cross link names its target by key only; record the target's type.
+    kinds = {key: kind for kind, key in keys}
+    for book in books:
+        for page in book.pages:
+            for link in page.cross_links:
+                key = str(link.get("key") or "")
+                if key in ("", shelf.docname, SHELF_KEY):
+                    link["type"], link["key"] = "bookshelf", SHELF_KEY
+                else:
+                    link["type"] = kinds.get(key, "page")
     return Bundle(root=root, project=str(manifest["project"]), shelf=shelf, books=books)

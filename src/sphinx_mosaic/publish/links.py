@@ -18,6 +18,7 @@ from sphinx_mosaic.publish.bundle import Book, Page
 
 TOKEN = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 ENTITY_TOKENS = ("page", "chapter", "book")
+#: Cross links may also point at the shelf (type "bookshelf").
 
 #: (entity type, key) -> absolute URL on the server, or None when it does not exist yet.
 UrlOf = Callable[[str, str], "str | None"]
@@ -32,7 +33,7 @@ def link_targets(page: Page, book: Book) -> set[tuple[str, str]]:
             if kind in ENTITY_TOKENS and key is not None:
                 targets.add((kind, key))
     for link in page.cross_links:
-        targets.add(("page", str(link["key"])))
+        targets.add((str(link.get("type", "page")), str(link["key"])))
     return targets
 
 
@@ -65,7 +66,7 @@ def render(
     body = TOKEN.sub(token, body)
     for link in page.cross_links:
         href = str(link["href"])
-        url = url_of("page", str(link["key"]))
+        url = url_of(str(link.get("type", "page")), str(link["key"]))
         if url is None:
             unresolved.append(f"{href} ({link['key']})")
             continue

@@ -274,6 +274,8 @@ def make_plan(bundle: Bundle, state: ServerState, options: PlanOptions) -> Plan:
     renewed |= {(a.type, a.key) for a in book_actions if a.kind is Kind.IMPORT}
     renewed |= {(a.type, a.key) for a in book_actions + chapter_actions if "renamed" in a.reasons}
     renewed |= {("page", p.key) for p in bundle.pages() if p.key not in state.pages}
+    if state.shelf is None:
+        renewed.add(("bookshelf", bundle.shelf.key))
 
     page_actions = []
     for book in bundle.books:
