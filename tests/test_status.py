@@ -85,6 +85,9 @@ def test_badge_under_title(build: Build) -> None:
     ]:
         found = badge_under_title(soup(app, page))
         assert found is not None and f"mosaic-status-{key}" in found["class"], page
+    # the role works in headings too
+    heading = soup(app, "4-delta/1-p.html").select_one("h2")
+    assert heading is not None and heading.select_one(".mosaic-status-planned") is not None
     # no status, or switched off on the page: no badge
     assert badge_under_title(soup(app, "5-epsilon/2-s.html")) is None
     assert badge_under_title(soup(app, "3-gamma/2-y.html")) is None

@@ -72,4 +72,5 @@ def test_pdf_shows_badges_and_table(
         in lines
     )
     assert any(re.fullmatch(r"Last updated: 2024-05-01 · Version: 2\.3", line) for line in lines)
+    assert "4.1.1 Installing Planned" in lines  # a badge in a heading
     assert lines.count("Complete") >= 4  # badges alone on their line under titles
