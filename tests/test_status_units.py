@@ -22,6 +22,8 @@ VOCABULARY = Vocabulary()
         ("🟢", "complete"),
         ("🟢 Complete", "complete"),
         ("done", "complete"),
+        ("published", "complete"),
+        ("draft", "partial"),
         ("partial", "partial"),
         ("🟡 Partial", "partial"),
         ("Planned", "planned"),

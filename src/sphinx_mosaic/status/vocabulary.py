@@ -63,7 +63,9 @@ class StatusKind:
 
 
 DEFAULT_KINDS = (
-    StatusKind(COMPLETE, "Complete", "green", "🟢", 1.0, "full", ("done", "completed")),
+    StatusKind(
+        COMPLETE, "Complete", "green", "🟢", 1.0, "full", ("done", "completed", "published")
+    ),
     StatusKind(PARTIAL, "Partial", "yellow", "🟡", 0.5, "half", ("in-progress", "wip", "draft")),
     StatusKind(PLANNED, "Planned", "blue", "🔵", 0.0, "ring", ("todo", "to-do")),
     StatusKind(NOT_STARTED, "Not started", "grey", "⚪", 0.0, "dashed", ("none", "empty")),
