@@ -78,7 +78,9 @@ def test_builds_without_warnings(html: Built) -> None:
 def path_block(page: BeautifulSoup, anchor: str) -> Tag:
     block = page.find(id=anchor)
     assert isinstance(block, Tag), f"no element with id {anchor}"
-    container = block if "mosaic-path" in block.get("class", []) else block.find_next("div")
+    # The anchor is on the title line, inside the path's block.
+    assert "mosaic-path-title" in block["class"]
+    container = block.find_parent("div", class_="mosaic-path")
     assert isinstance(container, Tag)
     return container
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +15,18 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parent / "roots"
-BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext"]
+BUILDERS = [
+    "html",
+    "dirhtml",
+    "singlehtml",
+    "epub",
+    "latex",
+    "text",
+    "man",
+    "texinfo",
+    "gettext",
+    "bookstack",
+]
 LOCAL_SETUP_LINE = "For New Users — step 2 of 4: ← Quick Start | Environment Configuration →"
 
 
@@ -180,3 +193,39 @@ def test_pdf_shows_steps_and_navigation(
     assert LOCAL_SETUP_LINE in lines
     assert "For Architects — step 2 of 3" in lines
     assert "For Developers — step 3 of 3: ← Testing" in lines
+
+
+def test_bookstack_content(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    app = build(make_app, tmp_path, "bookstack")
+    book = json.loads(
+        zipfile.ZipFile(Path(app.outdir) / "books/2-development.zip").read("data.json")
+    )["book"]
+    pages = {page["name"]: page for page in book["pages"]}
+    ids = {name: page["id"] for name, page in pages.items()}
+    index = BeautifulSoup(pages["Development"]["html"], "html.parser")
+    # The path: plain BookStack content, its anchor kept as a bkmrk- id.
+    assert index.select_one("p#bkmrk-path-developers").get_text() == "For Developers"
+    steps = index.select_one("ol")
+    assert [squash(li.get_text()) for li in steps.select("li")] == [
+        "Branching Strategy",
+        "Testing",
+        "Type Sharing — read last",
+    ]
+    assert [a["href"] for a in steps.select("a")] == [
+        f"[[bsexport:page:{ids['Branching Strategy']}]]",
+        f"[[bsexport:page:{ids['Testing Requirements']}]]",
+        f"[[bsexport:page:{ids['Type Sharing']}]]",
+    ]
+    # The navigation box: a paragraph whose links are ZIP references.
+    page = BeautifulSoup(pages["Testing Requirements"]["html"], "html.parser")
+    line = next(p for p in page.select("p") if "step 2 of 3" in p.get_text())
+    assert squash(line.get_text()) == (
+        "For Developers — step 2 of 3: ← Branching Strategy | Type Sharing →"
+    )
+    assert [a["href"] for a in line.select("a")] == [
+        f"[[bsexport:page:{ids['Development']}]]#bkmrk-path-developers",
+        f"[[bsexport:page:{ids['Branching Strategy']}]]",
+        f"[[bsexport:page:{ids['Type Sharing']}]]",
+    ]
+    # No styling that BookStack would strip: no classes of ours survive.
+    assert "mosaic-path" not in pages["Testing Requirements"]["html"]

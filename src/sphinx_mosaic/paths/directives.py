@@ -86,6 +86,11 @@ class PathDirective(SphinxDirective):
 
         container = nodes.container(classes=["mosaic-path", *self.options.get("class", [])])
         self.set_source_info(container)
+        # The anchor goes on the title line through a target: LaTeX writes a label
+        # for the target, HTML and BookStack (which drop containers) an id on the line.
+        target = nodes.target("", "", ids=[anchor])
+        self.state.document.ids[anchor] = target
+        container += target
         heading = nodes.paragraph(classes=["mosaic-path-title"])
         heading += nodes.strong(title, title)
         container += heading
@@ -93,10 +98,7 @@ class PathDirective(SphinxDirective):
             container += nodes.paragraph("", "", *described, classes=["mosaic-path-description"])
             container += messages
         container += path_placeholder(kind="steps", refdoc=self.env.docname, index=index)
-        # A target before the container carries the anchor in every writer (LaTeX too).
-        target = nodes.target("", "", ids=[anchor])
-        self.state.document.ids[anchor] = target
-        return [target, container]
+        return [container]
 
     def first_content_line(self) -> int:
         """The source line of the first content line, for warnings about steps."""
