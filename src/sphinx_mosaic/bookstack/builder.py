@@ -243,7 +243,9 @@ class BookStackBuilder(Builder):
         assert isinstance(visitor, BookStackTranslator)
         doctree.walkabout(visitor)
         fragment = visitor.result
-        fragment.html = ensure_top_level_ids("".join(visitor.body).strip() + "\n", visitor.ids)
+        fragment.html = "".join(visitor.body).strip() + "\n"
+        if visitor.needs_id_scan:
+            fragment.html = ensure_top_level_ids(fragment.html, visitor.ids)
         fragment.description_html = description
         fragment.has_body = has_body(doctree)
         fragment.dump(fragment_path(self.cache_dir, docname))

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 #: Prefix of the URIs our builder gives documents (see BookStackBuilder.get_target_uri).
 INTERNAL_URI = "mosaic-doc:"
 
-Handler = Callable[[Any, nodes.Node], None]
+Handler = Callable[[nodes.Node], None]
 
 _KEPT_CLASSES = frozenset(
     {"callout", "info", "success", "warning", "danger", "task-list-item", "contains-task-list"}
@@ -59,44 +59,63 @@ class BookStackTranslator(HTML5Translator):
         self.result = Fragment(docname=self.docname)
         self.ids = PageAnchors(document)
         self.result.anchors = self.ids.anchors
-        self._departs: dict[int, Handler | None] = {}
+        self._dispatch: dict[type, tuple[Handler | None, Handler | None]] = {}
+        #: Set when HTML we did not write (raw, another extension's) may lack ids.
+        self.needs_id_scan = False
         self._figure_open: list[bool] = []
         self._line_depth = -1
         self._line_first = True
 
     # -- dispatch -------------------------------------------------------------
 
-    def _handlers(self, node: nodes.Node) -> tuple[Handler | None, Handler | None] | None:
-        name = type(node).__name__
+    def _handlers(self, cls: type) -> tuple[Handler | None, Handler | None]:
+        """(visit, depart) for a node class, looked up once per class."""
+        found = self._dispatch.get(cls)
+        if found is not None:
+            return found
+        name = cls.__name__
         if hasattr(self, f"visit_{name}"):
-            return None  # our own (or registered for our format): the normal path
-        fallback = self.builder.html_handlers.get(name)
-        if fallback is not None:
-            return fallback
-        for base in type(node).__mro__[1:]:
-            if hasattr(self, f"visit_{base.__name__}"):
-                visit = getattr(type(self), f"visit_{base.__name__}")
-                depart = getattr(type(self), f"depart_{base.__name__}", None)
-                return visit, depart
-        return (None, None)  # unknown: keep the children, say nothing here
+            found = (getattr(self, f"visit_{name}"), getattr(self, f"depart_{name}", None))
+        elif name in self.builder.html_handlers:
+            visit, depart = self.builder.html_handlers[name]
+            # Another extension's HTML may carry tags without ids: check them afterwards.
+            found = (self._foreign(visit), self._foreign(depart) if depart else None)
+        else:
+            found = (None, None)  # unknown: keep the children (the builder warned)
+            for base in cls.__mro__[1:]:
+                if hasattr(self, f"visit_{base.__name__}"):
+                    found = (
+                        getattr(self, f"visit_{base.__name__}"),
+                        getattr(self, f"depart_{base.__name__}", None),
+                    )
+                    break
+        self._dispatch[cls] = found
+        return found
+
+    def _foreign(self, handler: Callable[[Any, nodes.Node], None]) -> Handler:
+        def call(node: nodes.Node) -> None:
+            self.needs_id_scan = True
+            handler(self, node)
+
+        return call
 
     def dispatch_visit(self, node: nodes.Node) -> None:
-        handlers = self._handlers(node)
-        if handlers is None:
-            getattr(self, f"visit_{type(node).__name__}")(node)
-            return
-        visit, depart = handlers
-        self._departs[id(node)] = depart
+        visit = self._handlers(type(node))[0]
         if visit is not None:
-            visit(self, node)
+            visit(node)
 
     def dispatch_departure(self, node: nodes.Node) -> None:
-        if id(node) in self._departs:
-            depart = self._departs.pop(id(node))
-            if depart is not None:
-                depart(self, node)
-            return
-        getattr(self, f"depart_{type(node).__name__}")(node)
+        depart = self._handlers(type(node))[1]
+        if depart is not None:
+            depart(node)
+
+    def visit_raw(self, node: nodes.raw) -> None:
+        if "html" in node.get("format", "").split():
+            self.needs_id_scan = True
+        super().visit_raw(node)
+
+    def visit_hlist(self, node: nodes.Element) -> None:
+        self.body.append(self.starttag(node, "table", "") + "<tr>")
 
     # -- tags and ids ---------------------------------------------------------
 

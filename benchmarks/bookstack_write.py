@@ -1,0 +1,122 @@
+"""The write phase of ``-b bookstack`` against ``-b html`` over the same environment.
+
+    python -m benchmarks.bookstack_write [--subject docs|corpus|all] [--repeats 3]
+
+Run from the repository root.  For each subject (our docs, and the mosaic-sdk
+corpus with its unnumbered folders as books) the environment is built once
+with the ``dummy`` builder; every measured run then copies those doctrees,
+builds with ``html`` or ``bookstack`` without reading anything, and times
+from Sphinx's ``write-started`` event to ``build-finished`` (so the time
+includes ``finish()``: ZIPs, manifest and browsable copy, or HTML's static
+files and search index).  Runs alternate between the two builders; the
+report gives medians and the ratio bookstack / html (target: at most 0.5).
+The BookStack output of the last run is also checked with
+:func:`sphinx_mosaic.bookstack.checks.check_package`.
+
+This is a benchmark, not a test: numbers depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from benchmarks.subjects import Subject, corpus_subject, docs_subject
+from sphinx_mosaic.bookstack.checks import check_package
+
+BUILDERS = ("html", "bookstack")
+
+
+def _app(subject: Subject, builder: str, outdir: Path, doctreedir: Path) -> Sphinx:
+    return Sphinx(
+        str(subject.srcdir),
+        str(subject.confdir),
+        str(outdir),
+        str(doctreedir),
+        builder,
+        confoverrides=dict(subject.overrides),
+        status=StringIO(),
+        warning=StringIO(),
+        freshenv=False,
+    )
+
+
+def write_seconds(subject: Subject, builder: str, shared: Path, work: Path) -> float:
+    """One run: copy the shared doctrees, build, return the write phase in seconds."""
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(shared, work / "doctrees")
+    app = _app(subject, builder, work / builder, work / "doctrees")
+    marks: dict[str, float] = {}
+    app.connect("write-started", lambda *args: marks.setdefault("start", time.perf_counter()))
+    app.connect("build-finished", lambda *args: marks.setdefault("end", time.perf_counter()))
+    app.build()
+    if app.statuscode:
+        raise SystemExit(f"{builder} build of {subject.name} failed")
+    return marks["end"] - marks["start"]
+
+
+def measure(subject: Subject, repeats: int, root: Path) -> dict[str, Any]:
+    shared = root / "shared"
+    app = _app(subject, "dummy", root / "dummy", shared)
+    app.build()
+    times: dict[str, list[float]] = {builder: [] for builder in BUILDERS}
+    for repeat in range(repeats):
+        order = BUILDERS if repeat % 2 == 0 else tuple(reversed(BUILDERS))
+        for builder in order:
+            times[builder].append(write_seconds(subject, builder, shared, root / "run"))
+    books = sorted((root / "run" / "bookstack" / "books").glob("*.zip"))
+    problems = {path.name: check_package(path) for path in books}
+    medians = {builder: statistics.median(values) for builder, values in times.items()}
+    return {
+        "subject": subject.name,
+        "pages": subject.pages,
+        "times": times,
+        "medians": medians,
+        "ratio": medians["bookstack"] / medians["html"],
+        "books": len(books),
+        "invalid": {name: found for name, found in problems.items() if found},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subject", choices=("docs", "corpus", "all"), default="all")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="bookstack-write-") as tmp:
+        work = Path(tmp)
+        makers = {"docs": docs_subject, "corpus": corpus_subject}
+        names = list(makers) if args.subject == "all" else [args.subject]
+        print(f"{'subject':<8} {'pages':>5} {'html s':>8} {'bookstack s':>12} {'ratio':>6}  books")
+        for name in names:
+            subject = makers[name](work / "subjects")
+            if subject is None:
+                print(f"{name:<8} not available on this machine")
+                continue
+            result = measure(subject, args.repeats, work / name)
+            medians = result["medians"]
+            print(
+                f"{name:<8} {result['pages']:>5} {medians['html']:>8.2f} "
+                f"{medians['bookstack']:>12.2f} {result['ratio']:>6.2f}  "
+                f"{result['books']} ZIPs, {len(result['invalid'])} invalid"
+            )
+            if result["invalid"]:
+                failed = True
+                for zip_name, found in result["invalid"].items():
+                    print(f"  {zip_name}: {found[:5]}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
