@@ -13,8 +13,6 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from sphinx_mosaic.config import Option, declare
-from sphinx_mosaic.publish.errors import PublishError
-from sphinx_mosaic.publish.publisher import PublishOptions, publish, settings_from
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 logger = logging.getLogger(__name__)
@@ -94,6 +92,10 @@ def publish_after_build(app: Sphinx, outdir: Path) -> None:
     config = app.config
     if not config.mosaic_publish:
         return
+    # Imported here: a build that does not publish never loads the HTTP stack.
+    from sphinx_mosaic.publish.errors import PublishError
+    from sphinx_mosaic.publish.publisher import PublishOptions, publish, settings_from
+
     options = PublishOptions(
         dry_run=config.mosaic_publish_dry_run,
         prune=config.mosaic_publish_prune,
