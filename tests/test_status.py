@@ -164,6 +164,12 @@ def test_page_footer(build: Build) -> None:
     assert table_rows(soup(app, "README.html"))[0][3] == "02.06.2024"
 
 
+def test_theme_last_updated_is_the_page_date(build: Build) -> None:
+    app = build(confoverrides={"html_theme": "furo", "html_last_updated_fmt": "%b %d, %Y"})
+    page = soup(app, "1-alpha/1-one.html")
+    assert "Last updated on May 01, 2024" in " ".join(page.get_text(" ").split())
+
+
 def test_css_and_translations(build: Build) -> None:
     app = build()
     assert (Path(app.outdir) / "_static" / "mosaic-status.css").is_file()

@@ -23,9 +23,11 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.locale import _ as sphinx_
 from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.i18n import format_date as sphinx_format_date
 
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.status.history import read_git_history
@@ -152,6 +154,26 @@ class PageFooter(SphinxPostTransform):
                 placeholder.parent.remove(placeholder)
 
 
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give themes the page's own date instead of the build date.
+
+    Only when ``html_last_updated_fmt`` is set, i.e. the project asked its theme
+    to show a "Last updated on" line (as sphinx-last-updated-by-git does).
+    """
+    if doctree is None or app.config.html_last_updated_fmt is None:
+        return
+    when = last_updated(app.env, pagename)
+    if when is not None:
+        # The same format and translated month names as Sphinx's own date.
+        context["last_updated"] = sphinx_format_date(
+            app.config.html_last_updated_fmt or sphinx_("%b %d, %Y"),
+            date=datetime(when.year, when.month, when.day, tzinfo=timezone.utc),
+            language=app.config.language,
+        )
+
+
 def _skip(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
@@ -162,3 +184,4 @@ def setup_last_updated(app: Sphinx) -> None:
     skip = (_skip, None)
     app.add_node(page_footer, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_post_transform(PageFooter)
+    app.connect("html-page-context", _page_context)
