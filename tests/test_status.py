@@ -310,3 +310,14 @@ def test_public_interface(build: Build) -> None:
     assert make_badge(env, "planned") is not badge  # a fresh node every time
     unknown = make_badge(env, "archived")
     assert unknown.astext() == "archived" and "mosaic-shape-none" in unknown["classes"]
+
+
+def test_text_output_snapshot(build: Build, file_regression: Any) -> None:
+    """The whole shelf page and a badge page in the text builder, pinned."""
+    app = build("text")
+    outdir = Path(app.outdir)
+    text = "\n".join(
+        (outdir / page).read_text(encoding="utf-8")
+        for page in ("README.txt", "2-beta/README.txt", "4-delta/1-p.txt")
+    )
+    file_regression.check(text, basename="status_text_output", extension=".txt")
