@@ -12,7 +12,7 @@ from publish_fixtures import run_publish
 from sphinx.testing.util import SphinxTestApp
 
 import sphinx_mosaic.publish.options  # noqa: F401 - declares the mosaic_publish* options
-from sphinx_mosaic.publish.options import publish_after_build
+from sphinx_mosaic.publish.options import publish_after_build, setup_publish
 
 
 @pytest.fixture
@@ -85,3 +85,17 @@ def test_publish_after_build_is_opt_in(
     warnings = app.warning.getvalue()
     assert "publishing to BookStack failed" in warnings and "[mosaic.publish]" in warnings
     assert "bad-secret-7731" not in warnings and server.token_secret not in warnings
+
+
+@pytest.mark.sphinx("bookstack", testroot="bookstack")
+def test_build_finished_hook_publishes(
+    app: SphinxTestApp, server: FakeBookStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup_publish(app)  # what sphinx_mosaic.setup() calls
+    monkeypatch.setenv("BOOKSTACK_URL", server.url)
+    monkeypatch.setenv("BOOKSTACK_TOKEN_ID", server.token_id)
+    monkeypatch.setenv("BOOKSTACK_TOKEN_SECRET", server.token_secret)
+    app.config.mosaic_publish = True
+    app.build()
+    assert len(owned_pages(server, app.config.project)) > 3
+    assert app.warning.getvalue().count("mosaic.publish") == 0

@@ -10,6 +10,7 @@ import pytest
 from bookstack_server import FakeBookStack
 from publish_fixtures import (
     PNG,
+    BookSpec,
     ChapterSpec,
     PageSpec,
     ShelfSpec,
@@ -342,3 +343,43 @@ def test_a_new_page_with_links_both_ways(
     assert f"/link/{b['id']}#" in a["html"] and f"/link/{a['id']}#" in b["html"]
     assert f"/link/{a['id']}#" in pages["reference/glossary"]["html"]
     assert "being published" not in a["html"] + b["html"]
+
+
+def test_a_book_added_later_is_imported_unless_it_takes_over_pages(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path))
+    spec.books.append(BookSpec("faq", "FAQ", [PageSpec("faq/general", "General")]))
+    report, lines = publish_again(server, spec, tmp_path)
+    assert report.ok and "  import    book    faq 'FAQ'" in lines
+    assert server.log.count(("POST", "/api/imports")) == 1
+    # A new book that takes over an existing page cannot be imported (it would copy the page):
+    # it is created, and the page moves into it with its id.
+    glossary = spec.page("reference/glossary")
+    spec.books[1].contents.remove(glossary)
+    spec.books.append(BookSpec("terms", "Terms", [glossary]))
+    before = owned(server, "pages")["reference/glossary"]["id"]
+    report, lines = publish_again(server, spec, tmp_path)
+    assert report.ok and "  create    book    terms 'Terms'" in lines
+    assert ("POST", "/api/imports") not in server.log
+    terms = owned(server, "books")["terms"]
+    glossary_page = owned(server, "pages")["reference/glossary"]
+    assert (glossary_page["id"], glossary_page["book_id"]) == (before, terms["id"])
+
+
+def test_missing_permissions_are_reported_per_page(spec: ShelfSpec, tmp_path: Path) -> None:
+    with FakeBookStack(denied={"page-delete", "image-create-all"}) as server:
+        report, _ = run_publish(server, write_output(spec, tmp_path), use_import=False)
+        assert [e.split(":")[0] for e in report.result.errors] == [
+            "page 'Install' (getting-started/setup/install.md)"
+        ]
+        assert (
+            "HTTP 403" in report.result.errors[0]
+            and "lacks a permission" in report.result.errors[0]
+        )
+        glossary = spec.page("reference/glossary")
+        spec.books[1].contents.remove(glossary)
+        spec.books[0].contents.append(glossary)
+        report, _ = publish_again(server, spec, tmp_path, use_import=False)
+        moved = [e for e in report.result.errors if e.startswith("page 'Glossary'")]
+        assert moved and "You do not have permission to move this page" in moved[0]
