@@ -1,9 +1,14 @@
-"""Writing checks from the team's standards, run on every document read.
+"""Code blocks: the team's writing check, and language names Pygments lacks.
 
 * ``mosaic.code-language``: a code block that names no language.  MyST fences
   without an info string and ``code-block`` directives without an argument
   get the language ``default``; reST ``::`` literal blocks are not code
   blocks and are left alone.
+* ``mosaic_code_language_aliases``: names real trees use that Pygments does
+  not know (``env``, ``ssh-config``, ``mermaid``) are registered as lexers of
+  a language it does know, so HTML and LaTeX builds do not warn
+  ``misc.highlighting_failure`` on every such block.  The block keeps its
+  language name, so the BookStack output still says ``language-mermaid``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,20 @@ declare(
         True,
         "Warn (``mosaic.code-language``) about code blocks that name no language.",
         types=(bool,),
+    ),
+    Option(
+        "code_language_aliases",
+        {
+            "env": "bash",
+            "dotenv": "bash",
+            "ssh-config": "text",
+            "fstab": "text",
+            "dns": "text",
+            "mermaid": "text",
+        },
+        "Code-block language names Pygments does not know, mapped to one it does (used for "
+        "highlighting only; the block keeps its name). Names Pygments knows are left alone.",
+        types=(dict,),
     ),
 )
 
@@ -47,5 +66,28 @@ def check_code_languages(app: Sphinx, doctree: nodes.document) -> None:
             )
 
 
+def register_language_aliases(app: Sphinx) -> None:
+    from pygments.lexers import find_lexer_class_by_name
+    from pygments.util import ClassNotFound
+
+    for alias, language in sorted(app.config.mosaic_code_language_aliases.items()):
+        try:
+            find_lexer_class_by_name(alias)
+            continue  # Pygments knows it: never shadow a real lexer
+        except ClassNotFound:
+            pass
+        try:
+            lexer = find_lexer_class_by_name(language)
+        except ClassNotFound:
+            warn(
+                MosaicWarning.CONFIG,
+                f"mosaic_code_language_aliases: {alias!r} maps to {language!r}, which Pygments "
+                "does not know either",
+            )
+            continue
+        app.add_lexer(alias, lexer)
+
+
 def setup_checks(app: Sphinx) -> None:
     app.connect("doctree-read", check_code_languages)
+    app.connect("builder-inited", register_language_aliases)
