@@ -131,6 +131,8 @@ class FakeBookStack:
     rate_limit: int | None = None
     clock: Clock = field(default_factory=_RealClock)
     import_failure: str | None = None
+    #: Largest request body in bytes (PHP post_max_size); larger ones get 413.
+    max_body: int | None = None
 
     def __post_init__(self) -> None:
         self.lock = threading.RLock()
@@ -665,6 +667,12 @@ class FakeBookStack:
         upload = request.files.get("file")
         if upload is None:
             raise invalid({"file": "The file field is required."})
+        if self.max_body is not None and len(upload[1]) > self.max_body:
+            raise error(
+                413,
+                "The server cannot receive the provided amount of data. Try again "
+                "with less data or a smaller file.",
+            )
         try:
             archive = zipfile.ZipFile(io.BytesIO(upload[1]))
             data = json.loads(archive.read("data.json"))

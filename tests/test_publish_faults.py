@@ -191,3 +191,26 @@ def test_servers_without_imports_get_pages_one_by_one(out: Path, server_options:
         assert not any("import" in line for line in lines[:-1])
     else:
         assert any("imports API is not available" in line for line in lines)
+
+
+def test_import_validation_errors_name_the_page(server: FakeBookStack, tmp_path: Path) -> None:
+    spec = small_shelf()
+    spec.page("getting-started/setup/configure").name = " "
+    report, _ = run_publish(server, write_output(spec, tmp_path))
+    [error] = [e for e in report.result.errors if "(import)" in e]
+    assert "HTTP 422" in error and "ZIP upload failed" in error
+    assert (
+        "[page ' ' (getting-started/setup/configure.md): name] The name field is required." in error
+    )
+
+
+def test_a_zip_too_large_for_the_server_falls_back_for_that_book(tmp_path: Path) -> None:
+    spec = small_shelf()
+    spec.page("reference/glossary").attachments = [("big.bin", b"x" * 200_000)]
+    out = write_output(spec, tmp_path)
+    with FakeBookStack(max_body=100_000) as server:
+        report, lines = run_publish(server, out)
+        assert report.ok, report.result.errors
+        assert server.log.count(("POST", "/api/imports")) == 2  # both tried, one refused
+        assert any("book 'Reference'" in line and "page by page" in line for line in lines)
+        assert len(server.live("pages")) == 5 and len(server.live("attachments")) == 2

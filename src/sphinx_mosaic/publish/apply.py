@@ -10,16 +10,16 @@ finds what an interrupted run created by its tags and finishes it.
 
 from __future__ import annotations
 
-import mimetypes
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sphinx_mosaic.publish.bundle import SHELF_KEY, Asset, Book, Bundle, Chapter, Page
+from sphinx_mosaic.publish.bundle import SHELF_KEY, Book, Bundle, Chapter, Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
+from sphinx_mosaic.publish.files import PageFiles
 from sphinx_mosaic.publish.imports import ImportUnsupported, owned_tags, run_import
 from sphinx_mosaic.publish.links import link_targets, render
 from sphinx_mosaic.publish.plan import Action, Kind, Plan
@@ -207,10 +207,17 @@ class Applier:
             try:
                 run_import(self.client, book, self.project)
             except ImportUnsupported as exc:
-                self.result.notes.append(
-                    f"the imports API is not available ({exc}); publishing new books page by page"
-                )
-                self._page_by_page = True
+                if exc.book_only:
+                    self.result.notes.append(
+                        f"{book.label}: the server refused the ZIP ({exc}); publishing the book "
+                        "page by page"
+                    )
+                else:
+                    self.result.notes.append(
+                        f"the imports API is not available ({exc}); publishing new books page "
+                        "by page"
+                    )
+                    self._page_by_page = True
                 self._fallback.add(book.key)
                 continue
             except RequestRejected as exc:
@@ -370,7 +377,9 @@ class Applier:
         if action.kind in (Kind.CREATE, Kind.UPDATE, Kind.RELINK):
             file_urls: dict[tuple[str, int], str] = {}
             if ref is not None and (page.images or page.attachments or self._had_files(page)):
-                file_urls, stale = self._sync_files(page, ref.id, page.key in self.fresh)
+                files = PageFiles(self.client, self.state.base_url)
+                remote = self.state.pages.get(page.key)
+                file_urls, stale = files.sync(page, ref.id, remote, page.key in self.fresh)
             body, unresolved = render(page, book, self.url_of, file_urls)
             if unresolved:
                 self.result.notes.append(
@@ -400,100 +409,6 @@ class Applier:
     def _had_files(self, page: Page) -> bool:
         remote = self.state.pages.get(page.key)
         return bool(remote and remote.tag_values(TAG_FILE))
-
-    def _sync_files(
-        self, page: Page, page_id: int, fresh: bool
-    ) -> tuple[dict[tuple[str, int], str], list[str]]:
-        """Upload what is missing; return the URLs by zip id and the files to delete after."""
-        remote = self.state.pages.get(page.key)
-        # (kind, server name) -> sha of every file the last complete run recorded on the page.
-        recorded_sha: dict[tuple[str, str], str] = {}
-        for value in remote.tag_values(TAG_FILE) if remote else []:
-            kind, sha, name = ([*value.split(" ", 2), "", ""])[:3]
-            recorded_sha[(kind, name)] = sha
-        urls: dict[tuple[str, int], str] = {}
-        stale: list[str] = []
-        base = self.state.base_url
-        wanted_kinds = {a.kind for a in page.images + page.attachments}
-        wanted_kinds |= {kind for kind, _ in recorded_sha}
-        if "image" in wanted_kinds:
-            existing = [] if fresh else self._list("/api/image-gallery", page_id)
-            by_name = {str(i["name"]): i for i in existing}
-            for asset in page.images:
-                found = by_name.get(asset.server_name) or self._upload_image(asset, page_id)
-                by_name[asset.server_name] = found
-                urls[("image", asset.zip_id)] = str(found["url"])
-            wanted = {a.server_name for a in page.images}
-            stale += [
-                f"/api/image-gallery/{i['id']}"
-                for name, i in by_name.items()
-                if ("image", name) in recorded_sha and name not in wanted
-            ]
-        if "attachment" in wanted_kinds:
-            existing = [] if fresh else self._list("/api/attachments", page_id)
-            by_name = {str(a["name"]): a for a in existing}
-            for asset in page.attachments:
-                current = by_name.get(asset.name)
-                if current is None:
-                    current = self._upload_attachment(asset, page_id, None)
-                elif recorded_sha.get(("attachment", asset.name)) != asset.sha:
-                    current = self._upload_attachment(asset, page_id, int(current["id"]))
-                by_name[asset.name] = current
-                urls[("attachment", asset.zip_id)] = f"{base}/attachments/{current['id']}"
-            wanted = {a.name for a in page.attachments}
-            stale += [
-                f"/api/attachments/{a['id']}"
-                for name, a in by_name.items()
-                if ("attachment", name) in recorded_sha and name not in wanted
-            ]
-        return urls, stale
-
-    def _list(self, path: str, page_id: int) -> list[dict[str, Any]]:
-        answer = self.client.get(path, {"filter[uploaded_to]": page_id, "count": 500})
-        return list(answer.get("data") or [])
-
-    def _upload_image(self, asset: Asset, page_id: int) -> dict[str, Any]:
-        mime = mimetypes.guess_type(asset.ref)[0] or "application/octet-stream"
-        for _ in range(self.client.settings.attempts):
-            try:
-                answer: dict[str, Any] = self.client.post(
-                    "/api/image-gallery",
-                    data={"type": "gallery", "uploaded_to": page_id, "name": asset.server_name},
-                    files={"image": (asset.ref, asset.data or b"", mime)},
-                )
-                return answer
-            except AmbiguousWrite:
-                for image in self._list("/api/image-gallery", page_id):
-                    if image["name"] == asset.server_name:
-                        return image
-        raise ServerUnreachable(f"uploading image {asset.name} kept failing")
-
-    def _upload_attachment(
-        self, asset: Asset, page_id: int, existing: int | None
-    ) -> dict[str, Any]:
-        fields: dict[str, Any] = {"name": asset.name, "uploaded_to": page_id}
-        path = "/api/attachments"
-        if existing is not None:
-            # Files cannot be PUT as JSON: POST with _method=PUT (research 3.2).
-            fields["_method"] = "PUT"
-            path = f"/api/attachments/{existing}"
-        files = None
-        if asset.data is not None:
-            mime = mimetypes.guess_type(asset.ref)[0] or "application/octet-stream"
-            files = {"file": (asset.ref, asset.data, mime)}
-        else:
-            fields["link"] = asset.link or ""
-        for _ in range(self.client.settings.attempts):
-            try:
-                answer: dict[str, Any] = self.client.post(path, data=fields, files=files)
-                return answer
-            except AmbiguousWrite:
-                if existing is not None:
-                    continue  # an update: sending it again is harmless
-                for attachment in self._list("/api/attachments", page_id):
-                    if attachment["name"] == asset.name:
-                        return attachment
-        raise ServerUnreachable(f"uploading attachment {asset.name} kept failing")
 
     # -- removals and the shelf ----------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from typing import Any
 
@@ -31,6 +32,42 @@ UNSUPPORTED = frozenset({403, 404, 405, 413})
 
 class ImportUnsupported(Exception):
     """The imports API is missing, forbidden or refuses the size: fall back."""
+
+    def __init__(self, message: str, status: int):
+        self.status = status
+        super().__init__(message)
+
+    @property
+    def book_only(self) -> bool:
+        """Too large (413): only this book falls back; the API works for smaller ones."""
+        return self.status == 413
+
+
+#: ``[book.chapters.0.pages.2.name]`` in the server's validation messages.
+ZIP_PATH = re.compile(r"\[book((?:\.chapters\.\d+)?(?:\.pages\.\d+)?)((?:\.[\w]+)*)\]")
+
+
+def name_zip_paths(message: str, book: Book) -> str:
+    """Replace data.json paths in an import error by the page or chapter they point at."""
+    with zipfile.ZipFile(book.zip_path) as source:
+        data = json.loads(source.read("data.json"))["book"]
+    pages = {p.zip_id: p for p in book.pages}
+    chapters = {c.zip_id: c for c in book.chapters}
+
+    def label(match: re.Match[str]) -> str:
+        node: Any = data
+        described = book.label
+        for part in re.findall(r"(chapters|pages)\.(\d+)", match.group(1)):
+            try:
+                node = node[part[0]][int(part[1])]
+            except (KeyError, IndexError, TypeError):
+                return match.group(0)
+            entity = (pages if part[0] == "pages" else chapters).get(int(node.get("id") or 0))
+            described = entity.label if entity is not None else described
+        field = match.group(2).lstrip(".")
+        return f"[{described}{': ' + field if field else ''}]"
+
+    return ZIP_PATH.sub(label, message)
 
 
 def owned_tags(
@@ -109,8 +146,10 @@ def run_import(client: BookStackClient, book: Book, project: str, attempts: int 
             continue  # a second staged import is invisible to readers and harmless
         except RequestRejected as exc:
             if exc.status in UNSUPPORTED:
-                raise ImportUnsupported(exc.server_message) from None
-            raise
+                raise ImportUnsupported(exc.server_message, exc.status) from None
+            raise RequestRejected(
+                exc.status, name_zip_paths(exc.server_message, book), exc.validation
+            ) from None
     if upload is None:
         raise ServerUnreachable(f"{book.label}: the ZIP upload kept failing")
     import_id = int(upload["id"])
