@@ -46,12 +46,27 @@ def test_exact_warnings(make_app: Callable[..., SphinxTestApp], tmp_path: Path) 
         "1-guide/2-more.rst:8: WARNING: path 'rst-path', step 2: no page 'missing-page'; name a "
         "docname, a source path or a number-free name, or mark a step that is to be added as "
         "planned ('planned: missing-page') [mosaic.path]",
+        # Written while the page is written: a {path:ref} to an unknown id.
+        "1-guide/1-start.md:5: WARNING: unknown path id 'nope' (paths: empty, one, rst-path) "
+        "[mosaic.path]",
     ]
 
 
 def test_suppressible(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path, confoverrides={"suppress_warnings": ["mosaic.path"]})
+    app = build(
+        make_app, tmp_path, confoverrides={"suppress_warnings": ["mosaic.path"], "nitpicky": True}
+    )
     assert warnings_of(app) == []
+
+
+def test_path_ref_to_an_unknown_id_is_text(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    app = build(make_app, tmp_path)
+    page = BeautifulSoup((Path(app.outdir) / "1-guide/1-start.html").read_text(), "html.parser")
+    paragraph = page.find(lambda tag: tag.name == "p" and tag.get_text().startswith("See "))
+    assert " ".join(paragraph.get_text().split()) == "See nope and One."
+    assert [a["href"] for a in paragraph.select("a")] == ["../README.html#path-one"]
 
 
 def test_bad_paths_lose_no_content(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
@@ -85,4 +100,4 @@ def test_warnings_do_not_depend_on_the_builder(
     shutil.copytree(ROOTS / "test-paths-checks", srcdir)
     app = make_app(builder, srcdir=srcdir)
     app.build()
-    assert len([w for w in warnings_of(app) if w.endswith("[mosaic.path]")]) == 5
+    assert len([w for w in warnings_of(app) if w.endswith("[mosaic.path]")]) == 6

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.domains import Domain
+from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from sphinx_mosaic.paths.model import AudiencePath
+from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -96,7 +98,14 @@ class PathDomain(Domain):
         if typ == "ref":
             path = next((p for p in self.all_paths() if p.id == target), None)
             if path is None:
-                return None
+                known = ", ".join(sorted({p.id for p in self.all_paths()})) or "none"
+                warn(
+                    MosaicWarning.PATH,
+                    f"unknown path id {target!r} (paths: {known})",
+                    location=node,
+                )
+                # Shown as text; NoUri keeps Sphinx from warning about it a second time.
+                raise NoUri(target, typ)
             if not node.get("refexplicit"):
                 contnode = nodes.inline(path.title, path.title, classes=["mosaic-path-ref"])
             reference = make_refnode(
