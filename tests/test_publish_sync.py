@@ -383,3 +383,26 @@ def test_missing_permissions_are_reported_per_page(spec: ShelfSpec, tmp_path: Pa
         report, _ = publish_again(server, spec, tmp_path, use_import=False)
         moved = [e for e in report.result.errors if e.startswith("page 'Glossary'")]
         assert moved and "You do not have permission to move this page" in moved[0]
+
+
+def test_writes_keep_the_wiki_readable_in_between(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    run_publish(server, write_output(spec, tmp_path), use_import=False)
+    writes = [entry for entry in server.log if entry[0] != "GET"]
+    install = owned(server, "pages")["getting-started/setup/install"]["id"]
+    # The page exists (placeholder), then its image, then its content; the shelf comes last.
+    upload = writes.index(("POST", "/api/image-gallery"))
+    assert writes.index(("PUT", f"/api/pages/{install}")) > upload
+    assert max(i for i, w in enumerate(writes) if w == ("POST", "/api/pages")) < len(writes) - 1
+    assert writes[-1] == ("POST", "/api/shelves")
+    assert writes.index(("POST", "/api/chapters")) > max(
+        i for i, w in enumerate(writes) if w == ("POST", "/api/books")
+    )
+    # Removals come after every page write.
+    glossary = spec.page("reference/glossary")
+    spec.books[1].contents.remove(glossary)
+    spec.page("reference/api").text = "Changed."
+    publish_again(server, spec, tmp_path, use_import=False, prune=True)
+    writes = [entry for entry in server.log if entry[0] != "GET"]
+    assert [w[0] for w in writes] == ["PUT", "DELETE"]
