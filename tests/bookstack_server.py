@@ -20,19 +20,19 @@ Use::
 from __future__ import annotations
 
 import collections
-import io
 import json
 import random
 import re
 import threading
 import unicodedata
 import urllib.parse
-import zipfile
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
+
+from bookstack_server_imports import ApiError, ImportsApi, error, invalid, json_error
 
 TOKEN_ID = "publisher-token-id"
 TOKEN_SECRET = "s3cret-publisher-token-value"
@@ -47,7 +47,6 @@ LISTING_FIELDS = {
 }
 SEARCH_TYPES = {"shelves": "bookshelf", "books": "book", "chapters": "chapter", "pages": "page"}
 IMAGE_MAGIC = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif", b"RIFF": "webp"}
-TOKEN_RE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 
 
 class Clock(Protocol):
@@ -59,24 +58,6 @@ class _RealClock:
         import time
 
         return time.monotonic()
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
-        self.status, self.body, self.headers = status, body, headers or {}
-
-
-def error(status: int, message: str, **extra: Any) -> ApiError:
-    return ApiError(status, {"error": {"message": message, "code": status, **extra}})
-
-
-def invalid(field_errors: dict[str, str]) -> ApiError:
-    validation = {name: [msg] for name, msg in field_errors.items()}
-    return error(422, "The given data was invalid.", validation=validation)
-
-
-def json_error(status: int, message: str) -> ApiError:
-    return ApiError(status, {"message": message, "status": "error"})
 
 
 @dataclass
@@ -118,7 +99,7 @@ def slugify(name: str) -> str:
 
 
 @dataclass
-class FakeBookStack:
+class FakeBookStack(ImportsApi):
     """The fake server; see the module docstring."""
 
     version: str | None = "v25.07"
@@ -659,133 +640,6 @@ class FakeBookStack:
         kind = "chapter" if table == "chapters" else "page"
         return f"{self.url}/books/{book}/{kind}/{e['slug']}"
 
-    # -- imports ------------------------------------------------------------------------------
-
-    def _upload_import(self, request: Request) -> dict[str, Any]:
-        if "content-import" in self.denied:
-            raise error(403, "You do not have permission to access the requested page.")
-        upload = request.files.get("file")
-        if upload is None:
-            raise invalid({"file": "The file field is required."})
-        if self.max_body is not None and len(upload[1]) > self.max_body:
-            raise error(
-                413,
-                "The server cannot receive the provided amount of data. Try again "
-                "with less data or a smaller file.",
-            )
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(upload[1]))
-            data = json.loads(archive.read("data.json"))
-        except (zipfile.BadZipFile, KeyError, ValueError):
-            raise json_error(
-                422,
-                "ZIP upload failed with the following validation errors: \n"
-                "[format] Could not read ZIP file contents.",
-            ) from None
-        problems = _validate_zip(data, set(archive.namelist()))
-        if problems:
-            raise json_error(
-                422,
-                "ZIP upload failed with the following validation errors: \n"
-                + "\n".join(f"[{k}] {v}" for k, v in problems),
-            )
-        self.next_id["imports"] += 1
-        row = {
-            "id": self.next_id["imports"],
-            "name": data["book"]["name"],
-            "size": len(upload[1]),
-            "type": "book",
-            "zip": upload[1],
-        }
-        self.tables["imports"][row["id"]] = row
-        return {k: v for k, v in row.items() if k != "zip"}
-
-    def _run_import(self, row: dict[str, Any]) -> dict[str, Any]:
-        if self.import_failure:
-            raise json_error(
-                500, "ZIP import failed with the following errors: \n" + self.import_failure
-            )
-        archive = zipfile.ZipFile(io.BytesIO(row["zip"]))
-        data = json.loads(archive.read("data.json"))["book"]
-        refs: dict[tuple[str, int], str] = {}
-        made_pages: list[dict[str, Any]] = []
-        book = self._create(
-            "books",
-            {
-                "name": data["name"],
-                "tags": data.get("tags"),
-                "description_html": data.get("description_html"),
-            },
-        )
-        refs[("book", data.get("id") or 0)] = self._url_of("books", book)
-        children = [("chapter", c) for c in data.get("chapters") or []]
-        children += [("page", p) for p in data.get("pages") or []]
-        children.sort(key=lambda c: (c[1].get("priority") or 0, c[0] != "chapter"))
-        for kind, child in children:
-            if kind == "chapter":
-                chapter = self._create(
-                    "chapters",
-                    {
-                        "book_id": book["id"],
-                        "name": child["name"],
-                        "tags": child.get("tags"),
-                        "description_html": child.get("description_html"),
-                    },
-                )
-                refs[("chapter", child.get("id") or 0)] = self._url_of("chapters", chapter)
-                pages = sorted(child.get("pages") or [], key=lambda p: p.get("priority") or 0)
-                for zpage in pages:
-                    made_pages.append(
-                        self._import_page(archive, zpage, {"chapter_id": chapter["id"]}, refs)
-                    )
-            else:
-                made_pages.append(self._import_page(archive, child, {"book_id": book["id"]}, refs))
-        for page in made_pages:
-            page["html"] = TOKEN_RE.sub(
-                lambda m: refs.get((m.group(1), int(m.group(2))), m.group(0)), page["html"]
-            )
-        del self.tables["imports"][row["id"]]
-        return self._output("books", book)
-
-    def _import_page(
-        self,
-        archive: zipfile.ZipFile,
-        zpage: dict[str, Any],
-        parent: dict[str, int],
-        refs: dict[tuple[str, int], str],
-    ) -> dict[str, Any]:
-        page = self._create(
-            "pages",
-            {
-                **parent,
-                "name": zpage["name"],
-                "tags": zpage.get("tags"),
-                "html": zpage.get("html") or "<p></p>",
-                "markdown": zpage.get("markdown") or "",
-            },
-        )
-        for image in zpage.get("images") or []:
-            made = self._create(
-                "image-gallery",
-                {
-                    "uploaded_to": page["id"],
-                    "type": image["type"],
-                    "name": image["name"],
-                    "image": (image["file"], archive.read(f"files/{image['file']}")),
-                },
-            )
-            refs[("image", image["id"])] = made["url"]
-        for attachment in zpage.get("attachments") or []:
-            fields: dict[str, Any] = {"uploaded_to": page["id"], "name": attachment["name"]}
-            if attachment.get("file"):
-                fields["file"] = (attachment["file"], archive.read(f"files/{attachment['file']}"))
-            else:
-                fields["link"] = attachment.get("link")
-            made = self._create("attachments", fields)
-            refs[("attachment", attachment["id"])] = f"{self.url}/attachments/{made['id']}"
-        refs[("page", zpage.get("id") or 0)] = self._url_of("pages", page)
-        return page
-
 
 def _tags(raw: Any) -> list[dict[str, str]]:
     return [
@@ -804,35 +658,6 @@ def _has_tag(entity: dict[str, Any], name: str, value: str | None) -> bool:
 
 def _image_type(data: bytes) -> str | None:
     return next((kind for magic, kind in IMAGE_MAGIC.items() if data.startswith(magic)), None)
-
-
-def _validate_zip(data: dict[str, Any], names: set[str]) -> list[tuple[str, str]]:
-    book = data.get("book")
-    if not isinstance(book, dict):
-        return [("format", "ZIP file data has no expected book, chapter or page content.")]
-    problems = []
-    if not str(book.get("name") or "").strip():
-        problems.append(("book.name", "The name field is required."))
-    pages = [(f"book.pages.{i}", p) for i, p in enumerate(book.get("pages") or [])]
-    for c, chapter in enumerate(book.get("chapters") or []):
-        if not str(chapter.get("name") or "").strip():
-            problems.append((f"book.chapters.{c}.name", "The name field is required."))
-        pages += [
-            (f"book.chapters.{c}.pages.{i}", p) for i, p in enumerate(chapter.get("pages") or [])
-        ]
-    for where, page in pages:
-        if not str(page.get("name") or "").strip():
-            problems.append((f"{where}.name", "The name field is required."))
-        for i, image in enumerate(page.get("images") or []):
-            ref = f"files/{image.get('file')}"
-            if ref not in names:
-                problems.append(
-                    (
-                        f"{where}.images.{i}.file",
-                        "The file needs to reference a file within the ZIP.",
-                    )
-                )
-    return problems
 
 
 class _Handler(BaseHTTPRequestHandler):

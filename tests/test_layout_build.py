@@ -140,6 +140,9 @@ def test_structure_warnings(app: SphinxTestApp) -> None:
             "folder [mosaic.outside-book]",
             "1-book/loose.md:5: code block without a language; name one (```python, ```text "
             "for plain text) [mosaic.code-language]",
+            "1-book/2-chapter/4-same.md: number-free name 'book/chapter/same' fits "
+            "1-book/2-chapter/3-same, 1-book/2-chapter/4-same; link to one by its full docname, "
+            "or rename one of them [mosaic.ambiguous-name]",
         ]
     )
     # Nothing is lost: every page is built and in the navigation, deep pages nested.
@@ -167,6 +170,7 @@ def test_structure_warnings_are_suppressible(app: SphinxTestApp) -> None:
     app.build()
     subtypes = sorted(re.findall(r"\[(mosaic\.[a-z-]+)\]", strip_colors(app.warning.getvalue())))
     assert subtypes == [
+        "mosaic.ambiguous-name",
         "mosaic.code-language",
         "mosaic.empty-book",
         "mosaic.front-matter",

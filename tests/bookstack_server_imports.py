@@ -1,0 +1,201 @@
+"""The imports API of the fake BookStack (research/bookstack.md 1.8, 1.9): a mixin.
+
+Upload (``POST /api/imports``) validates the ZIP's ``data.json`` and stages it;
+run (``POST /api/imports/{id}``) creates the book, its chapters and pages in
+priority order, their images and attachments, then replaces the
+``[[bsexport:<type>:<id>]]`` tokens with absolute URLs, as BookStack does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from typing import Any
+
+TOKEN_RE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
+
+
+# -- BookStack's error shapes (research 3.6), shared with bookstack_server -----------------
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def error(status: int, message: str, **extra: Any) -> ApiError:
+    return ApiError(status, {"error": {"message": message, "code": status, **extra}})
+
+
+def invalid(field_errors: dict[str, str]) -> ApiError:
+    validation = {name: [msg] for name, msg in field_errors.items()}
+    return error(422, "The given data was invalid.", validation=validation)
+
+
+def json_error(status: int, message: str) -> ApiError:
+    return ApiError(status, {"message": message, "status": "error"})
+
+
+class ImportsApi:
+    """Mixed into FakeBookStack, whose tables, ``_create`` and ``_url_of`` it uses."""
+
+    tables: dict[str, dict[int, dict[str, Any]]]
+    denied: set[str]
+    import_failure: str | None
+    max_body: int | None
+
+    def _upload_import(self, request: Request) -> dict[str, Any]:
+        if "content-import" in self.denied:
+            raise error(403, "You do not have permission to access the requested page.")
+        upload = request.files.get("file")
+        if upload is None:
+            raise invalid({"file": "The file field is required."})
+        if self.max_body is not None and len(upload[1]) > self.max_body:
+            raise error(
+                413,
+                "The server cannot receive the provided amount of data. Try again "
+                "with less data or a smaller file.",
+            )
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(upload[1]))
+            data = json.loads(archive.read("data.json"))
+        except (zipfile.BadZipFile, KeyError, ValueError):
+            raise json_error(
+                422,
+                "ZIP upload failed with the following validation errors: \n"
+                "[format] Could not read ZIP file contents.",
+            ) from None
+        problems = _validate_zip(data, set(archive.namelist()))
+        if problems:
+            raise json_error(
+                422,
+                "ZIP upload failed with the following validation errors: \n"
+                + "\n".join(f"[{k}] {v}" for k, v in problems),
+            )
+        self.next_id["imports"] += 1
+        row = {
+            "id": self.next_id["imports"],
+            "name": data["book"]["name"],
+            "size": len(upload[1]),
+            "type": "book",
+            "zip": upload[1],
+        }
+        self.tables["imports"][row["id"]] = row
+        return {k: v for k, v in row.items() if k != "zip"}
+
+    def _run_import(self, row: dict[str, Any]) -> dict[str, Any]:
+        if self.import_failure:
+            raise json_error(
+                500, "ZIP import failed with the following errors: \n" + self.import_failure
+            )
+        archive = zipfile.ZipFile(io.BytesIO(row["zip"]))
+        data = json.loads(archive.read("data.json"))["book"]
+        refs: dict[tuple[str, int], str] = {}
+        made_pages: list[dict[str, Any]] = []
+        book = self._create(
+            "books",
+            {
+                "name": data["name"],
+                "tags": data.get("tags"),
+                "description_html": data.get("description_html"),
+            },
+        )
+        refs[("book", data.get("id") or 0)] = self._url_of("books", book)
+        children = [("chapter", c) for c in data.get("chapters") or []]
+        children += [("page", p) for p in data.get("pages") or []]
+        children.sort(key=lambda c: (c[1].get("priority") or 0, c[0] != "chapter"))
+        for kind, child in children:
+            if kind == "chapter":
+                chapter = self._create(
+                    "chapters",
+                    {
+                        "book_id": book["id"],
+                        "name": child["name"],
+                        "tags": child.get("tags"),
+                        "description_html": child.get("description_html"),
+                    },
+                )
+                refs[("chapter", child.get("id") or 0)] = self._url_of("chapters", chapter)
+                pages = sorted(child.get("pages") or [], key=lambda p: p.get("priority") or 0)
+                for zpage in pages:
+                    made_pages.append(
+                        self._import_page(archive, zpage, {"chapter_id": chapter["id"]}, refs)
+                    )
+            else:
+                made_pages.append(self._import_page(archive, child, {"book_id": book["id"]}, refs))
+        for page in made_pages:
+            page["html"] = TOKEN_RE.sub(
+                lambda m: refs.get((m.group(1), int(m.group(2))), m.group(0)), page["html"]
+            )
+        del self.tables["imports"][row["id"]]
+        return self._output("books", book)
+
+    def _import_page(
+        self,
+        archive: zipfile.ZipFile,
+        zpage: dict[str, Any],
+        parent: dict[str, int],
+        refs: dict[tuple[str, int], str],
+    ) -> dict[str, Any]:
+        page = self._create(
+            "pages",
+            {
+                **parent,
+                "name": zpage["name"],
+                "tags": zpage.get("tags"),
+                "html": zpage.get("html") or "<p></p>",
+                "markdown": zpage.get("markdown") or "",
+            },
+        )
+        for image in zpage.get("images") or []:
+            made = self._create(
+                "image-gallery",
+                {
+                    "uploaded_to": page["id"],
+                    "type": image["type"],
+                    "name": image["name"],
+                    "image": (image["file"], archive.read(f"files/{image['file']}")),
+                },
+            )
+            refs[("image", image["id"])] = made["url"]
+        for attachment in zpage.get("attachments") or []:
+            fields: dict[str, Any] = {"uploaded_to": page["id"], "name": attachment["name"]}
+            if attachment.get("file"):
+                fields["file"] = (attachment["file"], archive.read(f"files/{attachment['file']}"))
+            else:
+                fields["link"] = attachment.get("link")
+            made = self._create("attachments", fields)
+            refs[("attachment", attachment["id"])] = f"{self.url}/attachments/{made['id']}"
+        refs[("page", zpage.get("id") or 0)] = self._url_of("pages", page)
+        return page
+
+
+def _validate_zip(data: dict[str, Any], names: set[str]) -> list[tuple[str, str]]:
+    book = data.get("book")
+    if not isinstance(book, dict):
+        return [("format", "ZIP file data has no expected book, chapter or page content.")]
+    problems = []
+    if not str(book.get("name") or "").strip():
+        problems.append(("book.name", "The name field is required."))
+    pages = [(f"book.pages.{i}", p) for i, p in enumerate(book.get("pages") or [])]
+    for c, chapter in enumerate(book.get("chapters") or []):
+        if not str(chapter.get("name") or "").strip():
+            problems.append((f"book.chapters.{c}.name", "The name field is required."))
+        pages += [
+            (f"book.chapters.{c}.pages.{i}", p) for i, p in enumerate(chapter.get("pages") or [])
+        ]
+    for where, page in pages:
+        if not str(page.get("name") or "").strip():
+            problems.append((f"{where}.name", "The name field is required."))
+        for i, image in enumerate(page.get("images") or []):
+            ref = f"files/{image.get('file')}"
+            if ref not in names:
+                problems.append(
+                    (
+                        f"{where}.images.{i}.file",
+                        "The file needs to reference a file within the ZIP.",
+                    )
+                )
+    return problems
