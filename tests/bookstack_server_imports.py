@@ -12,7 +12,10 @@ import io
 import json
 import re
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bookstack_server import Request
 
 TOKEN_RE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 
