@@ -124,3 +124,16 @@ def test_unconvertible_image_is_attached_with_a_warning(
     with zipfile.ZipFile(path) as archive:
         svg = next(a for a in links["attachments"] if a["name"] == "diagram.svg")
         assert archive.read(f"files/{svg['file']}").startswith(b"<svg")
+
+
+def test_names_over_the_limit_are_shortened_with_a_warning(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    title = "Long " * 70
+    (srcdir / "2-other" / "2-long.md").write_text(f"# {title}\n\nText.\n")
+    outdir, warnings = build(srcdir, tmp_path / "_build")
+    (line,) = [line for line in warnings.splitlines() if line]
+    assert "2-other/2-long" in line and "[mosaic.bookstack-limit]" in line
+    path = outdir / "books" / "2-other.zip"
+    assert check_package(path) == []
+    names = [page["name"] for page in read_book(path)["book"]["pages"]]
+    assert len(names[-1]) == 255 and names[-1].endswith("…")

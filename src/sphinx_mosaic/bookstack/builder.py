@@ -93,7 +93,8 @@ class BookStackBuilder(Builder):
         self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
         self.download_sources: dict[str, str] = {}
         self.described: set[str] = set()
-        registry = self._registry
+        # Sphinx 9 keeps the registry on the builder; Sphinx 8.0 only on the application.
+        registry = getattr(self, "_registry", None) or self.app.registry
         self.html_handlers = dict(registry.translation_handlers.get("html", {}))
         own = {
             **registry.translation_handlers.get(self.format, {}),

@@ -78,13 +78,17 @@ def description_html(paragraph: nodes.paragraph) -> str:
 
 
 def plain_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
-    """A plain-text description cut to fit *limit* once wrapped in ``<p>``."""
+    """A plain-text description cut to fit *limit* once escaped and wrapped in ``<p>``."""
     room = limit - len("<p>…</p>")
-    body = escape(text, quote=False)
-    while len(body) > room:
-        text = text[: max(0, len(text) - (len(body) - room) - 1)]
-        body = escape(text, quote=False)
-    return f"<p>{body}…</p>"
+    pieces: list[str] = []
+    size = 0
+    for char in " ".join(text.split()):
+        piece = escape(char, quote=False)
+        if size + len(piece) > room:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return f"<p>{''.join(pieces)}…</p>"
 
 
 def _inline(node: nodes.Element) -> str:

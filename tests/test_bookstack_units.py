@@ -1,0 +1,127 @@
+"""Small pieces of the BookStack output: slugs, languages, ids, descriptions, ZIP bytes."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+import pytest
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser
+from docutils.utils import new_document
+
+from sphinx_mosaic.bookstack.anchors import PageAnchors, ensure_top_level_ids
+from sphinx_mosaic.bookstack.callouts import callout_kind
+from sphinx_mosaic.bookstack.description import description_html, plain_description
+from sphinx_mosaic.bookstack.languages import bookstack_language
+from sphinx_mosaic.bookstack.links import bookstack_slug
+from sphinx_mosaic.bookstack.package import zip_bytes
+from sphinx_mosaic.bookstack.structure import safe_file_name
+
+
+def parse(text: str) -> nodes.document:
+    document = new_document("test.rst", get_default_settings(Parser))
+    Parser().parse(text, document)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Getting Started!", "getting-started"),
+        ("C++ & C#", "c-c"),
+        ("user@host", "user-at-host"),
+        ("Über_uns", "uber-uns"),
+        ("  spaced   out -- name ", "spaced-out-name"),
+    ],
+)
+def test_slugs_follow_bookstack(name: str, slug: str) -> None:
+    assert bookstack_slug(name) == slug
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("python3", "python"),
+        ("console", "bash"),
+        ("YAML", "yaml"),
+        ("c++", "c++"),
+        ("default", None),
+        ("text", None),
+        ("erlang", None),
+        (None, None),
+    ],
+)
+def test_languages(language: str | None, expected: str | None) -> None:
+    assert bookstack_language(language) == expected
+
+
+def test_callout_kinds() -> None:
+    assert [callout_kind(n) for n in ("note", "tip", "caution", "error", "whatever")] == [
+        "info",
+        "success",
+        "warning",
+        "danger",
+        "info",
+    ]
+
+
+def test_generated_ids_are_unique_and_bookstack_like() -> None:
+    anchors = PageAnchors(parse("Title\n=====\n\ntext\n"))
+    first = anchors.generated("Hello World, this is long text", "p")
+    second = anchors.generated("Hello World, this is long text", "p")
+    assert first == "bkmrk-hello-world%2C-this-is"  # first 20 characters
+    assert second == f"{first}-1"
+    assert anchors.generated("", "hr") == "bkmrk-hr"
+
+
+def test_docutils_ids_become_bkmrk_ids_and_the_title_section_the_page() -> None:
+    document = parse("Title\n=====\n\nSub\n---\n\ntext\n")
+    sub = next(n for n in document.findall(nodes.section) if n["ids"] == ["sub"])
+    sub["ids"].append("alias")  # what a label before the heading gives
+    anchors = PageAnchors(document)
+    assert anchors.anchors["title"] == ""
+    assert anchors.anchors["sub"] == anchors.anchors["alias"] == "bkmrk-sub"
+    assert anchors.href("alias") == "#bkmrk-sub"
+    assert anchors.href("title") == "#"
+
+
+def test_top_level_ids_added_to_raw_html() -> None:
+    anchors = PageAnchors(parse("Title\n=====\n"))
+    html = '<p id="bkmrk-x">kept</p>\n<div class="raw"><p>inner</p></div><hr>\n'
+    result = ensure_top_level_ids(html, anchors)
+    assert result == (
+        '<p id="bkmrk-x">kept</p>\n<div id="bkmrk-inner" class="raw"><p>inner</p></div>'
+        '<hr id="bkmrk-hr">\n'
+    )
+
+
+def test_description_keeps_allowed_tags_only() -> None:
+    paragraph = parse("Some *em* and **strong** with ``code`` and `a link <https://x.org>`_.")[0]
+    assert isinstance(paragraph, nodes.paragraph)
+    assert description_html(paragraph) == (
+        "<p>Some <em>em</em> and <strong>strong</strong> with code and "
+        '<a href="https://x.org">a link</a>.</p>'
+    )
+
+
+def test_long_description_is_cut_to_the_limit() -> None:
+    text = "word & " * 600
+    cut = plain_description(text)
+    assert len(cut) <= 2000 and cut.startswith("<p>word &amp; ") and cut.endswith("…</p>")
+
+
+def test_safe_file_names() -> None:
+    assert safe_file_name("My File (1).png") == "My-File-1-.png"
+    assert safe_file_name("../../etc/passwd") == "etc-passwd"
+    assert safe_file_name("...") == "file"
+
+
+def test_zip_bytes_are_deterministic_and_sorted() -> None:
+    files = {"b.png": b"\x89PNG\r\n\x1a\nxx", "a.csv": b"1,2\n"}
+    first = zip_bytes(b"{}", files)
+    assert first == zip_bytes(b"{}", dict(reversed(list(files.items()))))
+    with zipfile.ZipFile(BytesIO(first)) as archive:
+        assert archive.namelist() == ["data.json", "files/a.csv", "files/b.png"]
+        assert archive.getinfo("files/b.png").compress_type == zipfile.ZIP_STORED
