@@ -77,6 +77,15 @@ def test_history_of_a_full_clone(repository: Path) -> None:
     assert found.dates["2-beta/1-setup/2-b.rst"] == date(2025, 3, 4)
 
 
+def test_history_walk_stops_once_every_wanted_file_is_dated(repository: Path) -> None:
+    wanted = {"1-alpha/1-one.md"}
+    found = read_git_history(repository / "docs", wanted)
+    # the newest commit dates the only wanted file: the older commit is never read
+    assert found is not None and found.dates == {"1-alpha/1-one.md": date(2025, 4, 5)}
+    everything = read_git_history(repository / "docs", {"1-alpha/1-one.md", "README.md"})
+    assert everything is not None and everything.dates["README.md"] == date(2025, 3, 4)
+
+
 def test_history_of_a_shallow_clone(repository: Path, tmp_path: Path) -> None:
     shallow = read_git_history(clone(repository, tmp_path / "depth2", 2) / "docs")
     assert shallow is not None and shallow.shallow
@@ -101,17 +110,18 @@ def test_build_uses_one_git_log_and_git_dates(
     make_app: Callable[..., SphinxTestApp], repository: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[list[str]] = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
-    def counting_run(args: list[str], **kwargs: Any) -> Any:
+    def counting_popen(args: list[str], **kwargs: Any) -> Any:
+        # subprocess.run goes through Popen too: this sees every git process
         calls.append(list(args))
-        return real_run(args, **kwargs)
+        return real_popen(args, **kwargs)
 
-    monkeypatch.setattr(history.subprocess, "run", counting_run)
+    monkeypatch.setattr(history.subprocess, "Popen", counting_popen)
     app = build(make_app, repository / "docs")
     assert app.warning.getvalue() == ""
-    assert [call[1:2] for call in calls] == [["rev-parse"], ["-c"]]
-    assert sum("log" in call for call in calls) == 1
+    # one rev-parse and one log for the whole build, not one per page
+    assert [call[1] if call[1] != "-c" else call[3] for call in calls] == ["rev-parse", "log"]
     outdir = Path(app.outdir)
     assert footer(outdir, "1-alpha/1-one.html") == "Last updated: 2025-04-05"
     # Git wins over the front matter date (2024-06-02)

@@ -3,7 +3,8 @@
 One ``git rev-parse`` (where is the source directory in the repository, and is
 the clone shallow) and one ``git log`` per build, whatever the number of pages:
 the log lists, newest first, the files every commit touched, and the first
-commit that names a file is its last change.
+commit that names a file is its last change.  The log is parsed as it streams
+and stopped once every page is dated, so a long history costs little.
 
 Shallow clones (ReadTheDocs, CI checkouts with a depth) cut the history: the
 oldest commit they hold looks like a root commit that added every file, which
@@ -18,11 +19,14 @@ logged at verbose level.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import cast
 
 from sphinx.util import logging
 
@@ -65,6 +69,28 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return result.stdout.decode("utf-8", errors="surrogateescape")
 
 
+def _add_record(history: GitHistory, record: str, prefix: str) -> None:
+    """Add one commit (``<ct> <parents>\0\n<name>\0<name>\0...``) to *history*."""
+    header, _, names = record.partition("\0")
+    stamp, _, parents = header.strip().partition(" ")
+    try:
+        when = datetime.fromtimestamp(int(stamp), tz=timezone.utc).date()
+    except ValueError:
+        return
+    boundary = history.shallow and not parents.strip()
+    for raw in names.split("\0"):
+        name = raw.strip("\n")
+        if not name or not name.startswith(prefix):
+            continue
+        relative = name[len(prefix) :]
+        if relative in history.dates or relative in history.cut:
+            continue
+        if boundary:
+            history.cut.add(relative)
+        else:
+            history.dates[relative] = when
+
+
 def parse_log(output: str, prefix: str, shallow: bool) -> GitHistory:
     """Parse ``git log --name-only -z --format=%x1e%ct %P`` output.
 
@@ -73,31 +99,78 @@ def parse_log(output: str, prefix: str, shallow: bool) -> GitHistory:
     """
     history = GitHistory(shallow=shallow)
     for record in output.split("\x1e"):
-        if not record.strip():
-            continue
-        header, _, names = record.partition("\0")
-        stamp, _, parents = header.strip().partition(" ")
-        try:
-            when = datetime.fromtimestamp(int(stamp), tz=timezone.utc).date()
-        except ValueError:
-            continue
-        boundary = shallow and not parents.strip()
-        for raw in names.split("\0"):
-            name = raw.strip("\n")
-            if not name or not name.startswith(prefix):
-                continue
-            relative = name[len(prefix) :]
-            if relative in history.dates or relative in history.cut:
-                continue
-            if boundary:
-                history.cut.add(relative)
-            else:
-                history.dates[relative] = when
+        if record.strip():
+            _add_record(history, record, prefix)
     return history
 
 
-def read_git_history(srcdir: Path) -> GitHistory | None:
-    """Dates of the files under *srcdir*, or None when Git cannot tell."""
+LOG_COMMAND = (
+    # Personal settings must not add lines to the output we parse.
+    "-c",
+    "log.showSignature=false",
+    "log",
+    "--name-only",
+    "-z",
+    "--format=%x1e%ct %P",
+    "--",
+    ".",
+)
+
+
+def _stream_log(
+    git: str, srcdir: Path, prefix: str, shallow: bool, wanted: Collection[str] | None
+) -> GitHistory | None:
+    """Run ``git log`` and parse it as it streams; stop once every wanted file is dated.
+
+    The newest commit naming a file comes first, so stopping early changes
+    nothing but the time a long history takes.
+    """
+    history = GitHistory(shallow=shallow)
+    remaining = set(wanted) if wanted is not None else None
+    try:
+        process = subprocess.Popen(
+            [git, *LOG_COMMAND], cwd=srcdir, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    except OSError as exc:
+        logger.verbose("sphinx-mosaic: git log failed: %s", exc)
+        return None
+    stream = cast("io.BufferedReader", process.stdout)
+    pending = b""
+    stopped = False
+    try:
+        while chunk := stream.read1(1 << 16):
+            pending += chunk
+            *complete, pending = pending.split(b"\x1e")
+            for record in complete:
+                if record.strip():
+                    _add_record(history, record.decode("utf-8", "surrogateescape"), prefix)
+            if remaining is not None:
+                remaining -= history.dates.keys() | history.cut
+                if not remaining:
+                    stopped = True
+                    break
+        if not stopped and pending.strip():
+            _add_record(history, pending.decode("utf-8", "surrogateescape"), prefix)
+    finally:
+        if stopped:
+            process.kill()
+        stream.close()
+        returncode = process.wait()
+    if returncode != 0 and not stopped:
+        logger.verbose("sphinx-mosaic: git log exited with %s", returncode)
+        return None
+    return history
+
+
+def read_git_history(srcdir: Path, wanted: Collection[str] | None = None) -> GitHistory | None:
+    """Dates of the files under *srcdir*, or None when Git cannot tell.
+
+    *wanted* (paths relative to *srcdir*) lets the walk stop early, once each
+    of them is dated.
+    """
+    git = shutil.which("git")
+    if git is None:
+        return None
     info = _git(["rev-parse", "--show-prefix", "--is-shallow-repository"], srcdir)
     if info is None:
         return None
@@ -105,20 +178,4 @@ def read_git_history(srcdir: Path) -> GitHistory | None:
     if len(lines) < 2:
         return None
     prefix, shallow = lines[0].strip(), lines[1].strip() == "true"
-    log = _git(
-        [
-            # Personal settings must not add lines to the output we parse.
-            "-c",
-            "log.showSignature=false",
-            "log",
-            "--name-only",
-            "-z",
-            "--format=%x1e%ct %P",
-            "--",
-            ".",
-        ],
-        srcdir,
-    )
-    if log is None:
-        return None
-    return parse_log(log, prefix, shallow)
+    return _stream_log(git, srcdir, prefix, shallow, wanted)

@@ -85,10 +85,15 @@ def compute_dates(
     """docname -> (date, source name) for every document that has a date."""
     order = list(env.config.mosaic_last_updated_sources)
     srcdir = Path(env.srcdir)
-    history = read_git_history(srcdir) if "git" in order else None
+    docnames = sorted(env.found_docs)
+    sources = {docname: Path(env.doc2path(docname)) for docname in docnames}
+    history = None
+    if "git" in order:
+        wanted = {path.relative_to(srcdir).as_posix() for path in sources.values()}
+        history = read_git_history(srcdir, wanted)
     result: dict[str, tuple[date, str]] = {}
-    for docname in sorted(env.found_docs):
-        path = Path(env.doc2path(docname))
+    for docname in docnames:
+        path = sources[docname]
         for source in order:
             found: date | None = None
             if source == "git" and history is not None:
