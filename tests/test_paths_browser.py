@@ -53,6 +53,8 @@ PROBE = r"""
     results[mode] = {
       page: getComputedStyle(document.body).backgroundColor,
       text: getComputedStyle(document.querySelector("article p")).color,
+      padding: Array.from(document.querySelectorAll(".mosaic-path-nav")).map(
+        (el) => parseFloat(getComputedStyle(el).paddingLeft)),
     };
     for (const [kind, selector] of Object.entries(selectors)) {
       results[mode][kind] = Array.from(document.querySelectorAll(selector)).map((el) => ({
@@ -142,6 +144,8 @@ def test_paths_legible_in_furo_light_and_dark(
                     assert row["visible"], where
                     ratio = contrast(row["color"], row["background"])
                     assert ratio >= 4.5, f"{where}: contrast {ratio:.2f}"
+            # The box keeps its padding (Furo zeroes it on containers).
+            assert all(padding >= 8 for padding in found["padding"]), (page, mode)
             # Planned steps are greyed: not the colour of ordinary text.
             for row in found["planned"]:
                 assert row["color"] != found["text"], (page, mode, row["text"])
