@@ -227,6 +227,9 @@ class FakeBookStack(ImportsApi):
                 headers: dict[str, str] = {}
             except ApiError as exc:
                 status, body, headers = exc.status, exc.body, exc.headers
+            except Exception as exc:  # a bug in the fake: answer it loudly, do not hang up
+                status, headers = 599, {}
+                body = {"message": f"fake server bug: {exc!r}", "status": "error"}
             if request.method != "GET" and status < 300 and self._down_after is not None:
                 self._down_after -= 1
                 if self._down_after <= 0:
@@ -540,7 +543,7 @@ class FakeBookStack(ImportsApi):
     # -- reading ------------------------------------------------------------------------------
 
     def _output(self, table: str, item: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in item.items() if k != "data"}
+        return {k: v for k, v in item.items() if k not in ("data", "zip")}
 
     def _read(self, table: str, item: dict[str, Any]) -> dict[str, Any]:
         out = self._output(table, item)

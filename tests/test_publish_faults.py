@@ -96,11 +96,15 @@ def test_lost_answers_to_creates_make_no_duplicates(server: FakeBookStack, out: 
     assert snapshot(server, "Demo") == reference_state(out, use_import=False)
 
 
-def test_lost_answer_to_an_import_makes_no_duplicate(server: FakeBookStack, out: Path) -> None:
-    server.drop(count=1, method="POST", path=r"/api/imports/\d+$", after=True)
+@pytest.mark.parametrize("after", [True, False], ids=["after-running", "before-running"])
+def test_lost_answer_to_an_import_makes_no_duplicate(
+    server: FakeBookStack, out: Path, after: bool
+) -> None:
+    server.drop(count=1, method="POST", path=r"/api/imports/\d+$", after=after)
     report, _ = run_publish(server, out)
     assert report.ok, report.result.errors
     assert len(server.live("books")) == 2 and len(server.live("pages")) == 5
+    assert server.live("imports") == []  # nothing left staged
 
 
 @pytest.mark.parametrize(

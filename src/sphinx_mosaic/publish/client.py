@@ -231,8 +231,17 @@ class BookStackClient:
         *,
         files: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
+        read_timeout: float | None = None,
     ) -> Any:
-        return self.request("POST", path, json=json, files=files, data=data, idempotent=False)
+        return self.request(
+            "POST",
+            path,
+            json=json,
+            files=files,
+            data=data,
+            idempotent=False,
+            read_timeout=read_timeout,
+        )
 
     def put(self, path: str, json: Any) -> Any:
         return self.request("PUT", path, json=json)
@@ -255,8 +264,13 @@ class BookStackClient:
         files: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         idempotent: bool = True,
+        read_timeout: float | None = None,
     ) -> Any:
-        """Send one API call with the budget and retries; return the decoded JSON (or None)."""
+        """Send one API call with the budget and retries; return the decoded JSON (or None).
+
+        *read_timeout* replaces the usual timeout for waiting on the answer, for calls that
+        make the server work long (running an import).
+        """
         url = f"{self.base_url}{path}"
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.settings.attempts),
@@ -268,7 +282,9 @@ class BookStackClient:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._send(method, url, params, json, files, data, idempotent)
+                    return self._send(
+                        method, url, params, json, files, data, idempotent, read_timeout
+                    )
         except _Transient as exc:
             raise ServerUnreachable(
                 f"{method} {path} failed {self.settings.attempts} times (last: {exc.cause}); "
@@ -295,6 +311,7 @@ class BookStackClient:
         files: Mapping[str, Any] | None,
         data: Mapping[str, Any] | None,
         idempotent: bool,
+        read_timeout: float | None = None,
     ) -> Any:
         self.limiter.acquire()
         self.counter.add(method)
@@ -306,7 +323,7 @@ class BookStackClient:
                 json=json,
                 files=files,
                 data=data,
-                timeout=self.settings.timeout,
+                timeout=(self.settings.timeout, read_timeout or self.settings.timeout),
                 allow_redirects=False,
             )
         except requests.ConnectTimeout as exc:

@@ -26,6 +26,8 @@ from sphinx_mosaic.publish.state import (
     search_owned,
 )
 
+#: Seconds to wait for the answer to running an import (a large book takes a while).
+RUN_TIMEOUT = 600.0
 #: Statuses that mean "this server (or this token) cannot import": publish page by page.
 UNSUPPORTED = frozenset({403, 404, 405, 413})
 
@@ -155,14 +157,24 @@ def run_import(client: BookStackClient, book: Book, project: str, attempts: int 
     import_id = int(upload["id"])
     for _ in range(attempts):
         try:
-            created = client.post(f"/api/imports/{import_id}", json={})
+            # BookStack runs the whole import before it answers: give it time.
+            created = client.post(f"/api/imports/{import_id}", json={}, read_timeout=RUN_TIMEOUT)
             return int(created["id"])
         except AmbiguousWrite:
-            # Did the import go through before the answer was lost?
-            query = owner_query(project, book.key, "book")
-            for item in search_owned(client, query):
+            # The answer was lost.  A finished import deletes its staged row, so a missing
+            # row means the book exists: find it by its tags instead of importing it twice.
+            try:
+                client.get(f"/api/imports/{import_id}")
+                continue  # still staged: the run failed, run it again
+            except RequestRejected as exc:
+                if exc.status != 404:
+                    raise
+            for item in search_owned(client, owner_query(project, book.key, "book")):
                 if item.get("type") == "book":
                     return int(item["id"])
+            raise ServerUnreachable(
+                f"{book.label}: the import ran but its book cannot be found by its tags yet"
+            ) from None
         except RequestRejected:
             client.delete(f"/api/imports/{import_id}")
             raise
