@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -137,3 +138,19 @@ def test_names_over_the_limit_are_shortened_with_a_warning(tmp_path: Path) -> No
     assert check_package(path) == []
     names = [page["name"] for page in read_book(path)["book"]["pages"]]
     assert len(names[-1]) == 255 and names[-1].endswith("…")
+
+
+def test_removed_pages_and_books_leave_the_output(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    builddir = tmp_path / "_build"
+    outdir, _ = build(srcdir, builddir, confoverrides={"mosaic_bookstack_extras": "books"})
+    assert (outdir / "books" / "scratchpads.zip").is_file()
+    assert list((outdir / "html" / "1-guide").glob("page-*-nested.html"))
+    shutil.rmtree(srcdir / "1-guide" / "1-basics" / "3-deep")
+    outdir, warnings = build(srcdir, builddir)  # extras left out again
+    assert warnings == ""
+    assert not (outdir / "books" / "scratchpads.zip").exists()
+    assert not (outdir / "html" / "scratchpads").exists()
+    assert not list((outdir / "html" / "1-guide").glob("page-*-nested.html"))
+    book = read_book(outdir / "books" / "1-guide.zip")["book"]
+    assert [p["name"] for p in book["chapters"][0]["pages"]] == ["Blocks", "Links"]

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sphinx_mosaic.bookstack.fragments import TOKEN, Fragment
+from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.images import ACCEPTED, SvgConverter, file_reference, is_svg, sniff
-from sphinx_mosaic.bookstack.links import Target, bookstack_slug
+from sphinx_mosaic.bookstack.links import Target
 from sphinx_mosaic.bookstack.structure import BookPlan, ChapterPlan, PagePlan, ShelfPlan
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 NAME_LIMIT = 255
 IMAGE_NAME_LIMIT = 180
-_IMG_TAG = re.compile(r"<img [^>]*?src=\"\[\[mosaic:image:(\d+)\]\]\"[^>]*>")
 
 Tags = list[dict[str, str]]
 
@@ -237,14 +235,3 @@ def tags_json(tags: Tags) -> str:
     return json.dumps(tags, sort_keys=True, ensure_ascii=False)
 
 
-__all__ = [
-    "TOKEN",
-    "Assembler",
-    "BookOut",
-    "ChapterOut",
-    "PageOut",
-    "bookstack_slug",
-    "content_hash",
-    "limited",
-    "tags_json",
-]

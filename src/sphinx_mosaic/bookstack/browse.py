@@ -42,8 +42,17 @@ def write_browsable(
     contexts: dict[str, ZipContext],
     shelf_description: str,
 ) -> int:
-    """Write the browsable copy; returns the number of files changed."""
+    """Write the browsable copy, removing files of pages that are gone.
+
+    Returns the number of files written.
+    """
     changed = 0
+    expected: set[Path] = set()
+
+    def put(path: Path, content: bytes) -> int:
+        expected.add(path)
+        return int(write_if_changed(path, content))
+
     files: dict[str, bytes] = {}
     page_paths: dict[str, str] = {}  # docname -> path relative to html/
     for book in books:
@@ -106,18 +115,20 @@ def write_browsable(
             else:
                 items.append(f'<li><a href="{page_file(entry)}">{escape(entry.name)}</a></li>\n')
         body = f"{book.description_html}\n<ul>\n{''.join(items)}</ul>\n"
-        changed += write_if_changed(
-            root / stem / "index.html", _document(book.name, body, "../index.html")
-        )
+        changed += put(root / stem / "index.html", _document(book.name, body, "../index.html"))
         for page in book.pages():
             html = _HREF.sub(cross, page.html)
             html = _REFERENCE.sub(reference, html)
-            changed += write_if_changed(
-                root / stem / page_file(page), _document(page.name, html, "index.html")
-            )
+            changed += put(root / stem / page_file(page), _document(page.name, html, "index.html"))
         listing.append(f'<li><a href="{stem}/index.html">{escape(book.name)}</a></li>\n')
     body = f"{shelf_description}\n<ul>\n{''.join(listing)}</ul>\n"
-    changed += write_if_changed(root / "index.html", _document(asm.shelf.name, body, None))
+    changed += put(root / "index.html", _document(asm.shelf.name, body, None))
     for ref, data in sorted(files.items()):
-        changed += write_if_changed(root / "_files" / ref, data)
+        changed += put(root / "_files" / ref, data)
+    for stale in sorted(path for path in root.rglob("*") if path.is_file()):
+        if stale not in expected:
+            stale.unlink()
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
     return changed
