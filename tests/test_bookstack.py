@@ -291,7 +291,7 @@ def test_browsable_copy(built: tuple[Path, str]) -> None:
     assert soup.h1.get_text() == "Links"
     hrefs = [a["href"] for a in soup.find_all("a", href=True)]
     assert "page-2-blocks.html#bkmrk-code" in hrefs
-    assert "../2-other/page-1-target.html#bkmrk-a-section" in hrefs
+    assert "../2-other/page-2-target.html#bkmrk-a-section" in hrefs
     assert not soup.find_all("script")
     for img in soup.find_all("img"):
         assert (html / "1-guide" / img["src"]).is_file()
@@ -300,3 +300,17 @@ def test_browsable_copy(built: tuple[Path, str]) -> None:
 def test_page_html_snapshot(guide: dict[str, Any], file_regression: Any) -> None:
     text = "".join(f"<!-- page {p['id']}: {p['name']} -->\n{p['html']}" for p in all_pages(guide))
     file_regression.check(text, extension=".html")
+
+
+def test_status_table_and_path_overview_render(built: tuple[Path, str]) -> None:
+    other = read_book(built[0] / "books" / "2-other.zip")["book"]
+    first, target = sorted(other["pages"], key=lambda page: page["priority"])
+    table = BeautifulSoup(first["html"], "html.parser").find("table")
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+        for row in table.find_all("tr")[1:]
+    ]
+    assert [row[0] for row in rows] == ["The guide", "Other book"]
+    assert rows[0][1].startswith("🟡 Partial")
+    overview = BeautifulSoup(target["html"], "html.parser").find("ul")
+    assert overview.find("a", href="/books/the-guide/page/blocks")

@@ -233,5 +233,3 @@ def content_hash(*parts: str | bytes) -> str:
 
 def tags_json(tags: Tags) -> str:
     return json.dumps(tags, sort_keys=True, ensure_ascii=False)
-
-

@@ -9,3 +9,4 @@ todo_include_todos = True
 suppress_warnings = ["mosaic.too-deep"]
 # Fixed dates: snapshots must not change with the calendar.
 mosaic_page_footer = False
+mosaic_last_updated_sources = []
