@@ -256,7 +256,10 @@ class Applier:
         if book is None:
             self.failed.add(("chapter", chapter.key))
             raise RequestRejected(0, "skipped: its book could not be written")
-        payload: dict[str, Any] = {"book_id": book.id, "priority": chapter.priority}
+        payload: dict[str, Any] = {"book_id": book.id}
+        if action.kind is Kind.CREATE or "priority" in action.reasons:
+            # Only then: a book in the right relative order keeps BookStack's own values.
+            payload["priority"] = chapter.priority
         if action.kind in (Kind.CREATE, Kind.UPDATE):
             payload.update(
                 name=chapter.name,
@@ -372,7 +375,12 @@ class Applier:
 
     def _write_page(self, action: Action, page: Page, book: Book) -> None:
         ref = self.refs.get(("page", page.key))
-        payload: dict[str, Any] = {"priority": page.priority, **self._parent(page)}
+        payload: dict[str, Any] = {}
+        if ref is None or action.kind is Kind.CREATE or "moved" in action.reasons:
+            payload.update(self._parent(page))
+        if ref is None or action.kind is Kind.CREATE or "priority" in action.reasons:
+            # Only then: a container in the right relative order keeps BookStack's values.
+            payload["priority"] = page.priority
         stale: list[str] = []
         if action.kind in (Kind.CREATE, Kind.UPDATE, Kind.RELINK):
             file_urls: dict[tuple[str, int], str] = {}
