@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.domains import Domain
+from sphinx.domains import Domain, ObjType
 from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
@@ -34,6 +34,7 @@ class PathDomain(Domain):
 
     name = "path"
     label = "Reading paths"
+    object_types: ClassVar[dict[str, ObjType]] = {"path": ObjType("reading path", "ref")}
     roles: ClassVar[dict[str, Any]] = {"ref": XRefRole(innernodeclass=nodes.inline)}
     initial_data: ClassVar[dict[str, Any]] = {
         "paths": {},  # docname -> [AudiencePath] in document order
