@@ -24,6 +24,7 @@ import json
 import random
 import re
 import threading
+import time
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
@@ -55,20 +56,19 @@ class Clock(Protocol):
 
 class _RealClock:
     def monotonic(self) -> float:
-        import time
-
         return time.monotonic()
 
 
 @dataclass
 class Fault:
-    action: str  # "status" or "drop"
+    action: str  # "status", "drop" or "slow"
     count: int
     status: int = 503
     method: str | None = None
     path: str | None = None  # a regex searched in the path
     after: bool = False  # drop: process the request first, then drop the answer
     retry_after: str | None = None
+    delay: float = 0.0
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method != method:
@@ -166,6 +166,18 @@ class FakeBookStack(ImportsApi):
     def drop(self, count: int = 1, **match: Any) -> None:
         self.faults.append(Fault("drop", count, **match))
 
+    def slow(self, count: int = 1, seconds: float = 0.5, **match: Any) -> None:
+        """Answer the next matching requests only after *seconds* (real time)."""
+        self.faults.append(Fault("slow", count, delay=seconds, **match))
+
+    def delay(self, method: str, path: str) -> float:
+        with self.lock:
+            for fault in self.faults:
+                if fault.action == "slow" and fault.count > 0 and fault.matches(method, path):
+                    fault.count -= 1
+                    return fault.delay
+        return 0.0
+
     def down_after_writes(self, writes: int) -> None:
         self._down_after = writes
 
@@ -209,6 +221,8 @@ class FakeBookStack(ImportsApi):
             if self._down:
                 return _DROP
             for fault in self.faults:
+                if fault.action == "slow":
+                    continue
                 if fault.count > 0 and fault.matches(request.method, request.path):
                     fault.count -= 1
                     if fault.action == "drop" and not fault.after:
@@ -706,6 +720,9 @@ class _Handler(BaseHTTPRequestHandler):
             body,
             {k.lower(): v for k, v in self.headers.items()},
         )
+        pause = self.app.delay(request.method, request.path)
+        if pause:
+            time.sleep(pause)  # outside the lock: other requests go on meanwhile
         answer = self.app.handle(request)
         if answer is _DROP:
             self.close_connection = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,12 +13,14 @@ from publish_fixtures import (
     ShelfSpec,
     big_shelf,
     run_publish,
+    settings_for,
     small_shelf,
     snapshot,
     write_output,
 )
 
 from sphinx_mosaic.publish.errors import AuthError, NotBookStack, ServerUnreachable
+from sphinx_mosaic.publish.publisher import PublishOptions, publish
 
 
 @pytest.fixture
@@ -218,3 +221,53 @@ def test_a_zip_too_large_for_the_server_falls_back_for_that_book(tmp_path: Path)
         assert server.log.count(("POST", "/api/imports")) == 2  # both tried, one refused
         assert any("book 'Reference'" in line and "page by page" in line for line in lines)
         assert len(server.live("pages")) == 5 and len(server.live("attachments")) == 2
+
+
+def test_slow_answers_time_out_and_are_retried(server: FakeBookStack, out: Path) -> None:
+    server.slow(count=1, seconds=0.6, method="GET", path="/api/search")
+    server.slow(count=1, seconds=0.6, method="PUT")
+    report, _ = run_publish(server, out, use_import=False, settings={"timeout": 0.2})
+    assert report.ok, report.result.errors
+    # One GET and one PUT timed out and were sent again (a clean run sends 2 of each).
+    assert (report.requests.by_method["GET"], report.requests.by_method["PUT"]) == (3, 3)
+    time.sleep(0.7)  # let the server finish the abandoned requests before comparing
+    assert snapshot(server, "Demo") == reference_state(out, use_import=False)
+
+
+class Killed(BaseException):
+    """Stands for the process dying: not an Exception, so nothing catches it on the way."""
+
+
+@pytest.mark.parametrize("use_import", [True, False])
+@pytest.mark.parametrize("after_actions", [1, 3, 5])
+def test_a_killed_process_leaves_a_state_the_next_run_completes(
+    tmp_path: Path, use_import: bool, after_actions: int
+) -> None:
+    out = write_output(small_shelf(), tmp_path)
+    done: list[str] = []
+
+    def progress(line: str) -> None:
+        if line.startswith("["):
+            done.append(line)
+            if len(done) == after_actions:
+                raise Killed
+
+    with FakeBookStack() as server:
+        with pytest.raises(Killed):
+            publish(
+                out,
+                settings_for(server),
+                PublishOptions(use_import=use_import),
+                out=progress,
+                clock=FakeClock(),
+            )
+        report, _ = run_publish(server, out, use_import=use_import)
+        assert report.ok, report.result.errors
+        assert len(server.live("pages")) == 5 and len(server.live("books")) == 2
+        assert len(server.live("image-gallery")) == 1 and len(server.live("attachments")) == 1
+        final = snapshot(server, "Demo")
+    expected = reference_state(out, use_import=use_import)
+    if use_import:
+        assert {k: v[0] for k, v in final.items()} == {k: v[0] for k, v in expected.items()}
+    else:
+        assert final == expected
