@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import threading
 import zipfile
@@ -22,6 +23,12 @@ from sphinx_mosaic.publish.client import ClientSettings
 from sphinx_mosaic.publish.publisher import PublishOptions, PublishReport, publish
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+# requests honours HTTP(S)_PROXY; the fake server is local, so never send its traffic to a proxy.
+_local = {"127.0.0.1", "localhost"}
+for _name in ("NO_PROXY", "no_proxy"):
+    _bypass = {h.strip() for h in os.environ.get(_name, "").split(",") if h.strip()}
+    os.environ[_name] = ",".join(sorted(_bypass | _local))
 
 
 @dataclass
