@@ -86,8 +86,9 @@ def _on_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def _add_assets(app: Sphinx) -> None:
     if app.builder.format == "html":
-        # Through html_static_path, so the file is copied before epub lists its contents.
-        app.config.html_static_path.append(str(ASSETS / "static"))
+        # Through html_static_path, so the file is copied before epub lists its contents;
+        # a new list, so the user's (or the default) list object is left alone.
+        app.config.html_static_path = [*app.config.html_static_path, str(ASSETS / "static")]
         app.add_css_file("mosaic-paths.css")
     elif app.builder.format == "latex":
         app.add_latex_package(LATEX_PACKAGE)

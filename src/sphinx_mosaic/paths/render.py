@@ -23,40 +23,25 @@ from sphinx_mosaic.paths.directives import path_placeholder
 from sphinx_mosaic.paths.domain import doc_xref, path_xref
 from sphinx_mosaic.paths.model import ResolvedPath, ResolvedStep
 from sphinx_mosaic.paths.view import PathsView, current_view, page_title, parse_audiences
+from sphinx_mosaic.status import make_badge
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-_ = get_translation("sphinx_mosaic")
+#: Message catalog of the paths (no translations shipped yet; strings fall back to English).
+_ = get_translation("sphinx_mosaic_paths")
 
-BadgeMaker = Callable[[str], "nodes.Node | None"]
+#: A status key -> a fresh badge node.
+BadgeMaker = Callable[[str], nodes.Node]
 
 
 def badge_maker(env: BuildEnvironment) -> BadgeMaker:
-    """``make_badge`` of the status component when it exists, else None for every key."""
-    try:
-        from sphinx_mosaic import status
-    except ImportError:  # pragma: no cover - the package always ships it
-        return lambda key: None
-    make_badge = getattr(status, "make_badge", None)
+    """Badges of the status component (a neutral badge for a key it does not know)."""
 
-    def make(key: str) -> nodes.Node | None:
-        if make_badge is None:
-            return None
-        try:
-            return make_badge(env, key)  # type: ignore[no-any-return]
-        except Exception:  # an unknown key there must not take the paths down
-            return None
+    def make(key: str) -> nodes.Node:
+        return make_badge(env, key)
 
     return make
-
-
-def planned_badge(make: BadgeMaker) -> nodes.Node:
-    badge = make("planned")
-    if badge is not None:
-        return badge
-    text = _("(planned)")
-    return nodes.inline(text, text, classes=["mosaic-path-badge", "mosaic-path-badge-planned"])
 
 
 def step_item(step: ResolvedStep, refdoc: str, make: BadgeMaker) -> nodes.list_item:
@@ -67,7 +52,7 @@ def step_item(step: ResolvedStep, refdoc: str, make: BadgeMaker) -> nodes.list_i
         item["classes"].append("mosaic-path-planned")
         para += nodes.inline(step.label, step.label, classes=["mosaic-path-label"])
         para += nodes.Text(" ")
-        para += planned_badge(make)
+        para += make("planned")
     elif step.docname is None:
         # An unknown page (warned about): keep the text, never a broken link.
         item["classes"].append("mosaic-path-missing")
@@ -75,10 +60,9 @@ def step_item(step: ResolvedStep, refdoc: str, make: BadgeMaker) -> nodes.list_i
     else:
         label = nodes.inline(step.label, step.label, classes=["mosaic-path-label"])
         para += doc_xref(step.docname, refdoc, label)
-        badge = make(step.status) if step.status else None
-        if badge is not None:
+        if step.status:
             para += nodes.Text(" ")
-            para += badge
+            para += make(step.status)
     if step.note:
         para += nodes.Text(" — ")
         para += nodes.inline(step.note, step.note, classes=["mosaic-path-note"])

@@ -22,6 +22,7 @@ from sphinx_mosaic.paths.model import (
     TargetResolver,
     normalize_audience,
 )
+from sphinx_mosaic.status import page_status
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -97,21 +98,10 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
 
 
 def status_lookup(env: BuildEnvironment) -> Callable[[str], str | None]:
-    """``page_status`` of the status component, or nothing while it is absent."""
-    try:
-        from sphinx_mosaic import status
-    except ImportError:  # pragma: no cover - the package always ships it
-        return lambda docname: None
-    page_status = getattr(status, "page_status", None)
-    if page_status is None:
-        return lambda docname: None
+    """The status of a page, for the badges of a path's steps."""
 
     def lookup(docname: str) -> str | None:
-        try:
-            value = page_status(env, docname)
-        except Exception:  # a bug there must not take the paths down
-            return None
-        return str(value) if value else None
+        return page_status(env, docname)
 
     return lookup
 
