@@ -89,11 +89,11 @@ def test_docutils_ids_become_bkmrk_ids_and_the_title_section_the_page() -> None:
 
 def test_top_level_ids_added_to_raw_html() -> None:
     anchors = PageAnchors(parse("Title\n=====\n"))
-    html = '<p id="bkmrk-x">kept</p>\n<div class="raw"><p>inner</p></div><hr>\n'
+    html = '<p id="bkmrk-x">kept</p>\n<div class="raw"><p>inner</p></div><hr>\n bare &amp; text\n'
     result = ensure_top_level_ids(html, anchors)
     assert result == (
         '<p id="bkmrk-x">kept</p>\n<div id="bkmrk-inner" class="raw"><p>inner</p></div>'
-        '<hr id="bkmrk-hr">\n'
+        '<hr id="bkmrk-hr">\n <p id="bkmrk-bare-%26-text">bare &amp; text</p>\n'
     )
 
 

@@ -15,6 +15,7 @@ heading one (research/bookstack.md section 2.1).  We emit those ids ourselves:
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -161,6 +162,8 @@ class _TopLevelScanner(HTMLParser):
         self.depth = 0
         self.current: tuple[tuple[int, int], str, list[str]] | None = None
         self.missing: list[tuple[tuple[int, int], str, str]] = []
+        #: Positions of text outside any element (e.g. a foreign visitor's bare title).
+        self.loose: list[tuple[int, int]] = []
 
     def _open(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
         if self.depth == 0:
@@ -196,22 +199,42 @@ class _TopLevelScanner(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.current is not None:
             self.current[2].append(data)
+        elif self.depth == 0 and data.strip():
+            self.loose.append(self.getpos())
 
 
 def ensure_top_level_ids(html: str, anchors: PageAnchors) -> str:
-    """Give every top-level element that has no id a BookStack-style ``bkmrk-`` id."""
+    """Give every top-level element that has no id a BookStack-style ``bkmrk-`` id.
+
+    Text outside any element is wrapped in a paragraph with an id.
+    """
     scanner = _TopLevelScanner()
     scanner.feed(html)
     scanner.close()
-    if not scanner.missing:
+    if not scanner.missing and not scanner.loose:
         return html
     line_starts = [0]
     for text_line in html.splitlines(keepends=True):
         line_starts.append(line_starts[-1] + len(text_line))
-    inserts = []
+    inserts: list[tuple[int, str]] = []
     for (row, column), tag, text in scanner.missing:
         offset = line_starts[row - 1] + column + 1 + len(tag)
         inserts.append((offset, f' id="{anchors.generated(text, tag)}"'))
-    for offset, attribute in reversed(inserts):
-        html = html[:offset] + attribute + html[offset:]
+    wrapped_until = -1
+    for row, column in scanner.loose:
+        start = line_starts[row - 1] + column
+        if start < wrapped_until:
+            continue  # the same run of text, split by a character reference
+        end = html.find("<", start)
+        end = len(html) if end < 0 else end
+        run = html[start:end]
+        stripped = run.strip()
+        if not stripped:
+            continue
+        wrapped_until = end
+        start += len(run) - len(run.lstrip())
+        inserts.append((start, f'<p id="{anchors.generated(unescape(stripped), "p")}">'))
+        inserts.append((start + len(stripped), "</p>"))
+    for offset, insertion in sorted(inserts, key=lambda item: item[0], reverse=True):
+        html = html[:offset] + insertion + html[offset:]
     return html

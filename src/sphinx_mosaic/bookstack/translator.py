@@ -152,6 +152,11 @@ class BookStackTranslator(HTML5Translator):
         parts = [tagname] + [f'{name}="{escape(value)}"' for name, value in sorted(atts.items())]
         return "<{}{}>{}".format(" ".join(parts), " /" if empty else "", suffix)
 
+    def encode(self, text: Any) -> str:
+        # docutils writes "@" as "&#64;" (against address harvesting); BookStack
+        # stores "@", so write what it keeps.
+        return str(super().encode(text)).replace("&#64;", "@")
+
     def add_permalink_ref(self, node: nodes.Element, title: str) -> None:
         """No permalinks: BookStack has its own."""
 
