@@ -9,14 +9,14 @@ from publish_fixtures import small_shelf, write_output
 
 from sphinx_mosaic.publish.bundle import Bundle, load_bundle
 from sphinx_mosaic.publish.plan import Kind, PlanOptions, make_plan
-from sphinx_mosaic.publish.state import RemoteEntity, ServerState
+from sphinx_mosaic.publish.state import RemoteEntity, ServerState, stamp
 
 
 def tags(key: str, hash_: str) -> list[dict[str, str]]:
     return [
         {"name": "mosaic-project", "value": "Demo"},
         {"name": "mosaic-key", "value": key},
-        {"name": "mosaic-hash", "value": hash_},
+        {"name": "mosaic-hash", "value": stamp(hash_)},
     ]
 
 
@@ -127,3 +127,13 @@ def test_import_only_for_books_with_nothing_on_the_server(bundle: Bundle) -> Non
     assert {a.kind for a in make_plan(bundle, old, PlanOptions()).books} == {Kind.CREATE}
     no_import = make_plan(bundle, empty, PlanOptions(use_import=False))
     assert {a.kind for a in no_import.books} == {Kind.CREATE}
+
+
+def test_a_new_publish_format_rewrites_everything_once(bundle: Bundle) -> None:
+    state = mirrored(bundle)
+    for page in state.pages.values():
+        value = next(t for t in page.tags if t["name"] == "mosaic-hash")
+        value["value"] = "0-" + value["value"].split("-", 1)[1]
+    plan = make_plan(bundle, state, PlanOptions())
+    assert {a.kind for a in plan.pages} == {Kind.UPDATE}
+    assert {a.kind for a in plan.books + plan.chapters} == {Kind.UNCHANGED}

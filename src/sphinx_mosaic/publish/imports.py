@@ -24,6 +24,7 @@ from sphinx_mosaic.publish.state import (
     TAG_PROJECT,
     owner_query,
     search_owned,
+    stamp,
 )
 
 #: Seconds to wait for the answer to running an import (a large book takes a while).
@@ -80,7 +81,7 @@ def owned_tags(
     result.append({"name": TAG_PROJECT, "value": project})
     result.append({"name": TAG_KEY, "value": key})
     if hash_ is not None:
-        result.append({"name": TAG_HASH, "value": hash_})
+        result.append({"name": TAG_HASH, "value": stamp(hash_)})
     result.extend(file_tags(files))
     return result
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sphinx_mosaic.publish.bundle import Book, Bundle, Chapter, Page
 from sphinx_mosaic.publish.links import link_targets
-from sphinx_mosaic.publish.state import RemoteEntity, ServerState
+from sphinx_mosaic.publish.state import RemoteEntity, ServerState, stamp
 
 
 class Kind(enum.Enum):
@@ -95,7 +95,7 @@ class PlanOptions:
 def _content_reasons(remote: RemoteEntity, name: str, hash_: str, force: bool) -> list[str]:
     if force:
         return ["forced"]
-    if remote.hash != hash_:
+    if remote.hash != stamp(hash_):
         return ["renamed" if remote.name != name else "content"]
     return []
 

@@ -24,6 +24,16 @@ TAG_HASH = "mosaic-hash"
 TAG_FILE = "mosaic-file"
 OWNERSHIP_TAGS = frozenset({TAG_PROJECT, TAG_KEY, TAG_HASH, TAG_FILE})
 
+#: Bumped when the publisher writes the same sources differently (links, tags): the stored
+#: hashes then no longer match, and the next run rewrites every page once.
+PUBLISH_FORMAT = "1"
+
+
+def stamp(content_hash: str) -> str:
+    """The ``mosaic-hash`` tag value for a build's content hash."""
+    return f"{PUBLISH_FORMAT}-{content_hash}"
+
+
 #: The smallest BookStack version with the imports API (research/bookstack.md 1.1).
 IMPORT_API_VERSION = (25, 7)
 SEARCH_PAGE_SIZE = 100
