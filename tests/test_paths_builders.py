@@ -9,6 +9,7 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -229,3 +230,22 @@ def test_bookstack_content(make_app: Callable[..., SphinxTestApp], tmp_path: Pat
     ]
     # No styling that BookStack would strip: no classes of ours survive.
     assert "mosaic-path" not in pages["Testing Requirements"]["html"]
+
+
+def test_text_snapshot(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, file_regression: Any
+) -> None:
+    """The whole text output of the pages with paths, pinned (footer dates left out)."""
+    app = build(make_app, tmp_path, "text", confoverrides={"mosaic_page_footer": False})
+    outdir = Path(app.outdir)
+    pages = [
+        "README.txt",
+        "1-getting-started/1-quick-start.txt",
+        "1-getting-started/2-local-setup.txt",
+        "1-getting-started/3-environment-configuration.txt",
+        "1-getting-started/4-faq.txt",
+        "2-development/README.txt",
+        "2-development/3-type-sharing.txt",
+    ]
+    text = "".join(f"===== {page}\n{(outdir / page).read_text()}\n" for page in pages)
+    file_regression.check(text, extension=".txt")
