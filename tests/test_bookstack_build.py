@@ -154,3 +154,15 @@ def test_removed_pages_and_books_leave_the_output(tmp_path: Path) -> None:
     assert not list((outdir / "html" / "1-guide").glob("page-*-nested.html"))
     book = read_book(outdir / "books" / "1-guide.zip")["book"]
     assert [p["name"] for p in book["chapters"][0]["pages"]] == ["Blocks", "Links"]
+
+
+def test_link_to_a_page_left_out_warns_and_keeps_the_text(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    with (srcdir / "2-other" / "1-target.md").open("a") as page:
+        page.write("\nSee [the notes](../scratchpads/notes.md).\n")
+    outdir, warnings = build(srcdir, tmp_path / "_build")
+    (line,) = [line for line in warnings.splitlines() if line]
+    assert "2-other/1-target" in line and "scratchpads/notes" in line
+    assert "[mosaic.bookstack]" in line
+    pages = read_book(outdir / "books" / "2-other.zip")["book"]["pages"]
+    assert '<a href="#"><span>the notes</span></a>' in pages[-1]["html"]
