@@ -19,12 +19,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_mosaic.config import setup_config
     from sphinx_mosaic.layout.extension import setup_layout
     from sphinx_mosaic.paths import setup_paths
+    from sphinx_mosaic.publish.options import setup_publish
     from sphinx_mosaic.status import setup_status
 
     setup_layout(app)
     setup_status(app)
     setup_paths(app)
     setup_bookstack(app)
+    setup_publish(app)
     # Last, once every component has declared its options.
     setup_config(app)
     return {
