@@ -248,3 +248,11 @@ def test_navigation_placement(tmp_path: Path, where: str, top: bool, bottom: boo
     expected = ["For New Users — step 2 of 4: ← Quick Start | Environment Configuration →"]
     assert nav_lines(page) == expected * (int(top) + int(bottom))
     assert app.warnings == ""
+
+
+def test_overview_for_one_audience_in_rest(html: Built) -> None:
+    overview = soup(html, "2-development/README.html").select_one("ul.mosaic-path-overview")
+    assert overview is not None
+    assert [text(li) for li in overview.select(":scope > li")] == [
+        "For Developers (3 steps) — The rules of the road. Start with Branching Strategy"
+    ]
