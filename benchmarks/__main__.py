@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import Any
 
 from benchmarks import suite
 from benchmarks.generator import FEATURES, TreeShape, generate
+from benchmarks.profiles import our_functions, total_time
 from benchmarks.report import machine, summarize, write
 from benchmarks.subjects import (
     Subject,
@@ -44,7 +46,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "subjects": ["docs", "synthetic-50"],
         "growth": [10, 50],
         "repeats": 3,
-        "growth_repeats": 3,
+        "growth_repeats": 2,
     },
     "medium": {
         "subjects": ["docs", "corpus", "synthetic-200", "synthetic-1000"],
@@ -87,7 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--work", type=Path, default=HERE / "_work")
     run.add_argument("--results", type=Path, default=HERE / "results")
+    run.add_argument("--name", help="file name of the results (default: the size)")
     run.set_defaults(run=run_suite)
+    prof = commands.add_parser("profile", help="profile one build with pyinstrument")
+    prof.add_argument("subject", help="docs, corpus or synthetic-N")
+    prof.add_argument("builder", help="html, bookstack, text, ...")
+    prof.add_argument(
+        "--mode",
+        choices=("fresh", "write", "alongside", "incremental"),
+        default="write",
+        help="fresh -E build, write phase over a pre-built environment, an html build with "
+        "alongside output, or a rebuild after editing one page",
+    )
+    prof.add_argument("--work", type=Path, default=HERE / "_work")
+    prof.set_defaults(run=profile_build)
     gen = commands.add_parser("generate", help="write a synthetic tree")
     gen.add_argument("directory", type=Path)
     gen.add_argument("--pages", type=int, default=200)
@@ -113,6 +128,43 @@ def generate_tree(args: argparse.Namespace) -> int:
         f"wrote {len(plan.pages)} pages ({shape.books} books x {shape.chapters} chapters x "
         f"{shape.pages} pages + 1 per book) to {args.directory}"
     )
+    return 0
+
+
+def profile_build(args: argparse.Namespace) -> int:
+    features = available_features()
+    subject = _subject(args.subject, args.work, features.markup)
+    if subject is None:
+        raise SystemExit(f"{args.subject} is not available here")
+    runner = suite.Runner(args.work, 1, profile_dir=args.work / "profiles")
+    tag = f"profile-{args.mode}-{args.builder}"
+    if args.mode == "write":
+        env = runner.fresh(subject, "dummy", "profile-env")
+        runner.build({**env, "profile": None})
+        spec = runner.fresh(subject, args.builder, tag)
+        shutil.copytree(env["doctreedir"], spec["doctreedir"])
+        spec["freshenv"] = False
+    elif args.mode == "incremental":
+        spec = runner.fresh(subject, args.builder, tag)
+        runner.build({**spec, "profile": None})
+        assert subject.edit_page is not None
+        original = subject.edit_page.read_text(encoding="utf-8")
+        subject.edit_page.write_text(original + "\n\nOne more paragraph.\n", encoding="utf-8")
+        spec["freshenv"] = False
+    else:
+        overrides = {features.alongside_option: True} if args.mode == "alongside" else {}
+        spec = runner.fresh(subject, args.builder, tag, overrides=overrides)
+    result = runner.build(spec)
+    print(
+        f"{args.builder} ({args.mode}) on {subject.name}: read {result['read']:.2f} s, "
+        f"write {result['write']:.2f} s, total {result['total']:.2f} s; profile in "
+        f"{spec['profile']} and .html"
+    )
+    session = Path(spec["profile"]).with_suffix(".pyisession")
+    if session.is_file():
+        print(f"time in sphinx_mosaic functions, inclusive (of {total_time(session):.1f} s):")
+        for where, seconds in our_functions(session):
+            print(f"  {seconds:8.2f} s  {where}")
     return 0
 
 
@@ -183,7 +235,7 @@ def run_suite(args: argparse.Namespace) -> int:
         "measurements": [{**m.to_dict(), "summary": summarize(m)} for m in measurements],
         "publish": publish_results,
     }
-    json_path, md_path = write(result, args.results, args.size)
+    json_path, md_path = write(result, args.results, args.name or args.size)
     verdicts = [e["summary"]["verdict"] for e in result["measurements"] if e["target"]]
     print(
         f"{runner.builds} builds in {time.perf_counter() - clock:.0f} s; targets: "

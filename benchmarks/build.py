@@ -11,10 +11,12 @@ Phases come from Sphinx's own events, so they need no change to any builder:
   environment);
 * ``read``: ``env-before-read-docs`` to ``env-updated`` (reading and parsing
   the outdated documents);
-* ``write``: ``env-updated`` to ``build-finished`` (consistency checks,
-  resolving and writing every outdated document, and the builder's
-  ``finish``: static files, search index, ZIPs);
-* ``total``: creating the application to ``build-finished``.
+* ``write``: ``env-updated`` to the return of ``app.build()`` (consistency
+  checks, resolving and writing every outdated document, the builder's
+  ``finish``: static files, search index, ZIPs, and every ``build-finished``
+  handler, where alongside mode writes its BookStack output);
+* ``total``: the start of the process's work (importing Sphinx) to the return
+  of ``app.build()``.
 """
 
 from __future__ import annotations
@@ -71,16 +73,17 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     app.connect("env-before-read-docs", mark("read_start"), priority=100)
     app.connect("env-before-read-docs", count_read, priority=900)
     app.connect("env-updated", mark("read_end"), priority=900)
-    app.connect("build-finished", mark("write_end"), priority=100)
     app.build()
     end = time.perf_counter()
     if profiler is not None:
         profiler.stop()
         Path(spec["profile"]).write_text(profiler.output_text(unicode=True, show_all=False))
         Path(spec["profile"]).with_suffix(".html").write_text(profiler.output_html())
+        if profiler.last_session is not None:
+            profiler.last_session.save(str(Path(spec["profile"]).with_suffix(".pyisession")))
     read_start = marks.get("read_start", created)
     read_end = marks.get("read_end", read_start)
-    write_end = marks.get("write_end", end)
+    write_end = end
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     text = warnings.getvalue()
