@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sphinx.builders import Builder
 from test_bookstack import build, copy_root, read_book
 
 from sphinx_mosaic.bookstack.checks import check_package
@@ -65,7 +66,12 @@ def test_editing_one_page_retranslates_it_and_rewrites_its_book(tmp_path: Path) 
 
     fragments_after = fragment_times(builddir)
     changed = {name for name in fragments_after if fragments_after[name] != fragments_before[name]}
-    assert changed == {"1-guide/1-basics/2-links.json"}
+    expected = {"1-guide/1-basics/2-links.json"}
+    if not hasattr(Builder, "write_documents"):
+        # Sphinx 8.0 writes toctree parents and the root document without asking
+        # the builder (write_documents() came in 8.1).
+        expected |= {"1-guide/1-basics/README.json", "README.json"}
+    assert changed == expected
     zips_after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in books.iterdir()}
     assert zips_after["2-other.zip"] == zips_before["2-other.zip"]
     assert zips_after["1-guide.zip"][1] != zips_before["1-guide.zip"][1]

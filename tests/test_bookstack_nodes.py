@@ -44,7 +44,8 @@ def test_every_node_class_has_a_visitor_or_documented_fallback(
 
 def test_fallback_list_has_no_stale_entries() -> None:
     names = {name for name, _ in node_classes()}
-    assert set(FALLBACKS) <= names
+    stale = {name for name in set(FALLBACKS) - names if "docutils 0.22" not in FALLBACKS[name]}
+    assert not stale
 
 
 def test_unknown_nodes(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ class Alongside:
                 __("writing BookStack pages... "),
                 "darkgreen",
                 len(docnames),
-                app.config.verbosity,
+                getattr(app.config, "verbosity", 0),
             ):
                 doctree = env.get_and_resolve_doctree(docname, builder, **extra)
                 builder.write_doc_serialized(docname, doctree)

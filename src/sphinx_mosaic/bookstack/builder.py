@@ -290,7 +290,7 @@ class BookStackBuilder(Builder):
             __("writing BookStack books... "),
             "darkgreen",
             len(books),
-            self.config.verbosity,
+            getattr(self.config, "verbosity", 0),
             stringify_func=lambda b: b.plan.file_stem,
         ):
             contexts[book.plan.key] = build_book(asm, book)

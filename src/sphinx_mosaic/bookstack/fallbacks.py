@@ -19,7 +19,7 @@ FALLBACKS: dict[str, str] = {
     "Element": _BASE,
     "TextElement": _BASE,
     "FixedTextElement": _BASE,
-    "PureTextElement": _BASE,
+    "PureTextElement": _BASE + " (docutils 0.22 and newer)",
     "pending": "replaced by docutils transforms while reading; never reaches a writer",
     # sphinx.addnodes
     "translatable": "mixin for translatable nodes; never instantiated alone",

@@ -256,12 +256,12 @@ class BookStackTranslator(HTML5Translator):
 
     # -- code and math --------------------------------------------------------
 
-    def _code(self, node: nodes.Element, language: str | None) -> None:
+    def _code(self, node: nodes.Element, language: str | None, text: str | None = None) -> None:
         name = bookstack_language(language)
         attribute = f' class="language-{name}"' if name else ""
+        text = node.astext() if text is None else text
         self.body.append(
-            self.starttag(node, "pre", "")
-            + f"<code{attribute}>{_text(node.astext())}</code></pre>\n"
+            self.starttag(node, "pre", "") + f"<code{attribute}>{_text(text)}</code></pre>\n"
         )
         raise nodes.SkipNode
 
@@ -290,7 +290,7 @@ class BookStackTranslator(HTML5Translator):
         raise nodes.SkipNode
 
     def visit_math_block(self, node: nodes.Element, math_env: str = "") -> None:
-        self._code(node, "latex")
+        self._code(node, "latex", node.astext().strip("\n"))
 
     # -- callouts and notes ---------------------------------------------------
 
