@@ -68,19 +68,6 @@ class ShelfPlan:
     docname: str | None
     books: list[BookPlan] = field(default_factory=list)
 
-    def book_of(self) -> dict[str, BookPlan]:
-        """docname -> the book holding it (pages and book/chapter index pages)."""
-        result: dict[str, BookPlan] = {}
-        for book in self.books:
-            if book.docname:
-                result[book.docname] = book
-            for entry in book.contents:
-                if isinstance(entry, ChapterPlan) and entry.docname:
-                    result[entry.docname] = book
-            for page in book.pages():
-                result[page.docname] = book
-        return result
-
 
 def safe_file_name(name: str, limit: int = 120) -> str:
     """A flat file name of ``[A-Za-z0-9._-]`` only (BookStack's ZIP file references)."""

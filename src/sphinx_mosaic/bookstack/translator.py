@@ -28,7 +28,7 @@ from docutils import nodes
 from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
-from sphinx_mosaic.bookstack.anchors import BLOCK_TAGS, PageAnchors, is_top_level
+from sphinx_mosaic.bookstack.anchors import PageAnchors, is_top_level
 from sphinx_mosaic.bookstack.callouts import CALLOUT_OF, callout_kind
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language
@@ -427,4 +427,4 @@ class BookStackTranslator(HTML5Translator):
         self.body.append(self.context.pop())
 
 
-__all__ = ["BLOCK_TAGS", "INTERNAL_URI", "BookStackTranslator"]
+__all__ = ["INTERNAL_URI", "BookStackTranslator"]
