@@ -249,3 +249,25 @@ def test_text_snapshot(
     ]
     text = "".join(f"===== {page}\n{(outdir / page).read_text()}\n" for page in pages)
     file_regression.check(text, extension=".txt")
+
+
+@pytest.mark.parametrize("buildername", ["text", "html", "latex"])
+def test_project_without_the_layout(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, buildername: str
+) -> None:
+    """Paths need no numbered layout; a page without a title keeps its front matter out."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-paths-plain", srcdir)
+    app = make_app(buildername, srcdir=srcdir)
+    app.build()
+    assert app.warning.getvalue() == ""
+    if buildername == "text":
+        outdir = Path(app.outdir)
+        assert (
+            (outdir / "b.txt")
+            .read_text()
+            .startswith(
+                "**The tour** — step 2 of 2: ← Page A\n\nPage B has front matter and no title.\n"
+            )
+        )
+        assert "**The tour** — step 1 of 2: B →" in (outdir / "guide/a.txt").read_text()

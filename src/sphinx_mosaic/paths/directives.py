@@ -166,7 +166,14 @@ class PathNavigationSlot(SphinxTransform):
                 has_title = len(first) > 0 and isinstance(first[0], nodes.title)
                 first.insert(1 if has_title else 0, slot)
             else:
-                self.document.insert(0, slot)
+                # After the docinfo (front matter): Sphinx reads the page's metadata
+                # from a docinfo that comes first, and would leave it in the page.
+                position = 0
+                for child in self.document.children:
+                    if not isinstance(child, (nodes.PreBibliographic, nodes.docinfo)):
+                        break
+                    position += 1
+                self.document.insert(position, slot)
         if where in ("bottom", "both"):
             slot = path_placeholder(kind="navigation", refdoc=docname, where="bottom")
             (sections[-1] if sections else self.document).append(slot)
