@@ -172,3 +172,14 @@ def test_link_to_a_page_left_out_warns_and_keeps_the_text(tmp_path: Path) -> Non
     assert "[mosaic.bookstack]" in line
     pages = read_book(outdir / "books" / "2-other.zip")["book"]["pages"]
     assert '<a href="#"><span>the notes</span></a>' in pages[-1]["html"]
+
+
+def test_files_over_the_upload_limit_warn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sphinx_mosaic.bookstack import builder
+
+    monkeypatch.setattr(builder, "UPLOAD_LIMIT", 2_000)
+    outdir, warnings = build(copy_root("bookstack", tmp_path), tmp_path / "_build")
+    lines = [line for line in warnings.splitlines() if "[mosaic.bookstack-limit]" in line]
+    assert any("data.json of book 'The guide'" in line for line in lines)
+    assert any("books/1-guide.zip" in line for line in lines)
+    assert check_package(outdir / "books" / "1-guide.zip") == []  # still written

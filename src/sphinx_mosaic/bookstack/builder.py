@@ -58,6 +58,8 @@ from sphinx_mosaic.warnings import MosaicWarning, warn
 
 logger = logging.getLogger(__name__)
 
+#: BookStack's default FILE_UPLOAD_SIZE_LIMIT (50 MB) for the ZIP, data.json and each file.
+UPLOAD_LIMIT = 50_000_000
 _STANDARD_NODE_MODULES = frozenset({"docutils.nodes", "sphinx.addnodes"})
 #: Preferred image candidates (``image.*``): what BookStack takes, then SVG to convert.
 IMAGE_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
@@ -322,9 +324,28 @@ class BookStackBuilder(Builder):
         state[relative] = digest
         if old.get(relative) == digest and path.is_file():
             return 0
+        package = zip_bytes(data, book.files)
+        self._check_sizes(book, relative, data, package)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(zip_bytes(data, book.files))
+        path.write_bytes(package)
         return 1
+
+    def _check_sizes(self, book: BookOut, relative: str, data: bytes, package: bytes) -> None:
+        """Warn about what BookStack's default upload limit (50 MB) would refuse."""
+        megabytes = UPLOAD_LIMIT // 1_000_000
+        oversized = [("data.json", len(data))] + [
+            (f"files/{ref}", len(body)) for ref, body in sorted(book.files.items())
+        ]
+        oversized.append((relative, len(package)))
+        for name, size in oversized:
+            if size > UPLOAD_LIMIT:
+                warn(
+                    MosaicWarning.BOOKSTACK_LIMIT,
+                    f"{name} of book {book.name!r} is {size / 1_000_000:.1f} MB; BookStack "
+                    f"refuses more than {megabytes} MB unless FILE_UPLOAD_SIZE_LIMIT is raised "
+                    "(split the book, or make its images and downloads smaller)",
+                    location=book.plan.docname,
+                )
 
 
 def _path_navigation(node: nodes.Element) -> bool:
