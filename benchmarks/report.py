@@ -142,11 +142,23 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {entry['name']} | {entry['subject']} ({entry['pages']}) | {label} "
                 f"| {reason} | | | | | | |"
             )
+    out += [
+        "",
+        "| publish | tree (pages) | requests | writes | by method | seconds |",
+        "|---|---|---|---|---|---|",
+    ]
     for entry in result.get("publish", []):
-        for label, counts in entry["runs"].items():
+        if not entry["runs"]:
+            out.append(f"| - | {entry['subject']} ({entry['pages']}) | {entry['verdict']} | | | |")
+        for label, run in entry["runs"].items():
+            methods = ", ".join(f"{k} {v}" for k, v in sorted(run["by_method"].items()))
             out.append(
-                f"| publish (requests) | {entry['subject']} | {label} | {counts} | | | | | | |"
+                f"| {label} | {entry['subject']} ({entry['pages']}) | {run['requests']} "
+                f"| {run['writes']} | {methods} | {run['seconds']} |"
             )
+    out += ["", "Notes:", ""]
+    for entry in result["measurements"]:
+        out.append(f"- {entry['name']}, {entry['subject']}: {entry['note']}")
     return "\n".join(out) + "\n"
 
 

@@ -219,7 +219,19 @@ def write_phases(runner: Runner, subject: Subject, features: Features) -> Measur
 
         return prepare
 
-    return runner.alternate(m, {builder: variant(builder) for builder in builders})
+    runner.alternate(m, {builder: variant(builder) for builder in builders})
+    if features.bookstack:
+        m.note += "; " + _check_books(runner.work / "runs" / subject.name / "write-bookstack")
+    return m
+
+
+def _check_books(run: Path) -> str:
+    """Whether the BookStack ZIPs the measured builds wrote are valid (we timed real work)."""
+    from sphinx_mosaic.bookstack.checks import check_package
+
+    books = sorted((run / "out").rglob("*.zip"))
+    invalid = [book.name for book in books if check_package(book)]
+    return f"{len(books)} BookStack ZIPs written, {len(invalid)} invalid {invalid or ''}".strip()
 
 
 def alongside(runner: Runner, subject: Subject, features: Features) -> Measurement:
