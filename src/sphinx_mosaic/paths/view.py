@@ -9,7 +9,6 @@ after the path was read is always reflected.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -97,20 +96,10 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
     return title.astext() if title is not None else docname
 
 
-def status_lookup(env: BuildEnvironment) -> Callable[[str], str | None]:
-    """The status of a page, for the badges of a path's steps."""
-
-    def lookup(docname: str) -> str | None:
-        return page_status(env, docname)
-
-    return lookup
-
-
 def resolve_path(
     path: AudiencePath,
     env: BuildEnvironment,
     resolver: TargetResolver,
-    status: Callable[[str], str | None],
 ) -> ResolvedPath:
     steps = []
     for number, step in enumerate(path.steps, start=1):
@@ -126,7 +115,7 @@ def resolve_path(
                 label=label,
                 note=step.note,
                 planned=step.planned,
-                status=status(docname) if docname is not None else None,
+                status=page_status(env, docname) if docname is not None else None,
             )
         )
     return ResolvedPath(
@@ -160,7 +149,6 @@ def parse_audiences(value: Any) -> tuple[str, ...]:
 def build_view(env: BuildEnvironment) -> PathsView:
     order = reading_order(env)
     resolver = target_resolver(env)
-    status = status_lookup(env)
     seen: set[str] = set()
     paths = []
     titles: dict[str, str] = {}
@@ -168,7 +156,7 @@ def build_view(env: BuildEnvironment) -> PathsView:
     domain = get_domain(env)
     for docname in domain.definitions:
         for index, path in enumerate(domain.definitions[docname]):
-            definitions[docname, index] = resolve_path(path, env, resolver, status)
+            definitions[docname, index] = resolve_path(path, env, resolver)
     for path in domain.all_paths(order):
         if path.id in seen:
             continue  # a duplicate id (warned about): shown where defined, nowhere else
