@@ -141,6 +141,15 @@ EDITS = [
         ["For Developers — step 1 of 2: Type Sharing →"],
     ),
     (
+        # The path's list on README shows the step's status badge.
+        "change a step page's status",
+        "1-getting-started/2-local-setup.md",
+        "status: partial",
+        "status: complete",
+        "1-getting-started/2-local-setup.html",
+        ["For New Users — step 2 of 4: ← Quick Start | Environment Configuration →"],
+    ),
+    (
         "change the audience of a page off every path",
         "1-getting-started/4-faq.md",
         "audience: [new-users, developers]",
