@@ -9,7 +9,18 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext"]
+BUILDERS = [
+    "html",
+    "dirhtml",
+    "singlehtml",
+    "epub",
+    "latex",
+    "text",
+    "man",
+    "texinfo",
+    "gettext",
+    "bookstack",
+]
 
 
 @pytest.mark.parametrize("buildername", BUILDERS)

@@ -182,6 +182,9 @@ class Layout:
         return self._folder_of.get(docname)
 
     def __post_init__(self) -> None:
+        self._toctrees: dict[str, list[tuple[str, str]]] | None = None
+        self._names: tuple[dict[str, str], dict[str, list[str]]] | None = None
+        self._hidden: set[str] | None = None
         self._pages: dict[str, Page] = {}
         self._book_of: dict[str, Folder] = {}
         self._folder_of: dict[str, Folder] = {}
@@ -219,7 +222,15 @@ class Layout:
         return entries
 
     def toctrees(self) -> dict[str, list[tuple[str, str]]]:
-        """Every generated toctree: host docname -> entries, in reading order."""
+        """Every generated toctree: host docname -> entries, in reading order.
+
+        Computed once: every page asks while it is read (do not mutate the result).
+        """
+        if self._toctrees is None:
+            self._toctrees = self._compute_toctrees()
+        return self._toctrees
+
+    def _compute_toctrees(self) -> dict[str, list[tuple[str, str]]]:
         result: dict[str, list[tuple[str, str]]] = {}
         if not self.active:
             return result
@@ -234,9 +245,14 @@ class Layout:
 
     def hidden_docnames(self) -> set[str]:
         """Pages built but kept out of navigation (extras with ``unnumbered="hidden"``)."""
-        if not self.active or self.unnumbered != "hidden":
-            return set()
-        return {page.docname for extra in self.extras for page in extra.pages()}
+        if self._hidden is None:
+            hidden = self.active and self.unnumbered == "hidden"
+            self._hidden = (
+                {page.docname for extra in self.extras for page in extra.pages()}
+                if hidden
+                else set()
+            )
+        return self._hidden
 
     # -- number-free names --------------------------------------------------
 
@@ -256,6 +272,12 @@ class Layout:
         return clashes
 
     def _plain_names(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        # Computed once: every page's references ask (do not mutate the result).
+        if self._names is None:
+            self._names = self._compute_plain_names()
+        return self._names
+
+    def _compute_plain_names(self) -> tuple[dict[str, str], dict[str, list[str]]]:
         claims: dict[str, set[str]] = {}
 
         def claim(name: str, docname: str | None) -> None:
