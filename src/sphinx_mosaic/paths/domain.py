@@ -129,6 +129,10 @@ class PathDomain(Domain):
         node: addnodes.pending_xref,
         contnode: nodes.Element,
     ) -> list[tuple[str, nodes.reference]]:
+        # Asked for every unresolved "any" or MyST link ("#some-anchor"): answer
+        # only for a known path id, and never warn (the link may be anybody's).
+        if not any(path.id == target for path in self.all_paths()):
+            return []
         found = self.resolve_xref(env, fromdocname, builder, "ref", target, node, contnode)
         return [("path:ref", found)] if found is not None else []
 
