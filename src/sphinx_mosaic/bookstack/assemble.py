@@ -18,6 +18,7 @@ from typing import Any
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.images import ACCEPTED, SvgConverter, file_reference, is_svg, sniff
 from sphinx_mosaic.bookstack.links import Target
+from sphinx_mosaic.bookstack.metadata import check_key
 from sphinx_mosaic.bookstack.structure import BookPlan, ChapterPlan, PagePlan, ShelfPlan
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -114,6 +115,7 @@ class Assembler:
     def _page(self, plan: PagePlan, zip_id: int, priority: int, book: BookPlan) -> PageOut:
         fragment = self.fragments.get(plan.docname) or Fragment(docname=plan.docname)
         name = limited(plan.name, "page", plan.docname)
+        check_key(plan.key, plan.docname)
         return PageOut(
             plan, zip_id, priority, name, self.tags_for(plan.docname, plan.source), fragment
         )
@@ -125,6 +127,7 @@ class Assembler:
     def structure(self) -> list[BookOut]:
         books: list[BookOut] = []
         for plan in self.shelf.books:
+            check_key(plan.key, plan.docname)
             book = BookOut(
                 plan,
                 limited(plan.name, "book", plan.docname),
@@ -140,6 +143,7 @@ class Assembler:
                     book.contents.append(self._page(entry, page_id, priority, plan))
                     continue
                 chapter_id += 1
+                check_key(entry.key, entry.docname)
                 chapter = ChapterOut(
                     entry,
                     chapter_id,

@@ -36,7 +36,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from sphinx_mosaic.bookstack.anchors import ensure_top_level_ids
-from sphinx_mosaic.bookstack.assemble import Assembler, BookOut, Tags
+from sphinx_mosaic.bookstack.assemble import Assembler, BookOut, Tags, limited
 from sphinx_mosaic.bookstack.browse import write_browsable
 from sphinx_mosaic.bookstack.description import (
     DESCRIPTION_LIMIT,
@@ -50,6 +50,7 @@ from sphinx_mosaic.bookstack.images import SvgConverter
 from sphinx_mosaic.bookstack.manifest import manifest, manifest_bytes
 from sphinx_mosaic.bookstack.metadata import page_tags
 from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
+from sphinx_mosaic.bookstack.sanitize import clean_html
 from sphinx_mosaic.bookstack.structure import ShelfPlan, plan_shelf
 from sphinx_mosaic.bookstack.translator import INTERNAL_URI, BookStackTranslator
 from sphinx_mosaic.bookstack.zipbook import ZipContext, build_book
@@ -247,6 +248,9 @@ class BookStackBuilder(Builder):
         doctree.walkabout(visitor)
         fragment = visitor.result
         fragment.html = "".join(visitor.body).strip() + "\n"
+        if visitor.needs_cleaning:
+            # HTML we did not write: BookStack's render rules, applied before storing.
+            fragment.html = clean_html(fragment.html).strip() + "\n"
         if visitor.needs_id_scan:
             fragment.html = ensure_top_level_ids(fragment.html, visitor.ids)
         fragment.description_html = description
@@ -263,9 +267,11 @@ class BookStackBuilder(Builder):
         if layout is None:
             return ShelfPlan(name=self.config.project, docname=self.config.root_doc)
         extras = self.config.mosaic_bookstack_extras
-        return plan_shelf(
+        shelf = plan_shelf(
             layout, extras=extras, root_doc=self.config.root_doc, project=self.config.project
         )
+        shelf.name = limited(shelf.name, "shelf", shelf.docname)
+        return shelf
 
     def finish(self) -> None:
         shelf = self.shelf_plan()

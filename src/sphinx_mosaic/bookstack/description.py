@@ -94,6 +94,9 @@ def plain_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 def _inline(node: nodes.Element) -> str:
     out: list[str] = []
     for child in node.children:
+        if isinstance(child, nodes.raw):
+            # Raw markup: the allow-list would drop it; its text siblings are kept.
+            continue
         if isinstance(child, nodes.Text):
             out.append(escape(str(child), quote=False))
         elif isinstance(child, nodes.strong):

@@ -12,7 +12,38 @@ import importlib
 import json
 from typing import Any
 
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
 Tags = list[dict[str, str]]
+
+#: Longest tag value written (BookStack keeps names and values in string columns).
+TAG_VALUE_LIMIT = 255
+
+
+def tag(name: str, value: str, location: str) -> dict[str, str]:
+    """A tag, its value shortened (with a warning naming the page) when too long."""
+    value = value.strip()  # BookStack trims tag values
+    if len(value) > TAG_VALUE_LIMIT:
+        warn(
+            MosaicWarning.BOOKSTACK_LIMIT,
+            f"the {name} tag value is {len(value)} characters long; BookStack stores at most "
+            f"{TAG_VALUE_LIMIT}, so it is shortened (use a shorter value or path)",
+            location=location,
+        )
+        value = value[:TAG_VALUE_LIMIT]
+    return {"name": name, "value": value}
+
+
+def check_key(key: str, location: str | None) -> None:
+    """Warn when the publisher's ``mosaic-key`` tag for *key* would not fit BookStack."""
+    if len(key) > TAG_VALUE_LIMIT:
+        warn(
+            MosaicWarning.BOOKSTACK_LIMIT,
+            f"the path {key!r} is {len(key)} characters long; the publisher identifies the "
+            f"page by it in a tag of at most {TAG_VALUE_LIMIT} characters (shorten the folder "
+            "and file names)",
+            location=location,
+        )
 
 
 def page_status(env: Any, docname: str) -> str | None:
@@ -49,8 +80,8 @@ def page_tags(env: Any, docname: str, source: str) -> Tags:
     tags: Tags = []
     status = page_status(env, docname)
     if status:
-        tags.append({"name": "mosaic-status", "value": status[:255]})
+        tags.append(tag("mosaic-status", status, docname))
     for audience in page_audiences(env, docname):
-        tags.append({"name": "mosaic-audience", "value": audience[:255]})
-    tags.append({"name": "mosaic-source", "value": source[:255]})
+        tags.append(tag("mosaic-audience", audience, docname))
+    tags.append(tag("mosaic-source", source, docname))
     return tags

@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from sphinx_mosaic.layout.model import Folder, Layout, Page, plain_path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DOTS = re.compile(r"\.{2,}")
 
 
 @dataclass
@@ -71,8 +72,9 @@ class ShelfPlan:
 
 def safe_file_name(name: str, limit: int = 120) -> str:
     """A flat file name of ``[A-Za-z0-9._-]`` only (BookStack's ZIP file references)."""
-    safe = _UNSAFE.sub("-", name).strip("-.") or "file"
-    return safe[:limit]
+    # Runs of dots become one: a name never holds "..", even where the cut falls.
+    safe = _DOTS.sub(".", _UNSAFE.sub("-", name)).strip("-.")
+    return safe[:limit].strip("-.") or "file"
 
 
 def _page_plan(page: Page) -> PagePlan:

@@ -32,6 +32,8 @@ from sphinx_mosaic.bookstack.anchors import PageAnchors, is_top_level
 from sphinx_mosaic.bookstack.callouts import CALLOUT_OF, callout_kind
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language
+from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
+from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
     from sphinx_mosaic.bookstack.builder import BookStackBuilder
@@ -62,6 +64,9 @@ class BookStackTranslator(HTML5Translator):
         self._dispatch: dict[type, tuple[Handler | None, Handler | None]] = {}
         #: Set when HTML we did not write (raw, another extension's) may lack ids.
         self.needs_id_scan = False
+        #: Set when the page holds HTML we did not write: the builder cleans the whole
+        #: page with BookStack's rules (raw snippets can open and close tags apart).
+        self.needs_cleaning = False
         self._figure_open: list[bool] = []
         self._line_depth = -1
         self._line_first = True
@@ -95,9 +100,30 @@ class BookStackTranslator(HTML5Translator):
     def _foreign(self, handler: Callable[[Any, nodes.Node], None]) -> Handler:
         def call(node: nodes.Node) -> None:
             self.needs_id_scan = True
+            start = len(self.body)
             handler(self, node)
+            self._report_unsafe(node, start, "the HTML of this node")
 
         return call
+
+    def _report_unsafe(self, node: nodes.Node, start: int, what: str) -> None:
+        """Warn about what BookStack's rules take out of the HTML appended since *start*.
+
+        The text is left as it is here: the builder cleans the whole page, so tags a
+        snippet opens and a later one closes stay paired.
+        """
+        self.needs_cleaning = True
+        written = "".join(self.body[start:])
+        if not written.strip():
+            return
+        removed = clean_reporting(written)[1]
+        if removed:
+            warn(
+                MosaicWarning.BOOKSTACK,
+                f"{what} holds what BookStack does not allow; removed from the BookStack "
+                f"output: {', '.join(removed)} (review the raw HTML)",
+                location=node,
+            )
 
     def dispatch_visit(self, node: nodes.Node) -> None:
         visit = self._handlers(type(node))[0]
@@ -110,9 +136,14 @@ class BookStackTranslator(HTML5Translator):
             depart(node)
 
     def visit_raw(self, node: nodes.raw) -> None:
-        if "html" in node.get("format", "").split():
-            self.needs_id_scan = True
-        super().visit_raw(node)
+        if "html" not in node.get("format", "").split():
+            raise nodes.SkipNode
+        self.needs_id_scan = True
+        start = len(self.body)
+        try:
+            super().visit_raw(node)
+        finally:  # docutils ends with SkipNode
+            self._report_unsafe(node, start, "raw HTML")
 
     def visit_hlist(self, node: nodes.Element) -> None:
         self.body.append(self.starttag(node, "table", "") + "<tr>")
@@ -388,6 +419,9 @@ class BookStackTranslator(HTML5Translator):
                     uri = self.result.add_link(docname, anchor)
             elif uri.startswith("#"):
                 uri = self.ids.href(uri[1:]) if len(uri) > 1 else "#"
+            elif not is_safe_url(uri):
+                self._unsafe_url(node, "link", uri)
+                uri = None
         else:
             uri = self.ids.href(node.get("refid", ""))
         if node.get("reftitle"):
@@ -396,9 +430,28 @@ class BookStackTranslator(HTML5Translator):
             atts["target"] = "_blank"
         self.body.append(self.starttag(node, "a", "", href=uri, **atts))
 
+    def _unsafe_url(self, node: nodes.Element, what: str, uri: str) -> None:
+        shown = uri if len(uri) <= 40 else uri[:39] + "…"
+        warn(
+            MosaicWarning.BOOKSTACK,
+            f"{what} URL {shown!r} uses a scheme BookStack does not allow (only http, https, "
+            "mailto, tel, ftp and relative URLs); it is left out of the BookStack output",
+            location=node,
+        )
+
     def visit_image(self, node: nodes.Element) -> None:
         uri = node["uri"]
-        src = uri if "://" in uri or uri.startswith("data:") else self.result.add_image(uri)
+        if "://" in uri or uri.startswith("data:") or ":" in uri.split("/", 1)[0]:
+            if not is_safe_url(uri):
+                # data: images too: BookStack strips them when it renders.
+                self._unsafe_url(node, "image", uri)
+                alt = node.get("alt", "")
+                top = is_top_level(node) and alt
+                self.body.append(f"<p>{_text(alt)}</p>\n" if top else _text(alt))
+                raise nodes.SkipNode
+            src = uri
+        else:
+            src = self.result.add_image(uri)
         atts = {"src": src, "alt": node.get("alt", "")}
         for dimension in ("width", "height"):
             value = str(node.get(dimension, "")).removesuffix("px")

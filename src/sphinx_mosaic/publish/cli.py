@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sphinx_mosaic.publish.errors import PublishError
+from sphinx_mosaic.publish.errors import PublishError, redact
 from sphinx_mosaic.publish.publisher import (
     ENV_TOKEN_ID,
     ENV_TOKEN_SECRET,
@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         )
         report = publish(args.output, settings, options, out=print)
     except PublishError as exc:
-        print(f"sphinx-mosaic publish: error: {exc}", file=sys.stderr)
+        message = redact(str(exc), [os.environ.get(ENV_TOKEN_SECRET, "")])
+        print(f"sphinx-mosaic publish: error: {message}", file=sys.stderr)
         return 1
     return 0 if report.ok else 1

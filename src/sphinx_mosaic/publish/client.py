@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import requests
 import tenacity
@@ -32,9 +33,11 @@ from sphinx_mosaic.publish.errors import (
     AmbiguousWrite,
     AuthError,
     NotBookStack,
+    PublishError,
     RequestRejected,
     ServerUnreachable,
     SettingsError,
+    redact,
 )
 
 #: HTTP statuses worth another try: throttled, or a gateway/server hiccup.
@@ -72,11 +75,20 @@ class ClientSettings:
     #: Longest back-off between two attempts, in seconds.
     max_backoff: float = 30.0
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What no message may show: the token secret and a password in the URL."""
+        try:
+            password = urlsplit(self.url).password or ""
+        except ValueError:
+            password = ""
+        return (self.token_secret, password)
+
     def check(self) -> None:
         if not self.url.startswith(("http://", "https://")):
             raise SettingsError(
-                f"the BookStack URL {self.url!r} must start with http:// or https:// "
-                "(set --url or BOOKSTACK_URL)"
+                f"the BookStack URL {redact(self.url, self.secrets)!r} must start with http:// "
+                "or https:// (set --url or BOOKSTACK_URL)"
             )
         if not self.token_id or not self.token_secret:
             raise SettingsError(
@@ -84,8 +96,25 @@ class ClientSettings:
                 "(the secret is read from the environment only); create a token in BookStack "
                 "under your profile, 'API Tokens'"
             )
+        # Checked here, without showing the values: requests would otherwise refuse the
+        # Authorization header with an error message that quotes it, secret and all.
+        if not _is_token_part(self.token_id) or ":" in self.token_id:
+            raise SettingsError(
+                "the API token id has spaces, control or non-ASCII characters or a ':'; copy "
+                "BOOKSTACK_TOKEN_ID (or --token-id) again from BookStack's 'API Tokens' page"
+            )
+        if not _is_token_part(self.token_secret):
+            raise SettingsError(
+                "the API token secret has spaces, control or non-ASCII characters; copy "
+                "BOOKSTACK_TOKEN_SECRET again from BookStack's 'API Tokens' page"
+            )
         if self.requests_per_minute < 1 or self.concurrency < 1:
             raise SettingsError("the request budget and the concurrency must be at least 1")
+
+
+def _is_token_part(value: str) -> bool:
+    """Printable ASCII without spaces: what BookStack's token ids and secrets are made of."""
+    return all("!" <= char <= "~" for char in value)
 
 
 class RateLimiter:
@@ -271,6 +300,29 @@ class BookStackClient:
         *read_timeout* replaces the usual timeout for waiting on the answer, for calls that
         make the server work long (running an import).
         """
+        try:
+            return self._request(method, path, params, json, files, data, idempotent, read_timeout)
+        except (PublishError, AmbiguousWrite) as exc:
+            # Server messages and URLs are quoted in errors: never let them carry a secret.
+            exc.args = tuple(self.redact(str(arg)) for arg in exc.args)
+            if isinstance(exc, AmbiguousWrite):
+                exc.cause = self.redact(exc.cause)
+            raise
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.settings.secrets)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        files: Mapping[str, Any] | None,
+        data: Mapping[str, Any] | None,
+        idempotent: bool,
+        read_timeout: float | None,
+    ) -> Any:
         url = f"{self.base_url}{path}"
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.settings.attempts),
@@ -355,8 +407,9 @@ class BookStackClient:
                 raise _Transient(f"HTTP {status}")
             raise AmbiguousWrite(f"HTTP {status} on {method}")
         if 300 <= status < 400:
+            location = self.redact(response.headers.get("Location", "?"))
             raise NotBookStack(
-                f"the server redirected {url} to {response.headers.get('Location', '?')}: the URL "
+                f"the server redirected {url} to {location}: the URL "
                 "is probably not the BookStack base URL (use the address you open BookStack at, "
                 "without /api), or the API sits behind a login page"
             )
@@ -368,6 +421,14 @@ class BookStackClient:
             )
         if status >= 400:
             message, validation = _server_message(response)
+            # A server (or a proxy) may echo the Authorization header back.
+            message = self.redact(message)
+            validation = {
+                self.redact(str(key)): [self.redact(str(m)) for m in value]
+                if isinstance(value, list)
+                else self.redact(str(value))
+                for key, value in validation.items()
+            }
             if status == 401:
                 raise AuthError(
                     f"the server refused the API token ({message}); check BOOKSTACK_TOKEN_ID and "

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+#: What a secret is replaced with in every message.
+REDACTED = "***"
+#: Shorter values are not searched for: replacing every "a" would garble the text,
+#: and a real BookStack token secret is 32 characters.
+_SHORTEST_SECRET = 6
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """*text* with every occurrence of each secret replaced by ``***``.
+
+    A last line of defence for text that came from elsewhere (a server's error
+    message, an exception): the publisher never writes a secret itself.
+    """
+    for secret in sorted({s for s in secrets if len(s) >= _SHORTEST_SECRET}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 class PublishError(Exception):

@@ -93,7 +93,7 @@ def publish_after_build(app: Sphinx, outdir: Path) -> None:
     if not config.mosaic_publish:
         return
     # Imported here: a build that does not publish never loads the HTTP stack.
-    from sphinx_mosaic.publish.errors import PublishError
+    from sphinx_mosaic.publish.errors import PublishError, redact
     from sphinx_mosaic.publish.publisher import PublishOptions, publish, settings_from
 
     options = PublishOptions(
@@ -111,10 +111,11 @@ def publish_after_build(app: Sphinx, outdir: Path) -> None:
         )
         report = publish(Path(outdir), settings, options, out=logger.info)
     except PublishError as exc:
-        warn(MosaicWarning.PUBLISH, f"publishing to BookStack failed: {exc}")
+        secrets = [os.environ.get("BOOKSTACK_TOKEN_SECRET", "")]
+        warn(MosaicWarning.PUBLISH, redact(f"publishing to BookStack failed: {exc}", secrets))
         return
     for error in report.result.errors:
-        warn(MosaicWarning.PUBLISH, error)
+        warn(MosaicWarning.PUBLISH, redact(error, settings.secrets))
 
 
 def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from sphinx_mosaic.publish.apply import Applier, ApplyResult
 from sphinx_mosaic.publish.bundle import load_bundle
 from sphinx_mosaic.publish.client import BookStackClient, ClientSettings, Clock, RequestCounter
+from sphinx_mosaic.publish.errors import redact
 from sphinx_mosaic.publish.plan import Kind, Plan, PlanOptions, make_plan
 from sphinx_mosaic.publish.state import read_state
 
@@ -81,6 +82,24 @@ def publish(
     clock: Clock | None = None,
 ) -> PublishReport:
     """Sync the bookstack build in *output* to the server; print the plan and progress."""
+    return _publish(output, settings, options, _redacting(out, settings), clock)
+
+
+def _redacting(out: Callable[[str], None], settings: ClientSettings) -> Callable[[str], None]:
+    def show(line: str) -> None:
+        # Plan lines quote names and server messages: the last check for a secret.
+        out(redact(line, settings.secrets))
+
+    return show
+
+
+def _publish(
+    output: Path,
+    settings: ClientSettings,
+    options: PublishOptions,
+    out: Callable[[str], None],
+    clock: Clock | None,
+) -> PublishReport:
     started = time.monotonic()
     bundle = load_bundle(output)
     client = BookStackClient(settings, clock=clock)
