@@ -31,7 +31,6 @@ EXPECTED_SUBTYPES = {
     "mosaic.code-language",  # fences without a language (149+ in the corpus)
     "mosaic.duplicate-number",  # five chapters reuse page numbers
     "mosaic.no-root",  # the corpus root has NOTICE.md but no README
-    "mosaic.status",  # draft/review/published are not in the default vocabulary
     "mosaic.too-deep",  # projects/<book>/<chapter>/<topic>/ is four levels deep
     "myst.header",  # skipped heading levels
     "myst.xref_missing",  # links to files that do not exist
