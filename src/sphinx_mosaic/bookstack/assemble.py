@@ -73,13 +73,23 @@ class BookOut:
         return result
 
 
+#: How to fix a name over the limit, by what it names.
+_SHORTER = {
+    "image": "rename the image file",
+    "attachment": "rename the file",
+    "shelf": "give the root page a shorter title",
+    "book": "give the book's index page a shorter title",
+    "chapter": "give the chapter's index page a shorter title",
+}
+
+
 def limited(name: str, what: str, location: str | None, limit: int = NAME_LIMIT) -> str:
     name = " ".join(name.split()) or "Untitled"
     if len(name) > limit:
         warn(
             MosaicWarning.BOOKSTACK_LIMIT,
             f"{what} name is {len(name)} characters long; BookStack allows {limit}, so it is "
-            "shortened (give the page a shorter title)",
+            f"shortened ({_SHORTER.get(what, 'give the page a shorter title')})",
             location=location,
         )
         name = name[: limit - 1] + "…"
