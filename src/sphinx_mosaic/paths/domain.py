@@ -133,7 +133,10 @@ class PathDomain(Domain):
         # only for a known path id, and never warn (the link may be anybody's).
         if not any(path.id == target for path in self.all_paths()):
             return []
-        found = self.resolve_xref(env, fromdocname, builder, "ref", target, node, contnode)
+        try:
+            found = self.resolve_xref(env, fromdocname, builder, "ref", target, node, contnode)
+        except NoUri:  # the path's page is not in this output (a LaTeX document's subset)
+            return []
         return [("path:ref", found)] if found is not None else []
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
