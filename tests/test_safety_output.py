@@ -206,6 +206,29 @@ def test_unsafe_link_urls_of_the_markup_are_dropped_with_a_warning(
     assert soup.find("a", string="mail link")["href"] == "mailto:someone@example.org"
 
 
+def test_other_extensions_html_goes_through_the_same_rules(built: tuple[Path, str]) -> None:
+    outdir, warnings = built
+    page = page_named(outdir, "Links and images")
+    soup = BeautifulSoup(page["html"], "html.parser")
+    assert "Text inside a widget" in soup.get_text() and "steal()" not in page["html"]
+    source = (ROOT / "1-hostile" / "4-links.md").read_text()
+    where = f"4-links.md:{line_of(source, '{hostile-widget}')}: WARNING: the HTML of this node"
+    (line,) = [line for line in warnings.splitlines() if where in line]
+    assert "<script>" in line and 'onclick="steal()" on <div>' in line
+
+
+def test_a_remote_download_with_a_script_url_is_not_linked(built: tuple[Path, str]) -> None:
+    outdir, warnings = built
+    source = (ROOT / "1-hostile" / "5-rest.rst").read_text()
+    assert any(
+        f"5-rest.rst:{line_of(source, ':download:')}: WARNING: download URL" in line
+        for line in warnings.splitlines()
+    )
+    soup = BeautifulSoup(page_named(outdir, "Links in reST")["html"], "html.parser")
+    assert "remote download" in soup.get_text()
+    assert not [a for a in soup.find_all("a", href=True) if "example.org/%0A" in a["href"]]
+
+
 def test_data_uri_images_become_files(built: tuple[Path, str]) -> None:
     page = page_named(built[0], "Links and images")
     img = BeautifulSoup(page["html"], "html.parser").find("img", alt="a data image")
@@ -220,6 +243,13 @@ def test_hostile_titles_are_text_in_every_output(built: tuple[Path, str]) -> Non
     manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["shelf"]["name"] == 'Shelf </title><script>alert("shelf")</script> & "quotes"'
     assert manifest["project"] == 'Safety "test" & <script>alert(1)</script>'
+    descriptions = [manifest["shelf"]["description_html"]] + [
+        entry["description_html"]
+        for book in manifest["books"]
+        for entry in [book, *book["contents"]]
+        if "description_html" in entry
+    ]
+    assert len(descriptions) >= 3 and all(unsafe_parts(d) == [] for d in descriptions)
     hostile = books(outdir)["1-hostile.zip"]
     assert hostile["name"] == "Book 'single' \"double\" & ampersand </title>"
     titles = next(p for p in pages(hostile) if p["name"].startswith("🚀"))

@@ -470,6 +470,9 @@ class BookStackTranslator(HTML5Translator):
             href = self.result.add_attachment(source)
         elif "://" in node.get("reftarget", ""):
             href = node["reftarget"]
+            if not is_safe_url(href):
+                self._unsafe_url(node, "download", href)
+                href = None
         if href is None:
             self.context.append("")
             return

@@ -1,4 +1,9 @@
-extensions = ["myst_parser", "sphinx_mosaic"]
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+extensions = ["myst_parser", "sphinx_mosaic", "hostile_extension"]
 project = 'Safety "test" & <script>alert(1)</script>'
 copyright = "2026, sphinx-mosaic tests"
 version = release = "1.0"
