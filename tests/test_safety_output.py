@@ -159,6 +159,14 @@ def test_what_bookstack_keeps_is_kept(built: tuple[Path, str]) -> None:
     assert all(element.get("id", "").startswith("bkmrk-") for element in soup.find_all(True)[:1])
 
 
+def test_ids_come_from_the_text_not_from_raw_markup(built: tuple[Path, str]) -> None:
+    soup = BeautifulSoup(page_named(built[0], "Raw HTML")["html"], "html.parser")
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert "bkmrk-a-paragraph-with-an-" in ids  # BookStack's rule: the first 20 characters
+    # No id is made of markup: "<svg><script>..." used to give bkmrk-%3Csvg%3E%3Cscript...
+    assert not [ident for ident in ids if ident.startswith("bkmrk-%3C") or "%3Ca" in ident], ids
+
+
 def test_each_unsafe_raw_block_warns_with_its_file_and_line(built: tuple[Path, str]) -> None:
     _, warnings = built
     source = (ROOT / RAW_PAGE).read_text()

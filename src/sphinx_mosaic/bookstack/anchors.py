@@ -76,6 +76,17 @@ def title_section(document: nodes.document) -> nodes.section | None:
     return next((c for c in document.children if isinstance(c, nodes.section)), None)
 
 
+def visible_text(node: nodes.Element) -> str:
+    """The text a reader sees: raw HTML's source is markup, not text (BookStack derives
+    ids from the text, and a raw ``<script>`` should not end up in an id)."""
+    if not any(True for _ in node.findall(nodes.raw)):
+        return node.astext()
+    copy = node.deepcopy()
+    for raw in list(copy.findall(nodes.raw)):
+        raw.parent.remove(raw)
+    return copy.astext()
+
+
 class PageAnchors:
     """The ``bkmrk-`` ids of one page and the docutils ids they stand for."""
 
@@ -108,15 +119,15 @@ class PageAnchors:
             return self.anchors[ids[0]]
         if tagname in BLOCK_TAGS and is_top_level(node):
             self._given.add(id(node))
-            return self.generated(node.astext(), tagname)
+            return self.generated(visible_text(node), tagname)
         return None
 
     def section_id(self, section: nodes.Element) -> str:
         ids = section.get("ids") or []
         self._given.add(id(section))
         if ids:
-            return self.anchors[ids[0]] or self.generated(section.astext(), "h")
-        return self.generated(section.astext(), "h")
+            return self.anchors[ids[0]] or self.generated(visible_text(section), "h")
+        return self.generated(visible_text(section), "h")
 
     def generated(self, text: str, tagname: str) -> str:
         """BookStack's own rule: ``bkmrk-`` + first 20 characters of text."""
