@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 #: Bump whenever what we store on the build environment changes shape, so
 #: Sphinx discards pickled environments written by an older version.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -79,7 +79,7 @@ class MosaicWarning(enum.Enum):
     PATH = (
         "path",
         "A reading path problem: unknown step target, duplicate path id, repeated page, empty "
-        "path.",
+        "path, or a ``{path:ref}`` to an unknown id.",
     )
     # bookstack
     BOOKSTACK = (
