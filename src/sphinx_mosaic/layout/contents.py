@@ -67,7 +67,12 @@ class ContentsResolver(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(contents_placeholder)):
-            node.replace_self(self.render(node))
+            rendered = self.render(node)
+            if rendered:
+                node.replace_self(rendered)
+            else:
+                # replace_self([]) asserts that no classes are lost: remove instead.
+                node.parent.remove(node)
 
     def folder_for(self, node: contents_placeholder) -> Folder | None:
         layout = get_layout(self.env)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -89,11 +89,11 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         for kind in self.kinds:
-            spellings = [kind.key, kind.label, *kind.aliases]
-            for spelling in spellings:
-                self._lookup.setdefault(normalize(spelling), kind.key)
-            if kind.emoji:
-                self._lookup.setdefault(normalize(kind.emoji), kind.key)
+            for spelling in (kind.key, kind.label, kind.emoji, *kind.aliases):
+                # A spelling that folds to nothing ("-", a lone emoji variation
+                # selector) would make an empty status mean this one.
+                if folded := normalize(spelling):
+                    self._lookup.setdefault(folded, kind.key)
 
     def __iter__(self) -> Iterator[StatusKind]:
         return iter(self.kinds)
@@ -145,10 +145,24 @@ def _kind_from(key: str, fields: Mapping[str, Any], base: StatusKind | None) -> 
     if "colour" in fields or "color" in fields:
         changes["colour"] = str(fields.get("colour", fields.get("color")))
     if "weight" in fields:
-        changes["weight"] = float(fields["weight"])
+        try:
+            changes["weight"] = float(fields["weight"])
+        except (TypeError, ValueError, OverflowError):
+            # OverflowError: an integer too large for a float (``weight: 10**400``).
+            raise ValueError(
+                f"status {key!r} has weight {fields['weight']!r}; use a number from 0 to 1"
+            ) from None
     if "aliases" in fields:
-        changes["aliases"] = tuple(str(alias) for alias in fields["aliases"])
+        aliases = fields["aliases"]
+        # One string is one alias, not a list of its letters.
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        if not isinstance(aliases, Iterable):
+            raise ValueError(f"status {key!r} has aliases {aliases!r}; use a list of spellings")
+        changes["aliases"] = tuple(str(alias) for alias in aliases)
     kind = replace(kind, **changes)
+    if not kind.label.strip():
+        raise ValueError(f"status {key!r} has an empty label; readers see the label")
     if kind.colour not in PALETTE and not _HEX.match(kind.colour):
         raise ValueError(
             f"status {key!r} has colour {kind.colour!r}; use one of {', '.join(PALETTE)} "
@@ -169,6 +183,8 @@ def build_vocabulary(overrides: Mapping[str, Any]) -> Vocabulary:
     kinds = {kind.key: kind for kind in DEFAULT_KINDS}
     for raw_key, fields in overrides.items():
         key = normalize(str(raw_key))
+        if not key:
+            raise ValueError(f"status {raw_key!r} needs a key made of letters or digits")
         if fields is None:
             if key in ROLLUP_KEYS:
                 raise ValueError(f"status {key!r} cannot be removed: the roll-up needs it")
