@@ -199,13 +199,40 @@ def run_suite(args: argparse.Namespace) -> int:
     }
     publish_results: list[dict[str, Any]] = []
     clock = time.perf_counter()
+
+    def save(finished: bool) -> tuple[Path, Path]:
+        # Written after every measurement, so an interrupted run keeps what it measured.
+        result = {
+            "command": "python -m benchmarks " + shlex.join(sys.argv[1:]),
+            "size": args.size,
+            "repeats": repeats,
+            "started": started,
+            "finished": time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+            + ("" if finished else " (interrupted: partial results)"),
+            "load_before": load_before,
+            "load_after": _load(),
+            "machine": machine(),
+            "features": {
+                "markup": features.markup,
+                "bookstack": features.bookstack,
+                "alongside": features.alongside_option,
+                "publisher": features.publisher,
+                "confluence": features.confluence,
+            },
+            "measurements": [{**m.to_dict(), "summary": summarize(m)} for m in measurements],
+            "publish": publish_results,
+        }
+        return write(result, args.results, args.name or args.size)
+
     for subject in subjects:
         print(f"{subject.name}: {subject.pages} pages, {subject.note}")
         for name, measure in per_subject.items():
             if name in args.only:
                 measurements.append(_guarded(measure, subject, name))
+                save(finished=False)
         if "publish" in args.only:
             publish_results.append(_publish(runner, subject, features))
+            save(finished=False)
     if "growth" in args.only:
         sizes = args.growth or size["growth"]
         trees = [_subject(f"synthetic-{n}", work, features.markup) for n in sizes]
@@ -214,27 +241,8 @@ def run_suite(args: argparse.Namespace) -> int:
                 runner, [t for t in trees if t is not None], args.repeats or size["growth_repeats"]
             )
         )
-    result = {
-        "command": "python -m benchmarks " + shlex.join(sys.argv[1:]),
-        "size": args.size,
-        "repeats": repeats,
-        "started": started,
-        "finished": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-        "load_before": load_before,
-        "load_after": _load(),
-        "machine": machine(),
-        "features": {
-            "markup": features.markup,
-            "bookstack": features.bookstack,
-            "alongside": features.alongside_option,
-            "publisher": features.publisher,
-            "confluence": features.confluence,
-        },
-        "measurements": [{**m.to_dict(), "summary": summarize(m)} for m in measurements],
-        "publish": publish_results,
-    }
-    json_path, md_path = write(result, args.results, args.name or args.size)
-    verdicts = [e["summary"]["verdict"] for e in result["measurements"] if e["target"]]
+    json_path, md_path = save(finished=True)
+    verdicts = [summarize(m)["verdict"] for m in measurements if m.target is not None]
     print(
         f"{runner.builds} builds in {time.perf_counter() - clock:.0f} s; targets: "
         f"{verdicts.count('met')} met, {verdicts.count('missed')} missed, "
