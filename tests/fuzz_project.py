@@ -8,7 +8,8 @@ for a location and a type rather than parse coloured text.
 The fixed pages consume what fuzzed pages produce: the shelf shows the status
 table, the path overview and the contents list, and a path runs through the
 fuzzed pages, so a hostile ``status``, ``audience`` or ``last_updated`` reaches
-every aggregate that reads it.
+every aggregate that reads it.  The MyST page is on no path, so the overview
+lists it under its audiences.
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ The book.
 :title: Fuzz readers
 :audience: fuzz
 
-book/page
 book/rst-page
 book/other
 ```

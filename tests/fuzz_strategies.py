@@ -105,6 +105,52 @@ SPECIAL_VALUES = [
     "x" * 5000,
 ]
 
+#: Unquoted values YAML turns into something Python refuses or nobody meant:
+#: impossible dates, integers past Python's digit limit, deep nesting, tags,
+#: escapes of lone surrogates, self-containing lists.
+YAML_TRAPS = [
+    "2024-02-30",
+    "2024-13-01",
+    "0000-01-01",
+    "2024-01-01T25:00:00Z",
+    "2024-1-1",
+    "1" * 5000,
+    "-" + "9" * 4400,
+    # Not "0x" + "f" * 5000: MyST crashes printing it (ValueError, Python's digit
+    # limit; test_myst_crashes_on_a_hex_integer_too_long_to_print).
+    "0x" + "f" * 50,
+    "1_000",
+    "190:20:30",
+    "[" * 1200,
+    "{" * 1200,
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    "!!timestamp 2024-99-99",
+    "!!int abc",
+    "!!float abc",
+    "!!binary !!",
+    "!!set {a, b}",
+    "!!omap [a: 1]",
+    "!!python/tuple [1]",
+    "!!str 5",
+    "=",
+    "&a [*a]",
+    "&a {x: *a}",
+    "*nowhere",
+    ".NaN",
+    "-.inf",
+    '"\\ud800"',
+    '"\\udfff text"',
+    '"\\U0010ffff"',
+    '"\\x00"',
+    '"\\x85 next line"',
+    '"\\u2028"',
+    "'it''s'",
+    '"a\\tb"',
+    "[a, [b, [c]]]",
+    "{a: [1, {b: 2}]}",
+    "{[a]: b}",
+]
+
 #: Text without line breaks: most values land on one line of a directive or field.
 SINGLE_LINE_TEXT = st.text(
     alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\n\r\x85\u2028\u2029"),
@@ -187,7 +233,8 @@ def yaml_front_matter(draw: st.DrawFn) -> str:
         return yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
     if kind == "raw":
         # Values written as they come, unquoted: YAML decides what they mean.
-        lines = draw(st.lists(st.tuples(keys, VALUES), max_size=5))
+        values = st.one_of(st.sampled_from(YAML_TRAPS), VALUES)
+        lines = draw(st.lists(st.tuples(keys, values), max_size=5))
         return "".join(f"{key}: {value}\n" for key, value in lines)
     return draw(st.sampled_from(MALFORMED_FRONT_MATTER))
 

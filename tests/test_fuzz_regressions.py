@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fuzz_project import MYST_PAGE, RST_PAGE, SENTINEL, FuzzProject
 
+from sphinx_mosaic.layout.sources import parse_front_matter
 from sphinx_mosaic.status.vocabulary import _check, build_vocabulary
 
 
@@ -57,6 +58,68 @@ def test_contents_of_an_unknown_folder_warns_and_the_build_goes_on(
     messages = [message for _, _, message in located(project, build)]
     assert "no layout folder 'null'" in messages[0]
     assert "no layout folder 'nowhere'" in messages[1]
+
+
+# -- front matter YAML accepts but Python refuses ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            "last_updated: 2024-02-30\n",
+            "a value YAML reads as a date or number is not one (day is out of range for month)"
+            "; quote it to keep it as text",
+        ),
+        (
+            f"title: {'1' * 5000}\n",
+            "a value YAML reads as a date or number is not one (Exceeds the limit (4300 digits) "
+            "for integer string conversion: value has 5000 digits); quote it to keep it as text",
+        ),
+        ("title: " + "[" * 1200 + "\n", "brackets or indentation nested too deeply"),
+        (
+            f"title: 0x{'f' * 5000}\n",
+            "Exceeds the limit (4300 digits) for integer string conversion; quote the value",
+        ),
+        (
+            'title: "\\ud800"\n',
+            "a \\u escape names a lone UTF-16 surrogate (\\ud800 to \\udfff), which is not a "
+            "character; write the character itself",
+        ),
+    ],
+)
+def test_front_matter_python_refuses_is_malformed_not_a_crash(block: str, message: str) -> None:
+    """Found by test_fuzz_sources and test_fuzz_front_matter: parse_front_matter let
+    ValueError (impossible dates, integers past Python's digit limit) and
+    RecursionError escape, which stopped every build on env-get-outdated; a lone
+    surrogate title stopped the HTML build when Sphinx wrote objects.inv."""
+    assert parse_front_matter(block) == ({}, (2, f"malformed front matter: {message}"))
+
+
+@pytest.mark.parametrize("builder", ["html", "latex"])
+@pytest.mark.parametrize(
+    "field", ["last_updated: 2024-02-30", f"title: {'1' * 5000}", 'title: "\\udfff"']
+)
+def test_front_matter_python_refuses_warns_in_a_build(
+    project: FuzzProject, builder: str, field: str
+) -> None:
+    build = project.build(
+        {
+            MYST_PAGE: f"---\n{field}\n---\n# Page\n\n{SENTINEL}\n",
+            RST_PAGE: f"Rst page\n========\n\n{SENTINEL}\n",
+        },
+        builder,
+    )
+    assert build.problems() == []
+    kinds = sorted((where, kind) for where, kind, _ in located(project, build))
+    if field.startswith('title: "'):
+        # MyST keeps the field (it has no use for a title); we refuse it.
+        assert kinds == [("1-book/1-page.md:2", "mosaic.front-matter")]
+    else:
+        assert kinds == [
+            ("1-book/1-page.md:1", "myst.topmatter"),
+            ("1-book/1-page.md:2", "mosaic.front-matter"),
+        ]
 
 
 # -- mosaic_status_vocabulary --------------------------------------------------------
@@ -154,3 +217,20 @@ def test_a_markdown_link_longer_than_a_file_name_does_not_crash(project: FuzzPro
         raise
     assert build.problems() == []
     assert any(re.search(r"1-page\.md:3", str(getattr(r, "location", ""))) for r in build.warnings)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="myst-parser prints every front matter value with str() (dict_to_fm_field_list in "
+    "myst_parser/mdit_to_docutils/base.py); a hex integer past Python's 4,300-digit limit "
+    "raises; when this passes, put the long hex trap back into fuzz_strategies.YAML_TRAPS",
+)
+def test_myst_crashes_on_a_hex_integer_too_long_to_print(project: FuzzProject) -> None:
+    build = project.build(
+        {
+            MYST_PAGE: f"---\nnote: 0x{'f' * 5000}\n---\n# Page\n\n{SENTINEL}\n",
+            RST_PAGE: f"Rst page\n========\n\n{SENTINEL}\n",
+        }
+    )
+    assert build.problems() == []

@@ -20,6 +20,7 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RST_ADORNMENT = re.compile(r"""^([!-/:-@\[-`{-~])\1{2,}\s*$""")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -66,11 +67,49 @@ def parse_front_matter(block: str) -> tuple[dict[str, Any], tuple[int, str] | No
         line = (mark.line + 2) if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return {}, (line, f"malformed front matter: {problem}")
+    # The errors below carry no position: point at the block's first line.
+    except ValueError as exc:
+        # YAML reads what looks like a date or a number and Python refuses it:
+        # 2024-02-30, an integer of 5,000 digits (the same errors MyST catches).
+        reason = str(exc).split(";")[0]
+        return {}, (
+            2,
+            f"malformed front matter: a value YAML reads as a date or number is not one "
+            f"({reason}); quote it to keep it as text",
+        )
+    except RecursionError:
+        return {}, (2, "malformed front matter: brackets or indentation nested too deeply")
     if data is None:
         return {}, None
     if not isinstance(data, dict):
         return {}, (1, "front matter must be a mapping of keys to values")
+    try:
+        # Titles and the other fields are used as text: an integer too long for
+        # Python to print (0xfff... of 4,000 digits) must fail here, not later.
+        str(data)
+    except ValueError as exc:
+        return {}, (2, f"malformed front matter: {str(exc).split(';')[0]}; quote the value")
+    if _holds_surrogate(data, set()):
+        # YAML decodes "\ud800" to a lone surrogate, which no output can encode:
+        # as a title it would stop the build when Sphinx writes its inventory.
+        return {}, (
+            2,
+            "malformed front matter: a \\u escape names a lone UTF-16 surrogate "
+            "(\\ud800 to \\udfff), which is not a character; write the character itself",
+        )
     return {str(key): value for key, value in data.items()}, None
+
+
+def _holds_surrogate(value: Any, seen: set[int]) -> bool:
+    """Whether a loaded YAML value holds a lone surrogate (YAML anchors can make
+    a list contain itself, hence *seen*)."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if id(value) in seen or not isinstance(value, (dict, list)):
+        return False
+    seen.add(id(value))
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    return any(_holds_surrogate(item, seen) for item in items)
 
 
 def markdown_heading(body: str) -> str | None:
