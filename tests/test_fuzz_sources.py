@@ -10,7 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fuzz_strategies import MULTI_LINE_TEXT, VALUES, YAML_TRAPS, yaml_front_matter
+from fuzz_strategies import (
+    MULTI_LINE_TEXT,
+    PYYAML_TAG_TRAPS,
+    VALUES,
+    YAML_TRAPS,
+    yaml_front_matter,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,14 +32,14 @@ from sphinx_mosaic.paths.model import parse_step
 from sphinx_mosaic.status.last_updated import parse_date
 from sphinx_mosaic.status.vocabulary import Vocabulary
 
-PURE = settings(max_examples=600, deadline=None, derandomize=True, database=None)
+PURE = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 
 #: A front matter block: generated, or text made of traps, keys and YAML syntax.
 BLOCKS = st.one_of(
     yaml_front_matter(),
     st.lists(
         st.one_of(
-            st.sampled_from(YAML_TRAPS),
+            st.sampled_from([*YAML_TRAPS, *PYYAML_TAG_TRAPS]),
             VALUES,
             st.sampled_from(["title: ", "status: ", "- ", "  ", ": ", "\n", "---\n", "&a ", "*a"]),
         ),

@@ -79,6 +79,15 @@ def parse_front_matter(block: str) -> tuple[dict[str, Any], tuple[int, str] | No
         )
     except RecursionError:
         return {}, (2, "malformed front matter: brackets or indentation nested too deeply")
+    except (AttributeError, IndexError, KeyError, TypeError) as exc:
+        # PyYAML's constructors fail this way on explicit tags with values they
+        # cannot read: !!timestamp abc, !!bool x, !!int _ (one page's front
+        # matter must never stop the build).
+        return {}, (
+            2,
+            f"malformed front matter: a tagged value YAML cannot read ({type(exc).__name__}: "
+            f"{exc}); remove the !! tag",
+        )
     if data is None:
         return {}, None
     if not isinstance(data, dict):
