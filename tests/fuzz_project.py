@@ -187,20 +187,29 @@ class FuzzProject:
         pages: dict[str, str],
         builder: str = "html",
         confoverrides: dict[str, Any] | None = None,
+        *,
+        fresh: bool = True,
     ) -> Build:
-        """Write *pages* (source path -> text) over the fixed pages and build from scratch."""
+        """Write *pages* (source path -> text) over the fixed pages and build, from
+        scratch unless *fresh* is false (then incrementally, on the last build)."""
+        wanted = {**self.fixed, **pages}
         for path in self.srcdir.rglob("*"):
-            if path.is_file() and path.suffix in (".md", ".rst"):
+            source = path.relative_to(self.srcdir).as_posix()
+            if path.suffix in (".md", ".rst") and source not in wanted:
                 path.unlink()
-        for source, text in {**self.fixed, **pages}.items():
-            (self.srcdir / source).write_text(text, encoding="utf-8")
-        shutil.rmtree(self.builddir, ignore_errors=True)
+        for source, text in wanted.items():
+            path = self.srcdir / source
+            # Rewrite only what changed, so an incremental build re-reads only that.
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+        if fresh:
+            shutil.rmtree(self.builddir, ignore_errors=True)
         status, warning = StringIO(), StringIO()
         app = SphinxTestApp(
             builder,
             srcdir=self.srcdir,
             builddir=self.builddir,
-            freshenv=True,
+            freshenv=fresh,
             confoverrides=confoverrides,
             status=status,
             warning=warning,
@@ -257,10 +266,12 @@ def check(
     pages: dict[str, str],
     builder: str,
     confoverrides: dict[str, Any] | None = None,
+    *,
+    fresh: bool = True,
 ) -> None:
     """Build *pages* and fail with every broken promise, and the pages, if any."""
     try:
-        build = project.build(pages, builder, confoverrides)
+        build = project.build(pages, builder, confoverrides, fresh=fresh)
     except Exception as exc:
         raise AssertionError(f"the {builder} build raised {exc!r} on:\n{describe(pages)}") from exc
     problems = build.problems()

@@ -45,3 +45,19 @@ def test_front_matter_with_hostile_values(project: FuzzProject, builder: str) ->
         check(project, pages, builder)
 
     run()
+
+
+@pytest.mark.parametrize("builder", ["text"])
+def test_front_matter_changed_between_incremental_builds(
+    project: FuzzProject, builder: str
+) -> None:
+    """Hostile front matter replaced by other hostile front matter, without a fresh
+    environment: the collectors' snapshots and comparisons meet both."""
+
+    @fuzz_settings(builder)
+    @given(before=pages(), after=pages())
+    def run(before: dict[str, str], after: dict[str, str]) -> None:
+        check(project, before, builder)
+        check(project, after, builder, fresh=False)
+
+    run()
