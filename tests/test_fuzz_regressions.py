@@ -60,6 +60,28 @@ def test_contents_of_an_unknown_folder_warns_and_the_build_goes_on(
     assert "no layout folder 'nowhere'" in messages[1]
 
 
+# -- the status role after an eval-rst block ----------------------------------------
+
+
+def test_an_unknown_status_after_eval_rst_warns_with_its_line(project: FuzzProject) -> None:
+    """Found by test_fuzz_directives: after an ``{eval-rst}`` block MyST's reporter
+    gives roles no source, so the ``{status}`` warning had an empty location."""
+    build = project.build(
+        {
+            MYST_PAGE: f"# Page\n\n{SENTINEL}\n\n```{{eval-rst}}\n.. note:: x\n```\n\n"
+            "Roles: {status}` ` and {status}`nope`.\n",
+            RST_PAGE: f"Rst page\n========\n\n{SENTINEL} :status:`nope`\n",
+        },
+        "text",
+    )
+    assert build.problems() == []
+    assert [(where, kind) for where, kind, _ in located(project, build)] == [
+        ("1-book/1-page.md:9", "mosaic.status"),
+        ("1-book/1-page.md:9", "mosaic.status"),
+        ("1-book/3-rst-page.rst:4", "mosaic.status"),
+    ]
+
+
 # -- front matter YAML accepts but Python refuses ---------------------------------------
 
 

@@ -135,12 +135,23 @@ class StatusRole(SphinxRole):
             warn(
                 MosaicWarning.STATUS,
                 f"unknown status {self.text!r}; valid values: {vocabulary.spellings()}",
-                location=self.get_location(),
+                location=self.location(),
             )
             return [nodes.inline(self.rawtext, self.text)], []
         badge = badge_for(vocabulary[key])
         self.set_source_info(badge)
         return [badge], []
+
+    def location(self) -> str | tuple[str, int]:
+        """Where the role is, for warnings.
+
+        After an ``{eval-rst}`` block MyST's reporter no longer knows the source,
+        and ``get_location()`` is empty: fall back to the document and line.
+        """
+        found = self.get_location()
+        if found and not found.startswith(("<unknown>", ":")):
+            return found
+        return (self.env.docname, self.lineno)
 
 
 def setup_badge(app: Sphinx) -> None:
