@@ -75,3 +75,36 @@ def test_broken_files_warn_and_build_completes(make_app: MakeApp, broken_tree: P
     # The looping link did not multiply documents.
     assert not (out / "1-book/3-loop").exists()
     assert "Heading 2999" in (out / "1-book/6-headings.html").read_text()
+
+
+def test_missing_and_mislabelled_images_warn_in_html_and_bookstack(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    (src / "1-book").mkdir(parents=True)
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+    (src / "README.md").write_text("# Shelf\n\ntext\n")
+    (src / "1-book/README.md").write_text("# Book\n\ntext\n")
+    (src / "1-book/1-images.md").write_text(
+        "# Images\n\n![missing](nope.png)\n\n![fake](fake.png)\n\nThe text stays.\n"
+    )
+    (src / "1-book/fake.png").write_text("this is text, not a PNG\n")
+    for buildername in ("html", "bookstack"):
+        app = make_app(buildername, srcdir=src, builddir=tmp_path / buildername)
+        app.build()
+        assert app.statuscode == 0
+        warnings = strip_colors(app.warning.getvalue())
+        assert "1-book/1-images.md:3: WARNING: image file not readable: 1-book/nope.png" in warnings
+        if buildername == "bookstack":
+            assert (
+                "1-book/1-images.md: WARNING: image '1-book/fake.png' is attached to the page "
+                "instead of shown: BookStack takes PNG, JPEG, GIF and WebP only [mosaic.bookstack]"
+            ) in warnings
+            books = list(Path(app.outdir).glob("books/*.zip"))
+            assert len(books) == 1
+            import zipfile
+
+            with zipfile.ZipFile(books[0]) as archive:
+                data = archive.read("data.json").decode()
+                assert "The text stays." in data
+                assert any(name.endswith("-fake.png") for name in archive.namelist())
