@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import zipfile
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -90,8 +91,10 @@ MOSAIC_SUBTYPES = frozenset(kind.subtype for kind in MosaicWarning)
 #: (type, subtype) of warnings about a conf.py value: they name the option, not a page.
 CONFIG_WARNINGS = frozenset({("mosaic", "config"), ("config", None), ("config", "")})
 
-#: The output file of a page, by builder (LaTeX puts every page in one file).
+#: The output file of a page, by builder.
 OUTPUT_SUFFIX = {"html": ".html", "text": ".txt"}
+#: Builders that put every page in one file (LaTeX) or in one file per book (BookStack).
+BUNDLED = ("latex", "bookstack")
 
 
 class WarningRecords(logging.Handler):
@@ -152,11 +155,10 @@ class Build:
         lost = []
         for source in self.pages:
             docname = source.rsplit(".", 1)[0]
-            if self.builder == "latex":
-                output = next(self.outdir.glob("*.tex"), None)
-                text = output.read_text(encoding="utf-8") if output else ""
-                # The sentinel of every page must be in the one .tex file.
-                missing = text.count(SENTINEL) < len(self.pages)
+            if self.builder in BUNDLED:
+                # The sentinel of every page must be in the one .tex file, or the
+                # book's BookStack ZIP.
+                missing = self.bundled_text().count(SENTINEL) < len(self.pages)
             else:
                 output = self.outdir / f"{docname}{OUTPUT_SUFFIX[self.builder]}"
                 text = output.read_text(encoding="utf-8") if output.is_file() else ""
@@ -164,6 +166,15 @@ class Build:
             if missing:
                 lost.append(f"{source}: its content is missing from the {self.builder} output")
         return lost
+
+    def bundled_text(self) -> str:
+        if self.builder == "latex":
+            return "".join(path.read_text(encoding="utf-8") for path in self.outdir.glob("*.tex"))
+        texts = []
+        for path in sorted(self.outdir.glob("books/*.zip")):
+            with zipfile.ZipFile(path) as archive:
+                texts += [archive.read(name).decode("utf-8") for name in archive.namelist()]
+        return "".join(texts)
 
 
 class FuzzProject:
@@ -238,7 +249,12 @@ class FuzzProject:
 #: Examples per builder: html gets the most, text and LaTeX a share each.
 #: ``MOSAIC_FUZZ_EXAMPLES=500`` runs more (a fuzzing session, not CI).
 _SCALE = int(os.environ.get("MOSAIC_FUZZ_EXAMPLES", "0"))
-EXAMPLES = {"html": _SCALE or 60, "text": _SCALE or 15, "latex": _SCALE or 15}
+EXAMPLES = {
+    "html": _SCALE or 60,
+    "text": _SCALE or 15,
+    "latex": _SCALE or 15,
+    "bookstack": _SCALE or 15,
+}
 
 
 def fuzz_settings(builder: str) -> settings:

@@ -245,10 +245,17 @@ def yaml_front_matter(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def myst_front_matter(draw: st.DrawFn) -> str:
-    """Front matter with its fences: closed, closed by ``...``, unclosed, or none."""
+def myst_front_matter(draw: st.DrawFn, *, closed: bool = False) -> str:
+    """Front matter with its fences: closed, closed by ``...``, unclosed, or none.
+
+    *closed*: when the page goes on with YAML option blocks, whose ``---`` would
+    close an unclosed front matter and rightly swallow the page (with a warning).
+    """
     block = draw(yaml_front_matter())
-    closing = draw(st.sampled_from(["---\n", "---\n", "---\n", "...\n", "", "---"]))
+    closings = ["---\n", "---\n", "---\n", "---"]
+    if not closed:
+        closings += ["...\n", ""]
+    closing = draw(st.sampled_from(closings))
     if draw(st.booleans()) and not block:
         return ""
     return f"---\n{block}{closing}" + ("\n" if closing == "---" else "")
@@ -321,7 +328,9 @@ def directive_call(draw: st.DrawFn) -> tuple[str, str | None, list[tuple[str, st
     if name == "path" and argument is None:
         argument = draw(st.sampled_from(["fuzz-readers", "other-path", "🚀", "a b"]))
     option_names = st.sampled_from([*options, "unknown-option"])
-    chosen = draw(st.lists(st.tuples(option_names, VALUES), max_size=4))
+    # YAML traps too: in MyST's YAML option block they are read as YAML.
+    values = st.one_of(VALUES, st.sampled_from(YAML_TRAPS))
+    chosen = draw(st.lists(st.tuples(option_names, values), max_size=4))
     # Content where none is allowed now and then: docutils refuses it, with a location.
     stray = draw(st.integers(min_value=0, max_value=5)) == 0
     content = draw(st.lists(STEP_LINES, max_size=6)) if has_content or stray else []
@@ -431,7 +440,7 @@ def rst_title(text: str) -> str:
 @st.composite
 def myst_page(draw: st.DrawFn, *, front_matter: bool, body: bool) -> str:
     """A MyST page: front matter, title, sentinel, then directives and roles."""
-    parts = [draw(myst_front_matter()) if front_matter else ""]
+    parts = [draw(myst_front_matter(closed=body)) if front_matter else ""]
     parts.append(f"# {draw(heading_text())}\n\n{SENTINEL}\n\n")
     if body:
         blocks = draw(

@@ -38,7 +38,7 @@ PAGES = st.fixed_dictionaries(
 )
 
 
-@pytest.mark.parametrize("builder", ["html", "text", "latex"])
+@pytest.mark.parametrize("builder", ["html", "text", "latex", "bookstack"])
 def test_directives_and_roles_with_hostile_input(project: FuzzProject, builder: str) -> None:
     @fuzz_settings(builder)
     @given(pages=PAGES)

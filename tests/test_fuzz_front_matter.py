@@ -37,7 +37,7 @@ def pages(draw: st.DrawFn) -> dict[str, str]:
     return {"1-book/README.md": myst, RST_PAGE: rst, MYST_PAGE: f"# Page\n\n{SENTINEL}\n"}
 
 
-@pytest.mark.parametrize("builder", ["html", "text", "latex"])
+@pytest.mark.parametrize("builder", ["html", "text", "latex", "bookstack"])
 def test_front_matter_with_hostile_values(project: FuzzProject, builder: str) -> None:
     @fuzz_settings(builder)
     @given(pages=pages())

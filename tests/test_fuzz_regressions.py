@@ -289,3 +289,50 @@ def test_myst_crashes_on_a_tagged_value_pyyaml_cannot_read(project: FuzzProject)
         }
     )
     assert build.problems() == []
+
+
+# -- lone surrogates from YAML escapes in paths and BookStack tags ----------------------
+
+
+@pytest.mark.parametrize("builder", ["html", "text", "latex", "bookstack"])
+def test_a_lone_surrogate_in_path_options_is_shown_as_a_replacement_character(
+    project: FuzzProject, builder: str
+) -> None:
+    """Found by test_fuzz_directives (YAML traps in MyST option blocks): a path
+    ``title: "\\ud800"`` stopped every build with UnicodeEncodeError (objects.inv in
+    HTML, the output file in text, LaTeX and BookStack); so did a description."""
+    build = project.build(
+        {
+            MYST_PAGE: f'# Page\n\n{SENTINEL}\n\n```{{path}} p1\n---\ntitle: "\\ud800"\n'
+            'description: "x \\udfff"\n---\nbook/other\n```\n',
+            RST_PAGE: f"Rst page\n========\n\n{SENTINEL}\n",
+        },
+        builder,
+    )
+    assert build.problems() == []
+    [(where, kind, message)] = located(project, build)
+    assert (where, kind) == ("1-book/1-page.md:5", "mosaic.path")
+    assert "lone UTF-16 surrogate" in message
+    if builder == "text":
+        assert "**\ufffd**" in (build.outdir / "1-book/1-page.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "bookstack"])
+def test_a_lone_surrogate_audience_in_front_matter_builds(
+    project: FuzzProject, builder: str
+) -> None:
+    """Found by test_fuzz_front_matter: ``audience: "\\ud800"`` on a page on no path
+    reached the path overview (text, LaTeX) and the BookStack tags, and the build
+    stopped with UnicodeEncodeError.  The layout refuses the front matter with a
+    warning; what MyST still passes on is written with U+FFFD."""
+    build = project.build(
+        {
+            MYST_PAGE: f'---\naudience: ["a", "\\udfff"]\n---\n# Page\n\n{SENTINEL}\n',
+            RST_PAGE: f"Rst page\n========\n\n{SENTINEL}\n",
+        },
+        builder,
+    )
+    assert build.problems() == []
+    assert [(where, kind) for where, kind, _ in located(project, build)] == [
+        ("1-book/1-page.md:2", "mosaic.front-matter")
+    ]

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from typing import Any
 
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 Tags = list[dict[str, str]]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Longest tag value written (BookStack keeps names and values in string columns).
 TAG_VALUE_LIMIT = 255
@@ -73,7 +76,9 @@ def page_audiences(env: Any, docname: str) -> list[str]:
         value = [value]
     if not isinstance(value, (list, tuple)):
         value = [value]
-    return [str(item).strip() for item in value if str(item).strip()]
+    # A lone surrogate (YAML's "\\ud800") cannot be written: U+FFFD instead.
+    texts = (_SURROGATE.sub("\ufffd", str(item)).strip() for item in value)
+    return [text for text in texts if text]
 
 
 def page_tags(env: Any, docname: str, source: str) -> Tags:

@@ -15,8 +15,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_mosaic.paths.domain import get_domain
-from sphinx_mosaic.paths.model import AudiencePath, normalize_audience, parse_step
+from sphinx_mosaic.paths.model import AudiencePath, normalize_audience, parse_step, printable
 from sphinx_mosaic.paths.view import parse_audiences
+from sphinx_mosaic.warnings import MosaicWarning, warn
 
 
 class path_placeholder(nodes.General, nodes.Element):  # docutils node classes are lower case
@@ -51,8 +52,16 @@ class PathDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         path_id = self.arguments[0].strip()
-        title = self.options.get("title") or path_id
-        description = " ".join(self.options.get("description", "").split())
+        texts = [self.options.get(name, "") for name in ("title", "description", "audience")]
+        if any(printable(text) != text for text in texts):
+            warn(
+                MosaicWarning.PATH,
+                f"path {path_id!r}: an option holds a \\u escape of a lone UTF-16 surrogate "
+                "(\\ud800 to \\udfff), which is not a character; it is shown as U+FFFD",
+                location=self.get_location(),
+            )
+        title = printable(self.options.get("title") or path_id)
+        description = " ".join(printable(self.options.get("description", "")).split())
         described: list[nodes.Node] = []
         messages: list[nodes.system_message] = []
         if description:

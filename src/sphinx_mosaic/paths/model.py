@@ -28,6 +28,7 @@ _EXPLICIT = re.compile(r"^(.+?)\s*<([^<>]+)>$")
 _PLANNED_PREFIX = re.compile(r"^(?:planned|to be added|tba)\s*:\s*", re.IGNORECASE)
 _PLANNED_SUFFIX = re.compile(r"\s*\((?:planned|to be added|tba)\)$", re.IGNORECASE)
 NOTE_SEPARATOR = " -- "
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,18 @@ def parse_step(text: str, line: int) -> Step | None:
     return Step(target=text, label=None, note=note, line=line)
 
 
+def printable(text: str) -> str:
+    """*text* with lone UTF-16 surrogates replaced by U+FFFD.
+
+    YAML (front matter, a MyST directive's options) decodes ``"\\ud800"`` to a
+    lone surrogate, which no builder can write: the build would stop.
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def normalize_audience(value: str) -> str:
     """``"New Users"``, ``new_users`` and ``new-users`` name one audience."""
-    return re.sub(r"[\s_]+", "-", value.strip().casefold())
+    return re.sub(r"[\s_]+", "-", printable(value).strip().casefold())
 
 
 class TargetResolver:
