@@ -65,10 +65,10 @@ def test_check_reports_warnings_and_exits_one(
     out = capsys.readouterr().out
     assert f"{src}/1-book/loose.md:5: WARNING: code block without a language" in out
     assert out.splitlines()[-1] == (
-        f"sphinx-mosaic check: 9 warning(s) in {src}: 1 mosaic.ambiguous-name, "
+        f"sphinx-mosaic check: 8 warning(s) in {src}: 1 mosaic.ambiguous-name, "
         "1 mosaic.code-language, "
         "1 mosaic.duplicate-number, 1 mosaic.empty-book, 1 mosaic.front-matter, "
-        "1 mosaic.outside-book, 1 mosaic.too-deep, 1 mosaic.unnumbered, 1 myst.topmatter"
+        "1 mosaic.outside-book, 1 mosaic.too-deep, 1 mosaic.unnumbered"
     )
     assert not list(src.glob("_build"))  # nothing written into the sources
 

@@ -108,3 +108,23 @@ def test_missing_and_mislabelled_images_warn_in_html_and_bookstack(
                 data = archive.read("data.json").decode()
                 assert "The text stays." in data
                 assert any(name.endswith("-fake.png") for name in archive.namelist())
+
+
+def test_an_empty_heading_is_titled_and_texinfo_builds(make_app: MakeApp, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "1-b").mkdir(parents=True)
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+    (src / "README.md").write_text("# Shelf\n\nx\n")
+    (src / "1-b/README.md").write_text("# B\n\nx\n")
+    (src / "1-b/1-empty-heading.md").write_text("# \n\nThe text.\n")
+    # Sphinx's texinfo writer asserts on a section without a name; we give it one.
+    app = make_app("texinfo", srcdir=src)
+    app.build()
+    assert app.statuscode == 0
+    assert strip_colors(app.warning.getvalue()).replace(str(src) + "/", "").splitlines() == [
+        "1-b/1-empty-heading.md:1: WARNING: 1-b/1-empty-heading.md starts with an empty heading; "
+        "it is titled 'Empty heading' [mosaic.no-title]"
+    ]
+    texinfo = next(Path(app.outdir).glob("*.texi")).read_text()
+    assert "Empty heading" in texinfo
+    assert "The text." in texinfo

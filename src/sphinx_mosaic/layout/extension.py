@@ -220,7 +220,19 @@ class LayoutNavigation(SphinxTransform):
     def ensure_title(self, layout: Layout, docname: str) -> None:
         """Give a page without any heading a title section, so it has a title everywhere."""
         page = layout.page(docname)
-        if page is None or any(isinstance(c, nodes.section) for c in self.document.children):
+        if page is None:
+            return
+        first = next((c for c in self.document.children if isinstance(c, nodes.section)), None)
+        if first is not None:
+            title = first.next_node(nodes.title)
+            if title is not None and not title.astext().strip():
+                # An empty "# " heading: texinfo cannot even name such a node.
+                title += nodes.Text(page.title)
+                warn(
+                    MosaicWarning.NO_TITLE,
+                    f"{page.source} starts with an empty heading; it is titled {page.title!r}",
+                    location=title,
+                )
             return
         keep = (nodes.docinfo, nodes.decoration, nodes.comment, nodes.substitution_definition)
         section = nodes.section()

@@ -12,6 +12,10 @@ once, without following links, and adds to ``exclude_patterns``:
 * sources (by ``source_suffix``) that do not decode.
 
 Each gets a ``mosaic.source`` warning that names the file and the fix.
+
+On ``source-read`` it also blanks Markdown front matter that our reader
+refuses (it has warned already), so MyST-Parser neither warns twice nor
+crashes on values it cannot handle.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import NamedTuple
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from sphinx_mosaic.layout.sources import parse_front_matter, split_front_matter
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 
@@ -113,3 +118,25 @@ def _exclude_unsafe_sources(app: Sphinx, config: Config) -> None:
 def setup_guard(app: Sphinx) -> None:
     # After Sphinx has turned source_suffix into a mapping (priority 800).
     app.connect("config-inited", _exclude_unsafe_sources, priority=900)
+    app.connect("source-read", _blank_unreadable_front_matter)
+
+
+def _blank_unreadable_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Blank a Markdown page's front matter that our reader refuses, keeping its lines.
+
+    The layout model has already warned (``mosaic.front-matter``, with the
+    line).  Without this, MyST-Parser would warn a second time for the same
+    mistake, and some values make it crash outright (a tagged value PyYAML
+    cannot construct, an integer too long to print).  The page's body, and
+    so every line number after the block, stays as it is.
+    """
+    if not source or Path(app.env.doc2path(docname)).suffix != ".md":
+        return
+    block, _body, body_line = split_front_matter(source[0].lstrip("\ufeff"))
+    if block is None:
+        return
+    _data, error = parse_front_matter(block)
+    if error is None:
+        return
+    lines = source[0].splitlines(keepends=True)
+    source[0] = "\n" * (body_line - 1) + "".join(lines[body_line - 1 :])
