@@ -251,7 +251,9 @@ def write_plain_toctrees(root: Path, unnumbered: Unnumbered = "after") -> None:
     """
     layout = discover(root, unnumbered=unnumbered)
     for host, entries in layout.toctrees().items():
-        lines = ["```{toctree}", ":hidden:", "", *(f"/{docname}" for _, docname in entries)]
+        # The options of the toctrees sphinx-mosaic generates (hidden, titles only).
+        lines = ["```{toctree}", ":hidden:", ":titlesonly:", ""]
+        lines += [f"/{docname}" for _, docname in entries]
         with (root / f"{host}.md").open("a", encoding="utf-8") as source:
             source.write("\n".join([*lines, "```", ""]))
 

@@ -168,7 +168,8 @@ def corpus_subject(work: Path) -> Subject | None:
             conf.pop()
             write_plain_toctrees(src, unnumbered="books")
         (src / "conf.py").write_text("\n".join(conf) + "\n")
-        edit = next(iter(sorted(src.glob("engineering/*/*.md"))), None)
+        pages_md = sorted(p for p in src.rglob("*.md") if p.name != "README.md")
+        edit = pages_md[len(pages_md) // 2] if pages_md else None
         variants[variant] = Subject(
             f"corpus-{variant}", src, src, pages + 1, extensions, edit_page=edit
         )
@@ -195,7 +196,13 @@ def synthetic_subject(work: Path, pages: int, features: list[str], seed: int = 1
         extensions = ["myst_parser"] + (["sphinx_mosaic"] if variant == "mosaic" else [])
         edit = src / plan.content[len(plan.content) // 2].path
         made[variant] = Subject(
-            f"synthetic-{pages}-{variant}", src, src, len(plan.pages), extensions, edit_page=edit
+            f"synthetic-{pages}-{variant}",
+            src,
+            src,
+            len(plan.pages),
+            extensions,
+            edit_page=edit,
+            size=shape.content_pages,
         )
     subject = made["mosaic"]
     subject.name, subject.plain = f"synthetic-{pages}", made["plain"]
