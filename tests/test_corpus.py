@@ -8,17 +8,33 @@ build must finish with no exception and the same set of warning subtypes.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import zipfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from sphinx_mosaic.bookstack.checks import check_package
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "mosaic-sdk-docs"
-BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext"]
+BUILDERS = [
+    "html",
+    "dirhtml",
+    "singlehtml",
+    "epub",
+    "latex",
+    "text",
+    "man",
+    "texinfo",
+    "gettext",
+    "bookstack",
+]
 CONFIG = {
     "extensions": ["myst_parser", "sphinx_mosaic"],
     "project": "mosaic-sdk",
@@ -79,3 +95,16 @@ def test_corpus_builds_with_every_builder(
     else:
         assert set(found) <= EXPECTED_SUBTYPES, found
     assert any(Path(app.outdir).iterdir())
+    if buildername == "bookstack":
+        # Every book of the corpus is a ZIP BookStack would import.
+        schema = json.loads(
+            (
+                Path(__file__).parent / "roots/test-bookstack-schema/bookstack-zip-schema.json"
+            ).read_text()
+        )
+        books = sorted(Path(app.outdir).glob("books/*.zip"))
+        assert len(books) >= 2
+        for path in books:
+            with zipfile.ZipFile(path) as archive:
+                jsonschema.validate(json.loads(archive.read("data.json")), schema)
+            assert check_package(path) == [], path.name
