@@ -138,9 +138,12 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {row['docs_read']:.0f} |"
             )
         for label, reason in entry["unavailable"].items():
+            # A failure's text can hold a traceback ("<module>", "|"): keep it inert in
+            # Markdown, or MyST reads it as raw HTML and the table falls apart.
+            inert = "`" + str(reason).replace("`", "'").replace("|", "/") + "`"
             out.append(
                 f"| {entry['name']} | {entry['subject']} ({entry['pages']}) | {label} "
-                f"| {reason} | | | | | | |"
+                f"| {inert} | | | | | | |"
             )
     out += [
         "",
