@@ -422,3 +422,33 @@ def test_relinking_imported_pages_keeps_the_order(
     ]
     report, _ = publish_again(server, spec, tmp_path)
     assert report.ok and server.writes == 0
+
+
+def test_page_moved_to_another_folder_keeps_its_id_and_takes_its_new_key(
+    server: FakeBookStack, spec: ShelfSpec, tmp_path: Path
+) -> None:
+    """Moving reference/glossary.md into getting-started/setup/ changes its key; the
+    planner pairs the vanished key with the new one (same last part, no rival), so the
+    server page is updated and moved, not created anew."""
+    run_publish(server, write_output(spec, tmp_path))
+    before = owned(server, "pages")["reference/glossary"]
+    glossary = spec.page("reference/glossary")
+    spec.books[1].contents.remove(glossary)
+    setup = spec.books[0].contents[1]
+    assert isinstance(setup, ChapterSpec)
+    glossary.key = "getting-started/setup/glossary"
+    glossary.docname = None
+    setup.pages.insert(0, glossary)
+    report, lines = publish_again(server, spec, tmp_path, prune=True)
+    assert report.ok
+    pages = owned(server, "pages")
+    assert "reference/glossary" not in pages
+    after = pages["getting-started/setup/glossary"]
+    chapter = owned(server, "chapters")["getting-started/setup"]
+    assert after["id"] == before["id"]
+    assert (after["book_id"], after["chapter_id"]) == (chapter["book_id"], chapter["id"])
+    assert server.counts["POST"] == 0 and server.counts["DELETE"] == 0
+    assert any("was reference/glossary" in line for line in lines)
+    # A second run finds it under its new key: nothing to write.
+    report, _ = publish_again(server, spec, tmp_path, prune=True)
+    assert report.ok and server.writes == 0

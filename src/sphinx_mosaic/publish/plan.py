@@ -8,6 +8,7 @@ reasons list every difference, so the printed plan says why each write happens.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 
@@ -249,8 +250,37 @@ def _removals(bundle: Bundle, state: ServerState, prune: bool) -> list[Action]:
     return removals
 
 
+def pair_moved_pages(bundle: Bundle, state: ServerState) -> dict[str, str]:
+    """Re-key pages whose source moved to another folder; returns new key -> old key.
+
+    A page's key is its number-free path, so moving ``reference/glossary.md``
+    into ``getting-started/setup/`` changes it.  An owned page whose key is
+    gone and a new key with the same last part (``glossary``) are the same
+    page when the pairing is unambiguous (one each); the server page is then
+    updated and moved, keeping its id and so every ``/link/{id}`` to it.
+    *state* is re-keyed in place, so planning and applying both see the move.
+    """
+    wanted = {page.key for page in bundle.pages()}
+    new = [key for key in sorted(wanted) if key not in state.pages]
+    gone = [key for key in sorted(state.pages) if key not in wanted]
+
+    def last(key: str) -> str:
+        return key.rsplit("/", 1)[-1]
+
+    moved: dict[str, str] = {}
+    for key in new:
+        twins = [old for old in gone if last(old) == last(key)]
+        rivals = [other for other in new if last(other) == last(key)]
+        if len(twins) == 1 and len(rivals) == 1:
+            moved[key] = twins[0]
+    for key, old in moved.items():
+        state.pages[key] = state.pages.pop(old)
+    return moved
+
+
 def make_plan(bundle: Bundle, state: ServerState, options: PlanOptions) -> Plan:
     """The plan that brings the server to *bundle*, touching only owned content."""
+    moved = pair_moved_pages(bundle, state)
     present = {e.key for e in state.all_entities()}
     book_actions = []
     for book in bundle.books:
@@ -285,7 +315,15 @@ def make_plan(bundle: Bundle, state: ServerState, options: PlanOptions) -> Plan:
                     Action(Kind.CREATE, "page", page.key, page.name, None, ("in import",))
                 )
             else:
-                page_actions.append(_page_action(page, book, state, renewed, order, options.force))
+                action = _page_action(page, book, state, renewed, order, options.force)
+                if page.key in moved:
+                    # An update, not a bare move: its mosaic-key tag must be rewritten too.
+                    action = dataclasses.replace(
+                        action,
+                        kind=Kind.UPDATE,
+                        reasons=(*action.reasons, f"was {moved[page.key]}"),
+                    )
+                page_actions.append(action)
 
     shelf = bundle.shelf
     if state.shelf is None:
