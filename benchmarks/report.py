@@ -145,11 +145,14 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {entry['name']} | {entry['subject']} ({entry['pages']}) | {label} "
                 f"| {inert} | | | | | | |"
             )
-    out += [
-        "",
-        "| publish | tree (pages) | requests | writes | by method | seconds |",
-        "|---|---|---|---|---|---|",
-    ]
+    if result.get("publish"):
+        # Never a header without rows: Sphinx's LaTeX writer crashes on a table without
+        # a body (StopIteration in depart_table), which would break our docs' PDF.
+        out += [
+            "",
+            "| publish | tree (pages) | requests | writes | by method | seconds |",
+            "|---|---|---|---|---|---|",
+        ]
     for entry in result.get("publish", []):
         if not entry["runs"]:
             out.append(f"| - | {entry['subject']} ({entry['pages']}) | {entry['verdict']} | | | |")
