@@ -18,23 +18,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from builders import ALL_BUILDERS
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_mosaic.bookstack.checks import check_package
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "mosaic-sdk-docs"
-BUILDERS = [
-    "html",
-    "dirhtml",
-    "singlehtml",
-    "epub",
-    "latex",
-    "text",
-    "man",
-    "texinfo",
-    "gettext",
-    "bookstack",
-]
+BUILDERS = ALL_BUILDERS
 CONFIG = {
     "extensions": ["myst_parser", "sphinx_mosaic"],
     "project": "mosaic-sdk",

@@ -13,21 +13,11 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from builders import ALL_BUILDERS
 from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parent / "roots"
-BUILDERS = [
-    "html",
-    "dirhtml",
-    "singlehtml",
-    "epub",
-    "latex",
-    "text",
-    "man",
-    "texinfo",
-    "gettext",
-    "bookstack",
-]
+BUILDERS = ALL_BUILDERS
 LOCAL_SETUP_LINE = "For New Users — step 2 of 4: ← Quick Start | Environment Configuration →"
 
 

@@ -7,20 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from builders import ALL_BUILDERS
 from sphinx.testing.util import SphinxTestApp
 
-BUILDERS = [
-    "html",
-    "dirhtml",
-    "singlehtml",
-    "epub",
-    "latex",
-    "text",
-    "man",
-    "texinfo",
-    "gettext",
-    "bookstack",
-]
+BUILDERS = ALL_BUILDERS
 
 
 @pytest.mark.parametrize("buildername", BUILDERS)
