@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import collections
 import json
+import operator
 import random
 import re
 import threading
 import time
 import unicodedata
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -606,15 +608,26 @@ class FakeBookStack(ImportsApi):
         return sorted(children, key=lambda c: (c["priority"], c["type"] != "chapter", c["id"]))
 
     def _list(self, table: str, query: dict[str, str]) -> dict[str, Any]:
-        count = min(int(query.get("count", 100)), 500)
-        offset = int(query.get("offset", 0))
-        rows = sorted(self.tables[table].values(), key=lambda e: e["id"])
+        """research/bookstack.md 3.4 (``ListingResponseBuilder``): filter, count, then page."""
+        fields = LISTING_FIELDS[table]
+        count = max(min(_int(query.get("count"), 100), 500), 1)
+        offset = max(_int(query.get("offset"), 0), 0)
+        rows = list(self.tables[table].values())
         for key, value in query.items():
-            match = re.fullmatch(r"filter\[(\w+)\]", key)
-            if match and match.group(1) in LISTING_FIELDS[table]:
-                rows = [r for r in rows if str(r.get(match.group(1))) == value]
-        data = [{k: r.get(k) for k in LISTING_FIELDS[table]} for r in rows[offset : offset + count]]
-        return {"data": data, "total": len(rows)}
+            match = re.fullmatch(r"filter\[([^\]:]*)(?::([^\]]*))?\]", key)
+            if match is None or match.group(1) not in fields:
+                continue  # BookStack drops filters on fields the endpoint does not list
+            name, op = match.group(1), match.group(2) or "eq"
+            test = FILTER_OPERATORS.get(op, FILTER_OPERATORS["eq"])  # unknown op: eq
+            rows = [r for r in rows if _sql_compare(r.get(name), value, test)]
+        total = len(rows)
+        sort = query.get("sort", "")
+        name = sort.lstrip("+- ")
+        if name not in fields:
+            name = fields[0]  # an unknown sort field falls back to the first listed field
+        rows.sort(key=lambda r: _sort_key(r.get(name)), reverse=sort.startswith("-"))
+        data = [{k: r.get(k) for k in fields} for r in rows[offset : offset + count]]
+        return {"data": data, "total": total}
 
     def _search(self, query: dict[str, str]) -> dict[str, Any]:
         text = query.get("query", "")
@@ -671,6 +684,51 @@ def _has_tag(entity: dict[str, Any], name: str, value: str | None) -> bool:
         t["name"] == name and (value is None or t["value"] == value)
         for t in entity.get("tags") or []
     )
+
+
+def _like(stored: str, pattern: str) -> bool:
+    """SQL LIKE with ``%`` and ``_``, case-insensitive as MySQL's default collation."""
+    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, stored, re.IGNORECASE | re.DOTALL) is not None
+
+
+FILTER_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "lt": operator.lt,
+    "gte": operator.ge,
+    "lte": operator.le,
+    "like": _like,
+}
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _sql_compare(stored: Any, given: str, test: Callable[[Any, Any], bool]) -> bool:
+    """``stored <op> given`` as MySQL compares a column with a string from the query."""
+    if stored is None:
+        return False  # NULL compares to nothing, not even with !=
+    if test is _like:
+        return _like(str(int(stored) if isinstance(stored, bool) else stored), given)
+    if isinstance(stored, (bool, int, float)):
+        # A number column: the string is read as a number (non-numbers count as 0).
+        match = re.match(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)", given)
+        return test(float(stored), float(match.group(0)) if match else 0.0)
+    return test(str(stored).casefold(), given.casefold())
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if value is None:
+        return (0, 0)  # NULLs first in ascending order, as MySQL
+    if isinstance(value, (bool, int, float)):
+        return (1, float(value))
+    return (2, str(value).casefold())
 
 
 def _image_type(data: bytes) -> str | None:

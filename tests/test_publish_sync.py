@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from publish_fixtures import (
     snapshot,
     write_output,
 )
+from test_publish_state import state_reads
 
 
 @pytest.fixture
@@ -43,12 +43,9 @@ def owned(server: FakeBookStack, table: str) -> dict[str, dict]:
 
 
 def read_budget(server: FakeBookStack, books: int) -> int:
-    """system + the tag search (100 results a request) + one GET per book + the shelf."""
-    entities = sum(
-        len(server.tagged(t, "mosaic-project", "Demo"))
-        for t in ("shelves", "books", "chapters", "pages")
-    )
-    return 1 + math.ceil(entities / 100) + books + 1
+    """What reading the state costs (test_publish_state.state_reads); *books* on the shelf."""
+    assert len(server.tagged("books", "mosaic-project", "Demo")) == books
+    return state_reads(server, "Demo")
 
 
 def publish_again(server: FakeBookStack, spec: ShelfSpec, out: Path, **options: object):

@@ -1,15 +1,26 @@
 """What the server holds that sphinx-mosaic created: found by tags, never by name or slug.
 
 Everything the publisher writes carries ``mosaic-project=<project>`` and
-``mosaic-key=<key>`` tags (plus ``mosaic-hash``).  One paginated tag search
-(100 results a request) finds all of it; one ``GET /api/books/{id}`` per owned
-book adds the order (``priority``), the parents and the foreign content inside
-our books; one ``GET /api/shelves/{id}`` gives the shelf's book list.
+``mosaic-key=<key>`` tags (plus ``mosaic-hash``).  Reading the state costs
+
+    1 (``/api/system``) + ceil(owned / 100) (tag search)
+    + ceil(in range / 500) for ``/api/chapters`` + ceil(in range / 500) for ``/api/pages``
+    + 1 (``GET /api/shelves/{id}``)
+
+The tag search finds everything we own.  The two listings, filtered to the
+book ids from our lowest to our highest book, add the order (``priority``) and
+the parents of our chapters and pages, and reveal content we did not create
+inside our books; "in range" counts every chapter or page whose book id lies in
+that span, ours or not.  When those listings would cost more requests than one
+``GET /api/books/{id}`` per owned book (a single book, or many foreign books
+created between ours), or the server pages them inconsistently, the publisher
+reads each book instead.  The shelf's book list comes from the shelf itself.
 """
 
 from __future__ import annotations
 
 import collections
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +50,9 @@ IMPORT_API_VERSION = (25, 7)
 SEARCH_PAGE_SIZE = 100
 #: No loop runs away: more result pages than this means the server misbehaves.
 MAX_SEARCH_PAGES = 10_000
+#: Rows per listing request: BookStack's largest (``API_MAX_ITEM_COUNT``); a server may cap lower.
+LISTING_PAGE_SIZE = 500
+MAX_LISTING_PAGES = 10_000
 
 
 @dataclass
@@ -194,11 +208,138 @@ def read_state(client: BookStackClient, project: str) -> ServerState:
             state.duplicates.extend(list(keep.values())[1:])
         elif kind in ("book", "chapter", "page"):
             state.by_type(kind).update(keep)
-    _read_books(client, state)
+    _read_contents(client, state)
     if state.shelf is not None:
         shelf = client.get(f"/api/shelves/{state.shelf.id}")
         state.shelf_book_ids = [int(b["id"]) for b in shelf.get("books") or []]
     return state
+
+
+def _read_contents(client: BookStackClient, state: ServerState) -> None:
+    """Order, parents and foreign content: two listings, or one read per book if cheaper."""
+    book_ids = sorted(book.id for book in state.books.values())
+    if not book_ids:
+        return
+    for book in state.books.values():
+        state.book_slugs[book.id] = book.slug
+        state.foreign_in_book.setdefault(book.id, set())
+    # The listings take at least two requests: a single book is cheaper to read whole.
+    if len(book_ids) > 1:
+        listed = _list_contents(client, book_ids[0], book_ids[-1], budget=len(book_ids))
+        if listed is not None:
+            _place_listed(state, *listed)
+            return
+    _read_books(client, state)
+
+
+@dataclass
+class Listing:
+    """``/api/chapters`` or ``/api/pages`` for the book ids *low*..*high*, read in id order.
+
+    Each request asks for the rows after the last id seen (``filter[id:gt]``),
+    not for an offset: a row created or deleted meanwhile cannot shift the
+    pages and hide another row.
+    """
+
+    endpoint: str
+    low: int
+    high: int
+    rows: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: Rows in range, from the first answer; the rows a request returns, from the server.
+    total: int = 0
+    page_size: int = LISTING_PAGE_SIZE
+    requests: int = 0
+    done: bool = False
+    #: The server ignored the id filter or its own total: the rows cannot be trusted.
+    broken: bool = False
+
+    def fetch(self, client: BookStackClient) -> None:
+        """Read the next page (one request)."""
+        params: dict[str, Any] = {
+            "filter[book_id:gte]": self.low,
+            "filter[book_id:lte]": self.high,
+            "sort": "+id",
+            "count": LISTING_PAGE_SIZE,
+        }
+        last = max(self.rows, default=0)
+        if self.rows:
+            params["filter[id:gt]"] = last
+        answer = client.get(self.endpoint, params)
+        data = [row for row in answer.get("data") or [] if int(row["id"]) > last]
+        remaining = int(answer.get("total") or 0)
+        if self.requests == 0:
+            self.total, self.page_size = remaining, max(len(data), 1)
+        self.requests += 1
+        self.rows.update((int(row["id"]), row) for row in data)
+        if len(data) >= remaining:
+            self.done = True
+        elif not data or self.requests >= MAX_LISTING_PAGES:
+            self.broken = True
+
+    @property
+    def requests_left(self) -> int:
+        if self.done or self.broken:
+            return 0
+        return math.ceil(max(self.total - len(self.rows), 1) / self.page_size)
+
+    def finish(self, client: BookStackClient) -> bool:
+        """Read the remaining pages; False when the server paged inconsistently."""
+        while not (self.done or self.broken):
+            self.fetch(client)
+        return self.done
+
+
+def _list_contents(
+    client: BookStackClient, low: int, high: int, budget: int
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]] | None:
+    """Every chapter and page in books *low*..*high*; None when reading books is cheaper.
+
+    *budget* is what the per-book reads cost.  The first page of each listing
+    tells its total; more requests than *budget* left means many foreign books
+    lie between ours, and the listings stop there (at most two requests spent).
+    """
+    pages = Listing("/api/pages", low, high)
+    pages.fetch(client)
+    if pages.broken or pages.requests_left + 1 > budget:
+        return None
+    chapters = Listing("/api/chapters", low, high)
+    chapters.fetch(client)
+    if chapters.broken or pages.requests_left + chapters.requests_left > budget:
+        return None
+    if not (pages.finish(client) and chapters.finish(client)):
+        return None
+    return chapters.rows, pages.rows
+
+
+def _place_listed(
+    state: ServerState,
+    chapters: dict[int, dict[str, Any]],
+    pages: dict[int, dict[str, Any]],
+) -> None:
+    """Parents and order of owned content from the rows; the rest in our books is foreign."""
+    ours = {book.id for book in state.books.values()}
+    owned_chapters = {c.id: c for c in state.chapters.values()}
+    owned_pages = {p.id: p for p in state.pages.values()}
+    for chapter_id, row in chapters.items():
+        book_id = int(row.get("book_id") or 0)
+        chapter = owned_chapters.get(chapter_id)
+        if chapter is not None:
+            chapter.book_id, chapter.priority = book_id, row.get("priority")
+        elif book_id in ours:
+            state.foreign_in_book[book_id].add(chapter_id)
+        if book_id in ours:
+            state.foreign_in_chapter.setdefault(chapter_id, set())
+    for page_id, row in pages.items():
+        book_id = int(row.get("book_id") or 0)
+        parent = int(row.get("chapter_id") or 0) or None  # BookStack stores 0 for "none"
+        page = owned_pages.get(page_id)
+        if page is not None:
+            page.book_id, page.chapter_id = book_id, parent
+            page.priority = row.get("priority")
+        elif book_id in ours:
+            state.foreign_in_book[book_id].add(page_id)
+            if parent is not None:
+                state.foreign_in_chapter.setdefault(parent, set()).add(page_id)
 
 
 def _read_books(client: BookStackClient, state: ServerState) -> None:
