@@ -69,6 +69,11 @@ class MosaicWarning(enum.Enum):
         "code-language",
         "A code block names no language (the writing standard asks every block to name one).",
     )
+    TABLE = (
+        "table",
+        "A table with a header and no body rows (Sphinx's LaTeX builder stops on it); its "
+        "header is shown as an ordinary first row.",
+    )
     # status
     STATUS = ("status", "An unknown status value; the page counts as having no status.")
     LAST_UPDATED = (
