@@ -52,6 +52,7 @@ SEARCH_PAGE_SIZE = 100
 MAX_SEARCH_PAGES = 10_000
 #: Rows per listing request: BookStack's largest (``API_MAX_ITEM_COUNT``); a server may cap lower.
 LISTING_PAGE_SIZE = 500
+#: As MAX_SEARCH_PAGES, for each listing.
 MAX_LISTING_PAGES = 10_000
 
 
@@ -245,12 +246,12 @@ class Listing:
     low: int
     high: int
     rows: dict[int, dict[str, Any]] = field(default_factory=dict)
-    #: Rows in range, from the first answer; the rows a request returns, from the server.
+    #: Rows in range, as the first answer counts them.
     total: int = 0
     page_size: int = LISTING_PAGE_SIZE
     requests: int = 0
     done: bool = False
-    #: The server ignored the id filter or its own total: the rows cannot be trusted.
+    #: The server ignored the id filter, the sort or its own total: the rows cannot be trusted.
     broken: bool = False
 
     def fetch(self, client: BookStackClient) -> None:
@@ -270,8 +271,11 @@ class Listing:
         if self.requests == 0:
             self.total, self.page_size = remaining, max(len(data), 1)
         self.requests += 1
-        self.rows.update((int(row["id"]), row) for row in data)
-        if len(data) >= remaining:
+        ids = [int(row["id"]) for row in data]
+        self.rows.update(zip(ids, data, strict=True))
+        if ids != sorted(ids):
+            self.broken = True  # unsorted: the next "after the last id" could skip rows
+        elif len(data) >= remaining:
             self.done = True
         elif not data or self.requests >= MAX_LISTING_PAGES:
             self.broken = True
