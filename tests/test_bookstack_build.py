@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import multiprocessing.context
 import os
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sphinx.builders import Builder
+from sphinx.util.parallel import parallel_available
 from test_bookstack import build, copy_root, read_book
 
+from sphinx_mosaic.bookstack import alongside as alongside_module
 from sphinx_mosaic.bookstack.checks import check_package
 from sphinx_mosaic.bookstack.images import SvgConverter
 
@@ -89,6 +93,105 @@ def test_alongside_mode_writes_the_same_books(tmp_path: Path) -> None:
     alongside = html / "bookstack"
     for name in ("books/1-guide.zip", "books/2-other.zip", "manifest.json"):
         assert (alongside / name).read_bytes() == (standalone / name).read_bytes(), name
+
+
+def _record_writer_pids(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Note the process that writes the BookStack pages (the forked worker inherits this)."""
+    original = alongside_module.write_bookstack
+
+    def recording(app: Any, builder: Any, docnames: list[str]) -> None:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {len(docnames)}\n")
+        original(app, builder, docnames)
+
+    monkeypatch.setattr(alongside_module, "write_bookstack", recording)
+
+
+def _writers(log: Path) -> list[tuple[int, int]]:
+    return [tuple(map(int, line.split())) for line in log.read_text().splitlines()]  # type: ignore[misc]
+
+
+@pytest.mark.skipif(not parallel_available, reason="no fork on this platform: always serial")
+def test_alongside_fresh_build_writes_in_a_worker_and_incremental_in_the_main_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "writers.log"
+    _record_writer_pids(monkeypatch, log)
+    srcdir = copy_root("bookstack", tmp_path)
+    site = tmp_path / "site"
+    alongside = {"mosaic_bookstack_alongside": True}
+    html, warnings = build(srcdir, site, "html", confoverrides=alongside)
+    assert warnings == ""
+    ((pid, count),) = _writers(log)
+    assert pid != os.getpid()  # the forked worker, while the HTML pages were written
+    assert count == len([p for p in srcdir.rglob("*") if p.suffix in (".md", ".rst")])
+
+    page = srcdir / "1-guide" / "1-basics" / "2-links.md"
+    page.write_text(page.read_text() + "\nAn added paragraph.\n")
+    later = page.stat().st_mtime + 5
+    os.utime(page, (later, later))
+    log.unlink()
+    _, warnings = build(srcdir, site, "html", confoverrides=alongside)
+    assert warnings == ""
+    ((pid, count),) = _writers(log)
+    assert pid == os.getpid() and 0 < count < 5  # incremental: after HTML, only what changed
+
+    standalone, _ = build(srcdir, tmp_path / "standalone")
+    for name in ("books/1-guide.zip", "books/2-other.zip", "manifest.json"):
+        assert (html / "bookstack" / name).read_bytes() == (standalone / name).read_bytes(), name
+    assert "An added paragraph." in json.dumps(read_book(html / "bookstack/books/1-guide.zip"))
+
+
+def test_alongside_worker_warnings_reach_the_build_with_their_location(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SvgConverter, "convert", lambda self, data: None)
+    srcdir = copy_root("bookstack", tmp_path)
+    html, warnings = build(
+        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
+    )
+    (line,) = [line for line in warnings.splitlines() if line]
+    assert "2-links" in line and "diagram.svg" in line and "[mosaic.bookstack]" in line
+    assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []
+
+
+def test_alongside_falls_back_to_the_main_process_when_the_worker_cannot_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork(self: Any) -> None:
+        raise OSError("Failed to allocate memory")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", no_fork)
+    log = tmp_path / "writers.log"
+    _record_writer_pids(monkeypatch, log)
+    srcdir = copy_root("bookstack", tmp_path)
+    html, warnings = build(
+        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
+    )
+    assert warnings == ""
+    ((pid, _count),) = _writers(log)
+    assert pid == os.getpid()
+    assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []
+
+
+@pytest.mark.skipif(not parallel_available, reason="no fork on this platform: always serial")
+def test_alongside_writes_in_the_main_process_when_the_worker_dies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def killed(task: Any) -> None:
+        os._exit(9)  # as if the OOM killer ended it: no result, no logs
+
+    monkeypatch.setattr(alongside_module, "_write_in_worker", killed)
+    log = tmp_path / "writers.log"
+    _record_writer_pids(monkeypatch, log)
+    srcdir = copy_root("bookstack", tmp_path)
+    html, warnings = build(
+        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
+    )
+    assert warnings == ""
+    ((pid, _count),) = _writers(log)
+    assert pid == os.getpid()
+    assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []
 
 
 def test_extras_as_books(tmp_path: Path) -> None:
