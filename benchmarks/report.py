@@ -64,13 +64,18 @@ def summarize(m: Measurement) -> dict[str, Any]:
             "read": statistics.median(r["read"] for r in runs),
             "write": statistics.median(r["write"] for r in runs),
             "maxrss_mib": statistics.median(r["maxrss_mib"] for r in runs),
+            # Older results have no CPU time.
+            "cpu": statistics.median(r.get("cpu", 0.0) for r in runs),
             "docs_read": statistics.median(r["docs_read"] for r in runs),
             "warnings": max(r["warnings"] for r in runs),
         }
     base = rows.get(m.baseline)
     for row in rows.values():
         row["ratio"] = row["metric"] / base["metric"] if base and base["metric"] else None
-    verdict, ratio = "no target", None
+        # CPU time spans the whole process: comparable only where the metric does too.
+        comparable = m.metric == "total" and base and base["cpu"] and row["cpu"]
+        row["cpu_ratio"] = row["cpu"] / base["cpu"] if comparable else None
+    verdict, ratio, cpu_ratio = "no target", None, None
     if m.target is not None and m.target_variant is not None:
         if m.target_variant in m.unavailable:
             verdict = f"not available yet: {m.unavailable[m.target_variant]}"
@@ -78,8 +83,9 @@ def summarize(m: Measurement) -> dict[str, Any]:
             verdict = f"not measured: {m.unavailable[m.baseline]}"
         elif m.target_variant in rows and base:
             ratio = rows[m.target_variant]["ratio"]
+            cpu_ratio = rows[m.target_variant]["cpu_ratio"]
             verdict = "met" if ratio is not None and ratio <= m.target else "missed"
-    return {"rows": rows, "verdict": verdict, "ratio": ratio}
+    return {"rows": rows, "verdict": verdict, "ratio": ratio, "cpu_ratio": cpu_ratio}
 
 
 TARGET_TEXT = {
@@ -103,29 +109,31 @@ def markdown(result: dict[str, Any]) -> str:
         f"load average {result['load_before']} before, {result['load_after']} after "
         f"(shared with other work); Python {info['python']}; {versions}.",
         "",
-        "| measurement | tree | target | ratio | verdict |",
-        "|---|---|---|---|---|",
+        "| measurement | tree | target | ratio | CPU ratio | verdict |",
+        "|---|---|---|---|---|---|",
     ]
     for entry in result["measurements"]:
         summary = entry["summary"]
         if entry["target"] is None:
             continue
         ratio = f"{summary['ratio']:.2f}" if summary["ratio"] is not None else "-"
+        cpu = summary.get("cpu_ratio")
+        cpu_text = f"{cpu:.2f}" if cpu is not None else "-"
         what = TARGET_TEXT.get(entry["name"], entry["name"])
         out.append(
             f"| {entry['name']} | {entry['subject']} | {what} <= {entry['target']} "
-            f"| {ratio} | {summary['verdict']} |"
+            f"| {ratio} | {cpu_text} | {summary['verdict']} |"
         )
     for entry in result.get("publish", []):
         out.append(
             f"| publish | {entry['subject']} | {TARGET_TEXT['publish']} | "
-            f"{entry['summary']} | {entry['verdict']} |"
+            f"{entry['summary']} | - | {entry['verdict']} |"
         )
     out += [
         "",
         "| measurement | tree (pages) | variant | median (s) | read (s) | write (s) "
-        "| total (s) | ratio | peak RSS (MiB) | docs read |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| total (s) | ratio | CPU (s) | peak RSS (MiB) | docs read |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for entry in result["measurements"]:
         rows = entry["summary"]["rows"]
@@ -134,7 +142,7 @@ def markdown(result: dict[str, Any]) -> str:
             out.append(
                 f"| {entry['name']} ({entry['metric']}) | {entry['subject']} ({entry['pages']}) "
                 f"| {label} | {row['metric']:.2f} | {row['read']:.2f} | {row['write']:.2f} "
-                f"| {row['total']:.2f} | {ratio} | {row['maxrss_mib']:.0f} "
+                f"| {row['total']:.2f} | {ratio} | {row['cpu']:.2f} | {row['maxrss_mib']:.0f} "
                 f"| {row['docs_read']:.0f} |"
             )
         for label, reason in entry["unavailable"].items():
@@ -143,7 +151,7 @@ def markdown(result: dict[str, Any]) -> str:
             inert = "`" + str(reason).replace("`", "'").replace("|", "/") + "`"
             out.append(
                 f"| {entry['name']} | {entry['subject']} ({entry['pages']}) | {label} "
-                f"| {inert} | | | | | | |"
+                f"| {inert} | | | | | | | |"
             )
     if result.get("publish"):
         # Never a header without rows: Sphinx's LaTeX writer crashes on a table without
