@@ -236,7 +236,7 @@ def run_suite(args: argparse.Namespace) -> int:
     if "growth" in args.only:
         sizes = args.growth or size["growth"]
         trees = [_subject(f"synthetic-{n}", work, features.markup) for n in sizes]
-        measurements.append(
+        measurements.extend(
             suite.growth(
                 runner, [t for t in trees if t is not None], args.repeats or size["growth_repeats"]
             )

@@ -333,10 +333,15 @@ def parallel(runner: Runner, subject: Subject) -> Measurement:
     )
 
 
-def growth(runner: Runner, subjects: list[Subject], repeats: int) -> Measurement:
-    """How a fresh html build grows with the number of pages (synthetic trees)."""
+def growth(runner: Runner, subjects: list[Subject], repeats: int) -> list[Measurement]:
+    """How a fresh html build grows with the number of pages (synthetic trees).
+
+    The same trees are also built by Sphinx alone (hand-written toctrees, no
+    extension), alternated with ours, so the growth that is Sphinx's own can be
+    told from what the extension adds.
+    """
     ordered = sorted(subjects, key=lambda s: s.pages)
-    m = Measurement(
+    ours = Measurement(
         "growth",
         "synthetic",
         "total",
@@ -344,16 +349,29 @@ def growth(runner: Runner, subjects: list[Subject], repeats: int) -> Measurement
         pages=ordered[-1].pages,
         note="fresh -E html builds with sphinx_mosaic; pages include index pages",
     )
+    sphinx_alone = Measurement(
+        "growth (plain Sphinx)",
+        "synthetic",
+        "total",
+        f"{ordered[0].name} plain",
+        pages=ordered[-1].pages,
+        note="the same trees with hand-written toctrees, without sphinx_mosaic "
+        "(alternated with the builds above): the growth that is Sphinx's own",
+    )
     if len(ordered) >= 2:
         smaller, larger = ordered[-2], ordered[-1]
-        m.baseline, m.target_variant = smaller.name, larger.name
+        ours.baseline, ours.target_variant = smaller.name, larger.name
+        sphinx_alone.baseline = f"{smaller.name} plain"
         # Linear cost: the time ratio may exceed the page ratio by at most 10%.
-        m.target = round(1.1 * larger.size / smaller.size, 2)
-    return runner.alternate(
-        m,
-        {s.name: _growth_run(runner, s) for s in ordered},
-        repeats=repeats,
+        ours.target = round(1.1 * larger.size / smaller.size, 2)
+    variants = {s.name: _growth_run(runner, s) for s in ordered}
+    variants |= {f"{s.name} plain": _growth_run(runner, s.plain) for s in ordered if s.plain}
+    both = runner.alternate(
+        Measurement("growth", "synthetic", "total", ours.baseline), variants, repeats=repeats
     )
+    for label, runs in both.variants.items():
+        (sphinx_alone if label.endswith(" plain") else ours).variants[label] = runs
+    return [ours, sphinx_alone] if sphinx_alone.variants else [ours]
 
 
 def _growth_run(runner: Runner, subject: Subject) -> Prepare:
