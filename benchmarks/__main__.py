@@ -93,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--work", type=Path, default=HERE / "_work")
     run.add_argument("--results", type=Path, default=HERE / "results")
     run.add_argument("--name", help="file name of the results (default: the size)")
+    run.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when a build fails or a publish reports errors (for CI; a missed target "
+        "is a measurement, not a failure)",
+    )
     run.set_defaults(run=run_suite)
     prof = commands.add_parser("profile", help="profile one build with pyinstrument")
     prof.add_argument("subject", help="docs, corpus or synthetic-N")
@@ -249,6 +255,15 @@ def run_suite(args: argparse.Namespace) -> int:
         f"{len(verdicts) - verdicts.count('met') - verdicts.count('missed')} not measured; "
         f"results in {md_path} and {json_path}"
     )
+    failed = [f"{m.name} on {m.subject}" for m in measurements if "build" in m.unavailable] + [
+        f"publish on {entry['subject']}"
+        for entry in publish_results
+        if str(entry.get("verdict", "")).startswith("build failed")
+        or any(run["errors"] for run in entry.get("runs", {}).values())
+    ]
+    if args.check and failed:
+        print(f"failed: {', '.join(failed)}")
+        return 1
     return 0
 
 
