@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,9 @@ class Subject:
     extensions: list[str]
     #: The same tree without the extension (hand-written toctrees), if any.
     plain: Subject | None = None
+    #: Makes the same tree with the extension but none of its markup (only the
+    #: generated navigation, front-matter badges and footers), if any.
+    bare: Callable[[], Subject] | None = None
     #: A Markdown page the incremental measurement edits.
     edit_page: Path | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
@@ -206,6 +210,21 @@ def synthetic_subject(work: Path, pages: int, features: list[str], seed: int = 1
         )
     subject = made["mosaic"]
     subject.name, subject.plain = f"synthetic-{pages}", made["plain"]
+    if features:
+
+        def bare() -> Subject:
+            src = root / "bare"
+            generate(src, shape, seed=seed, variant="mosaic", features=[], theme=FAST_THEME)
+            return Subject(
+                f"synthetic-{pages}-bare",
+                src,
+                src,
+                made["mosaic"].pages,
+                made["mosaic"].extensions,
+                size=shape.content_pages,
+            )
+
+        subject.bare = bare
     subject.note = (
         f"{shape.books} books x {shape.chapters} chapters x {shape.pages} pages "
         f"(+1 per book), seed {seed}, alabaster, markup: {', '.join(features) or '-'}"

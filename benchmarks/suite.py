@@ -170,13 +170,19 @@ def overhead(runner: Runner, subject: Subject) -> Measurement:
         m.unavailable["html, plain Sphinx"] = "the tree uses the extension's markup"
         return m
     plain = subject.plain
-    return runner.alternate(
-        m,
-        {
-            "html, plain Sphinx": lambda i: runner.fresh(plain, "html", "overhead-plain"),
-            "html + sphinx_mosaic": lambda i: runner.fresh(subject, "html", "overhead-mosaic"),
-        },
-    )
+    variants: dict[str, Prepare] = {
+        "html, plain Sphinx": lambda i: runner.fresh(plain, "html", "overhead-plain"),
+        "html + sphinx_mosaic": lambda i: runner.fresh(subject, "html", "overhead-mosaic"),
+    }
+    if subject.bare is not None:
+        # What the extension costs by itself, apart from the content its markup adds
+        # (status tables, path boxes, contents lists that Sphinx then writes and indexes).
+        bare = subject.bare()
+        variants["html + sphinx_mosaic, no markup"] = lambda i: runner.fresh(
+            bare, "html", "overhead-bare"
+        )
+        m.note += "; no markup = the extension on the same pages without its directives and roles"
+    return runner.alternate(m, variants)
 
 
 def write_phases(runner: Runner, subject: Subject, features: Features) -> Measurement:
