@@ -155,33 +155,21 @@ def test_alongside_worker_warnings_reach_the_build_with_their_location(
     assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []
 
 
-def test_alongside_falls_back_to_the_main_process_when_the_worker_cannot_start(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.skipif(not parallel_available, reason="no fork on this platform: always serial")
+@pytest.mark.parametrize("failure", ["the fork fails", "the worker is killed"])
+def test_alongside_falls_back_to_the_main_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
     def no_fork(self: Any) -> None:
         raise OSError("Failed to allocate memory")
 
-    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", no_fork)
-    log = tmp_path / "writers.log"
-    _record_writer_pids(monkeypatch, log)
-    srcdir = copy_root("bookstack", tmp_path)
-    html, warnings = build(
-        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
-    )
-    assert warnings == ""
-    ((pid, _count),) = _writers(log)
-    assert pid == os.getpid()
-    assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []
-
-
-@pytest.mark.skipif(not parallel_available, reason="no fork on this platform: always serial")
-def test_alongside_writes_in_the_main_process_when_the_worker_dies(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
     def killed(task: Any) -> None:
         os._exit(9)  # as if the OOM killer ended it: no result, no logs
 
-    monkeypatch.setattr(alongside_module, "_write_in_worker", killed)
+    if failure == "the fork fails":
+        monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", no_fork)
+    else:
+        monkeypatch.setattr(alongside_module, "_write_in_worker", killed)
     log = tmp_path / "writers.log"
     _record_writer_pids(monkeypatch, log)
     srcdir = copy_root("bookstack", tmp_path)
