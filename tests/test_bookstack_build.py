@@ -142,6 +142,20 @@ def test_alongside_fresh_build_writes_in_a_worker_and_incremental_in_the_main_pr
     assert "An added paragraph." in json.dumps(read_book(html / "bookstack/books/1-guide.zip"))
 
 
+def test_alongside_output_of_a_parallel_html_build_is_that_of_bookstack(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    standalone, _ = build(srcdir, tmp_path / "standalone")
+    html, warnings = build(
+        srcdir,
+        tmp_path / "site",
+        "html",
+        parallel=2,
+        confoverrides={"mosaic_bookstack_alongside": True},
+    )
+    assert warnings == ""
+    assert output_files(html / "bookstack") == output_files(standalone)
+
+
 def test_alongside_worker_warnings_reach_the_build_with_their_location(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
