@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,21 @@ def _require_programs(request: pytest.FixtureRequest) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{message}: missing in CI", pytrace=False)
         pytest.skip(message)
+
+
+@pytest.fixture
+def one_book(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Writes a shelf with one book, ``1-book``, holding *pages* (path in the book -> text);
+    returns the source folder (conf.py enables MyST and sphinx_mosaic)."""
+
+    def write(pages: dict[str, str]) -> Path:
+        src = tmp_path / "src"
+        (src / "1-book").mkdir(parents=True)
+        (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+        (src / "README.md").write_text("# Shelf\n\ntext\n")
+        (src / "1-book/README.md").write_text("# Book\n\ntext\n")
+        for name, text in pages.items():
+            (src / "1-book" / name).write_text(text)
+        return src
+
+    return write

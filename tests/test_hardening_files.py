@@ -10,6 +10,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 MakeApp = Callable[..., SphinxTestApp]
+OneBook = Callable[[dict[str, str]], Path]
 
 
 def strip_colors(text: str) -> str:
@@ -78,19 +79,17 @@ def test_broken_files_warn_and_build_completes(make_app: MakeApp, broken_tree: P
 
 
 def test_missing_and_mislabelled_images_warn_in_html_and_bookstack(
-    make_app: MakeApp, tmp_path: Path
+    make_app: MakeApp, one_book: OneBook
 ) -> None:
-    src = tmp_path / "src"
-    (src / "1-book").mkdir(parents=True)
-    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
-    (src / "README.md").write_text("# Shelf\n\ntext\n")
-    (src / "1-book/README.md").write_text("# Book\n\ntext\n")
-    (src / "1-book/1-images.md").write_text(
-        "# Images\n\n![missing](nope.png)\n\n![fake](fake.png)\n\nThe text stays.\n"
+    src = one_book(
+        {
+            "1-images.md": "# Images\n\n![missing](nope.png)\n\n![fake](fake.png)\n\n"
+            "The text stays.\n",
+            "fake.png": "this is text, not a PNG\n",
+        }
     )
-    (src / "1-book/fake.png").write_text("this is text, not a PNG\n")
     for buildername in ("html", "bookstack"):
-        app = make_app(buildername, srcdir=src, builddir=tmp_path / buildername)
+        app = make_app(buildername, srcdir=src, builddir=src.parent / buildername)
         app.build()
         assert app.statuscode == 0
         warnings = strip_colors(app.warning.getvalue())
@@ -110,19 +109,17 @@ def test_missing_and_mislabelled_images_warn_in_html_and_bookstack(
                 assert any(name.endswith("-fake.png") for name in archive.namelist())
 
 
-def test_an_empty_heading_is_titled_and_texinfo_builds(make_app: MakeApp, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    (src / "1-b").mkdir(parents=True)
-    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
-    (src / "README.md").write_text("# Shelf\n\nx\n")
-    (src / "1-b/README.md").write_text("# B\n\nx\n")
-    (src / "1-b/1-empty-heading.md").write_text("# \n\nThe text.\n")
+def test_an_empty_heading_is_titled_and_texinfo_builds(
+    make_app: MakeApp, one_book: OneBook
+) -> None:
+    src = one_book({"1-empty-heading.md": "# \n\nThe text.\n"})
     # Sphinx's texinfo writer asserts on a section without a name; we give it one.
     app = make_app("texinfo", srcdir=src)
     app.build()
     assert app.statuscode == 0
     assert strip_colors(app.warning.getvalue()).replace(str(src) + "/", "").splitlines() == [
-        "1-b/1-empty-heading.md:1: WARNING: 1-b/1-empty-heading.md starts with an empty heading; "
+        "1-book/1-empty-heading.md:1: WARNING: 1-book/1-empty-heading.md starts with an empty "
+        "heading; "
         "it is titled 'Empty heading' [mosaic.no-title]"
     ]
     texinfo = next(Path(app.outdir).glob("*.texi")).read_text()

@@ -205,14 +205,12 @@ def test_project_without_numbered_folders_is_left_alone(app: SphinxTestApp) -> N
     assert [title for _, title, _ in global_toc(Path(app.outdir), "index")] == ["B", "A"]
 
 
-def test_merged_file_rules_are_tidied(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    src = tmp_path / "src"
-    (src / "1-book").mkdir(parents=True)
-    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
-    (src / "README.md").write_text("# Shelf\n\ntext\n")
-    (src / "1-book/README.md").write_text("# Book\n\ntext\n")
-    (src / "1-book/1-page.md").write_text(
-        "# Page\n\n---\n\nfirst\n\n---\n\n---\n\nsecond\n\n---\n\n## Sub\n\nthird\n\n---\n"
+def test_merged_file_rules_are_tidied(make_app, one_book) -> None:  # type: ignore[no-untyped-def]
+    src = one_book(
+        {
+            "1-page.md": "# Page\n\n---\n\nfirst\n\n---\n\n---\n\nsecond\n\n---\n\n## Sub\n\n"
+            "third\n\n---\n"
+        }
     )
     app = make_app("html", srcdir=src)
     app.build()
