@@ -35,7 +35,7 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
-from bookstack_server_imports import ApiError, ImportsApi, error, invalid, json_error
+from bookstack_server_imports import ApiError, ImportsApi, error, invalid, json_error, web_404
 
 TOKEN_ID = "publisher-token-id"
 TOKEN_SECRET = "s3cret-publisher-token-value"
@@ -104,7 +104,8 @@ def slugify(name: str) -> str:
 class FakeBookStack(ImportsApi):
     """The fake server; see the module docstring."""
 
-    version: str | None = "v25.07"
+    #: ``/api/system`` exists from v25.05, ``/api/imports`` from v25.07; None: v23.x.
+    version: str | None = "v25.07.2"
     token_id: str = TOKEN_ID
     token_secret: str = TOKEN_SECRET
     api_permission: bool = True
@@ -126,6 +127,7 @@ class FakeBookStack(ImportsApi):
         self.log: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
         self.throttled = 0
+        self.cookies_received = 0
         self._window: tuple[float, int] = (0.0, 0)
         self._down_after: int | None = None
         self._down = False
@@ -268,11 +270,22 @@ class FakeBookStack(ImportsApi):
             raise ApiError(
                 429,
                 {"error": {"message": "Too Many Attempts.", "code": 429}},
-                {"Retry-After": str(wait), "X-RateLimit-Limit": str(self.rate_limit)},
+                {
+                    "Retry-After": str(wait),
+                    "X-RateLimit-Limit": str(self.rate_limit),
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": str(int(time.time()) + wait),
+                },
             )
         self._window = (start, used + 1)
 
     def _auth(self, request: Request) -> None:
+        if "bookstack_session=" in request.headers.get("cookie", ""):
+            # The session cookie of a web page wins over the token: the guest's web session.
+            self.cookies_received += 1
+            raise error(
+                403, "The owner of the used API token does not have permission to make API calls"
+            )
         header = request.headers.get("authorization", "")
         if not header:
             raise error(401, "No authorization token found on the request")
@@ -291,18 +304,33 @@ class FakeBookStack(ImportsApi):
                 403, "The owner of the used API token does not have permission to make API calls"
             )
 
+    def _routes(self) -> set[str]:
+        """The API route families this version has (the rest answer the web 404 page)."""
+        routes = set(LISTING_FIELDS) | {"search"}
+        if self.version_tuple < (25, 7):
+            routes.discard("imports")
+        if self.version_tuple >= (25, 5):
+            routes.add("system")
+        return routes
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        """``version`` as numbers; None stands for the oldest API tested (v23.x)."""
+        if self.version is None:
+            return (23, 12)
+        return tuple(int(part) for part in self.version.lstrip("v").split("."))
+
     def _dispatch(self, request: Request) -> tuple[int, Any]:
-        if not request.path.startswith("/api/"):
-            raise ApiError(404, {"html": "<html>Not Found</html>"})
+        parts = request.path[len("/api/") :].strip("/").split("/")
+        if not request.path.startswith("/api/") or parts[0] not in self._routes():
+            # No API route matched: Laravel renders the web 404 page (and starts a session).
+            raise web_404()
         self._throttle()
         self._auth(request)
-        parts = request.path[len("/api/") :].strip("/").split("/")
         method = request.method
         if method == "POST" and request.form.get("_method"):
             method = request.form["_method"].upper()
         if parts == ["system"]:
-            if self.version is None:
-                raise error(404, "Route not found")
             return 200, {
                 "version": self.version,
                 "instance_id": "fake",
@@ -313,8 +341,6 @@ class FakeBookStack(ImportsApi):
         if parts == ["search"] and method == "GET":
             return 200, self._search(request.query)
         table = parts[0]
-        if table not in LISTING_FIELDS:
-            raise error(404, "Route not found")
         if len(parts) == 1:
             if method == "GET":
                 return 200, self._list(table, request.query)
@@ -735,6 +761,13 @@ def _image_type(data: bytes) -> str | None:
     return next((kind for magic, kind in IMAGE_MAGIC.items() if data.startswith(magic)), None)
 
 
+WEB_404_PAGE = (
+    b'<!DOCTYPE html><html lang="en"><head><title>Not Found | BookStack</title></head>'
+    b"<body><h1>Page Not Found</h1><p>Sorry, The page you were looking for could not be "
+    b"found.</p></body></html>"
+)
+
+
 class _Handler(BaseHTTPRequestHandler):
     app: FakeBookStack
     protocol_version = "HTTP/1.1"
@@ -786,13 +819,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         status, headers, payload = answer  # type: ignore[misc]
-        if status == 404 and b'"html"' in payload:
-            payload, content_type = b"<html><body>Not Found</body></html>", "text/html"
+        web_page = status == 404 and b'"html"' in payload
+        if web_page:
+            payload, content_type = WEB_404_PAGE, "text/html; charset=UTF-8"
         else:
             content_type = "application/json"
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
+        if web_page:
+            # As BookStack's web routes do: a CSRF token and a (guest) session cookie.
+            for cookie in (
+                "XSRF-TOKEN=eyJpdiI6IjEi; path=/",
+                "bookstack_session=eyJ2IjoiMiJ9; path=/",
+            ):
+                self.send_header("Set-Cookie", cookie + "; samesite=lax")
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()

@@ -37,6 +37,11 @@ def invalid(field_errors: dict[str, str]) -> ApiError:
     return error(422, "The given data was invalid.", validation=validation)
 
 
+def web_404() -> ApiError:
+    """No API route matched: the web 404 page (HTML, with cookies; see the handler)."""
+    return ApiError(404, {"html": "Not Found"})
+
+
 def json_error(status: int, message: str) -> ApiError:
     return ApiError(status, {"message": message, "status": "error"})
 

@@ -28,9 +28,16 @@ def owned_pages(server: FakeBookStack, project: str) -> dict[str, dict]:
     }
 
 
-@pytest.mark.parametrize("use_import", [True, False], ids=["imports-api", "page-by-page"])
+@pytest.mark.parametrize(
+    ("version", "use_import"),
+    [("v25.07.2", True), ("v25.07.2", False), ("v24.12", True)],
+    ids=["imports-api", "page-by-page", "v24.12-no-system-no-imports"],
+)
 @pytest.mark.sphinx("bookstack", testroot="bookstack")
-def test_build_then_publish(app: SphinxTestApp, server: FakeBookStack, use_import: bool) -> None:
+def test_build_then_publish(
+    app: SphinxTestApp, server: FakeBookStack, version: str, use_import: bool
+) -> None:
+    server.version = version
     app.build()
     manifest = json.loads((app.outdir / "manifest.json").read_text())
     keys = {
@@ -39,8 +46,9 @@ def test_build_then_publish(app: SphinxTestApp, server: FakeBookStack, use_impor
         for item in book["contents"]
         for page in (item["pages"] if item["type"] == "chapter" else [item])
     }
-    report, _ = run_publish(server, app.outdir, use_import=use_import)
+    report, lines = run_publish(server, app.outdir, use_import=use_import)
     assert report.ok, report.result.errors
+    assert ("page by page" in lines[-1]) is (not use_import or version == "v24.12")
     pages = owned_pages(server, manifest["project"])
     assert set(pages) == keys
     html = "\n".join(p["html"] for p in pages.values())

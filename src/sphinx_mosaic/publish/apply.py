@@ -49,6 +49,8 @@ class ApplyResult:
     done: list[Action] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Why new books went page by page after all (the server refused the imports API).
+    page_by_page: str | None = None
 
 
 Progress = Callable[[str], None]
@@ -217,6 +219,7 @@ class Applier:
                         f"the imports API is not available ({exc}); publishing new books page "
                         "by page"
                     )
+                    self.result.page_by_page = f"the server refused the imports API: {exc}"
                     self._page_by_page = True
                 self._fallback.add(book.key)
                 continue

@@ -11,11 +11,21 @@ entity up before trying again (no duplicates after a dropped connection).
 
 The token secret lives only in the session's ``Authorization`` header; no
 message, log line or ``repr`` contains it.
+
+The client never stores or sends cookies.  BookStack answers an API route it
+does not have (``/api/system`` before v25.05, ``/api/imports`` before v25.07)
+with its *web* 404 page, which sets a ``bookstack_session`` cookie; a later
+request carrying that cookie is treated as the guest's web session, whatever
+its token, and refused with 403 "does not have permission to make API calls".
+Such an HTML answer is :class:`RouteMissing` ("this server lacks this
+feature") once ``/api/books`` is seen to answer JSON, and
+:class:`NotBookStack` (a wrong URL) when even ``/api/books`` answers HTML.
 """
 
 from __future__ import annotations
 
 import collections
+import http.cookiejar
 import random
 import threading
 import time
@@ -35,6 +45,7 @@ from sphinx_mosaic.publish.errors import (
     NotBookStack,
     PublishError,
     RequestRejected,
+    RouteMissing,
     ServerUnreachable,
     SettingsError,
     redact,
@@ -115,6 +126,27 @@ class ClientSettings:
 def _is_token_part(value: str) -> bool:
     """Printable ASCII without spaces: what BookStack's token ids and secrets are made of."""
     return all("!" <= char <= "~" for char in value)
+
+
+class NoCookies(requests.cookies.RequestsCookieJar):
+    """A cookie jar that keeps nothing: every cookie a server sets is dropped.
+
+    One web 404 page from BookStack sets ``bookstack_session``; sending it back
+    turns every later API call into a refused guest request.
+    """
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+#: The route every BookStack with the REST API has: the probe for "is this the API at all?".
+PROBE_PATH = "/api/books"
+
+
+class _HtmlAnswer(Exception):
+    def __init__(self, status: int):
+        self.status = status
+        super().__init__(status)
 
 
 class RateLimiter:
@@ -231,6 +263,10 @@ class BookStackClient:
         self.limiter = RateLimiter(settings.requests_per_minute, self.clock)
         self.counter = RequestCounter()
         self.session = session or requests.Session()
+        self.session.cookies = NoCookies()
+        #: Whether PROBE_PATH answers JSON: None until an HTML answer makes it worth asking.
+        self._api_answers_json: bool | None = None
+        self._probe_lock = threading.Lock()
         adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(settings.concurrency, 10))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -301,7 +337,12 @@ class BookStackClient:
         make the server work long (running an import).
         """
         try:
-            return self._request(method, path, params, json, files, data, idempotent, read_timeout)
+            try:
+                return self._request(
+                    method, path, params, json, files, data, idempotent, read_timeout
+                )
+            except _HtmlAnswer as html:
+                raise self._html_error(method, path, html.status) from None
         except (PublishError, AmbiguousWrite) as exc:
             # Server messages and URLs are quoted in errors: never let them carry a secret.
             exc.args = tuple(self.redact(str(arg)) for arg in exc.args)
@@ -311,6 +352,34 @@ class BookStackClient:
 
     def redact(self, text: str) -> str:
         return redact(text, self.settings.secrets)
+
+    def _html_error(self, method: str, path: str, status: int) -> PublishError:
+        """A web page where JSON was expected: a missing feature, or not the API at all."""
+        url = f"{self.base_url}{path}"
+        if path.split("?", 1)[0] != PROBE_PATH and self._api_works():
+            return RouteMissing(
+                status,
+                f"{method} {path} answered with BookStack's web page (HTTP {status}), not "
+                "JSON: this server has no such API route (an older BookStack version)",
+            )
+        return NotBookStack(
+            f"{url} answered HTTP {status} with a web page, not the BookStack API: check "
+            "that the URL is the BookStack base URL (the address of its home page, "
+            "without /api)"
+        )
+
+    def _api_works(self) -> bool:
+        """Does PROBE_PATH answer JSON?  Asked once per client, on the first HTML answer."""
+        with self._probe_lock:
+            if self._api_answers_json is None:
+                try:
+                    self._request("GET", PROBE_PATH, {"count": 1}, None, None, None, True, None)
+                    self._api_answers_json = True
+                except _HtmlAnswer:
+                    self._api_answers_json = False
+                except RequestRejected:
+                    self._api_answers_json = True  # a JSON refusal is still the API
+            return self._api_answers_json
 
     def _request(
         self,
@@ -414,11 +483,7 @@ class BookStackClient:
                 "without /api), or the API sits behind a login page"
             )
         if status >= 400 and "json" not in response.headers.get("Content-Type", ""):
-            raise NotBookStack(
-                f"{url} answered HTTP {status} with a web page, not the BookStack API: check "
-                "that the URL is the BookStack base URL (the address of its home page, "
-                "without /api)"
-            )
+            raise _HtmlAnswer(status)
         if status >= 400:
             message, validation = _server_message(response)
             # A server (or a proxy) may echo the Authorization header back.

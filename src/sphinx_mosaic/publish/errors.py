@@ -85,6 +85,14 @@ class RequestRejected(PublishError):
         return "".join(parts)
 
 
+class RouteMissing(RequestRejected):
+    """An API route answered with BookStack's web page: this server lacks the feature.
+
+    Older servers answer ``/api/system`` (before v25.05) and ``/api/imports``
+    (before v25.07) this way; the publisher then takes the path that works there.
+    """
+
+
 class AmbiguousWrite(Exception):
     """A non-idempotent request failed in a way that leaves open whether it took effect.
 

@@ -35,6 +35,9 @@ class PublishReport:
     result: ApplyResult = field(default_factory=ApplyResult)
     requests: RequestCounter = field(default_factory=RequestCounter)
     seconds: float = 0.0
+    #: How new books are created on this server, and why: "imports API" or "page by page".
+    path: str = "page by page"
+    path_reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -54,8 +57,11 @@ class PublishReport:
         return (
             f"publish: {done}; {self.requests.total} requests ({self.requests.reads} reads, "
             f"{self.requests.writes} writes) in {self.seconds:.1f} s; "
-            f"{errors} error{'s' if errors != 1 else ''}"
+            f"{errors} error{'s' if errors != 1 else ''}; {self.path_line()}"
         )
+
+    def path_line(self) -> str:
+        return f"new books {self.path} ({self.path_reason})"
 
 
 def settings_from(
@@ -113,8 +119,12 @@ def _publish(
         for line in plan.describe(options.verbose):
             out(line)
         report = PublishReport(plan=plan, requests=client.counter)
+        uses_import, report.path_reason = state.import_path(options.use_import)
+        report.path = "through the imports API" if uses_import else "page by page"
         if not options.dry_run and plan.writes:
             report.result = Applier(client, bundle, state, plan, out).run()
+            if report.result.page_by_page is not None:
+                report.path, report.path_reason = "page by page", report.result.page_by_page
     finally:
         client.close()
     report.seconds = time.monotonic() - started

@@ -45,8 +45,10 @@ def stamp(content_hash: str) -> str:
     return f"{PUBLISH_FORMAT}-{content_hash}"
 
 
-#: The smallest BookStack version with the imports API (research/bookstack.md 1.1).
+#: The smallest BookStack version with the imports API.  ``/api/system``, which tells the
+#: version, exists from v25.05; v23.x to v25.02 answer both routes with the web 404 page.
 IMPORT_API_VERSION = (25, 7)
+SYSTEM_API_VERSION = (25, 5)
 SEARCH_PAGE_SIZE = 100
 #: No loop runs away: more result pages than this means the server misbehaves.
 MAX_SEARCH_PAGES = 10_000
@@ -93,6 +95,8 @@ class ServerState:
 
     base_url: str
     version: tuple[int, ...] | None
+    #: False when ``/api/system`` is missing: BookStack older than v25.05.
+    has_system: bool = True
     shelf: RemoteEntity | None = None
     shelf_book_ids: list[int] = field(default_factory=list)
     books: dict[str, RemoteEntity] = field(default_factory=dict)
@@ -108,6 +112,23 @@ class ServerState:
     @property
     def supports_import(self) -> bool:
         return self.version is not None and self.version[:2] >= IMPORT_API_VERSION
+
+    def describe_version(self) -> str:
+        if self.version is None:
+            if self.has_system:
+                return "BookStack of unknown version"
+            return "BookStack before v25.05 (no /api/system)"
+        parts = [f"{n:02d}" if i == 1 else str(n) for i, n in enumerate(self.version)]
+        return "BookStack v" + ".".join(parts)
+
+    def import_path(self, use_import: bool) -> tuple[bool, str]:
+        """Whether new books go through the imports API, and why (for the plan and summary)."""
+        server = self.describe_version()
+        if not use_import:
+            return False, f"imports turned off; {server}"
+        if not self.supports_import:
+            return False, f"{server} has no imports API (it needs v25.07 or newer)"
+        return True, f"{server} has the imports API"
 
     def by_type(self, kind: str) -> dict[str, RemoteEntity]:
         return {"book": self.books, "chapter": self.chapters, "page": self.pages}[kind]
@@ -174,22 +195,26 @@ def _entity(item: dict[str, Any]) -> RemoteEntity:
     )
 
 
-def read_system(client: BookStackClient) -> tuple[str, tuple[int, ...] | None]:
-    """The server's base URL and version; servers before v25.05 have no ``/api/system``."""
+def read_system(client: BookStackClient) -> tuple[str, tuple[int, ...] | None, bool]:
+    """The server's base URL, version and whether it has ``/api/system`` (v25.05+).
+
+    Older servers answer the route with their web 404 page (the client's
+    :class:`~sphinx_mosaic.publish.errors.RouteMissing`); a JSON 404 or 405 means the same.
+    """
     try:
         system = client.get("/api/system")
     except RequestRejected as exc:
         if exc.status in (404, 405):
-            return client.base_url, None
+            return client.base_url, None, False
         raise
     base_url = str(system.get("base_url") or client.base_url).rstrip("/")
-    return base_url, parse_version(str(system.get("version", "")))
+    return base_url, parse_version(str(system.get("version", ""))), True
 
 
 def read_state(client: BookStackClient, project: str) -> ServerState:
     """Read everything of *project* on the server (see the module docstring for the cost)."""
-    base_url, version = read_system(client)
-    state = ServerState(base_url=base_url, version=version)
+    base_url, version, has_system = read_system(client)
+    state = ServerState(base_url=base_url, version=version, has_system=has_system)
     found: dict[str, list[RemoteEntity]] = collections.defaultdict(list)
     for item in search_owned(client, owner_query(project)):
         entity = _entity(item)
