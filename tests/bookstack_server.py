@@ -35,7 +35,15 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
-from bookstack_server_imports import ApiError, ImportsApi, error, invalid, json_error, web_404
+from bookstack_server_imports import (
+    ApiError,
+    ImportsApi,
+    error,
+    image_mime,
+    invalid,
+    json_error,
+    web_404,
+)
 
 TOKEN_ID = "publisher-token-id"
 TOKEN_SECRET = "s3cret-publisher-token-value"
@@ -49,7 +57,8 @@ LISTING_FIELDS = {
     "imports": ("id", "name", "size", "type"),
 }
 SEARCH_TYPES = {"shelves": "bookshelf", "books": "book", "chapters": "chapter", "pages": "page"}
-IMAGE_MAGIC = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif", b"RIFF": "webp"}
+#: The message a real BookStack gives an upload that is not an image by its content.
+NOT_AN_IMAGE = "The image must be a file of type: jpeg, png, gif, webp, avif."
 
 
 class Clock(Protocol):
@@ -538,7 +547,7 @@ class FakeBookStack(ImportsApi):
                 raise error(403, "You do not have permission to create images")
             upload = data.get("image")
             if not isinstance(upload, tuple) or _image_type(upload[1]) is None:
-                raise invalid({"image": "The image must be a file of type: jpeg, png, gif, webp."})
+                raise invalid({"image": NOT_AN_IMAGE})
             name = str(data.get("name") or upload[0])
             if len(name) > 180:
                 raise invalid({"name": "The name may not be greater than 180 characters."})
@@ -656,36 +665,43 @@ class FakeBookStack(ImportsApi):
         return {"data": data, "total": total}
 
     def _search(self, query: dict[str, str]) -> dict[str, Any]:
+        """The tag search as a real v25.07.2 runs it (loose matching, paged per entity type)."""
         text = query.get("query", "")
         tags = re.findall(r"\[([^\]=]+)(?:=([^\]]*))?\]", text)
         types = re.findall(r"\{type:([a-z|]+)\}", text)
         allowed = set("|".join(types).split("|")) if types else set(SEARCH_TYPES.values())
-        count = min(int(query.get("count", 100)), 100)
-        page = max(int(query.get("page", 1)), 1)
-        hits = [
-            (table, e)
-            for table, kind in SEARCH_TYPES.items()
-            if kind in allowed
-            for e in sorted(self.tables[table].values(), key=lambda e: e["id"])
-            if all(_has_tag(e, n.strip(), v.strip() if v else None) for n, v in tags)
-        ]
-        data = []
-        for table, e in hits[(page - 1) * count : page * count]:
-            entry = {
-                "id": e["id"],
-                "name": e["name"],
-                "slug": e["slug"],
-                "type": SEARCH_TYPES[table],
-                "tags": e["tags"],
-                "url": self._url_of(table, e),
-                "preview_html": {"name": e["name"], "content": ""},
-            }
-            if table in ("chapters", "pages"):
-                entry["book_id"] = e["book_id"]
-            if table == "pages":
-                entry["chapter_id"] = e["chapter_id"]
-            data.append(entry)
-        return {"data": data, "total": len(hits)}
+        count = _int(query.get("count"), 100)
+        if count > 100:
+            raise invalid({"count": "The count may not be greater than 100."})
+        count = max(count, 1)
+        page = max(_int(query.get("page"), 1), 1)
+        data, total = [], 0
+        for table, kind in SEARCH_TYPES.items():
+            if kind not in allowed:
+                continue
+            hits = [
+                e
+                for e in sorted(self.tables[table].values(), key=lambda e: e["id"])
+                if all(_tag_search_matches(e, name, value) for name, value in tags)
+            ]
+            total += len(hits)
+            # Each entity type is paged on its own: a page holds up to *count* of each.
+            for e in hits[(page - 1) * count : page * count]:
+                entry = {
+                    "id": e["id"],
+                    "name": e["name"],
+                    "slug": e["slug"],
+                    "type": kind,
+                    "tags": e["tags"],
+                    "url": self._url_of(table, e),
+                    "preview_html": {"name": e["name"], "content": ""},
+                }
+                if table in ("chapters", "pages"):
+                    entry["book_id"] = e["book_id"]
+                if table == "pages":
+                    entry["chapter_id"] = e["chapter_id"]
+                data.append(entry)
+        return {"data": data, "total": total}
 
     def _url_of(self, table: str, e: dict[str, Any]) -> str:
         if table == "shelves":
@@ -710,6 +726,35 @@ def _has_tag(entity: dict[str, Any], name: str, value: str | None) -> bool:
         t["name"] == name and (value is None or t["value"] == value)
         for t in entity.get("tags") or []
     )
+
+
+def _tag_search_matches(entity: dict[str, Any], name: str, value: str | None) -> bool:
+    """``[name=value]`` as BookStack's search compares it in MySQL (measured on v25.07.2).
+
+    Names and values case-insensitive, a trailing space ignored (PAD SPACE), no prefix
+    match; a numeric value compared as a number (``2024`` finds ``2024-docs`` and
+    ``2024.0``); the value ``0`` is falsy in PHP and ignored; a quoted value containing a
+    space matches nothing.
+    """
+    name = name.strip()
+    if value is not None and value.startswith('"') and " " in value:
+        return False
+    for tag in entity.get("tags") or []:
+        if tag["name"].rstrip().casefold() != name.rstrip().casefold():
+            continue
+        if not value or value == "0":
+            return True
+        if re.fullmatch(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*", value):
+            if _sql_compare_number(tag["value"], float(value)):
+                return True
+        elif tag["value"].rstrip().casefold() == value.rstrip().casefold():
+            return True
+    return False
+
+
+def _sql_compare_number(stored: str, number: float) -> bool:
+    match = re.match(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)", stored)
+    return (float(match.group(0)) if match else 0.0) == number
 
 
 def _like(stored: str, pattern: str) -> bool:
@@ -758,7 +803,8 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 
 def _image_type(data: bytes) -> str | None:
-    return next((kind for magic, kind in IMAGE_MAGIC.items() if data.startswith(magic)), None)
+    mime = image_mime(data)
+    return None if mime == "application/octet-stream" else mime.split("/", 1)[1]
 
 
 WEB_404_PAGE = (

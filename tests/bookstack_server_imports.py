@@ -17,6 +17,25 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bookstack_server import Request
 
+
+def image_mime(data: bytes) -> str:
+    """The MIME type as PHP's finfo sees it: by content, so a PNG signature alone is not a PNG.
+
+    finfo reads a PNG by its signature *and* the IHDR chunk that must follow it.
+    """
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[4:12] == b"ftypavif":
+        return "image/avif"
+    return "application/octet-stream"
+
+
 TOKEN_RE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 
 
@@ -75,7 +94,13 @@ class ImportsApi:
                 "ZIP upload failed with the following validation errors: \n"
                 "[format] Could not read ZIP file contents.",
             ) from None
-        problems = _validate_zip(data, set(archive.namelist()))
+        names = set(archive.namelist())
+        missing = sorted(_referenced_files(data) - names)
+        if missing:
+            # BookStack's ZIP reader fread()s the named file before validating it: a missing
+            # file is a PHP error (HTTP 500, the API's plain error shape), not a validation one.
+            raise error(500, "fread(): Argument #1 ($stream) must be of type resource, bool given")
+        problems = _validate_zip(data, names, archive)
         if problems:
             raise json_error(
                 422,
@@ -180,7 +205,13 @@ class ImportsApi:
         return page
 
 
-def _validate_zip(data: dict[str, Any], names: set[str]) -> list[tuple[str, str]]:
+#: What an import takes as an image, checked by content (finfo), in BookStack's order.
+IMPORT_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def _validate_zip(
+    data: dict[str, Any], names: set[str], archive: zipfile.ZipFile
+) -> list[tuple[str, str]]:
     book = data.get("book")
     if not isinstance(book, dict):
         return [("format", "ZIP file data has no expected book, chapter or page content.")]
@@ -199,11 +230,31 @@ def _validate_zip(data: dict[str, Any], names: set[str]) -> list[tuple[str, str]
             problems.append((f"{where}.name", "The name field is required."))
         for i, image in enumerate(page.get("images") or []):
             ref = f"files/{image.get('file')}"
-            if ref not in names:
+            mime = image_mime(archive.read(ref)) if ref in names else ""
+            if mime not in IMPORT_IMAGE_TYPES:
                 problems.append(
                     (
                         f"{where}.images.{i}.file",
-                        "The file needs to reference a file within the ZIP.",
+                        "The file needs to reference a file of type "
+                        f"{','.join(IMPORT_IMAGE_TYPES)}, found {mime}.",
                     )
                 )
     return problems
+
+
+def _zip_pages(book: dict[str, Any]) -> list[dict[str, Any]]:
+    pages = list(book.get("pages") or [])
+    for chapter in book.get("chapters") or []:
+        pages += chapter.get("pages") or []
+    return pages
+
+
+def _referenced_files(data: dict[str, Any]) -> set[str]:
+    book = data.get("book") if isinstance(data.get("book"), dict) else {}
+    return {
+        f"files/{item['file']}"
+        for page in _zip_pages(book)
+        for kind in ("images", "attachments")
+        for item in page.get(kind) or []
+        if item.get("file")
+    }

@@ -11,8 +11,10 @@ import hashlib
 import json
 import os
 import re
+import struct
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,31 @@ from bookstack_server import FakeBookStack, slugify
 from sphinx_mosaic.publish.client import ClientSettings
 from sphinx_mosaic.publish.publisher import PublishOptions, PublishReport, publish
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def png(width: int = 2, height: int = 2, rgb: tuple[int, int, int] = (40, 120, 200)) -> bytes:
+    """A real PNG (signature, IHDR, IDAT, IEND with their CRCs): servers check images by content."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))  # filter 0 per row
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = png()
+#: What a real server refuses: the PNG signature and nothing a decoder can read.
+BROKEN_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 # requests honours HTTP(S)_PROXY; the fake server is local, so never send its traffic to a proxy.
 _local = {"127.0.0.1", "localhost"}

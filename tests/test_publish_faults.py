@@ -174,15 +174,13 @@ def test_validation_errors_name_the_page(server: FakeBookStack, tmp_path: Path) 
     assert len(server.live("pages")) == 4  # the others were published
 
 
-def test_import_errors_name_the_book(out: Path) -> None:
+def test_a_failed_import_names_the_book_and_publishes_it_page_by_page(out: Path) -> None:
     with FakeBookStack(import_failure="[book] The book could not be created") as server:
-        report, _ = run_publish(server, out)
-    assert not report.ok
-    assert any(
-        e.startswith("book 'Getting Started' (getting-started/README) (import)")
-        and "The book could not be created" in e
-        for e in report.result.errors
-    )
+        report, lines = run_publish(server, out)
+        assert report.ok, report.result.errors
+        assert len(server.live("pages")) == 5 and server.live("imports") == []
+    notes = [line for line in lines if line.startswith("note: book 'Getting Started'")]
+    assert notes and "The book could not be created" in notes[0] and "page by page" in notes[0]
 
 
 @pytest.mark.parametrize("server_options", [{"version": None}, {"denied": {"content-import"}}])
@@ -203,12 +201,16 @@ def test_servers_without_imports_get_pages_one_by_one(out: Path, server_options:
 def test_import_validation_errors_name_the_page(server: FakeBookStack, tmp_path: Path) -> None:
     spec = small_shelf()
     spec.page("getting-started/setup/configure").name = " "
-    report, _ = run_publish(server, write_output(spec, tmp_path))
-    [error] = [e for e in report.result.errors if "(import)" in e]
-    assert "HTTP 422" in error and "ZIP upload failed" in error
+    report, lines = run_publish(server, write_output(spec, tmp_path))
+    [note] = [line for line in lines if "refused its import" in line]
+    assert "HTTP 422" in note and "ZIP upload failed" in note
     assert (
-        "[page ' ' (getting-started/setup/configure.md): name] The name field is required." in error
+        "[page ' ' (getting-started/setup/configure.md): name] The name field is required." in note
     )
+    # Page by page, the one bad page is refused alone and named; the others are published.
+    [error] = report.result.errors
+    assert "(getting-started/setup/configure.md)" in error and "HTTP 422" in error
+    assert len(server.live("pages")) == 4
 
 
 def test_a_zip_too_large_for_the_server_falls_back_for_that_book(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from publish_fixtures import small_shelf, write_output
 
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.publisher import PublishOptions, publish, settings_from
-from sphinx_mosaic.publish.state import owner_query, search_owned
+from sphinx_mosaic.publish.state import is_owned, owner_query, search_owned
 
 LIVE = all(
     os.environ.get(name)
@@ -52,7 +52,7 @@ def test_publish_to_a_real_server(tmp_path: Path) -> None:
         # Clean up: remove everything this project owns (BookStack keeps it in the recycle bin).
         client = BookStackClient(settings)
         try:
-            items = search_owned(client, owner_query(project))
+            items = [i for i in search_owned(client, owner_query(project)) if is_owned(i, project)]
             order = {"page": 0, "chapter": 1, "book": 2, "bookshelf": 3}
             for item in sorted(items, key=lambda i: order.get(str(i.get("type")), 9)):
                 path = {"bookshelf": "shelves"}.get(str(item["type"]), f"{item['type']}s")

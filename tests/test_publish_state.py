@@ -36,7 +36,8 @@ BOOK_READ = re.compile(r"^/api/books/\d+$")
 def state_reads(server: FakeBookStack, project: str) -> int:
     """The documented cost of reading the state (the ``publish.state`` docstring).
 
-    1 system + ceil(owned / 100) searches + ceil(in range / 500) per listing + 1 shelf,
+    1 system + ceil(most owned of one type / 100) searches (BookStack pages each type on
+    its own) + ceil(in range / 500) per listing + 1 shelf,
     where "in range" counts the chapters (pages) whose book id lies between our
     lowest and highest book id.  One book is read with one ``GET`` instead.
     """
@@ -44,8 +45,8 @@ def state_reads(server: FakeBookStack, project: str) -> int:
         table: server.tagged(table, "mosaic-project", project)
         for table in ("shelves", "books", "chapters", "pages")
     }
-    entities = sum(len(found) for found in owned.values())
-    cost = 1 + max(1, math.ceil(entities / 100)) + len(owned["shelves"][:1])
+    most = max(len(found) for found in owned.values())
+    cost = 1 + max(1, math.ceil(most / 100)) + len(owned["shelves"][:1])
     book_ids = [book["id"] for book in owned["books"]]
     if len(book_ids) == 1:
         return cost + 1

@@ -16,19 +16,23 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sphinx_mosaic.publish.bundle import SHELF_KEY, Book, Bundle, Chapter, Page
+from sphinx_mosaic.publish.bundle import SHELF_KEY, Asset, Book, Bundle, Chapter, Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
 from sphinx_mosaic.publish.files import PageFiles
-from sphinx_mosaic.publish.imports import ImportUnsupported, owned_tags, run_import
+from sphinx_mosaic.publish.imports import (
+    ImportRefused,
+    ImportUnsupported,
+    owned_tags,
+    run_import,
+)
 from sphinx_mosaic.publish.links import link_targets, render
 from sphinx_mosaic.publish.plan import Action, Kind, Plan
 from sphinx_mosaic.publish.state import (
     TAG_FILE,
     ServerState,
-    owner_query,
+    find_owned,
     read_state,
-    search_owned,
 )
 
 PLACEHOLDER_HTML = "<p>This page is being published; reload in a minute.</p>"
@@ -159,9 +163,9 @@ class Applier:
                 answer: dict[str, Any] = self.client.post(f"/api/{API_PATHS[kind]}", payload)
                 return answer
             except AmbiguousWrite:
-                for item in search_owned(self.client, owner_query(self.project, key, kind)):
-                    if item.get("type") == kind:
-                        return item
+                found = find_owned(self.client, self.project, key, kind)
+                if found is not None:
+                    return found
         raise ServerUnreachable(f"creating {kind} {key} kept failing")
 
     # -- the run -----------------------------------------------------------------------------
@@ -223,9 +227,14 @@ class Applier:
                     self._page_by_page = True
                 self._fallback.add(book.key)
                 continue
-            except RequestRejected as exc:
-                self.result.errors.append(str(exc.about(f"{book.label} (import)")))
-                self.failed.add(("book", book.key))
+            except ImportRefused as exc:
+                # One bad file must not lose the book: its pages go one by one, and the
+                # file is refused (and reported) alone, if at all.
+                self.result.notes.append(
+                    f"{book.label}: the server refused its import ({exc}); publishing the "
+                    "book page by page"
+                )
+                self._fallback.add(book.key)
                 continue
             imported_books.append(book)
             self._imported_keys |= {book.key} | {c.key for c in book.chapters}
@@ -321,7 +330,8 @@ class Applier:
         def ready(key: str) -> bool:
             return ("page", key) in self.refs or ("page", key) in self.failed
 
-        pending = list(actions)
+        # A page whose placeholder was refused is reported once, not tried again.
+        pending = [a for a in actions if ("page", a.key) not in self.failed]
         for _ in range(2 * len(actions) + 1):  # each round writes a wave or breaks a cycle
             if not pending:
                 break
@@ -387,20 +397,30 @@ class Applier:
         stale: list[str] = []
         if action.kind in (Kind.CREATE, Kind.UPDATE, Kind.RELINK):
             file_urls: dict[tuple[str, int], str] = {}
+            refused: list[Asset] = []
             if ref is not None and (page.images or page.attachments or self._had_files(page)):
                 files = PageFiles(self.client, self.state.base_url)
                 remote = self.state.pages.get(page.key)
                 file_urls, stale = files.sync(page, ref.id, remote, page.key in self.fresh)
+                refused = files.refused
+                for reason in files.reasons:
+                    self.result.errors.append(
+                        f"{page.label}: {reason}; the page was published without it"
+                    )
             body, unresolved = render(page, book, self.url_of, file_urls)
+            gone = {f"[[bsexport:{a.kind}:{a.zip_id}]]" for a in refused}
+            unresolved = [u for u in unresolved if u not in gone]
             if unresolved:
                 self.result.notes.append(
                     f"{page.label}: left {len(unresolved)} link(s) unresolved: "
                     + ", ".join(unresolved[:3])
                 )
+            kept = [a for a in page.images + page.attachments if a not in refused]
             payload.update(
                 name=page.name,
+                # Without its hash while a file is missing: the next run tries the page again.
                 tags=owned_tags(
-                    self.project, page.key, page.hash, page.tags, page.images + page.attachments
+                    self.project, page.key, None if refused else page.hash, page.tags, kept
                 ),
             )
             payload["markdown" if page.markdown else "html"] = body

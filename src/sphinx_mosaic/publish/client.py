@@ -474,7 +474,8 @@ class BookStackClient:
         if status in TRANSIENT_STATUSES and not self._application_error(response):
             if idempotent:
                 raise _Transient(f"HTTP {status}")
-            raise AmbiguousWrite(f"HTTP {status} on {method}")
+            message = self.redact(_server_message(response)[0]) if response.content else ""
+            raise AmbiguousWrite(f"HTTP {status} on {method}" + (f": {message}" if message else ""))
         if 300 <= status < 400:
             location = self.redact(response.headers.get("Location", "?"))
             raise NotBookStack(

@@ -10,11 +10,12 @@ place.  Only files recorded in those tags are ever deleted.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from typing import Any
 
 from sphinx_mosaic.publish.bundle import Asset, Page
 from sphinx_mosaic.publish.client import BookStackClient
-from sphinx_mosaic.publish.errors import AmbiguousWrite, ServerUnreachable
+from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
 from sphinx_mosaic.publish.state import TAG_FILE, RemoteEntity
 
 
@@ -30,7 +31,11 @@ class PageFiles:
 
         *remote* is the page as the server had it (its tags record the files of the last
         complete run); *fresh* means the page was created in this run and holds no files.
+        A file the server refuses (an image it does not take by its content) is left out
+        and listed in :attr:`refused`: the page is still written, without it.
         """
+        self.refused: list[Asset] = []
+        self.reasons: list[str] = []
         # (kind, server name) -> sha of every file the last complete run recorded on the page.
         recorded_sha: dict[tuple[str, str], str] = {}
         for value in remote.tag_values(TAG_FILE) if remote else []:
@@ -45,7 +50,11 @@ class PageFiles:
             existing = [] if fresh else self.files_of("/api/image-gallery", page_id)
             by_name = {str(i["name"]): i for i in existing}
             for asset in page.images:
-                found = by_name.get(asset.server_name) or self.upload_image(asset, page_id)
+                found = by_name.get(asset.server_name) or self._refusable(
+                    asset, self.upload_image, page_id
+                )
+                if found is None:
+                    continue
                 by_name[asset.server_name] = found
                 urls[("image", asset.zip_id)] = str(found["url"])
             wanted = {a.server_name for a in page.images}
@@ -59,10 +68,11 @@ class PageFiles:
             by_name = {str(a["name"]): a for a in existing}
             for asset in page.attachments:
                 current = by_name.get(asset.name)
+                current_id = None if current is None else int(current["id"])
+                if current is None or recorded_sha.get(("attachment", asset.name)) != asset.sha:
+                    current = self._refusable(asset, self.upload_attachment, page_id, current_id)
                 if current is None:
-                    current = self.upload_attachment(asset, page_id, None)
-                elif recorded_sha.get(("attachment", asset.name)) != asset.sha:
-                    current = self.upload_attachment(asset, page_id, int(current["id"]))
+                    continue
                 by_name[asset.name] = current
                 urls[("attachment", asset.zip_id)] = f"{base}/attachments/{current['id']}"
             wanted = {a.name for a in page.attachments}
@@ -72,6 +82,24 @@ class PageFiles:
                 if ("attachment", name) in recorded_sha and name not in wanted
             ]
         return urls, stale
+
+    def _refusable(
+        self, asset: Asset, upload: Callable[..., dict[str, Any]], *args: Any
+    ) -> dict[str, Any] | None:
+        """Run ``upload(asset, *args)``; a refusal (HTTP 422 and the like) is recorded."""
+        try:
+            return upload(asset, *args)
+        except RequestRejected as exc:
+            if exc.status in (401, 403) or exc.status >= 500:
+                raise
+            self.refused.append(asset)
+            self.reasons.append(
+                f"{asset.kind} {asset.name!r} (files/{asset.ref}) was refused by the server "
+                f"(HTTP {exc.status}: {exc.server_message}"
+                + "".join(f" {'; '.join(map(str, m))}" for m in exc.validation.values())
+                + ")"
+            )
+            return None
 
     def files_of(self, path: str, page_id: int) -> list[dict[str, Any]]:
         answer = self.client.get(path, {"filter[uploaded_to]": page_id, "count": 500})

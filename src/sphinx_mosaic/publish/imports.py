@@ -22,8 +22,7 @@ from sphinx_mosaic.publish.state import (
     TAG_HASH,
     TAG_KEY,
     TAG_PROJECT,
-    owner_query,
-    search_owned,
+    find_owned,
     stamp,
 )
 
@@ -46,12 +45,22 @@ class ImportUnsupported(Exception):
         return self.status == 413
 
 
-#: ``[book.chapters.0.pages.2.name]`` in the server's validation messages.
-ZIP_PATH = re.compile(r"\[book((?:\.chapters\.\d+)?(?:\.pages\.\d+)?)((?:\.[\w]+)*)\]")
+#: ``[book.chapters.0.pages.2.images.0.file]`` in the server's validation messages.
+ZIP_PATH = re.compile(
+    r"\[book((?:\.chapters\.\d+)?(?:\.pages\.\d+)?)(?:\.(images|attachments)\.(\d+))?"
+    r"((?:\.[\w]+)*)\]"
+)
+
+
+class ImportRefused(Exception):
+    """The server refused this book's ZIP (422, or a 500 on a file it cannot read).
+
+    The book is published page by page instead; the message names what was refused.
+    """
 
 
 def name_zip_paths(message: str, book: Book) -> str:
-    """Replace data.json paths in an import error by the page or chapter they point at."""
+    """Replace data.json paths in an import error by the page, chapter or file they point at."""
     with zipfile.ZipFile(book.zip_path) as source:
         data = json.loads(source.read("data.json"))["book"]
     pages = {p.zip_id: p for p in book.pages}
@@ -67,10 +76,34 @@ def name_zip_paths(message: str, book: Book) -> str:
                 return match.group(0)
             entity = (pages if part[0] == "pages" else chapters).get(int(node.get("id") or 0))
             described = entity.label if entity is not None else described
-        field = match.group(2).lstrip(".")
+        if match.group(2):
+            try:
+                item = node[match.group(2)][int(match.group(3))]
+            except (KeyError, IndexError, TypeError):
+                return match.group(0)
+            kind = match.group(2)[:-1]
+            described += f", {kind} {item.get('name')!r} (files/{item.get('file')})"
+        field = match.group(4).lstrip(".")
         return f"[{described}{': ' + field if field else ''}]"
 
     return ZIP_PATH.sub(label, message)
+
+
+def missing_files(book: Book) -> list[str]:
+    """Files the book's ``data.json`` names that its ZIP does not hold (the server answers 500)."""
+    with zipfile.ZipFile(book.zip_path) as source:
+        names = set(source.namelist())
+        data = json.loads(source.read("data.json"))["book"]
+    zpages = list(data.get("pages") or [])
+    for chapter in data.get("chapters") or []:
+        zpages += chapter.get("pages") or []
+    return [
+        f"files/{item['file']}"
+        for zpage in zpages
+        for kind in ("images", "attachments")
+        for item in zpage.get(kind) or []
+        if item.get("file") and f"files/{item['file']}" not in names
+    ]
 
 
 def owned_tags(
@@ -136,24 +169,36 @@ def _mark_page(zpage: dict[str, Any], pages: dict[int, Page], project: str) -> N
 
 
 def run_import(client: BookStackClient, book: Book, project: str, attempts: int = 3) -> int:
-    """Import *book*; return the new book's id.  Raises :class:`ImportUnsupported`."""
+    """Import *book*; return the new book's id.
+
+    Raises :class:`ImportUnsupported` (no imports here) or :class:`ImportRefused` (not this
+    ZIP: a file the server will not take, or one it cannot read).
+    """
     payload = import_zip(book, project)
     upload: Any = None
+    last = ""
     for _ in range(attempts):
         try:
             upload = client.post(
                 "/api/imports", files={"file": (book.zip_path.name, payload, "application/zip")}
             )
             break
-        except AmbiguousWrite:
+        except AmbiguousWrite as exc:
+            last = exc.cause
             continue  # a second staged import is invisible to readers and harmless
         except RequestRejected as exc:
             if exc.status in UNSUPPORTED:
                 raise ImportUnsupported(exc.server_message, exc.status) from None
-            raise RequestRejected(
-                exc.status, name_zip_paths(exc.server_message, book), exc.validation
+            raise ImportRefused(
+                f"HTTP {exc.status}: {name_zip_paths(exc.server_message, book)}"
             ) from None
     if upload is None:
+        if last.startswith("HTTP 500"):
+            # The server answered, every time, with an error: BookStack fails this way
+            # (fread() in its ZIP reader) on a ZIP that names a file it does not hold.
+            missing = missing_files(book)
+            named = f"; the ZIP lacks {', '.join(missing)}" if missing else ""
+            raise ImportRefused(f"{name_zip_paths(last, book)}{named}")
         raise ServerUnreachable(f"{book.label}: the ZIP upload kept failing")
     import_id = int(upload["id"])
     for _ in range(attempts):
@@ -170,13 +215,15 @@ def run_import(client: BookStackClient, book: Book, project: str, attempts: int 
             except RequestRejected as exc:
                 if exc.status != 404:
                     raise
-            for item in search_owned(client, owner_query(project, book.key, "book")):
-                if item.get("type") == "book":
-                    return int(item["id"])
+            found = find_owned(client, project, book.key, "book")
+            if found is not None:
+                return int(found["id"])
             raise ServerUnreachable(
                 f"{book.label}: the import ran but its book cannot be found by its tags yet"
             ) from None
-        except RequestRejected:
+        except RequestRejected as exc:
             client.delete(f"/api/imports/{import_id}")
-            raise
+            raise ImportRefused(
+                f"HTTP {exc.status}: {name_zip_paths(exc.server_message, book)}"
+            ) from None
     raise ServerUnreachable(f"{book.label}: running the import kept failing")

@@ -3,7 +3,7 @@
 Everything the publisher writes carries ``mosaic-project=<project>`` and
 ``mosaic-key=<key>`` tags (plus ``mosaic-hash``).  Reading the state costs
 
-    1 (``/api/system``) + ceil(owned / 100) (tag search)
+    1 (``/api/system``) + ceil(most owned of one type / 100) (tag search, paged per type)
     + ceil(in range / 500) for ``/api/chapters`` + ceil(in range / 500) for ``/api/pages``
     + 1 (``GET /api/shelves/{id}``)
 
@@ -153,7 +153,13 @@ def parse_version(text: str) -> tuple[int, ...] | None:
 
 
 def search_owned(client: BookStackClient, query: str) -> list[dict[str, Any]]:
-    """Every search result for *query*, over all result pages, without repeats."""
+    """Every search result for *query*, over all result pages, without repeats.
+
+    BookStack pages each entity type on its own: page *n* holds up to ``count`` shelves,
+    ``count`` books, ``count`` chapters and ``count`` pages, and ``total`` sums them.
+    ``count`` above 100 is refused (422).  The results match *loosely* (see
+    :func:`is_owned`): callers keep only what :func:`is_owned` accepts.
+    """
     seen: dict[tuple[str, int], dict[str, Any]] = {}
     for page in range(1, MAX_SEARCH_PAGES + 1):
         answer = client.get(
@@ -164,10 +170,34 @@ def search_owned(client: BookStackClient, query: str) -> list[dict[str, Any]]:
         for item in data:
             seen[(str(item.get("type")), int(item["id"]))] = item
         total = int(answer.get("total") or 0)
-        # BookStack may return up to 4x count per page; stop on the total or a dry page.
+        # Stop on the total, or on a page that brings nothing new.
         if len(seen) >= total or len(seen) == before:
             break
     return list(seen.values())
+
+
+def is_owned(item: dict[str, Any], project: str, key: str | None = None) -> bool:
+    """Does a search result carry exactly our tags (not just what the search matched)?
+
+    BookStack's tag search compares names and values case-insensitively, ignores
+    a trailing space, compares numeric values as numbers (``[p=2024]`` finds
+    ``2024-docs`` and ``2024.0``) and ignores the value ``0``: a result may be
+    another project's, or another key's.
+    """
+    entity = _entity(item)
+    if entity.tag(TAG_PROJECT) != project or not entity.key:
+        return False
+    return key is None or entity.key == key
+
+
+def find_owned(client: BookStackClient, project: str, key: str, kind: str) -> dict[str, Any] | None:
+    """Our *kind* with *key*, by tag search and an exact re-check; the lowest id wins."""
+    found = [
+        item
+        for item in search_owned(client, owner_query(project, key, kind))
+        if item.get("type") == kind and is_owned(item, project, key)
+    ]
+    return min(found, key=lambda item: int(item["id"]), default=None)
 
 
 def owner_query(project: str, key: str | None = None, kind: str | None = None) -> str:
@@ -217,9 +247,9 @@ def read_state(client: BookStackClient, project: str) -> ServerState:
     state = ServerState(base_url=base_url, version=version, has_system=has_system)
     found: dict[str, list[RemoteEntity]] = collections.defaultdict(list)
     for item in search_owned(client, owner_query(project)):
-        entity = _entity(item)
-        if entity.tag(TAG_PROJECT) != project or not entity.key:
+        if not is_owned(item, project):
             continue  # the search matched loosely; ownership is the exact tag pair
+        entity = _entity(item)
         found[entity.type].append(entity)
     for kind, entities in found.items():
         entities.sort(key=lambda e: e.id)
