@@ -45,6 +45,8 @@ from bookstack_server_imports import (
     web_404,
 )
 
+#: The token's user, as BookStack shows a user on an entity (``created_by``, ``updated_by``).
+API_USER = {"id": 3, "name": "Docs Publisher", "slug": "docs-publisher"}
 TOKEN_ID = "publisher-token-id"
 TOKEN_SECRET = "s3cret-publisher-token-value"
 LISTING_FIELDS = {
@@ -220,6 +222,26 @@ class FakeBookStack(ImportsApi):
 
     def tagged(self, table: str, name: str, value: str | None = None) -> list[dict[str, Any]]:
         return [e for e in self.live(table) if _has_tag(e, name, value)]
+
+    def edit_in_wiki(
+        self, page_id: int, html: str | None = None, name: str | None = None, user: str = "Jane Doe"
+    ) -> dict[str, Any]:
+        """A person saves the page in BookStack's editor (not through our token)."""
+        with self.lock:
+            page = self.tables["pages"][page_id]
+            if html is not None:
+                page["html"] = _stored_html(html)
+            if name is not None:
+                page["name"] = name
+            page["revision_count"] += 1
+            slug = slugify(user)
+            page["updated_by"] = {"id": 7 + len(slug), "name": user, "slug": slug}
+            page["updated_at"] = self._now()
+            return page
+
+    def _now(self) -> str:
+        self._ticks = getattr(self, "_ticks", 0) + 1
+        return f"2026-12-01T10:{self._ticks // 60:02d}:{self._ticks % 60:02d}.000000Z"
 
     def create(self, table: str, **fields: Any) -> dict[str, Any]:
         """Make content directly (e.g. foreign content a user made by hand)."""
@@ -446,10 +468,13 @@ class FakeBookStack(ImportsApi):
         if table == "pages":
             self._place_page(item, data)
             item.update(
-                html=data.get("html") or "",
+                html=_stored_html(data.get("html") or ""),
                 markdown=data.get("markdown") or "",
                 draft=False,
                 revision_count=1,
+                created_by=API_USER,
+                updated_by=API_USER,
+                updated_at=self._now(),
             )
             if item["markdown"]:
                 item["html"] = f"<p>{item['markdown']}</p>"
@@ -505,11 +530,15 @@ class FakeBookStack(ImportsApi):
                     raise json_error(500, "You do not have permission to move this page")
                 item.update(new)
         if table == "pages":
-            changed = False
-            for key in ("html", "markdown"):
-                if key in data and data[key] != item[key]:
-                    item[key], changed = data[key], True
-            item["revision_count"] += changed
+            if "html" in data:
+                item["html"] = _stored_html(data["html"])
+            if "markdown" in data:
+                item["markdown"] = data["markdown"]
+                if data["markdown"]:
+                    item["html"] = f"<p>{data['markdown']}</p>"
+            # Every update counts, even one that changes nothing (measured on v25.07.2).
+            item["revision_count"] += 1
+            item["updated_by"], item["updated_at"] = API_USER, self._now()
         if "priority" in data:
             item["priority"] = data["priority"]
         renamed = "name" in data and data["name"].strip() != item["name"]
@@ -613,7 +642,9 @@ class FakeBookStack(ImportsApi):
                 if b in self.tables["books"]
             ]
         if table == "pages":
+            # ``html`` is the page rendered for readers, ``raw_html`` what is stored.
             out["raw_html"] = item["html"]
+            out["html"] = _rendered_html(item["html"])
         return out
 
     def _brief(self, item: dict[str, Any]) -> dict[str, Any]:
@@ -711,6 +742,16 @@ class FakeBookStack(ImportsApi):
         book = self.tables["books"][e["book_id"]]["slug"]
         kind = "chapter" if table == "chapters" else "page"
         return f"{self.url}/books/{book}/{kind}/{e['slug']}"
+
+
+def _stored_html(html: str) -> str:
+    """What BookStack stores of the HTML it is sent: ``<img ... />`` becomes ``<img ...>``."""
+    return re.sub(r"<img\b([^>]*?)\s*/>", r"<img\1>", html)
+
+
+def _rendered_html(html: str) -> str:
+    """The page as readers get it: scripts removed (the rest is kept, in this fake)."""
+    return re.sub(r"<script\b.*?</script>", "", html, flags=re.DOTALL | re.IGNORECASE)
 
 
 def _tags(raw: Any) -> list[dict[str, str]]:

@@ -139,7 +139,8 @@ def test_one_changed_page_costs_one_write(
     assert "A changed paragraph." in glossary["html"]
     assert glossary["revision_count"] == revisions + 1
     assert server.counts["PUT"] == 1 and server.writes == 1
-    assert server.reads <= read_budget(server, books=2)
+    # The page is read once before it is rewritten: was it edited in the wiki meanwhile?
+    assert server.reads <= read_budget(server, books=2) + 1
 
 
 def test_changed_page_with_an_image_reuses_the_upload(
@@ -150,7 +151,8 @@ def test_changed_page_with_an_image_reuses_the_upload(
     report, _ = publish_again(server, spec, tmp_path, use_import=False)
     assert report.ok
     assert len(server.live("image-gallery")) == 1
-    assert server.writes == 1 and server.reads <= read_budget(server, books=2) + 1
+    # Reads: the page (was it edited in the wiki?) and its images.
+    assert server.writes == 1 and server.reads <= read_budget(server, books=2) + 2
     # A new picture replaces the old one, which is deleted once the page no longer shows it.
     spec.page("getting-started/setup/install").images = [("other.png", PNG + b"2")]
     report, _ = publish_again(server, spec, tmp_path, use_import=False)

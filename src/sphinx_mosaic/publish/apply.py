@@ -29,11 +29,14 @@ from sphinx_mosaic.publish.imports import (
 from sphinx_mosaic.publish.links import link_targets, render
 from sphinx_mosaic.publish.plan import Action, Kind, Plan
 from sphinx_mosaic.publish.state import (
+    TAG_BODY,
     TAG_FILE,
+    TAG_REVISION,
     ServerState,
     find_owned,
     read_state,
 )
+from sphinx_mosaic.publish.wiki_edits import fingerprint
 
 PLACEHOLDER_HTML = "<p>This page is being published; reload in a minute.</p>"
 API_PATHS = {"bookshelf": "shelves", "book": "books", "chapter": "chapters", "page": "pages"}
@@ -70,8 +73,12 @@ class Applier:
         state: ServerState,
         plan: Plan,
         progress: Progress,
+        revisions: dict[str, int] | None = None,
     ):
         self.client = client
+        #: Each page's ``revision_count`` as last seen (read before planning, or answered
+        #: by a create): our next write makes it one more.
+        self.revisions: dict[str, int] = dict(revisions or {})
         self.bundle = bundle
         self.state = state
         self.plan = plan
@@ -382,9 +389,12 @@ class Applier:
             "tags": owned_tags(self.project, page.key, None, page.tags, []),
             **self._parent(page),
         }
-        self._remember("page", page.key, self._create("page", page.key, payload))
+        answer = self._create("page", page.key, payload)
+        self._remember("page", page.key, answer)
         with self._lock:
             self.fresh.add(page.key)
+            if isinstance(answer.get("revision_count"), int):
+                self.revisions[page.key] = answer["revision_count"]
 
     def _write_page(self, action: Action, page: Page, book: Book) -> None:
         ref = self.refs.get(("page", page.key))
@@ -416,11 +426,16 @@ class Applier:
                     + ", ".join(unresolved[:3])
                 )
             kept = [a for a in page.images + page.attachments if a not in refused]
+            written = {TAG_BODY: fingerprint(page.name, body, bool(page.markdown))}
+            # BookStack counts every write: a new page has revision 1, an update adds one.
+            known = 0 if ref is None else self.revisions.get(page.key)
+            if known is not None:
+                written[TAG_REVISION] = str(known + 1)
             payload.update(
                 name=page.name,
                 # Without its hash while a file is missing: the next run tries the page again.
                 tags=owned_tags(
-                    self.project, page.key, None if refused else page.hash, page.tags, kept
+                    self.project, page.key, None if refused else page.hash, page.tags, kept, written
                 ),
             )
             payload["markdown" if page.markdown else "html"] = body
@@ -433,6 +448,9 @@ class Applier:
         else:
             answer = self.client.put(f"/api/pages/{ref.id}", payload)
         self._remember("page", page.key, answer)
+        if isinstance(answer.get("revision_count"), int):
+            with self._lock:
+                self.revisions[page.key] = answer["revision_count"]
         for path in stale:
             self.client.delete(path)
         self._done(action)

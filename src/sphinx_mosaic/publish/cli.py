@@ -48,6 +48,12 @@ def register(subparsers: Any) -> None:
         "--force", action="store_true", help="rewrite every page even if its hash matches"
     )
     parser.add_argument(
+        "--overwrite-wiki-edits",
+        action="store_true",
+        help="write pages even if they were edited in the wiki since the last publish "
+        "(by default such a page is kept, reported, and the run exits with 1)",
+    )
+    parser.add_argument(
         "--no-import",
         action="store_true",
         help="create new books page by page instead of through the imports API",
@@ -78,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
         use_import=not args.no_import,
         verbose=args.verbose,
+        overwrite_wiki_edits=args.overwrite_wiki_edits,
     )
     try:
         settings = settings_from(

@@ -107,15 +107,24 @@ def missing_files(book: Book) -> list[str]:
 
 
 def owned_tags(
-    project: str, key: str, hash_: str | None, tags: list[dict[str, str]], files: list[Asset]
+    project: str,
+    key: str,
+    hash_: str | None,
+    tags: list[dict[str, str]],
+    files: list[Asset],
+    written: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
-    """The entity's own tags plus the ownership tags the publisher finds it by."""
+    """The entity's own tags plus the ownership tags the publisher finds it by.
+
+    *written* adds the ``mosaic-revision`` and ``mosaic-body`` tags of a page write.
+    """
     result = [dict(t) for t in tags if t.get("name") not in OWNERSHIP_TAGS]
     result.append({"name": TAG_PROJECT, "value": project})
     result.append({"name": TAG_KEY, "value": key})
     if hash_ is not None:
         result.append({"name": TAG_HASH, "value": stamp(hash_)})
     result.extend(file_tags(files))
+    result.extend({"name": name, "value": value} for name, value in (written or {}).items())
     return result
 
 

@@ -62,6 +62,14 @@ declare(
         types=(bool,),
     ),
     Option(
+        "publish_overwrite_wiki_edits",
+        False,
+        "Write pages even if they were edited in the wiki since the last publish; by default "
+        "such a page is kept and reported, and the publish fails.",
+        rebuild="",
+        types=(bool,),
+    ),
+    Option(
         "publish_import",
         True,
         "Create new books through the imports API (BookStack v25.07+) in a few requests.",
@@ -100,6 +108,7 @@ def publish_after_build(app: Sphinx, outdir: Path) -> None:
         dry_run=config.mosaic_publish_dry_run,
         prune=config.mosaic_publish_prune,
         use_import=config.mosaic_publish_import,
+        overwrite_wiki_edits=config.mosaic_publish_overwrite_wiki_edits,
     )
     try:
         settings = settings_from(
@@ -116,6 +125,12 @@ def publish_after_build(app: Sphinx, outdir: Path) -> None:
         return
     for error in report.result.errors:
         warn(MosaicWarning.PUBLISH, redact(error, settings.secrets))
+    if not options.overwrite_wiki_edits:
+        for edit in report.wiki_edits:
+            warn(
+                MosaicWarning.PUBLISH,
+                redact(f"page {edit.name!r}: {edit.describe()}; not overwritten", settings.secrets),
+            )
 
 
 def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:

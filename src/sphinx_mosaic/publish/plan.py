@@ -27,10 +27,11 @@ class Kind(enum.Enum):
     UNCHANGED = "unchanged"
     DELETE = "delete"  # pruned (to BookStack's recycle bin), or a duplicate
     KEEP = "keep"  # no longer in the sources, but pruning is off (or it holds foreign content)
+    EDITED = "edited"  # changed in the wiki since the last publish: not overwritten
 
     @property
     def writes(self) -> bool:
-        return self not in (Kind.UNCHANGED, Kind.KEEP)
+        return self not in (Kind.UNCHANGED, Kind.KEEP, Kind.EDITED)
 
 
 @dataclass(frozen=True)

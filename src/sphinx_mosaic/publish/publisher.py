@@ -13,6 +13,7 @@ from sphinx_mosaic.publish.client import BookStackClient, ClientSettings, Clock,
 from sphinx_mosaic.publish.errors import redact
 from sphinx_mosaic.publish.plan import Kind, Plan, PlanOptions, make_plan
 from sphinx_mosaic.publish.state import read_state
+from sphinx_mosaic.publish.wiki_edits import WikiEdit, find_wiki_edits, guard, read_pages
 
 ENV_URL = "BOOKSTACK_URL"
 ENV_TOKEN_ID = "BOOKSTACK_TOKEN_ID"
@@ -27,6 +28,8 @@ class PublishOptions:
     force: bool = False
     use_import: bool = True
     verbose: bool = False
+    #: Write pages even when they were edited in the wiki since the last publish.
+    overwrite_wiki_edits: bool = False
 
 
 @dataclass
@@ -38,10 +41,13 @@ class PublishReport:
     #: How new books are created on this server, and why: "imports API" or "page by page".
     path: str = "page by page"
     path_reason: str = ""
+    #: Pages changed in the wiki since the last publish (kept, unless overwriting).
+    wiki_edits: list[WikiEdit] = field(default_factory=list)
+    overwrote: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.result.errors
+        return not self.result.errors and (self.overwrote or not self.wiki_edits)
 
     def summary(self, dry_run: bool) -> str:
         counts = {kind: 0 for kind in Kind}
@@ -53,7 +59,7 @@ class PublishReport:
             unchanged = self.plan.counts()[Kind.UNCHANGED]
             parts = [f"{n} {kind.value}" for kind, n in counts.items() if n]
             done = ", ".join([*parts, f"{unchanged} unchanged"])
-        errors = len(self.result.errors)
+        errors = len(self.result.errors) + (0 if self.overwrote else len(self.wiki_edits))
         return (
             f"publish: {done}; {self.requests.total} requests ({self.requests.reads} reads, "
             f"{self.requests.writes} writes) in {self.seconds:.1f} s; "
@@ -116,13 +122,24 @@ def _publish(
             state,
             PlanOptions(prune=options.prune, force=options.force, use_import=options.use_import),
         )
+        # Trample protection: read each page about to be rewritten and compare it with
+        # what we last wrote (also in a dry run, so the plan shows it).
+        details = read_pages(client, state, plan)
+        edits = find_wiki_edits(state, plan, details)
+        plan = guard(plan, edits, options.overwrite_wiki_edits)
         for line in plan.describe(options.verbose):
             out(line)
-        report = PublishReport(plan=plan, requests=client.counter)
+        report = PublishReport(plan=plan, requests=client.counter, wiki_edits=edits)
+        report.overwrote = options.overwrite_wiki_edits
         uses_import, report.path_reason = state.import_path(options.use_import)
         report.path = "through the imports API" if uses_import else "page by page"
         if not options.dry_run and plan.writes:
-            report.result = Applier(client, bundle, state, plan, out).run()
+            revisions = {
+                key: int(detail["revision_count"])
+                for key, detail in details.items()
+                if isinstance(detail.get("revision_count"), int)
+            }
+            report.result = Applier(client, bundle, state, plan, out, revisions).run()
             if report.result.page_by_page is not None:
                 report.path, report.path_reason = "page by page", report.result.page_by_page
     finally:
@@ -130,6 +147,16 @@ def _publish(
     report.seconds = time.monotonic() - started
     for note in report.result.notes:
         out(f"note: {note}")
+    pages = {page.key: page for page in bundle.pages()}
+    for edit in report.wiki_edits:
+        label = pages[edit.key].label if edit.key in pages else f"page {edit.name!r}"
+        if options.overwrite_wiki_edits:
+            out(f"note: {label}: {edit.describe()}; overwritten (--overwrite-wiki-edits)")
+        else:
+            out(
+                f"error: {label}: {edit.describe()}; not overwritten. Bring the change into "
+                "the source and publish again, or publish with --overwrite-wiki-edits"
+            )
     for error in report.result.errors:
         out(f"error: {error}")
     out(report.summary(options.dry_run))

@@ -33,7 +33,11 @@ TAG_KEY = "mosaic-key"
 TAG_HASH = "mosaic-hash"
 #: One per attachment on a page: "<sha12> <name>", so a run knows which files changed.
 TAG_FILE = "mosaic-file"
-OWNERSHIP_TAGS = frozenset({TAG_PROJECT, TAG_KEY, TAG_HASH, TAG_FILE})
+#: On pages: the ``revision_count`` right after our last write, and a fingerprint of the name
+#: and body we sent (see :mod:`.wiki_edits`): how an edit made in the wiki is recognised.
+TAG_REVISION = "mosaic-revision"
+TAG_BODY = "mosaic-body"
+OWNERSHIP_TAGS = frozenset({TAG_PROJECT, TAG_KEY, TAG_HASH, TAG_FILE, TAG_REVISION, TAG_BODY})
 
 #: Bumped when the publisher writes the same sources differently (links, tags): the stored
 #: hashes then no longer match, and the next run rewrites every page once.
