@@ -128,6 +128,9 @@ class FakeBookStack(ImportsApi):
     import_failure: str | None = None
     #: Largest request body in bytes (PHP post_max_size); larger ones get 413.
     max_body: int | None = None
+    #: The instance's default sort rule (v25.02+), given to every new book; the fake's
+    #: rules all sort by name, A to Z, as BookStack's "Name - Alphabetical" does.
+    default_sort_rule: int | None = None
 
     def __post_init__(self) -> None:
         self.lock = threading.RLock()
@@ -279,6 +282,8 @@ class FakeBookStack(ImportsApi):
             except Exception as exc:  # a bug in the fake: answer it loudly, do not hang up
                 status, headers = 599, {}
                 body = {"message": f"fake server bug: {exc!r}", "status": "error"}
+            if request.method != "GET" and status < 300:
+                self._run_sort_rules()
             if request.method != "GET" and status < 300 and self._down_after is not None:
                 self._down_after -= 1
                 if self._down_after <= 0:
@@ -461,6 +466,8 @@ class FakeBookStack(ImportsApi):
         }
         if table in ("shelves", "books", "chapters"):
             item["description_html"] = data.get("description_html") or ""
+        if table == "books":
+            item["sort_rule_id"] = self.default_sort_rule
         if table == "shelves":
             item["books"] = [int(b) for b in data.get("books") or []]
         if table == "chapters":
@@ -547,6 +554,27 @@ class FakeBookStack(ImportsApi):
         if renamed or (item.get("book_id"), item.get("chapter_id")) != old_parent:
             item["slug"] = self._slug(table, item["name"], item.get("book_id"), item["id"])
         return item
+
+    def set_sort_rule(self, book_id: int, rule: int | None) -> None:
+        """An admin sets (or removes) a book's sort rule in the UI."""
+        with self.lock:
+            self.tables["books"][book_id]["sort_rule_id"] = rule
+            self._run_sort_rules()
+
+    def _run_sort_rules(self) -> None:
+        """Re-sort every book that has a sort rule, as BookStack does after each change."""
+        for book in self.tables["books"].values():
+            if not book.get("sort_rule_id"):
+                continue
+            direct = [c for c in self.tables["chapters"].values() if c["book_id"] == book["id"]]
+            direct += self._pages_of(book_id=book["id"], chapter_id=0)
+            for number, child in enumerate(sorted(direct, key=_by_name), start=1):
+                child["priority"] = number
+            for chapter in direct:
+                if "revision_count" not in chapter:  # a chapter: sort its pages too
+                    pages = sorted(self._pages_of(chapter_id=chapter["id"]), key=_by_name)
+                    for number, page in enumerate(pages, start=1):
+                        page["priority"] = number
 
     def _delete(self, table: str, item: dict[str, Any]) -> None:
         del self.tables[table][item["id"]]
@@ -742,6 +770,10 @@ class FakeBookStack(ImportsApi):
         book = self.tables["books"][e["book_id"]]["slug"]
         kind = "chapter" if table == "chapters" else "page"
         return f"{self.url}/books/{book}/{kind}/{e['slug']}"
+
+
+def _by_name(entity: dict[str, Any]) -> tuple[str, int]:
+    return (str(entity["name"]).casefold(), int(entity["id"]))
 
 
 def _stored_html(html: str) -> str:

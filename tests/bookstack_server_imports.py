@@ -139,7 +139,13 @@ class ImportsApi:
         children = [("chapter", c) for c in data.get("chapters") or []]
         children += [("page", p) for p in data.get("pages") or []]
         children.sort(key=lambda c: (c[1].get("priority") or 0, c[0] != "chapter"))
+        # BookStack numbers what it imports itself, whatever the ZIP says (measured on
+        # v25.07.2): chapters 2, 3, 4, ...; book-level pages 2, 3, ...; pages in a chapter
+        # 1, 2, ...  A chapter and a page of the book can so share a priority.
+        next_priority = {"chapter": 2, "page": 2}
         for kind, child in children:
+            priority = next_priority[kind]
+            next_priority[kind] += 1
             if kind == "chapter":
                 chapter = self._create(
                     "chapters",
@@ -148,16 +154,23 @@ class ImportsApi:
                         "name": child["name"],
                         "tags": child.get("tags"),
                         "description_html": child.get("description_html"),
+                        "priority": priority,
                     },
                 )
                 refs[("chapter", child.get("id") or 0)] = self._url_of("chapters", chapter)
                 pages = sorted(child.get("pages") or [], key=lambda p: p.get("priority") or 0)
-                for zpage in pages:
+                for number, zpage in enumerate(pages, start=1):
                     made_pages.append(
-                        self._import_page(archive, zpage, {"chapter_id": chapter["id"]}, refs)
+                        self._import_page(
+                            archive, zpage, {"chapter_id": chapter["id"], "priority": number}, refs
+                        )
                     )
             else:
-                made_pages.append(self._import_page(archive, child, {"book_id": book["id"]}, refs))
+                made_pages.append(
+                    self._import_page(
+                        archive, child, {"book_id": book["id"], "priority": priority}, refs
+                    )
+                )
         for page in made_pages:
             page["html"] = TOKEN_RE.sub(
                 lambda m: refs.get((m.group(1), int(m.group(2))), m.group(0)), page["html"]
@@ -172,6 +185,7 @@ class ImportsApi:
         parent: dict[str, int],
         refs: dict[tuple[str, int], str],
     ) -> dict[str, Any]:
+        """Create one page of the import; *parent* holds its book or chapter and priority."""
         page = self._create(
             "pages",
             {

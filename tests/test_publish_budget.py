@@ -86,9 +86,12 @@ def test_request_budget_for_1000_pages(shelf: tuple[ShelfSpec, Path], use_import
     # The changed page is read once before it is written (trample protection).
     assert one_change.writes == 1 and one_change.reads == read_budget + 1
     if use_import:
-        # Per book: upload + run; one relink per cross-book link; the shelf.
-        assert first.writes <= 2 * BOOKS + (BOOKS - 1) + 1
-        assert first.total <= 60
+        # Per book: upload + run; one relink per cross-book link; the shelf.  BookStack's
+        # importer numbers chapters 2, 3, ... and book-level pages 2, 3, ...: the pages that
+        # follow the chapters are renumbered after the import (one write each).
+        loose = sum(1 for b in spec.books for item in b.contents if not hasattr(item, "pages"))
+        assert first.writes <= 2 * BOOKS + (BOOKS - 1) + 1 + loose
+        assert first.total <= 60 + loose
     else:
         # One create per entity: the links form no cycle, so no placeholder is needed.
         assert first.writes == entities

@@ -127,7 +127,7 @@ def test_a_lost_import_answer_finds_our_book_not_a_look_alike(tmp_path: Path) ->
         server.drop(count=1, method="POST", path=r"^/api/imports/\d+$", after=True)
         client = BookStackClient(settings_for(server), clock=FakeClock())
         try:
-            book_id = run_import(client, book, "Demo")
+            book_id = int(run_import(client, book, "Demo")["id"])
         finally:
             client.close()
         assert book_id != twin["id"]

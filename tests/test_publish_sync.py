@@ -82,7 +82,9 @@ def test_first_publish_uses_the_import_api(
     image = next(i for i in server.live("image-gallery"))
     assert image["name"].endswith("-diagram.png")
     assert image["url"] in pages["getting-started/setup/install"]["html"]
-    assert lines[-1].startswith("publish: 2 import, 1 create, 2 relink")
+    # The importer numbers the chapter and the page of 'Getting Started' both 2: the tie is
+    # settled in the same run (1 reorder), so the next run finds the book in order.
+    assert lines[-1].startswith("publish: 2 import, 1 create, 1 reorder, 2 relink")
 
 
 def test_first_publish_page_by_page(server: FakeBookStack, spec: ShelfSpec, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from sphinx_mosaic.publish.imports import (
     run_import,
 )
 from sphinx_mosaic.publish.links import link_targets, render
-from sphinx_mosaic.publish.plan import Action, Kind, Plan
+from sphinx_mosaic.publish.plan import Action, Kind, Plan, containers_to_order, sort_rule_note
 from sphinx_mosaic.publish.state import (
     TAG_BODY,
     TAG_FILE,
@@ -56,6 +56,8 @@ class ApplyResult:
     done: list[Action] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: What the server does that the user may want to change (a sort rule on a new book).
+    warnings: list[str] = field(default_factory=list)
     #: Why new books went page by page after all (the server refused the imports API).
     page_by_page: str | None = None
 
@@ -218,7 +220,7 @@ class Applier:
                 self._fallback.add(book.key)
                 continue
             try:
-                run_import(self.client, book, self.project)
+                created = run_import(self.client, book, self.project)
             except ImportUnsupported as exc:
                 if exc.book_only:
                     self.result.notes.append(
@@ -244,14 +246,79 @@ class Applier:
                 self._fallback.add(book.key)
                 continue
             imported_books.append(book)
+            self._sort_rule(book, created)
             self._imported_keys |= {book.key} | {c.key for c in book.chapters}
             self._imported_keys |= {p.key for p in book.pages}
             self._done(Action(Kind.IMPORT, "book", book.key, book.name), f"{len(book.pages)} pages")
         if not imported_books:
             return
         # The import created new ids; read them back by tags (a few requests).
+        sort_rules = self.state.sort_rules
         self.state = read_state(self.client, self.project)
+        self.state.sort_rules.update(sort_rules)
         self._load_refs(self.state)
+        self._order_imported({book.key for book in imported_books})
+
+    def _order_imported(self, keys: set[str]) -> None:
+        """Settle the order where the importer's own numbering breaks it, in the same run.
+
+        BookStack numbers imported chapters 2, 3, ... and book-level pages 2, 3, ..., so
+        chapters and pages of a book tie or interleave.  Walking each container in layout
+        order, a child keeps its number while the numbers still rise and gets the next
+        free one otherwise: the fewest writes, and the next run finds the book in order.
+        """
+        order = containers_to_order(self.bundle, self.state)
+        writes: list[tuple[str, int, int, Action]] = []
+        for book in self.bundle.books:
+            if book.key not in keys or book.key in self.state.sort_rules:
+                continue  # a sort rule orders this book: our priorities would not hold
+            direct: list[Chapter | Page] = [*book.chapters]
+            direct += [p for p in book.pages if p.chapter_key is None]
+            groups: list[tuple[tuple[str, str], list[Chapter | Page]]] = [
+                (("book", book.key), sorted(direct, key=lambda e: e.priority))
+            ]
+            groups += [
+                (("chapter", c.key), sorted(c.pages, key=lambda p: p.priority))
+                for c in book.chapters
+            ]
+            for container, children in groups:
+                if container not in order:
+                    continue
+                last = -1
+                for entity in children:
+                    remote = self.state.by_type(entity.kind).get(entity.key)
+                    if remote is None:
+                        continue
+                    if remote.priority is not None and remote.priority > last:
+                        last = remote.priority
+                        continue
+                    last += 1
+                    remote.priority = last
+                    action = Action(
+                        Kind.REORDER,
+                        entity.kind,
+                        entity.key,
+                        entity.name,
+                        remote.id,
+                        ("after import",),
+                    )
+                    writes.append((API_PATHS[entity.kind], remote.id, last, action))
+
+        def reorder(item: tuple[str, int, int, Action]) -> None:
+            path, remote_id, priority, action = item
+            self.client.put(f"/api/{path}/{remote_id}", {"priority": priority})
+            self._done(action)
+
+        self._each(writes, reorder, lambda item: f"{item[3].type} {item[3].name!r}")
+
+    def _sort_rule(self, book: Book, answer: dict[str, Any]) -> None:
+        """Warn (once per book) when the server gave a new book a sort rule."""
+        rule = answer.get("sort_rule_id")
+        if isinstance(rule, int) and rule > 0:
+            with self._lock:
+                if book.key not in self.state.sort_rules:
+                    self.state.sort_rules[book.key] = rule
+                    self.result.warnings.append(sort_rule_note(book.label, rule))
 
     def _write_book(self, action: Action, book: Book) -> None:
         payload = {
@@ -261,7 +328,9 @@ class Applier:
         }
         try:
             if action.kind is Kind.CREATE:
-                self._remember("book", book.key, self._create("book", book.key, payload))
+                answer = self._create("book", book.key, payload)
+                self._remember("book", book.key, answer)
+                self._sort_rule(book, answer)
             else:
                 answer = self.client.put(f"/api/books/{action.remote_id}", payload)
                 self._remember("book", book.key, answer)

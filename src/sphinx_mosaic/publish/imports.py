@@ -177,8 +177,10 @@ def _mark_page(zpage: dict[str, Any], pages: dict[int, Page], project: str) -> N
         image["name"] = names.get(int(image["id"]), image["name"])
 
 
-def run_import(client: BookStackClient, book: Book, project: str, attempts: int = 3) -> int:
-    """Import *book*; return the new book's id.
+def run_import(
+    client: BookStackClient, book: Book, project: str, attempts: int = 3
+) -> dict[str, Any]:
+    """Import *book*; return the new book as the server answers it (``id``, ``sort_rule_id``).
 
     Raises :class:`ImportUnsupported` (no imports here) or :class:`ImportRefused` (not this
     ZIP: a file the server will not take, or one it cannot read).
@@ -213,8 +215,10 @@ def run_import(client: BookStackClient, book: Book, project: str, attempts: int 
     for _ in range(attempts):
         try:
             # BookStack runs the whole import before it answers: give it time.
-            created = client.post(f"/api/imports/{import_id}", json={}, read_timeout=RUN_TIMEOUT)
-            return int(created["id"])
+            created: dict[str, Any] = client.post(
+                f"/api/imports/{import_id}", json={}, read_timeout=RUN_TIMEOUT
+            )
+            return created
         except AmbiguousWrite:
             # The answer was lost.  A finished import deletes its staged row, so a missing
             # row means the book exists: find it by its tags instead of importing it twice.
@@ -226,7 +230,7 @@ def run_import(client: BookStackClient, book: Book, project: str, attempts: int 
                     raise
             found = find_owned(client, project, book.key, "book")
             if found is not None:
-                return int(found["id"])
+                return found
             raise ServerUnreachable(
                 f"{book.label}: the import ran but its book cannot be found by its tags yet"
             ) from None

@@ -60,6 +60,8 @@ class Plan:
     pages: list[Action] = field(default_factory=list)
     #: Removals, in a safe order: pages, then chapters, then books.
     removals: list[Action] = field(default_factory=list)
+    #: Warnings about the server, one per book at most (sort rules).
+    notes: list[str] = field(default_factory=list)
 
     def actions(self) -> list[Action]:
         return [self.shelf, *self.books, *self.chapters, *self.pages, *self.removals]
@@ -84,6 +86,7 @@ class Plan:
         shown = [a for a in self.actions() if verbose or a.kind is not Kind.UNCHANGED]
         lines.extend(f"  {action.describe()}" for action in shown)
         lines.append(f"plan: {self.summary()}")
+        lines.extend(f"warning: {note}" for note in self.notes)
         return lines
 
 
@@ -123,12 +126,15 @@ def _book_action(book: Book, state: ServerState, importable: bool, force: bool) 
     return Action(_kind(reasons), "book", book.key, book.name, remote.id, tuple(reasons))
 
 
-def _containers_to_order(bundle: Bundle, state: ServerState) -> set[tuple[str, str]]:
+def containers_to_order(bundle: Bundle, state: ServerState) -> set[tuple[str, str]]:
     """Books and chapters whose owned children need their ``priority`` set.
 
     Only the relative order counts: BookStack's importer assigns its own
-    priorities, and a book in the right order needs no writes.  A container is
-    reordered when its children are out of order, or one is new or moves in.
+    priorities (chapters 2, 3, 4, ...; book-level pages 2, 3, ...; pages in a
+    chapter 1, 2, ...), and a book in the right order needs no writes.  A
+    container is reordered when its children are out of order, two of them share
+    a priority (their order on the page is then BookStack's choice, not ours), or
+    one is new or moves in.
     """
     result: set[tuple[str, str]] = set()
     containers: list[tuple[tuple[str, str], list[tuple[str, str]], int | None]] = []
@@ -167,7 +173,8 @@ def _containers_to_order(bundle: Bundle, state: ServerState) -> set[tuple[str, s
             (r for r in remotes if r is not None),
             key=lambda r: (r.priority or 0, r.type != "chapter", r.id),
         )
-        if not all(placed) or [r.key for r in current] != [key for _, key in children]:
+        tied = len({r.priority for r in current}) != len(current)
+        if not all(placed) or tied or [r.key for r in current] != [key for _, key in children]:
             result.add(container)
     return result
 
@@ -279,6 +286,17 @@ def pair_moved_pages(bundle: Bundle, state: ServerState) -> dict[str, str]:
     return moved
 
 
+def sort_rule_note(label: str, rule: int) -> str:
+    """The warning for a book BookStack re-sorts itself (once per book and run)."""
+    return (
+        f"{label}: BookStack re-sorts this book by its sort rule (#{rule}, set on the book or "
+        "given to it as the instance's default when it was created) on every change, so it "
+        "may not follow the layout's order. To keep the layout's order, set the book's sort "
+        "rule to none in BookStack (the book's Sort page; the default for new books is under "
+        "Settings, Sorting)"
+    )
+
+
 def make_plan(bundle: Bundle, state: ServerState, options: PlanOptions) -> Plan:
     """The plan that brings the server to *bundle*, touching only owned content."""
     moved = pair_moved_pages(bundle, state)
@@ -289,7 +307,14 @@ def make_plan(bundle: Bundle, state: ServerState, options: PlanOptions) -> Plan:
         importable = options.use_import and state.supports_import and not own_keys & present
         book_actions.append(_book_action(book, state, importable, options.force))
     imported = {a.key for a in book_actions if a.kind is Kind.IMPORT}
-    order = _containers_to_order(bundle, state)
+    # A book with a sort rule is re-sorted by BookStack on every change: priorities we
+    # set there would be overridden, and every run would set them again.
+    chapter_book = {c.key: c.book_key for c in bundle.chapters()}
+    order = {
+        (kind, key)
+        for kind, key in containers_to_order(bundle, state)
+        if (key if kind == "book" else chapter_book.get(key)) not in state.sort_rules
+    }
 
     chapter_actions = []
     for chapter in bundle.chapters():
@@ -342,7 +367,13 @@ def make_plan(bundle: Bundle, state: ServerState, options: PlanOptions) -> Plan:
         shelf_action = Action(
             kind, "bookshelf", shelf.key, shelf.name, state.shelf.id, tuple(reasons)
         )
+    notes = [
+        sort_rule_note(book.label, state.sort_rules[book.key])
+        for book in bundle.books
+        if book.key in state.sort_rules
+    ]
     return Plan(
+        notes=notes,
         project=bundle.project,
         base_url=state.base_url,
         shelf=shelf_action,

@@ -11,8 +11,8 @@ from sphinx_mosaic.publish.apply import Applier, ApplyResult
 from sphinx_mosaic.publish.bundle import load_bundle
 from sphinx_mosaic.publish.client import BookStackClient, ClientSettings, Clock, RequestCounter
 from sphinx_mosaic.publish.errors import redact
-from sphinx_mosaic.publish.plan import Kind, Plan, PlanOptions, make_plan
-from sphinx_mosaic.publish.state import read_state
+from sphinx_mosaic.publish.plan import Kind, Plan, PlanOptions, containers_to_order, make_plan
+from sphinx_mosaic.publish.state import read_sort_rules, read_state
 from sphinx_mosaic.publish.wiki_edits import WikiEdit, find_wiki_edits, guard, read_pages
 
 ENV_URL = "BOOKSTACK_URL"
@@ -117,6 +117,17 @@ def _publish(
     client = BookStackClient(settings, clock=clock)
     try:
         state = read_state(client, bundle.project)
+        # Only books whose order we are about to set are asked about their sort rule.
+        chapter_book = {c.key: c.book_key for c in bundle.chapters()}
+        read_sort_rules(
+            client,
+            state,
+            {
+                key if kind == "book" else chapter_book[key]
+                for kind, key in containers_to_order(bundle, state)
+                if kind == "book" or key in chapter_book
+            },
+        )
         plan = make_plan(
             bundle,
             state,
@@ -147,6 +158,8 @@ def _publish(
     report.seconds = time.monotonic() - started
     for note in report.result.notes:
         out(f"note: {note}")
+    for warning in report.result.warnings:
+        out(f"warning: {warning}")
     pages = {page.key: page for page in bundle.pages()}
     for edit in report.wiki_edits:
         label = pages[edit.key].label if edit.key in pages else f"page {edit.name!r}"

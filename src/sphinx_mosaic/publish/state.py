@@ -112,6 +112,11 @@ class ServerState:
     foreign_in_book: dict[int, set[int]] = field(default_factory=dict)
     foreign_in_chapter: dict[int, set[int]] = field(default_factory=dict)
     book_slugs: dict[int, str] = field(default_factory=dict)
+    #: Owned books (by key) whose content BookStack re-sorts by a sort rule (the book's own,
+    #: or the instance default given to new books), as far as the run has read them.
+    sort_rules: dict[str, int] = field(default_factory=dict)
+    #: Owned books (by key) read in full this run, sort rule or not.
+    books_read: set[str] = field(default_factory=set)
 
     @property
     def supports_import(self) -> bool:
@@ -405,6 +410,24 @@ def _place_listed(
                 state.foreign_in_chapter.setdefault(parent, set()).add(page_id)
 
 
+def note_sort_rule(state: ServerState, key: str, book: dict[str, Any]) -> None:
+    """Record the book's ``sort_rule_id`` (BookStack v25.02+) from a read or write answer."""
+    state.books_read.add(key)
+    rule = book.get("sort_rule_id")
+    if isinstance(rule, int) and rule > 0:
+        state.sort_rules[key] = rule
+    else:
+        state.sort_rules.pop(key, None)
+
+
+def read_sort_rules(client: BookStackClient, state: ServerState, keys: set[str]) -> None:
+    """Read the owned books in *keys* not read yet: does a sort rule override our order?"""
+    for key in sorted(keys - state.books_read):
+        remote = state.books.get(key)
+        if remote is not None:
+            note_sort_rule(state, key, client.get(f"/api/books/{remote.id}"))
+
+
 def _read_books(client: BookStackClient, state: ServerState) -> None:
     """Order, parents and foreign content from each owned book's ``contents``."""
     pages = {p.id: p for p in state.pages.values()}
@@ -412,6 +435,7 @@ def _read_books(client: BookStackClient, state: ServerState) -> None:
     for book in state.books.values():
         detail = client.get(f"/api/books/{book.id}")
         state.book_slugs[book.id] = str(detail.get("slug") or book.slug)
+        note_sort_rule(state, book.key, detail)
         foreign = state.foreign_in_book.setdefault(book.id, set())
         for child in detail.get("contents") or []:
             child_id = int(child["id"])
