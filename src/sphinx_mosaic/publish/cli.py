@@ -54,6 +54,14 @@ def register(subparsers: Any) -> None:
         "(by default such a page is kept, reported, and the run exits with 1)",
     )
     parser.add_argument(
+        "--page-notice",
+        default="",
+        metavar="TEMPLATE",
+        help="HTML put at the top of every page, with {source}, {docname}, {key} and {name}, "
+        'e.g. \'<p>Generated from Git: <a href="https://git.example/docs/{source}">edit '
+        "{source}</a></p>'",
+    )
+    parser.add_argument(
         "--no-import",
         action="store_true",
         help="create new books page by page instead of through the imports API",
@@ -85,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         use_import=not args.no_import,
         verbose=args.verbose,
         overwrite_wiki_edits=args.overwrite_wiki_edits,
+        page_notice=args.page_notice,
     )
     try:
         settings = settings_from(

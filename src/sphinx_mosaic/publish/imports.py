@@ -172,6 +172,11 @@ def _mark_page(zpage: dict[str, Any], pages: dict[int, Page], project: str) -> N
         project, page.key, page.hash, page.tags, page.images + page.attachments
     )
     zpage["priority"] = page.priority
+    # The bundle's page is what is published (a page notice may have been added to it).
+    if page.markdown:
+        zpage["markdown"] = page.markdown
+    elif page.html:
+        zpage["html"] = page.html
     names = {a.zip_id: a.server_name for a in page.images}
     for image in zpage.get("images") or []:
         image["name"] = names.get(int(image["id"]), image["name"])

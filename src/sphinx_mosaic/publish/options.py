@@ -70,6 +70,15 @@ declare(
         types=(bool,),
     ),
     Option(
+        "publish_page_notice",
+        "",
+        "HTML put at the top of every published page, for example a link to edit its source: "
+        "``{source}`` (the source file), ``{docname}``, ``{key}`` (number-free name) and "
+        "``{name}`` are replaced. Empty: no notice.",
+        rebuild="",
+        types=(str,),
+    ),
+    Option(
         "publish_import",
         True,
         "Create new books through the imports API (BookStack v25.07+) in a few requests.",
@@ -109,6 +118,7 @@ def publish_after_build(app: Sphinx, outdir: Path) -> None:
         prune=config.mosaic_publish_prune,
         use_import=config.mosaic_publish_import,
         overwrite_wiki_edits=config.mosaic_publish_overwrite_wiki_edits,
+        page_notice=config.mosaic_publish_page_notice,
     )
     try:
         settings = settings_from(

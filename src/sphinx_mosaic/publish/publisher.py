@@ -11,6 +11,7 @@ from sphinx_mosaic.publish.apply import Applier, ApplyResult
 from sphinx_mosaic.publish.bundle import load_bundle
 from sphinx_mosaic.publish.client import BookStackClient, ClientSettings, Clock, RequestCounter
 from sphinx_mosaic.publish.errors import redact
+from sphinx_mosaic.publish.notice import add_notices
 from sphinx_mosaic.publish.plan import Kind, Plan, PlanOptions, containers_to_order, make_plan
 from sphinx_mosaic.publish.state import read_sort_rules, read_state
 from sphinx_mosaic.publish.wiki_edits import WikiEdit, find_wiki_edits, guard, read_pages
@@ -30,6 +31,8 @@ class PublishOptions:
     verbose: bool = False
     #: Write pages even when they were edited in the wiki since the last publish.
     overwrite_wiki_edits: bool = False
+    #: HTML put at the top of every page ({source}, {docname}, {key}, {name}); "" for none.
+    page_notice: str = ""
 
 
 @dataclass
@@ -114,6 +117,7 @@ def _publish(
 ) -> PublishReport:
     started = time.monotonic()
     bundle = load_bundle(output)
+    add_notices(bundle, options.page_notice)
     client = BookStackClient(settings, clock=clock)
     try:
         state = read_state(client, bundle.project)
