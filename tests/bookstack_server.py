@@ -651,7 +651,10 @@ class FakeBookStack(ImportsApi):
     # -- reading ------------------------------------------------------------------------------
 
     def _output(self, table: str, item: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in item.items() if k not in ("data", "zip")}
+        out = {k: v for k, v in item.items() if k not in ("data", "zip")}
+        if "tags" in out:
+            out["tags"] = _ordered(out["tags"])
+        return out
 
     def _read(self, table: str, item: dict[str, Any]) -> dict[str, Any]:
         out = self._output(table, item)
@@ -751,7 +754,7 @@ class FakeBookStack(ImportsApi):
                     "name": e["name"],
                     "slug": e["slug"],
                     "type": kind,
-                    "tags": e["tags"],
+                    "tags": _ordered(e["tags"]),
                     "url": self._url_of(table, e),
                     "preview_html": {"name": e["name"], "content": ""},
                 }
@@ -770,6 +773,11 @@ class FakeBookStack(ImportsApi):
         book = self.tables["books"][e["book_id"]]["slug"]
         kind = "chapter" if table == "chapters" else "page"
         return f"{self.url}/books/{book}/{kind}/{e['slug']}"
+
+
+def _ordered(tags: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Tags as the API shows them: in the order they were sent, numbered by ``order``."""
+    return [{**tag, "order": number} for number, tag in enumerate(tags)]
 
 
 def _by_name(entity: dict[str, Any]) -> tuple[str, int]:

@@ -137,3 +137,19 @@ def test_throttle_answers_carry_retry_after_and_rate_limit_headers() -> None:
     assert int(throttled.headers["Retry-After"]) > 0
     assert throttled.headers["X-RateLimit-Limit"] == "2"
     assert throttled.headers["X-RateLimit-Remaining"] == "0"
+
+
+def test_tags_keep_the_order_they_were_sent_in() -> None:
+    with FakeBookStack() as server:
+        sent = [{"name": "b", "value": "2"}, {"name": "a", "value": "1"}]
+        book = requests.post(
+            f"{server.url}/api/books",
+            json={"name": "B", "tags": sent},
+            headers=_auth(server),
+            timeout=5,
+        ).json()
+        found = requests.get(
+            f"{server.url}/api/search", params={"query": "[a=1]"}, headers=_auth(server), timeout=5
+        ).json()["data"]
+    expected = [{**tag, "order": number} for number, tag in enumerate(sent)]
+    assert book["tags"] == expected and found[0]["tags"] == expected

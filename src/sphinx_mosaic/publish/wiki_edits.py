@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from sphinx_mosaic.publish.client import BookStackClient
+from sphinx_mosaic.publish.errors import RequestRejected
 from sphinx_mosaic.publish.plan import Action, Kind, Plan
 from sphinx_mosaic.publish.state import TAG_BODY, TAG_REVISION, ServerState
 
@@ -127,14 +128,19 @@ def read_pages(
     """The current server copy of every owned page whose content the plan rewrites."""
     wanted = [a for a in plan.pages if a.kind in CONTENT_WRITES and a.remote_id is not None]
 
-    def read(action: Action) -> tuple[str, dict[str, Any]]:
-        detail: dict[str, Any] = client.get(f"/api/pages/{action.remote_id}")
+    def read(action: Action) -> tuple[str, dict[str, Any] | None]:
+        try:
+            detail: dict[str, Any] = client.get(f"/api/pages/{action.remote_id}")
+        except RequestRejected as exc:
+            if exc.status != 404:
+                raise
+            return action.key, None  # deleted meanwhile: the write reports it
         return action.key, detail
 
     if not wanted:
         return {}
     with ThreadPoolExecutor(max_workers=client.settings.concurrency) as pool:
-        return dict(pool.map(read, wanted))
+        return {key: detail for key, detail in pool.map(read, wanted) if detail is not None}
 
 
 def find_wiki_edits(
