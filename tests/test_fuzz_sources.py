@@ -20,8 +20,10 @@ from fuzz_strategies import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sphinx_mosaic.layout.names import resolve_plain_name
+from sphinx_mosaic.layout.model import build_layout
+from sphinx_mosaic.layout.resolve import NameResolver
 from sphinx_mosaic.layout.sources import (
+    SourceInfo,
     markdown_heading,
     parse_front_matter,
     read_source,
@@ -102,17 +104,18 @@ def test_any_file_reads_without_raising(source_dir: Path, content: bytes, suffix
     assert isinstance(info.front_matter, dict)
 
 
-NAMES = {
-    "getting-started": "1-getting-started/README",
-    "getting-started/overview": "1-getting-started/1-overview",
-    "overview": "1-overview",
-}
+DOCNAMES = ["README", "1-getting-started/README", "1-getting-started/1-overview", "notes"]
+RESOLVER = NameResolver(
+    DOCNAMES, build_layout([f"{doc}.md" for doc in DOCNAMES], lambda source: SourceInfo())
+)
 
 
 @PURE
 @given(refdoc=st.sampled_from(["README", "1-getting-started/2-x", "a/b/c"]), target=VALUES)
 def test_number_free_names_resolve_to_a_known_docname_or_none(refdoc: str, target: str) -> None:
-    assert resolve_plain_name(NAMES, refdoc, target) in (None, *NAMES.values())
+    assert RESOLVER.resolve(target, refdoc) in (None, *DOCNAMES)
+    folder = RESOLVER.folder(target, refdoc)
+    assert folder is None or folder.host in DOCNAMES
 
 
 @PURE

@@ -8,10 +8,12 @@ from sphinx_mosaic.paths.model import (
     ResolvedPath,
     ResolvedStep,
     Step,
-    TargetResolver,
     normalize_audience,
     parse_step,
 )
+from sphinx_mosaic.layout.model import build_layout
+from sphinx_mosaic.layout.resolve import NameResolver
+from sphinx_mosaic.layout.sources import SourceInfo
 from sphinx_mosaic.paths.view import parse_audiences
 
 
@@ -48,7 +50,8 @@ def test_planned_step_has_no_target() -> None:
 
 
 @pytest.fixture
-def resolver() -> TargetResolver:
+def resolver() -> NameResolver:
+    """Path steps are read by the one name resolver (tests/test_layout_resolve.py)."""
     docs = [
         "README",
         "1-start/README",
@@ -57,15 +60,8 @@ def resolver() -> TargetResolver:
         "2-dev/1-branching",
         "notes",
     ]
-    plain = {
-        "start": "1-start/README",
-        "start/quick-start": "1-start/1-quick-start",
-        "start/local-setup": "1-start/2-local-setup",
-        "dev": "2-dev/1-branching",
-        "dev/branching": "2-dev/1-branching",
-    }
-    hosts = {"1-start": "1-start/README", "2-dev": "2-dev/1-branching"}
-    return TargetResolver(docs, plain, hosts, [".md", ".rst"])
+    layout = build_layout([f"{doc}.md" for doc in docs], lambda source: SourceInfo())
+    return NameResolver(docs, layout, [".md", ".rst"])
 
 
 @pytest.mark.parametrize(
@@ -88,7 +84,7 @@ def resolver() -> TargetResolver:
     ],
 )
 def test_resolve_target(
-    resolver: TargetResolver, target: str, fromdoc: str, expected: str | None
+    resolver: NameResolver, target: str, fromdoc: str, expected: str | None
 ) -> None:
     assert resolver.resolve(target, fromdoc) == expected
 

@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_mosaic.layout.collector import descriptions
 from sphinx_mosaic.layout.extension import get_layout
 from sphinx_mosaic.layout.model import Folder, Page
-from sphinx_mosaic.layout.names import resolve_plain_name
+from sphinx_mosaic.layout.names import name_resolver
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 
@@ -75,6 +75,7 @@ class ContentsResolver(SphinxPostTransform):
                 node.parent.remove(node)
 
     def folder_for(self, node: contents_placeholder) -> Folder | None:
+        """The folder the directive names (by the one name resolver), or its page's folder."""
         layout = get_layout(self.env)
         if layout is None or not layout.active:
             return None
@@ -82,11 +83,7 @@ class ContentsResolver(SphinxPostTransform):
         wanted: str = node["folder"]
         if not wanted:
             return layout.folder_of(docname)
-        target = resolve_plain_name(layout.plain_names(), docname, wanted) or wanted.strip("/")
-        for folder in layout.folders():
-            if target in (folder.path, folder.host):
-                return folder
-        return None
+        return name_resolver(self.env).folder(wanted, docname)
 
     def render(self, node: contents_placeholder) -> list[nodes.Node]:
         folder = self.folder_for(node)

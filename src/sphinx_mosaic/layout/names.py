@@ -1,10 +1,13 @@
-"""Number-free names in cross-references.
+"""Names in cross-references: number-free, relative to the page, with or without a suffix.
 
-``{doc}`getting-started/quick-start/overview``` and the Markdown link
-``[Overview](getting-started/quick-start/overview)`` both reach
-``1-getting-started/1-quick-start/1-overview``, so renumbering a page does not
-break links written with the number-free name.  A post-transform rewrites such
-references to the real docname before Sphinx and MyST resolve them.
+``{doc}`colors``` and ``[Fonts](fonts.md)`` on ``1-guide/README`` reach
+``1-guide/1-colors`` and ``1-guide/2-fonts``; ``{doc}`/guide/colors``` reaches
+the same page from anywhere.  A post-transform rewrites each ``{doc}`` and
+MyST link target to the docname the one :class:`NameResolver` finds, before
+Sphinx and MyST resolve the references, so every builder (HTML, LaTeX,
+BookStack...) links the page its own way.  Names nobody claims are left as
+written, for Sphinx or MyST to report.  A project without the numbered layout
+keeps Sphinx's and MyST's own rules for links.
 """
 
 from __future__ import annotations
@@ -12,33 +15,21 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx import addnodes
+from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import docname_join
 
 from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic.layout.resolve import NameResolver
 
 
-def resolve_plain_name(names: dict[str, str], refdoc: str, target: str) -> str | None:
-    """The docname a number-free *target* names, seen from *refdoc*, or None.
-
-    An absolute name (``/getting-started``) or a name from the shelf root is
-    tried, then the name relative to the referring document's folder.
-    """
-    target = target.strip()
-    if target.endswith((".md", ".rst")):
-        target = target.rsplit(".", 1)[0]
-    candidates = [target.lstrip("/")]
-    if not target.startswith("/"):
-        candidates.append(docname_join(refdoc, target))
-    for candidate in candidates:
-        normalised = candidate.strip("/")
-        if normalised in names:
-            return names[normalised]
-    return None
+def name_resolver(env: BuildEnvironment) -> NameResolver:
+    """The resolver of this build's names (its documents and layout)."""
+    suffixes: Any = env.config.source_suffix
+    return NameResolver(env.found_docs, get_layout(env), suffixes)
 
 
 class PlainNameReferences(SphinxPostTransform):
-    """Point ``doc`` and MyST references at the document a number-free name names."""
+    """Point ``doc`` and MyST references at the document their name means."""
 
     # Before MyST's resolver (9) and Sphinx's ReferencesResolver (10).
     default_priority = 5
@@ -46,25 +37,27 @@ class PlainNameReferences(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         layout = get_layout(self.env)
         if layout is None or not layout.active:
-            return
-        names = layout.plain_names()
-        all_docs = self.env.all_docs
+            return  # a project without the numbered layout keeps Sphinx's own rules
+        resolver: NameResolver | None = None
         for node in self.document.findall(addnodes.pending_xref):
             domain, reftype = node.get("refdomain"), node.get("reftype")
+            if not (reftype == "doc" and domain == "std") and not (
+                reftype == "myst" and domain != "doc"
+            ):
+                continue
             refdoc = node.get("refdoc", self.env.docname)
             target = node.get("reftarget", "")
-            if reftype == "doc" and domain == "std":
-                if docname_join(refdoc, target) in all_docs:
-                    continue
-                docname = resolve_plain_name(names, refdoc, target)
-                if docname is not None:
-                    node["reftarget"] = "/" + docname
-            elif reftype == "myst" and domain != "doc":
-                path, _, anchor = target.partition("#")
-                if not path or docname_join(refdoc, path) in all_docs:
-                    continue
-                docname = resolve_plain_name(names, refdoc, path)
-                if docname is not None:
-                    node["refdomain"] = "doc"
-                    node["reftarget"] = docname
-                    node["reftargetid"] = anchor or None
+            path, _, anchor = target.partition("#")
+            if not path or ":" in path:
+                continue  # "#anchor" on this page, or "inv:", "project:", "path:" schemes
+            if resolver is None:
+                resolver = name_resolver(self.env)
+            docname = resolver.resolve(path, refdoc)
+            if docname is None:
+                continue
+            if reftype == "doc":
+                node["reftarget"] = "/" + docname
+            else:
+                node["refdomain"] = "doc"
+                node["reftarget"] = docname
+                node["reftargetid"] = anchor or None

@@ -8,6 +8,7 @@ removed without the defining page being read again.
 Step grammar (one step a line; a leading ``1.``, ``-`` or ``*`` is ignored)::
 
     getting-started/quick-start                 a page: docname, source path or number-free name
+                                                (read by the one name resolver, layout/resolve.py)
     Local setup <getting-started/local-setup>   the same with a label
     ... -- a note                               a note after " -- "
     planned: Authentication Flow                a planned step (text only)
@@ -17,11 +18,7 @@ Step grammar (one step a line; a leading ``1.``, ``-`` or ``*`` is ignored)::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-
-from sphinx_mosaic.layout.model import plain_path
 
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+")
 _EXPLICIT = re.compile(r"^(.+?)\s*<([^<>]+)>$")
@@ -142,63 +139,3 @@ def printable(text: str) -> str:
 def normalize_audience(value: str) -> str:
     """``"New Users"``, ``new_users`` and ``new-users`` name one audience."""
     return re.sub(r"[\s_]+", "-", printable(value).strip().casefold())
-
-
-class TargetResolver:
-    """Find the document a step names.
-
-    Tried in order, each first relative to the defining document's folder,
-    then from the source root: a docname, a source path (``.md``/``.rst``), a
-    folder (its index page, or first page), a number-free name of the layout.
-    """
-
-    def __init__(
-        self,
-        docnames: Iterable[str],
-        plain_names: Mapping[str, str],
-        folder_hosts: Mapping[str, str],
-        suffixes: Iterable[str],
-    ) -> None:
-        self.docnames = frozenset(docnames)
-        self.plain_names = plain_names
-        self.folder_hosts = folder_hosts
-        self.suffixes = tuple(suffixes)
-
-    def resolve(self, target: str, fromdoc: str) -> str | None:
-        text = target.strip().split("#", 1)[0].strip().rstrip("/")
-        if not text:
-            return None
-        absolute = text.startswith("/")
-        text = text.lstrip("/")
-        for suffix in self.suffixes:
-            if text.endswith(suffix):
-                text = text[: -len(suffix)]
-                break
-        bases = [""] if absolute else [str(PurePosixPath(fromdoc).parent), ""]
-        for base in bases:
-            candidate = _join(base, text)
-            if candidate is None:
-                continue
-            if candidate in self.docnames:
-                return candidate
-            if candidate in self.folder_hosts:
-                return self.folder_hosts[candidate]
-            # Number-free, also when written relative to a numbered folder.
-            plain = plain_path(candidate) if candidate else candidate
-            if plain in self.plain_names:
-                return self.plain_names[plain]
-        return None
-
-
-def _join(base: str, text: str) -> str | None:
-    parts: list[str] = [] if base in ("", ".") else base.split("/")
-    for part in text.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        else:
-            parts.append(part)
-    return "/".join(parts)

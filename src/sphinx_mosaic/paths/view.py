@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic.layout.resolve import NameResolver
 from sphinx_mosaic.paths.domain import get_domain
 from sphinx_mosaic.paths.model import (
     AudiencePath,
     ResolvedPath,
     ResolvedStep,
-    TargetResolver,
     normalize_audience,
 )
 from sphinx_mosaic.status import page_status
@@ -68,22 +68,11 @@ def reading_order(env: BuildEnvironment) -> list[str]:
     return ordered + sorted(doc for doc in env.found_docs if doc not in known)
 
 
-def target_resolver(env: BuildEnvironment) -> TargetResolver:
-    layout = get_layout(env)
-    plain: dict[str, str] = {}
-    hosts: dict[str, str] = {}
-    if layout is not None and layout.active:
-        plain = layout.plain_names()
-        for folder in layout.folders():
-            if folder.path and folder.host is not None:
-                hosts[folder.path] = folder.host
+def target_resolver(env: BuildEnvironment) -> NameResolver:
+    """The one name resolver, over the documents read in this build."""
     docs = env.found_docs & set(env.all_docs) if env.all_docs else env.found_docs
-    return TargetResolver(docs, plain, hosts, _suffixes(env))
-
-
-def _suffixes(env: BuildEnvironment) -> list[str]:
     suffixes: Any = env.config.source_suffix
-    return sorted(suffixes, key=len, reverse=True)
+    return NameResolver(docs, get_layout(env), suffixes)
 
 
 def page_title(env: BuildEnvironment, docname: str) -> str:
@@ -99,7 +88,7 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
 def resolve_path(
     path: AudiencePath,
     env: BuildEnvironment,
-    resolver: TargetResolver,
+    resolver: NameResolver,
 ) -> ResolvedPath:
     steps = []
     for number, step in enumerate(path.steps, start=1):

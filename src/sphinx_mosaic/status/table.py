@@ -23,6 +23,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx_mosaic.layout.extension import get_layout
 from sphinx_mosaic.layout.model import Folder, Layout, Page, plain_path
+from sphinx_mosaic.layout.names import name_resolver
+from sphinx_mosaic.layout.resolve import NameResolver
 from sphinx_mosaic.status.badge import badge_for
 from sphinx_mosaic.status.collector import page_status, record_of
 from sphinx_mosaic.status.last_updated import format_date, last_updated
@@ -76,13 +78,14 @@ def folder_last_updated(env: BuildEnvironment, folder: Folder) -> date | None:
     return max(dates) if dates else None
 
 
-def find_book(layout: Layout, name: str) -> Folder | None:
-    """A book by folder name, number-free name or title."""
-    wanted = name.strip("/")
-    for book in layout.books:
-        if wanted in (book.path, plain_path(book.path), book.title):
-            return book
-    return None
+def find_book(resolver: NameResolver, layout: Layout, name: str, fromdoc: str) -> Folder | None:
+    """The book *name* means on *fromdoc*: a name the one name resolver gives a book
+    (folder path, number-free name, relative or from the shelf), else a book's title."""
+    folder = resolver.folder(name, fromdoc)
+    if folder is not None and folder.kind == "book":
+        return folder
+    wanted = name.strip()
+    return next((book for book in layout.books if book.title == wanted), None)
 
 
 class StatusTableResolver(SphinxPostTransform):
@@ -111,7 +114,8 @@ class StatusTableResolver(SphinxPostTransform):
         rows: list[Folder | Page]
         heading = _("Book")
         if placeholder["book"]:
-            book = find_book(layout, placeholder["book"])
+            resolver = name_resolver(self.env)
+            book = find_book(resolver, layout, placeholder["book"], placeholder["docname"])
             if book is None:
                 names = ", ".join(plain_path(book.path) for book in layout.books)
                 warn(
