@@ -6,6 +6,7 @@ import zipfile
 from io import BytesIO
 
 import pytest
+from bs4 import BeautifulSoup
 from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
@@ -125,3 +126,42 @@ def test_zip_bytes_are_deterministic_and_sorted() -> None:
     with zipfile.ZipFile(BytesIO(first)) as archive:
         assert archive.namelist() == ["data.json", "files/a.csv", "files/b.png"]
         assert archive.getinfo("files/b.png").compress_type == zipfile.ZIP_STORED
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x0c", "\x1c", "\x85", "\r"])
+def test_top_level_ids_survive_line_separators_in_raw_html(separator: str) -> None:
+    """str.splitlines() and HTMLParser count lines differently at these characters: an edit
+    at computed offsets split the tag (``…two< id="bkmrk-raw-block"/p>``)."""
+    anchors = PageAnchors(parse("Title\n=====\n"))
+    html = f"<p>one{separator}two</p>\n<div>raw block</div>\n"
+    result = ensure_top_level_ids(html, anchors)
+    soup = BeautifulSoup(result, "html.parser")
+    top = soup.find_all(recursive=False)
+    assert [tag.name for tag in top] == ["p", "div"]
+    assert top[0]["id"].startswith("bkmrk-one") and top[0]["id"].endswith("two")
+    assert top[1]["id"] == "bkmrk-raw-block"
+    assert top[0].get_text() == f"one{separator}two".replace("\r", "\n")
+    assert top[1].get_text() == "raw block"
+
+
+def test_loose_text_and_its_inline_elements_become_one_paragraph() -> None:
+    anchors = PageAnchors(parse("Title\n=====\n"))
+    html = "<p>first</p>\nloose <b>bold</b> and <a href='#x'>link</a>\n<hr>\n<img src='a.png'>\n"
+    assert ensure_top_level_ids(html, anchors) == (
+        '<p id="bkmrk-first">first</p>\n'
+        '<p id="bkmrk-loose-bold-and-link">loose <b>bold</b> and <a href="#x">link</a></p>\n'
+        '<hr id="bkmrk-hr">\n<img id="bkmrk-img" src="a.png">\n'
+    )
+
+
+def test_html_with_every_id_is_returned_as_it_is() -> None:
+    anchors = PageAnchors(parse("Title\n=====\n"))
+    html = '<p id="bkmrk-a">one<br/>two &nbsp; <code>&lt;x&gt;</code></p>\n'
+    assert ensure_top_level_ids(html, anchors) is html
+
+
+def test_a_pre_block_keeps_its_leading_blank_line() -> None:
+    anchors = PageAnchors(parse("Title\n=====\n"))
+    result = ensure_top_level_ids("<pre>\n\ncode</pre>", anchors)
+    assert result == '<pre id="bkmrk-code">\n\ncode</pre>'
+    assert BeautifulSoup(result, "html.parser").pre.get_text() in ("\n\ncode", "\ncode")

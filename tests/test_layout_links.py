@@ -46,9 +46,8 @@ def write_project(srcdir: Path) -> Path:
         path = srcdir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    (srcdir / "conf.py").write_text(
-        'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Links"\nmyst_heading_anchors = 3\n', encoding="utf-8"
-    )
+    conf = 'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Links"\n'
+    (srcdir / "conf.py").write_text(conf + "myst_heading_anchors = 3\n", encoding="utf-8")
     return srcdir
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sphinx_mosaic.layout.model import build_layout
+from sphinx_mosaic.layout.resolve import NameResolver
+from sphinx_mosaic.layout.sources import SourceInfo
 from sphinx_mosaic.paths.model import (
     ResolvedPath,
     ResolvedStep,
@@ -11,9 +14,6 @@ from sphinx_mosaic.paths.model import (
     normalize_audience,
     parse_step,
 )
-from sphinx_mosaic.layout.model import build_layout
-from sphinx_mosaic.layout.resolve import NameResolver
-from sphinx_mosaic.layout.sources import SourceInfo
 from sphinx_mosaic.paths.view import parse_audiences
 
 

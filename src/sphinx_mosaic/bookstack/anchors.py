@@ -15,11 +15,10 @@ heading one (research/bookstack.md section 2.1).  We emit those ids ourselves:
 from __future__ import annotations
 
 import re
-from html import unescape
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 from docutils import nodes
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 from sphinx import addnodes
 
 PREFIX = "bkmrk-"
@@ -146,106 +145,140 @@ class PageAnchors:
         return f"#{target}" if target else "#"
 
 
-_VOID = frozenset(
+#: Elements that are text-level (phrasing) content: beside loose text at the top of
+#: a page they go into the paragraph made for that text.
+PHRASING_TAGS = frozenset(
     [
-        "area",
-        "base",
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
         "br",
-        "col",
-        "embed",
-        "hr",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
         "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
         "wbr",
     ]
 )
 
 
-class _TopLevelScanner(HTMLParser):
-    """Finds top-level elements without an id (raw HTML, hand-written visitors)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
-        self.current: tuple[tuple[int, int], str, list[str]] | None = None
-        self.missing: list[tuple[tuple[int, int], str, str]] = []
-        #: Positions of text outside any element (e.g. a foreign visitor's bare title).
-        self.loose: list[tuple[int, int]] = []
-
-    def _open(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
-        if self.depth == 0:
-            if any(name == "id" for name, _ in attrs):
-                self.current = None
-            else:
-                self.current = (self.getpos(), tag, [])
-            if void:
-                self._close()
-                return
-        if not void:
-            self.depth += 1
-
-    def _close(self) -> None:
-        if self.current is not None:
-            position, tag, text = self.current
-            self.missing.append((position, tag, "".join(text)))
-        self.current = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._open(tag, attrs, tag in _VOID)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._open(tag, attrs, True)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or self.depth == 0:
-            return
-        self.depth -= 1
-        if self.depth == 0:
-            self._close()
-
-    def handle_data(self, data: str) -> None:
-        if self.current is not None:
-            self.current[2].append(data)
-        elif self.depth == 0 and data.strip():
-            self.loose.append(self.getpos())
-
-
 def ensure_top_level_ids(html: str, anchors: PageAnchors) -> str:
     """Give every top-level element that has no id a BookStack-style ``bkmrk-`` id.
 
-    Text outside any element is wrapped in a paragraph with an id.
+    Loose text at the top level (with the text-level elements beside it) is
+    wrapped in a paragraph with an id.  The HTML is parsed by an HTML5 parser
+    (the ``selectolax`` wheel: lexbor, the tree browsers build) and serialised
+    again, never edited at character offsets: raw HTML holding a line
+    separator (U+2028) or a form feed used to shift the offsets of an
+    offset-based edit and split a tag in two.
     """
-    scanner = _TopLevelScanner()
-    scanner.feed(html)
-    scanner.close()
-    if not scanner.missing and not scanner.loose:
+    # "<body>" first: the parser is then "in body", so even a <meta> or <style> at the
+    # start stays where it is instead of moving into a <head>.
+    tree = LexborHTMLParser("<body>" + html)
+    body = tree.body
+    assert body is not None
+    top = list(body.iter(include_text=True))
+    missing = [n for n in top if n.is_element_node and "id" not in n.attributes]
+    loose = any(_loose_text(n).strip() for n in top)
+    if not missing and not loose:
         return html
-    line_starts = [0]
-    for text_line in html.splitlines(keepends=True):
-        line_starts.append(line_starts[-1] + len(text_line))
-    inserts: list[tuple[int, str]] = []
-    for (row, column), tag, text in scanner.missing:
-        offset = line_starts[row - 1] + column + 1 + len(tag)
-        inserts.append((offset, f' id="{anchors.generated(text, tag)}"'))
-    wrapped_until = -1
-    for row, column in scanner.loose:
-        start = line_starts[row - 1] + column
-        if start < wrapped_until:
-            continue  # the same run of text, split by a character reference
-        end = html.find("<", start)
-        end = len(html) if end < 0 else end
-        run = html[start:end]
-        stripped = run.strip()
-        if not stripped:
+    run: list[LexborNode] = []
+    for node in [*top, None]:
+        if node is not None and (node.is_text_node or node.tag in PHRASING_TAGS):
+            run.append(node)
             continue
-        wrapped_until = end
-        start += len(run) - len(run.lstrip())
-        inserts.append((start, f'<p id="{anchors.generated(unescape(stripped), "p")}">'))
-        inserts.append((start + len(stripped), "</p>"))
-    for offset, insertion in sorted(inserts, key=lambda item: item[0], reverse=True):
-        html = html[:offset] + insertion + html[offset:]
-    return html
+        if any(_loose_text(n).strip() for n in run):
+            _wrap(tree, run, anchors)
+        else:
+            for element in run:
+                if element.is_element_node and "id" not in element.attributes:
+                    _set_id(element, anchors.generated(element.text(), element.tag or "p"))
+        run = []
+        if node is not None and node.is_element_node and "id" not in node.attributes:
+            _set_id(node, anchors.generated(node.text(), node.tag or "p"))
+    _keep_leading_newlines(tree)
+    return body.inner_html or ""
+
+
+def _loose_text(node: LexborNode) -> str:
+    """The text of a text node ("" for any other node)."""
+    return (node.text_content or "") if node.is_text_node else ""
+
+
+def _set_id(element: LexborNode, ident: str) -> None:
+    # First, as the translator writes its own ids: the same bytes for the same element.
+    others = dict(element.attributes)
+    for name in others:
+        del element.attrs[name]
+    element.attrs["id"] = ident
+    for name, value in others.items():
+        element.attrs[name] = value or ""
+
+
+def _wrap(tree: LexborHTMLParser, run: list[LexborNode], anchors: PageAnchors) -> None:
+    """Put a run of loose text and text-level elements into a ``<p>`` with an id.
+
+    Whitespace at either end of the run stays outside the paragraph.
+    """
+    start, end = 0, len(run)
+    while start < end and run[start].is_text_node and not _loose_text(run[start]).strip():
+        start += 1
+    while end > start and run[end - 1].is_text_node and not _loose_text(run[end - 1]).strip():
+        end -= 1
+    inside = run[start:end]
+    text = "".join(n.text() if n.is_element_node else _loose_text(n) for n in inside)
+    first, last = inside[0], inside[-1]
+    head, tail = _loose_text(first), _loose_text(last)
+    lead = head[: len(head) - len(head.lstrip())]
+    trail = tail[len(tail.rstrip()) :]
+    paragraph = tree.create_node("p")
+    paragraph.attrs["id"] = anchors.generated(text.strip(), "p")
+    first.insert_before(paragraph, move=True)
+    if first.is_text_node and lead:
+        paragraph.insert_before(lead)
+    for node in inside:
+        if node.is_text_node:
+            content = _loose_text(node)
+            if node is first:
+                content = content.lstrip()
+            if node is last:
+                content = content.rstrip()
+            paragraph.insert_child(content)
+            node.decompose()
+        else:
+            paragraph.insert_child(node, move=True)
+    if last.is_text_node and trail:
+        paragraph.insert_after(trail)
+
+
+def _keep_leading_newlines(tree: LexborHTMLParser) -> None:
+    """Keep a ``<pre>`` that starts with a blank line as it was.
+
+    The HTML parser drops the one newline right after ``<pre>``; the HTML
+    standard's serialiser writes it back, lexbor's does not, which would lose a
+    leading blank line of the block on every pass.
+    """
+    for block in tree.css("pre, textarea, listing"):
+        child = block.first_child
+        if child is not None and _loose_text(child).startswith("\n"):
+            child.insert_before("\n")
