@@ -2,30 +2,33 @@
 
 BookStack resolves ``[[bsexport:page:N]]`` only inside the ZIP being
 imported.  A link into another book gets the URL BookStack will most likely
-give the target (``/books/{book}/page/{page}``, slugs as BookStack makes them,
-research/bookstack.md section 4) and is listed in the manifest's
-``cross_links`` so the publisher can rewrite it to the real URL.
+give the target (``/books/{book}/page/{page}``, with slugs as BookStack makes
+them) and is listed in the manifest's ``cross_links`` so the publisher can
+rewrite it to the real URL once the target exists.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote
 
+from sphinx_mosaic.bookstack.slugs import bookstack_slug
 from sphinx_mosaic.bookstack.structure import BookPlan
 
-_FLIP = re.compile(r"_+")
-_NOT_SLUG = re.compile(r"[^-\w\s]+")
-_RUNS = re.compile(r"[-\s]+")
+__all__ = ["Target", "bookstack_slug", "entity_url", "search_url"]
 
 
-def bookstack_slug(name: str) -> str:
-    """Laravel's ``Str::slug`` as BookStack uses it (an approximation for non-Latin text)."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = _FLIP.sub("-", text).replace("@", "-at-").lower()
-    text = _NOT_SLUG.sub("", text).replace("_", "")
-    return _RUNS.sub("-", text).strip("-")
+def entity_url(kind: str, name: str) -> str:
+    """``/{kind}/{slug}`` as BookStack will most likely make it (``kind`` is ``books``,
+    ``shelves``...); for a name that gives no slug (BookStack then picks a random one)
+    a search for the name, which finds it on any server."""
+    slug = bookstack_slug(name)
+    return f"/{kind}/{slug}" if slug else search_url(name)
+
+
+def search_url(name: str) -> str:
+    """BookStack's search for the exact *name* (for an entity whose slug is random)."""
+    return "/search?term=" + quote(f'"{name}"', safe="")
 
 
 @dataclass
@@ -48,10 +51,19 @@ class Target:
         return f"[[bsexport:page:{self.page_id}]]" + (f"#{anchor}" if anchor else "")
 
     def predicted_url(self, anchor: str) -> str:
-        book = f"/books/{bookstack_slug(self.book.name)}"
+        book = entity_url("books", self.book.name)
+        if book.startswith("/search"):
+            return search_url(self.page_name or self.container_name or self.book.name)
         if self.container is not None and (not anchor or self.page_id is None):
             if self.container[0] == "book":
                 return book
-            return f"{book}/chapter/{bookstack_slug(self.container_name)}"
-        url = f"{book}/page/{bookstack_slug(self.page_name)}"
-        return url + (f"#{anchor}" if anchor else "")
+            chapter = bookstack_slug(self.container_name)
+            return (
+                f"{book}/chapter/{chapter}"
+                if chapter
+                else entity_url("chapters", self.container_name)
+            )
+        page = bookstack_slug(self.page_name)
+        if not page:
+            return search_url(self.page_name)
+        return f"{book}/page/{page}" + (f"#{anchor}" if anchor else "")
