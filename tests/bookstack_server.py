@@ -1,8 +1,8 @@
 """A stateful fake BookStack API server for tests and benchmarks (127.0.0.1 only).
 
-Built from the API facts in shared/research/bookstack.md (section 3: endpoints,
-listing with count/offset/filter, tag search, error shapes, auth, rate limit;
-section 1: the imports API and ZIP tokens; section 4: slugs).  It is not
+Built from BookStack's API as documented and read in its source: endpoints,
+listing with count/offset/filter, tag search, error shapes, auth, rate limit, the
+imports API and ZIP tokens, slugs.  It is not
 BookStack: it keeps what a publisher can observe (ids, slugs, priorities,
 tags, parents, revisions, files, the recycle bin) and fails the way BookStack
 fails (401/403/404/422/429/500 shapes), plus injected faults.
@@ -104,7 +104,8 @@ _DROP = object()
 
 
 def slugify(name: str) -> str:
-    """research/bookstack.md section 4, approximately (ASCII folding instead of voku)."""
+    """Laravel's ``Str::slug`` as BookStack uses it, roughly (ASCII folding, not
+    portable-ascii's tables: test names are ASCII)."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     text = re.sub(r"_+", "-", text).replace("@", "-at-").lower()
     text = re.sub(r"[^-a-z0-9\s]", "", text)
@@ -705,7 +706,7 @@ class FakeBookStack(ImportsApi):
         return sorted(children, key=lambda c: (c["priority"], c["type"] != "chapter", c["id"]))
 
     def _list(self, table: str, query: dict[str, str]) -> dict[str, Any]:
-        """research/bookstack.md 3.4 (``ListingResponseBuilder``): filter, count, then page."""
+        """As BookStack's ``ListingResponseBuilder``: filter, count, then page."""
         fields = LISTING_FIELDS[table]
         count = max(min(_int(query.get("count"), 100), 500), 1)
         offset = max(_int(query.get("offset"), 0), 0)

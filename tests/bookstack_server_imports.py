@@ -1,4 +1,4 @@
-"""The imports API of the fake BookStack (research/bookstack.md 1.8, 1.9): a mixin.
+"""The imports API of the fake BookStack (``/api/imports``: upload, read, run): a mixin.
 
 Upload (``POST /api/imports``) validates the ZIP's ``data.json`` and stages it;
 run (``POST /api/imports/{id}``) creates the book, its chapters and pages in
@@ -39,7 +39,7 @@ def image_mime(data: bytes) -> str:
 TOKEN_RE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 
 
-# -- BookStack's error shapes (research 3.6), shared with bookstack_server -----------------
+# -- BookStack's error shapes (its API exception handler), shared with bookstack_server ---
 
 
 class ApiError(Exception):

@@ -1,6 +1,6 @@
 """BookStack's limits are checked at build time, each with a warning naming the page.
 
-research/bookstack.md sections 1.4, 1.5, 2.6 and 3.3: names of shelves, books,
+BookStack's ZIP validator and API rules: names of shelves, books,
 chapters and pages at most 255 characters, image names 180, ``description_html``
 2,000; tag values are kept to 255 (also the publisher's ``mosaic-key`` tag, which
 holds the page's number-free path).  The upload limit (50 MB) has its own test in

@@ -2,7 +2,7 @@
 
 BookStack rewrites element ids on every save: it keeps an id only if it starts
 with ``bkmrk`` and is unique, and gives every top-level element and every
-heading one (research/bookstack.md section 2.1).  We emit those ids ourselves:
+heading one (``app/Entities/Tools/PageContent.php``).  We emit those ids ourselves:
 
 * an element with docutils ids gets ``bkmrk-<first id>``; its other ids are
   aliases that links are rewritten to;

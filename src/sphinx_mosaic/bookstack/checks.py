@@ -1,12 +1,12 @@
 """Checks of a portable ZIP against what BookStack's importer enforces.
 
-The rules JSON Schema cannot express (research/bookstack.md sections 1.4 to
-1.6 and 2.6): ``data.json`` present and decodable, ids positive and unique per
-type, every file reference present and flat, images of an accepted type,
-names within limits, descriptions within the allow-list, priorities as
-integers, and every ``[[bsexport:...]]`` reference naming an object of the
-same ZIP.  Used by the tests, the benchmark and anyone who wants to check a ZIP
-before importing it.
+The rules JSON Schema cannot express (BookStack's ``ZipExportValidator``, the
+Laravel rules of its ``ZipExport*`` models, and the description allow-list):
+``data.json`` present and decodable, ids positive and unique per type, every
+file reference present and flat, images of an accepted type, names within
+limits, descriptions within the allow-list, priorities as integers, and every
+``[[bsexport:...]]`` reference naming an object of the same ZIP.  Used by the
+tests, the benchmark and anyone who wants to check a ZIP before importing it.
 """
 
 from __future__ import annotations

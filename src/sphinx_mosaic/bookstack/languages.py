@@ -1,10 +1,9 @@
 """Code-block languages: Pygments names mapped onto the names BookStack's viewer knows.
 
 BookStack highlights ``<pre><code class="language-X">`` with CodeMirror and
-knows a fixed list of names (``resources/js/code/languages.js``; see
-research/bookstack.md section 2.2).  A Pygments alias that is not on the list
-is mapped to the nearest one; anything else gets no language class and is
-shown as plain text.
+knows a fixed list of names (``resources/js/code/languages.js``).  A Pygments
+alias that is not on the list is mapped to the nearest one; anything else gets
+no language class and is shown as plain text.
 """
 
 from __future__ import annotations

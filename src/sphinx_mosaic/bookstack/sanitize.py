@@ -1,12 +1,13 @@
 """HTML that reaches BookStack only through the rules BookStack renders with.
 
 BookStack stores page HTML as it is sent and filters it when it renders it
-(research/bookstack.md section 2.8): no scripts, no ``on*`` attributes, no
-``javascript:`` or ``data:`` URLs, no forms, ``style`` blocks or inline SVG,
-``iframe`` only with an ``http(s)`` source.  Raw HTML in a page (and the HTML
-of other extensions' visitors) is cleaned with the same rules before it goes
-into a ZIP, so nothing unsafe is ever stored, and the build says what it
-removed instead of BookStack dropping it silently later.
+(``app/Util/HtmlContentFilter.php``, unless ``ALLOW_CONTENT_SCRIPTS`` is set):
+no scripts, no ``on*`` attributes, no ``javascript:`` or ``data:`` URLs, no
+forms, ``style`` blocks or inline SVG, ``iframe`` only with an ``http(s)``
+source.  Raw HTML in a page (and the HTML of other extensions' visitors) is
+cleaned with the same rules before it goes into a ZIP, so nothing unsafe is
+ever stored, and the build says what it removed instead of BookStack dropping
+it silently later.
 
 The cleaning is done by ammonia (the ``nh3`` bindings), a maintained
 HTML5-parser-based sanitizer, not by regular expressions.  What is kept is

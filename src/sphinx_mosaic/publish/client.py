@@ -231,7 +231,12 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def _server_message(response: requests.Response) -> tuple[str, dict[str, Any]]:
-    """The message (and validation map) from BookStack's two error shapes (research 3.6)."""
+    """The message (and validation map) from BookStack's two error shapes.
+
+    The API's exception handler answers ``{"error": {"message", "code"}}`` (422 adds
+    ``validation``: field -> messages); a few actions (an import's create and run, a
+    failed move) answer ``{"message", "status": "error"}`` instead.
+    """
     try:
         body = response.json()
     except ValueError:

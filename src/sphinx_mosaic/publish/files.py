@@ -125,7 +125,8 @@ class PageFiles:
         fields: dict[str, Any] = {"name": asset.name, "uploaded_to": page_id}
         path = "/api/attachments"
         if existing is not None:
-            # Files cannot be PUT as JSON: POST with _method=PUT (research 3.2).
+            # Files cannot be PUT as JSON, and BookStack reads form bodies on POST only:
+            # POST with _method=PUT.
             fields["_method"] = "PUT"
             path = f"/api/attachments/{existing}"
         files = None

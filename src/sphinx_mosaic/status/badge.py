@@ -2,7 +2,9 @@
 
 The badge subclasses :class:`docutils.nodes.inline`, so a builder we have no
 visitor for (a third-party one) still renders its label through its own
-``visit_inline`` (see research/directive-anchors.md, section 8.1).  It carries
+``visit_inline``: Sphinx's translators walk a node's classes and use the first
+visitor they have, while an unregistered ``nodes.Element`` stops LaTeX, text and
+man builds with ``NotImplementedError``.  It carries
 everything a translator needs as attributes (``status``, ``colour``,
 ``shape``, ``emoji``), so the BookStack translator can render it with inline
 styles from the node alone.
