@@ -307,6 +307,7 @@ def setup_layout(app: Sphinx) -> None:
     from sphinx_mosaic.layout.contents import setup_contents
     from sphinx_mosaic.layout.guard import setup_guard
     from sphinx_mosaic.layout.names import PlainNameReferences
+    from sphinx_mosaic.layout.navigation import setup_navigation
     from sphinx_mosaic.layout.tables import setup_tables
     from sphinx_mosaic.layout.transitions import setup_transitions
 
@@ -323,6 +324,7 @@ def setup_layout(app: Sphinx) -> None:
     setup_transitions(app)
     setup_guard(app)
     setup_tables(app)
+    setup_navigation(app)
 
 
 __all__ = ["INDEX_STEMS", "get_layout", "setup_layout"]
