@@ -22,6 +22,7 @@ from benchmarks.generator import FEATURES, TreeShape, generate
 from benchmarks.profiles import our_functions, total_time
 from benchmarks.report import machine, summarize, write
 from benchmarks.subjects import (
+    FAST_THEME,
     Subject,
     available_features,
     corpus_subject,
@@ -35,6 +36,7 @@ MEASUREMENTS = (
     "write-phase",
     "alongside",
     "incremental",
+    "rebuild",
     "parallel",
     "growth",
     "publish",
@@ -196,11 +198,12 @@ def run_suite(args: argparse.Namespace) -> int:
     wanted = [] if set(args.only) <= {"growth"} else (args.subjects or size["subjects"])
     subjects = [s for s in (_subject(name, work, features.markup) for name in wanted) if s]
     measurements: list[suite.Measurement] = []
-    per_subject: dict[str, Callable[[Subject], suite.Measurement]] = {
+    per_subject: dict[str, Callable[[Subject], suite.Measurement | list[suite.Measurement]]] = {
         "overhead": lambda s: suite.overhead(runner, s),
         "write-phase": lambda s: suite.write_phases(runner, s, features),
         "alongside": lambda s: suite.alongside(runner, s, features),
         "incremental": lambda s: suite.incremental(runner, s, features),
+        "rebuild": lambda s: suite.rebuild(runner, s, features),
         "parallel": lambda s: suite.parallel(runner, s),
     }
     publish_results: list[dict[str, Any]] = []
@@ -234,7 +237,8 @@ def run_suite(args: argparse.Namespace) -> int:
         print(f"{subject.name}: {subject.pages} pages, {subject.note}")
         for name, measure in per_subject.items():
             if name in args.only:
-                measurements.append(_guarded(measure, subject, name))
+                measured = _guarded(measure, subject, name)
+                measurements.extend(measured if isinstance(measured, list) else [measured])
                 save(finished=False)
         if "publish" in args.only:
             publish_results.append(_publish(runner, subject, features))
@@ -275,13 +279,16 @@ def _subject(name: str, work: Path, markup: list[str]) -> Subject | None:
     if name == "corpus":
         return corpus_subject(trees)
     if name.startswith("synthetic-"):
-        return synthetic_subject(trees, int(name.split("-", 1)[1]), markup)
-    raise SystemExit(f"unknown subject {name!r}: use docs, corpus or synthetic-N")
+        _, pages, *theme = name.split("-")
+        return synthetic_subject(trees, int(pages), markup, theme=theme[0] if theme else FAST_THEME)
+    raise SystemExit(f"unknown subject {name!r}: use docs, corpus, synthetic-N or synthetic-N-furo")
 
 
 def _guarded(
-    measure: Callable[[Subject], suite.Measurement], subject: Subject, name: str
-) -> suite.Measurement:
+    measure: Callable[[Subject], suite.Measurement | list[suite.Measurement]],
+    subject: Subject,
+    name: str,
+) -> suite.Measurement | list[suite.Measurement]:
     """A failed build is reported in the table, not allowed to end the suite."""
     try:
         return measure(subject)

@@ -183,9 +183,14 @@ def corpus_subject(work: Path) -> Subject | None:
     return subject
 
 
-def synthetic_subject(work: Path, pages: int, features: list[str], seed: int = 1) -> Subject:
+def synthetic_subject(
+    work: Path, pages: int, features: list[str], seed: int = 1, theme: str = FAST_THEME
+) -> Subject:
+    """A generated tree of about *pages* pages; named ``synthetic-N``, or
+    ``synthetic-N-furo`` with Furo (whose sidebar shows the whole navigation)."""
     shape = TreeShape.for_pages(pages)
-    root = work / f"synthetic-{pages}"
+    suffix = "" if theme == FAST_THEME else f"-{theme}"
+    root = work / f"synthetic-{pages}{suffix}"
     made: dict[str, Subject] = {}
     for variant in ("plain", "mosaic"):
         src = root / variant
@@ -195,12 +200,12 @@ def synthetic_subject(work: Path, pages: int, features: list[str], seed: int = 1
             seed=seed,
             variant=variant,  # type: ignore[arg-type]
             features=features,
-            theme=FAST_THEME,
+            theme=theme,
         )
         extensions = ["myst_parser"] + (["sphinx_mosaic"] if variant == "mosaic" else [])
         edit = src / plan.content[len(plan.content) // 2].path
         made[variant] = Subject(
-            f"synthetic-{pages}-{variant}",
+            f"synthetic-{pages}{suffix}-{variant}",
             src,
             src,
             len(plan.pages),
@@ -209,14 +214,14 @@ def synthetic_subject(work: Path, pages: int, features: list[str], seed: int = 1
             size=shape.content_pages,
         )
     subject = made["mosaic"]
-    subject.name, subject.plain = f"synthetic-{pages}", made["plain"]
+    subject.name, subject.plain = f"synthetic-{pages}{suffix}", made["plain"]
     if features:
 
         def bare() -> Subject:
             src = root / "bare"
-            generate(src, shape, seed=seed, variant="mosaic", features=[], theme=FAST_THEME)
+            generate(src, shape, seed=seed, variant="mosaic", features=[], theme=theme)
             return Subject(
-                f"synthetic-{pages}-bare",
+                f"synthetic-{pages}{suffix}-bare",
                 src,
                 src,
                 made["mosaic"].pages,
@@ -227,6 +232,6 @@ def synthetic_subject(work: Path, pages: int, features: list[str], seed: int = 1
         subject.bare = bare
     subject.note = (
         f"{shape.books} books x {shape.chapters} chapters x {shape.pages} pages "
-        f"(+1 per book), seed {seed}, alabaster, markup: {', '.join(features) or '-'}"
+        f"(+1 per book), seed {seed}, {theme}, markup: {', '.join(features) or '-'}"
     )
     return subject

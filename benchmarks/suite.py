@@ -185,8 +185,12 @@ def overhead(runner: Runner, subject: Subject) -> Measurement:
     return runner.alternate(m, variants)
 
 
-def write_phases(runner: Runner, subject: Subject, features: Features) -> Measurement:
-    """2. The write phase of each builder over one shared, pre-built environment."""
+def write_phases(runner: Runner, subject: Subject, features: Features) -> list[Measurement]:
+    """2. The write phase of each builder over one shared, pre-built environment.
+
+    Two readings of the same runs: ``bookstack`` against ``html`` (at most 0.5) and
+    ``html`` against ``text`` (at most 3: the html builder's sidebar, search index and
+    templates, against a builder that writes only the pages)."""
     m = Measurement(
         "write-phase",
         subject.name,
@@ -228,7 +232,18 @@ def write_phases(runner: Runner, subject: Subject, features: Features) -> Measur
     runner.alternate(m, {builder: variant(builder) for builder in builders})
     if features.bookstack:
         m.note += "; " + _check_books(runner.work / "runs" / subject.name / "write-bookstack")
-    return m
+    against_text = Measurement(
+        "html write",
+        subject.name,
+        "write",
+        "text",
+        variants={label: m.variants[label] for label in ("text", "html")},
+        target=3.0,
+        target_variant="html",
+        pages=subject.pages,
+        note="the html and text runs of the write-phase measurement above",
+    )
+    return [m, against_text]
 
 
 def _check_books(run: Path) -> str:
@@ -309,6 +324,59 @@ def incremental(runner: Runner, subject: Subject, features: Features) -> Measure
         runner.build({**spec, "profile": None})
         variants[builder] = _editing(spec, page)
     return runner.alternate(m, variants)
+
+
+def rebuild(runner: Runner, subject: Subject, features: Features) -> Measurement:
+    """4b. html with alongside BookStack output: a one-page rebuild against a fresh build.
+
+    Each incremental run follows a build of the same tree with one paragraph
+    added to one page, so it rebuilds what one edit costs (the page, and the pages
+    that show what changed), not a no-op."""
+    option = features.alongside_option
+    overrides = {option: True} if option else {}
+    m = Measurement(
+        "rebuild",
+        subject.name,
+        "total",
+        "fresh html" + (" + bookstack" if option else ""),
+        target=0.10,
+        target_variant="one page edited",
+        pages=subject.pages,
+        note="html"
+        + (" with alongside BookStack output" if option else "")
+        + "; fresh = -E into empty folders; one page edited = no -E after a paragraph was "
+        "added to one page",
+    )
+    if subject.edit_page is None:
+        m.unavailable["one page edited"] = "no page to edit"
+        return m
+    base = runner.work / "runs" / subject.name / "rebuild"
+    shutil.rmtree(base, ignore_errors=True)
+    tree = base / "tree"
+    shutil.copytree(subject.confdir, tree, ignore=shutil.ignore_patterns("_build"))
+    src = tree / subject.srcdir.relative_to(subject.confdir)
+    page = tree / subject.edit_page.relative_to(subject.confdir)
+    spec = {
+        "srcdir": str(src),
+        "confdir": str(tree),
+        "outdir": str(base / "out"),
+        "doctreedir": str(base / "doctrees"),
+        "builder": "html",
+        "freshenv": False,
+        "confoverrides": {**subject.overrides, **overrides},
+        "profile": runner.profile_path(subject, "rebuild-incremental"),
+    }
+    runner.log(f"  rebuild      {subject.name:<16} first build")
+    runner.build({**spec, "profile": None})
+    return runner.alternate(
+        m,
+        {
+            "fresh html" + (" + bookstack" if option else ""): lambda i: runner.fresh(
+                subject, "html", "rebuild-fresh", overrides=overrides
+            ),
+            "one page edited": _editing(spec, page),
+        },
+    )
 
 
 def _editing(spec: Spec, page: Path) -> Prepare:
