@@ -372,6 +372,12 @@ def _fast_path_applies(builder: Any) -> bool:
     )
 
 
+def _sphinx_toctree(function: object) -> bool:
+    """Sphinx's own ``toctree()`` of the page context, not one another extension put there."""
+    name = getattr(function, "__qualname__", "")
+    return name.startswith("StandaloneHTMLBuilder.") and name.endswith("<lambda>")
+
+
 def _furo_applies(app: Sphinx) -> bool:
     if app.config.html_theme != "furo":
         return False
@@ -441,10 +447,10 @@ def _before_theme(
     string (so Furo's per-page BeautifulSoup pass has nothing to parse) and
     :func:`_after_theme` fills ``furo_navigation_tree`` from the shared template.
     """
-    if "toctree" not in context or not _fast_path_applies(app.builder):
+    original = context.get("toctree")
+    if original is None or not _sphinx_toctree(original) or not _fast_path_applies(app.builder):
         return
     shared = _shared(app)
-    original = context["toctree"]
     fast = shared.toctree(pagename, original)
     if shared.furo:
         template = shared.template(FURO_TOCTREE_ARGS, furo=True)
