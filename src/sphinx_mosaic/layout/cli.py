@@ -36,6 +36,13 @@ def register(subparsers: Any) -> None:
         help="how to treat unnumbered top-level folders (as mosaic_unnumbered_folders)",
     )
     tree.add_argument(
+        "--unnumbered-books",
+        choices=("auto", "never"),
+        default="auto",
+        help="whether unnumbered top-level folders holding numbered pages are books "
+        "(as mosaic_unnumbered_books)",
+    )
+    tree.add_argument(
         "--strip-title-numbers", action="store_true", help="as mosaic_strip_title_numbers"
     )
     tree.set_defaults(run=run_tree)
@@ -94,7 +101,10 @@ def run_tree(args: argparse.Namespace) -> int:
         print(f"sphinx-mosaic tree: {docs} is not a folder", file=sys.stderr)
         return 2
     layout = discover(
-        docs, unnumbered=args.unnumbered_folders, strip_title_numbers=args.strip_title_numbers
+        docs,
+        unnumbered=args.unnumbered_folders,
+        strip_title_numbers=args.strip_title_numbers,
+        unnumbered_books=args.unnumbered_books,
     )
     if args.json:
         print(json.dumps(layout.to_dict(), indent=2, ensure_ascii=False))
