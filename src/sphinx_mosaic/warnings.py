@@ -102,6 +102,11 @@ class MosaicWarning(enum.Enum):
         "bookstack-limit",
         "A name, description or file exceeds a limit BookStack enforces at import.",
     )
+    TOCTREE_DEPTH = (
+        "toctree-depth",
+        "A toctree nests deeper than book > chapter > page; the BookStack output puts the "
+        "deeper entries in their chapter, in toctree order.",
+    )
     # publish
     PUBLISH = ("publish", "A problem while syncing to a BookStack server.")
     # configuration

@@ -57,7 +57,7 @@ from sphinx_mosaic.bookstack.metadata import page_tags
 from sphinx_mosaic.bookstack.model import Book, Shelf
 from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
 from sphinx_mosaic.bookstack.sanitize import clean_html
-from sphinx_mosaic.bookstack.structure import plan_shelf
+from sphinx_mosaic.bookstack.sources import report, shelf_skeleton
 from sphinx_mosaic.bookstack.translator import INTERNAL_URI, BookStackTranslator
 from sphinx_mosaic.bookstack.zipbook import ZipContext, book_data, build_book
 from sphinx_mosaic.layout.extension import get_layout
@@ -270,19 +270,11 @@ class BookStackBuilder(Builder):
 
     def shelf_plan(self) -> Shelf:
         """The skeleton of the BookStack model: books, chapters and pages, not yet filled."""
-        layout = get_layout(self.env)
-        if layout is None:
-            return Shelf(
-                name=self.config.project, docname=self.config.root_doc, project=self.config.project
-            )
-        extras = self.config.mosaic_bookstack_extras
-        shelf = plan_shelf(
-            layout, extras=extras, root_doc=self.config.root_doc, project=self.config.project
-        )
-        return shelf
+        return shelf_skeleton(self.env)[0]
 
     def finish(self) -> None:
-        shelf = self.shelf_plan()
+        shelf, issues = shelf_skeleton(self.env)
+        report(issues)
         fragments: dict[str, Fragment] = {}
         for docname in sorted(self.env.found_docs):
             fragment = Fragment.load(fragment_path(self.cache_dir, docname))
