@@ -172,9 +172,11 @@ def test_a_small_flat_project_is_one_book(tmp_path: Path) -> None:
     assert set(docnames_in_output(outdir)) == html_pages(html)
     (book,) = (outdir / "books").glob("*.zip")
     assert book.name == "Copy-Button.zip" and check_package(book) == []
-    first = all_pages(read_book(book)["book"])[0]
+    first, _, contribute, _ = all_pages(read_book(book)["book"])
     # The root page's first paragraph describes the shelf and book; the rest is a page.
     assert "Adds a copy button" not in first["html"] and "Install it with pip" in first["html"]
+    # An index.md that is a page (not a book or chapter) keeps its first paragraph.
+    assert "Run the tests." in contribute["html"]
 
 
 def test_keys_stay_when_a_page_moves_in_the_toctree(tmp_path: Path) -> None:
@@ -301,3 +303,21 @@ def test_parallel_incremental_and_alongside_builds_give_the_same_bytes(
         srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
     )
     assert output_files(site / "bookstack") == serial
+
+
+def test_a_document_changing_role_is_translated_again(tmp_path: Path) -> None:
+    """A book moved below a chapter becomes pages: its first paragraph is body again."""
+    srcdir = copy_root("bookstack-toctree", tmp_path)
+    build(srcdir, tmp_path / "incremental")
+    index = srcdir / "index.md"
+    index.write_text(index.read_text().replace("develop/index\n", ""))
+    basic = srcdir / "guides/configure/basic.md"
+    basic.write_text(basic.read_text() + "\n```{toctree}\n/develop/index\n```\n")
+    incremental, _ = build(srcdir, tmp_path / "incremental")
+    fresh, _ = build(srcdir, tmp_path / "fresh")
+    from test_bookstack_build import output_files
+
+    assert output_files(incremental) == output_files(fresh)
+    guides = read_book(incremental / "books" / "guides.zip")["book"]
+    development = next(p for p in all_pages(guides) if p["name"] == "Development")
+    assert "How Widget is developed." in development["html"]

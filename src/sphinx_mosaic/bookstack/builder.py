@@ -120,8 +120,38 @@ class BookStackBuilder(Builder):
 
     # -- which documents ------------------------------------------------------
 
+    def described_docnames(self) -> set[str]:
+        """The documents whose first paragraph is a description (shelf, book, chapter).
+
+        Their fragment holds the paragraph apart from the page body, so a
+        document that becomes, or stops being, a book or chapter (a toctree
+        moved it) is translated again (:meth:`_described_changed`).
+        """
+        shelf = self.shelf_plan()
+        described = {self.config.root_doc} | shelf.container_docnames()
+        layout = get_layout(self.env)
+        if shelf.source == "layout" and layout is not None:
+            described |= {f.index.docname for f in layout.folders() if f.index}
+        return described
+
+    @property
+    def _described_path(self) -> Path:
+        return self.cache_dir / "described.json"
+
+    def _described_changed(self) -> set[str]:
+        """Documents described now but not when their fragment was written, or the reverse."""
+        try:
+            before = set(json.loads(self._described_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return set()  # no record: every fragment was written with the current rules
+        return (before ^ self.described_docnames()) & set(self.env.found_docs)
+
     def get_outdated_docs(self) -> Iterator[str]:
+        changed = self._described_changed() if self.env.all_docs else set()
         for docname in sorted(self.env.found_docs):
+            if docname in changed:
+                yield docname
+                continue
             if docname not in self.env.all_docs:
                 yield docname
                 continue
@@ -153,7 +183,7 @@ class BookStackBuilder(Builder):
         nodes with hidden toctrees (a node of another component may show an
         aggregate that changed): an edit to one page re-translates that page.
         """
-        wanted = set(docnames)
+        wanted = set(docnames) | self._described_changed()
         parents = {
             parent for docname in wanted for parent in self.env.files_to_rebuild.get(docname, ())
         }
@@ -185,12 +215,7 @@ class BookStackBuilder(Builder):
         self.download_sources = {
             str(dest): Path(src).as_posix() for src, (_docs, dest) in self.env.dlfiles.items()
         }
-        # The pages whose first paragraph describes a shelf, book or chapter.
-        shelf = self.shelf_plan()
-        self.described = {self.config.root_doc} | shelf.container_docnames()
-        layout = get_layout(self.env)
-        if layout is not None:
-            self.described |= {f.index.docname for f in layout.folders() if f.index}
+        self.described = self.described_docnames()
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
         # Main process, also under -j: warnings here are given once per node type.
@@ -309,6 +334,7 @@ class BookStackBuilder(Builder):
         write_if_changed(Path(self.outdir) / "manifest.json", manifest_bytes(manifest_data(shelf)))
         state_path.parent.mkdir(parents=True, exist_ok=True)
         state_path.write_text(json.dumps(state, sort_keys=True, indent=1), encoding="utf-8")
+        self._described_path.write_text(json.dumps(sorted(self.described)), encoding="utf-8")
         pages = sum(len(book.pages) for book in books)
         images = sum(len(contexts[book.key].images) for book in books)
         logger.info(
