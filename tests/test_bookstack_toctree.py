@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from bookstack_checks import check_package
 from bookstack_server import FakeBookStack
+from check_project import documents_in
 from publish_fixtures import run_publish
 from test_bookstack import all_pages, build, copy_root, read_book
 
@@ -38,22 +39,7 @@ def strip(warnings: str) -> list[str]:
 
 def docnames_in_output(outdir: Path) -> list[str]:
     """Every document the ZIPs hold: as a page, or as a book's or chapter's description."""
-    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
-    found: list[str] = []
-    for book in manifest["books"]:
-        pages = []
-        for entry in book["contents"]:
-            pages += entry["pages"] if entry["type"] == "chapter" else [entry]
-            if entry["type"] == "chapter" and entry["docname"] not in {
-                p["docname"] for p in entry["pages"]
-            }:
-                found.append(entry["docname"])
-        found += [page["docname"] for page in pages]
-        if book["docname"] and book["docname"] not in {p["docname"] for p in pages}:
-            found.append(book["docname"])
-    if manifest["shelf"]["docname"] not in found:
-        found.append(manifest["shelf"]["docname"])
-    return found
+    return documents_in(json.loads((outdir / "manifest.json").read_text(encoding="utf-8")))
 
 
 def html_pages(outdir: Path) -> set[str]:
