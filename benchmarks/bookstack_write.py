@@ -11,7 +11,7 @@ includes ``finish()``: ZIPs, manifest and browsable copy, or HTML's static
 files and search index).  Runs alternate between the two builders; the
 report gives medians and the ratio bookstack / html (target: at most 0.5).
 The BookStack output of the last run is also checked with
-:func:`sphinx_mosaic.bookstack.checks.check_package`.
+``tests/bookstack_checks.py``.
 
 This is a benchmark, not a test: numbers depend on the machine and its load.
 """
@@ -31,7 +31,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from benchmarks.subjects import Subject, corpus_subject, docs_subject
-from sphinx_mosaic.bookstack.checks import check_package
+from tests.bookstack_checks import check_package
 
 BUILDERS = ("html", "bookstack")
 

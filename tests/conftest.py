@@ -9,12 +9,17 @@ missing dependency is never hidden there.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
+
+import sphinx_mosaic
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -31,6 +36,49 @@ REQUIRED_PROGRAMS = {
 def rootdir() -> Path:
     """``@pytest.mark.sphinx(testroot="x")`` uses ``tests/roots/test-x``."""
     return Path(__file__).parent / "roots"
+
+
+MANIFEST_SCHEMA = json.loads(
+    (Path(__file__).parents[1] / "docs/2-user-guide/4-bookstack/manifest.schema.json").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+def manifest_problems(path: Path) -> list[str]:
+    """Where the manifest at *path* departs from the documented JSON Schema."""
+    validator = jsonschema.Draft202012Validator(MANIFEST_SCHEMA)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        f"{path}: {'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(data)
+    ]
+
+
+def written_by_the_builder(path: Path) -> bool:
+    """Whether *path* is a manifest the builder wrote (publisher tests also fabricate some,
+    over BookStack's limits on purpose, to see the server refuse them)."""
+    try:
+        generator = json.loads(path.read_text(encoding="utf-8")).get("generator")
+    except (OSError, ValueError, AttributeError):
+        return True  # unreadable: let the schema check say so
+    return bool(generator == f"sphinx-mosaic {sphinx_mosaic.__version__}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _manifests_follow_the_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every manifest.json the builder writes in a test module fits the documented schema."""
+    started = time.time() - 1
+    yield
+    base = tmp_path_factory.getbasetemp()
+    written = [p for p in base.rglob("manifest.json") if p.stat().st_mtime >= started]
+    problems = [
+        problem
+        for path in written
+        if written_by_the_builder(path)
+        for problem in manifest_problems(path)
+    ]
+    assert not problems, "\n".join(problems[:20])
 
 
 @pytest.fixture(autouse=True)

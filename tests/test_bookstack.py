@@ -13,10 +13,10 @@ from typing import Any
 import jsonschema
 import pytest
 import sphinx
+from bookstack_checks import check_package
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_mosaic.bookstack.checks import check_package
 from sphinx_mosaic.bookstack.images import sniff
 
 ROOTS = Path(__file__).parent / "roots"

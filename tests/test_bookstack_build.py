@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bookstack_checks import check_package
 from sphinx.builders import Builder
 from sphinx.util.parallel import parallel_available
 from test_bookstack import build, copy_root, read_book
 
 from sphinx_mosaic.bookstack import alongside as alongside_module
-from sphinx_mosaic.bookstack.checks import check_package
 from sphinx_mosaic.bookstack.images import SvgConverter
 
 

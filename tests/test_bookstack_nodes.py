@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from docutils import nodes
+from node_fallbacks import FALLBACKS
 from sphinx import addnodes
 from test_bookstack import build, copy_root
 
-from sphinx_mosaic.bookstack.fallbacks import FALLBACKS
 from sphinx_mosaic.bookstack.translator import BookStackTranslator
 
 

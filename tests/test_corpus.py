@@ -18,10 +18,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from bookstack_checks import check_package
 from builders import ALL_BUILDERS
 from sphinx.testing.util import SphinxTestApp
-
-from sphinx_mosaic.bookstack.checks import check_package
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "mosaic-sdk-docs"
 BUILDERS = ALL_BUILDERS

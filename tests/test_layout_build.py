@@ -225,3 +225,45 @@ def test_merged_file_rules_are_tidied(make_app, one_book) -> None:  # type: igno
     )
     app.build()
     assert "adjacent transitions are not allowed" in strip_colors(app.warning.getvalue())
+
+
+def _older_tree(root: Path) -> Path:
+    """An older tree: no numbered top-level folder, numbered pages below unnumbered ones."""
+    pages = {
+        "index.md": "# Team docs\n",
+        "engineering/getting-started/README.md": "# Getting started\n",
+        "engineering/getting-started/02-tools.md": "# Tools\n",
+        "engineering/getting-started/01-setup.md": "# Setup\n",
+        "scratch/todo.md": "# Todo\n",
+    }
+    for name, text in pages.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_mosaic"]\nhtml_theme = "furo"\n', encoding="utf-8"
+    )
+    return root
+
+
+@pytest.mark.parametrize("extras", ["after", "drop"])
+def test_unnumbered_folder_with_numbered_pages_is_a_book(
+    make_app: type[SphinxTestApp], tmp_path: Path, extras: str
+) -> None:
+    src = _older_tree(tmp_path / "src")
+    app = make_app("html", srcdir=src, confoverrides={"mosaic_unnumbered_folders": extras})
+    app.build()
+    assert warnings_of(app) == [
+        "engineering/getting-started/README.md: folder 'engineering' has no number but holds "
+        "numbered pages, so it is a book (after the numbered books, by name); number it to "
+        "place it ('1-engineering'), or set mosaic_unnumbered_books = \"never\" to keep "
+        "unnumbered folders out of the books [mosaic.unnumbered-book]"
+    ]
+    # The book has no index: its one chapter's index stands for it (as for numbered books).
+    book = [
+        (1, "Engineering", "engineering/getting-started/README"),
+        (2, "Setup", "engineering/getting-started/01-setup"),
+        (2, "Tools", "engineering/getting-started/02-tools"),
+    ]
+    extra = [(1, "Scratch", "scratch/todo")] if extras == "after" else []
+    assert global_toc(Path(app.outdir), "index") == book + extra
+    assert (Path(app.outdir) / "scratch/todo.html").exists() == (extras == "after")

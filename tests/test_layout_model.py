@@ -128,6 +128,58 @@ def test_unnumbered_folders() -> None:
     assert [b.path for b in books.books] == ["1-b", "notes"]
 
 
+def test_unnumbered_folder_with_numbered_content_is_a_book() -> None:
+    # An older tree: unnumbered top-level folders, numbered pages below them, no root README.
+    sources = [
+        "NOTES.md",
+        "engineering/getting-started/README.md",
+        "engineering/getting-started/02-tools.md",
+        "engineering/getting-started/01-setup.md",
+        "engineering/api/overview.md",
+        "1-handbook/1-intro.md",
+        "scratch/todo.md",
+    ]
+    layout = build_layout(sources, reader_from({}), root_doc="NOTES")
+    assert layout.active
+    assert [b.path for b in layout.books] == ["1-handbook", "engineering"]
+    assert [e.path for e in layout.extras] == ["scratch"]
+    engineering = layout.books[1]
+    assert [(c.kind, c.path) for c in engineering.children] == [
+        ("chapter", "engineering/api"),
+        ("chapter", "engineering/getting-started"),
+    ]
+    chapter = engineering.children[1]
+    assert isinstance(chapter, Folder)
+    assert [p.docname for p in chapter.content_pages] == [
+        "engineering/getting-started/01-setup",
+        "engineering/getting-started/02-tools",
+    ]
+    # One issue, for the folder, saying how to choose otherwise; no "unnumbered" noise.
+    assert [(i.code, i.path) for i in layout.issues] == [("unnumbered-book", "engineering")]
+    assert 'mosaic_unnumbered_books = "never"' in layout.issues[0].message
+    assert layout.issues[0].docname == "engineering/api/overview"
+    assert layout.book_of("engineering/getting-started/01-setup") is engineering
+    never = build_layout(sources, reader_from({}), root_doc="NOTES", unnumbered_books="never")
+    assert [b.path for b in never.books] == ["1-handbook"]
+    assert [e.path for e in never.extras] == ["engineering", "scratch"]
+    assert never.issues == []
+    # "books" makes every unnumbered folder a book already: no warning to give.
+    books = build_layout(sources, reader_from({}), root_doc="NOTES", unnumbered="books")
+    assert [b.path for b in books.books] == ["1-handbook", "engineering", "scratch"]
+    assert books.issues == []
+
+
+def test_unnumbered_books_alone_activate_the_layout() -> None:
+    sources = ["index.md", "guide/1-a.md", "guide/2-b.md", "notes/x.md"]
+    layout = build_layout(sources, reader_from({}), root_doc="index")
+    assert layout.active
+    assert [b.path for b in layout.books] == ["guide"]
+    assert layout.toctrees()["index"][0] == ("Guide", "guide/1-a")
+    assert not build_layout(
+        sources, reader_from({}), root_doc="index", unnumbered_books="never"
+    ).active
+
+
 def test_tree_without_numbered_folders_is_inactive() -> None:
     layout = build_layout(["index.md", "guide/a.md", "guide/b.md", "1-x.md"], reader_from({}))
     assert not layout.active

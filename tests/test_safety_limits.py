@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bookstack_checks import check_package
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_mosaic.bookstack.checks import check_package
 from sphinx_mosaic.bookstack.package import check_reference, zip_bytes
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url, url_scheme
 from sphinx_mosaic.bookstack.structure import safe_file_name

@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bookstack_checks import check_package
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
-
-from sphinx_mosaic.bookstack.checks import check_package
 
 ROOT = Path(__file__).parent / "roots" / "test-safety"
 RAW_PAGE = "1-hostile/3-raw-html.md"

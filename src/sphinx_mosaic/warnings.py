@@ -28,6 +28,12 @@ class MosaicWarning(enum.Enum):
         "unnumbered",
         "A page or folder inside a book has no number; it is placed after the numbered ones.",
     )
+    UNNUMBERED_BOOK = (
+        "unnumbered-book",
+        "An unnumbered top-level folder holds numbered pages or folders, so it is a book; "
+        'number it to place it, or set ``mosaic_unnumbered_books = "never"`` to keep it out '
+        "of the books.",
+    )
     TOO_DEEP = (
         "too-deep",
         "A folder is nested deeper than book > chapter; BookStack output flattens it into its "
@@ -95,6 +101,11 @@ class MosaicWarning(enum.Enum):
     BOOKSTACK_LIMIT = (
         "bookstack-limit",
         "A name, description or file exceeds a limit BookStack enforces at import.",
+    )
+    TOCTREE_DEPTH = (
+        "toctree-depth",
+        "A toctree nests deeper than book > chapter > page; the BookStack output puts the "
+        "deeper entries in their chapter, in toctree order.",
     )
     # publish
     PUBLISH = ("publish", "A problem while syncing to a BookStack server.")

@@ -1,76 +1,25 @@
-"""Books from fragments: ids, priorities, resolved links, images and attachments.
+"""The model's skeleton filled in from the fragments: ids, priorities, names, tags.
 
 Runs in the main process when the builder finishes.  Ids are positive and
 unique per type inside each ZIP, given in reading order; priorities are
 0..n-1 among the chapters and pages of a book, and among the pages of a
-chapter.  The same fragments and layout always give the same books.
+chapter.  The same fragments and skeleton always give the same books.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.images import ACCEPTED, SvgConverter, file_reference, is_svg, sniff
 from sphinx_mosaic.bookstack.links import Target
+from sphinx_mosaic.bookstack.manifest import NAME_LIMIT, container_hash
 from sphinx_mosaic.bookstack.metadata import check_key
-from sphinx_mosaic.bookstack.structure import BookPlan, ChapterPlan, PagePlan, ShelfPlan
+from sphinx_mosaic.bookstack.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
-NAME_LIMIT = 255
-IMAGE_NAME_LIMIT = 180
-
 Tags = list[dict[str, str]]
-
-
-@dataclass
-class PageOut:
-    plan: PagePlan
-    zip_id: int
-    priority: int
-    name: str
-    tags: Tags
-    #: Body with [[mosaic:...]] tokens, resolved per output by resolve_page().
-    fragment: Fragment
-    html: str = ""
-    images: list[int] = field(default_factory=list)
-    attachments: list[int] = field(default_factory=list)
-    cross_links: list[dict[str, Any]] = field(default_factory=list)
-    hash: str = ""
-    json: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ChapterOut:
-    plan: ChapterPlan
-    zip_id: int
-    priority: int
-    name: str
-    description_html: str
-    tags: Tags
-    pages: list[PageOut] = field(default_factory=list)
-
-
-@dataclass
-class BookOut:
-    plan: BookPlan
-    name: str
-    description_html: str
-    tags: Tags
-    contents: list[ChapterOut | PageOut] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def pages(self) -> list[PageOut]:
-        result: list[PageOut] = []
-        for entry in self.contents:
-            result.extend(entry.pages if isinstance(entry, ChapterOut) else [entry])
-        return result
 
 
 #: How to fix a name over the limit, by what it names.
@@ -97,11 +46,11 @@ def limited(name: str, what: str, location: str | None, limit: int = NAME_LIMIT)
 
 
 class Assembler:
-    """Turns the shelf plan and the page fragments into books."""
+    """Fills in the skeleton shelf from the page fragments, and loads files."""
 
     def __init__(
         self,
-        shelf: ShelfPlan,
+        shelf: Shelf,
         fragments: dict[str, Fragment],
         srcdir: Path,
         converter: SvgConverter,
@@ -114,7 +63,8 @@ class Assembler:
         self.tags_for = tags_for
         self.targets: dict[str, Target] = {}
         self._files: dict[str, tuple[str, bytes] | None] = {}
-        self._warned: set[tuple[str, str]] = set()
+        #: (source, location) of images, (page, target) of links: each warned about once.
+        self.warned: set[tuple[str, str]] = set()
 
     # -- structure ------------------------------------------------------------
 
@@ -122,69 +72,74 @@ class Assembler:
         fragment = self.fragments.get(docname) if docname else None
         return fragment.description_html if fragment else ""
 
-    def _page(self, plan: PagePlan, zip_id: int, priority: int, book: BookPlan) -> PageOut:
-        fragment = self.fragments.get(plan.docname) or Fragment(docname=plan.docname)
-        name = limited(plan.name, "page", plan.docname)
-        check_key(plan.key, plan.docname)
-        return PageOut(
-            plan, zip_id, priority, name, self.tags_for(plan.docname, plan.source), fragment
-        )
+    def fragment(self, docname: str) -> Fragment:
+        return self.fragments.get(docname) or Fragment(docname=docname)
 
-    def _has_page(self, plan: PagePlan) -> bool:
-        fragment = self.fragments.get(plan.docname)
-        return not plan.is_index or (fragment is not None and fragment.has_body)
+    def _tags(self, docname: str | None, source: str | None) -> Tags:
+        return self.tags_for(docname, source) if docname and source else []
 
-    def structure(self) -> list[BookOut]:
-        books: list[BookOut] = []
-        for plan in self.shelf.books:
-            check_key(plan.key, plan.docname)
-            book = BookOut(
-                plan,
-                limited(plan.name, "book", plan.docname),
-                self.description(plan.docname),
-                self.tags_for(plan.docname, plan.source) if plan.docname and plan.source else [],
-            )
+    def _page(
+        self, page: Page, zip_id: int, priority: int, book: Book, chapter: str | None
+    ) -> Page:
+        page.name = limited(page.name, "page", page.docname)
+        check_key(page.key, page.docname)
+        page.zip_id, page.priority = zip_id, priority
+        page.tags = self.tags_for(page.docname, page.source)
+        page.book_key, page.chapter_key = book.key, chapter
+        return page
+
+    def _has_page(self, page: Page) -> bool:
+        fragment = self.fragments.get(page.docname)
+        return not page.is_index or (fragment is not None and fragment.has_body)
+
+    def structure(self) -> list[Book]:
+        """Fill in every book of the shelf (in place) and return them."""
+        self.shelf.name = limited(self.shelf.name, "shelf", self.shelf.docname)
+        self.shelf.description_html = self.description(self.shelf.docname)
+        for number, book in enumerate(self.shelf.books):
+            check_key(book.key, book.docname)
+            book.name = limited(book.name, "book", book.docname)
+            book.description_html = self.description(book.docname)
+            book.tags = self._tags(book.docname, book.source)
+            book.priority = number
+            book.hash = container_hash(book.name, book.description_html, book.tags)
             page_id = chapter_id = 0
-            for priority, entry in enumerate(
-                e for e in plan.contents if isinstance(e, ChapterPlan) or self._has_page(e)
-            ):
-                if isinstance(entry, PagePlan):
+            contents: list[Chapter | Page] = []
+            wanted = [e for e in book.contents if isinstance(e, Chapter) or self._has_page(e)]
+            for priority, entry in enumerate(wanted):
+                if isinstance(entry, Page):
                     page_id += 1
-                    book.contents.append(self._page(entry, page_id, priority, plan))
+                    contents.append(self._page(entry, page_id, priority, book, None))
                     continue
                 chapter_id += 1
                 check_key(entry.key, entry.docname)
-                chapter = ChapterOut(
-                    entry,
-                    chapter_id,
-                    priority,
-                    limited(entry.name, "chapter", entry.docname),
-                    self.description(entry.docname),
-                    self.tags_for(entry.docname, entry.source)
-                    if entry.docname and entry.source
-                    else [],
-                )
-                for inner, page in enumerate(p for p in entry.pages if self._has_page(p)):
+                entry.zip_id, entry.priority, entry.book_key = chapter_id, priority, book.key
+                entry.name = limited(entry.name, "chapter", entry.docname)
+                entry.description_html = self.description(entry.docname)
+                entry.tags = self._tags(entry.docname, entry.source)
+                entry.hash = container_hash(entry.name, entry.description_html, entry.tags)
+                pages: list[Page] = []
+                for inner, page in enumerate([p for p in entry.pages if self._has_page(p)]):
                     page_id += 1
-                    chapter.pages.append(self._page(page, page_id, inner, plan))
-                book.contents.append(chapter)
+                    pages.append(self._page(page, page_id, inner, book, entry.key))
+                entry.pages = pages
+                contents.append(entry)
+            book.contents = contents
             self._register(book)
-            books.append(book)
-        return books
+        return self.shelf.books
 
-    def _register(self, book: BookOut) -> None:
-        plan = book.plan
-        for page in book.pages():
-            self.targets[page.plan.docname] = Target(plan, page.plan.key, page.zip_id, page.name)
-        if plan.docname:
-            target = self.targets.setdefault(plan.docname, Target(plan, plan.key))
+    def _register(self, book: Book) -> None:
+        for page in book.iter_pages():
+            self.targets[page.docname] = Target(book, page.key, page.zip_id, page.name)
+        if book.docname:
+            target = self.targets.setdefault(book.docname, Target(book, book.key))
             target.container, target.container_name = ("book", 1), book.name
-            target.key = plan.key
-        for entry in book.contents:
-            if isinstance(entry, ChapterOut) and entry.plan.docname:
-                target = self.targets.setdefault(entry.plan.docname, Target(plan, entry.plan.key))
-                target.container, target.container_name = ("chapter", entry.zip_id), entry.name
-                target.key = entry.plan.key
+            target.key = book.key
+        for chapter in book.chapters:
+            if chapter.docname:
+                target = self.targets.setdefault(chapter.docname, Target(book, chapter.key))
+                target.container, target.container_name = ("chapter", chapter.zip_id), chapter.name
+                target.key = chapter.key
 
     # -- files ----------------------------------------------------------------
 
@@ -212,8 +167,8 @@ class Assembler:
         png = self.converter.convert(data) if is_svg(source, data) else None
         if png is not None:
             return file_reference(name, png, "png"), png
-        if (source, location) not in self._warned:
-            self._warned.add((source, location))
+        if (source, location) not in self.warned:
+            self.warned.add((source, location))
             reason = (
                 "no SVG converter worked (install librsvg's rsvg-convert)"
                 if is_svg(source, data)
@@ -235,15 +190,3 @@ class Assembler:
         suffix = PurePosixPath(source).suffix.lstrip(".")
         extension = suffix if suffix.isalnum() and len(suffix) <= 10 else "bin"
         return limited(name, "attachment", location), file_reference(name, data, extension), data
-
-
-def content_hash(*parts: str | bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def tags_json(tags: Tags) -> str:
-    return json.dumps(tags, sort_keys=True, ensure_ascii=False)

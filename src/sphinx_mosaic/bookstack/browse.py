@@ -12,18 +12,19 @@ from __future__ import annotations
 import re
 from html import escape
 from pathlib import Path
+from typing import Any
 
-from sphinx_mosaic.bookstack.assemble import Assembler, BookOut, ChapterOut, PageOut
+from sphinx_mosaic.bookstack.manifest import REFERENCE
+from sphinx_mosaic.bookstack.model import Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.package import write_if_changed
 from sphinx_mosaic.bookstack.structure import safe_file_name
 from sphinx_mosaic.bookstack.zipbook import ZipContext
 
-_REFERENCE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 _HREF = re.compile(r'href="(/(?:books|shelves)/[^"#]*)(#[^"]*)?"')
 
 
-def page_file(page: PageOut) -> str:
-    return f"page-{page.zip_id}-{safe_file_name(page.plan.key.rsplit('/', 1)[-1], 60)}.html"
+def page_file(page: Page) -> str:
+    return f"page-{page.zip_id}-{safe_file_name(page.key.rsplit('/', 1)[-1], 60)}.html"
 
 
 def _document(title: str, body: str, up: str | None) -> bytes:
@@ -35,13 +36,7 @@ def _document(title: str, body: str, up: str | None) -> bytes:
     ).encode()
 
 
-def write_browsable(
-    root: Path,
-    asm: Assembler,
-    books: list[BookOut],
-    contexts: dict[str, ZipContext],
-    shelf_description: str,
-) -> int:
+def write_browsable(root: Path, shelf: Shelf, contexts: dict[str, ZipContext]) -> int:
     """Write the browsable copy, removing files of pages that are gone.
 
     Returns the number of files written.
@@ -55,41 +50,35 @@ def write_browsable(
 
     files: dict[str, bytes] = {}
     page_paths: dict[str, str] = {}  # docname -> path relative to html/
-    for book in books:
-        for page in book.pages():
-            page_paths[page.plan.docname] = f"{book.plan.file_stem}/{page_file(page)}"
-        if book.plan.docname and book.plan.docname not in page_paths:
-            page_paths[book.plan.docname] = f"{book.plan.file_stem}/index.html"
-        for entry in book.contents:
-            if (
-                isinstance(entry, ChapterOut)
-                and entry.plan.docname not in page_paths
-                and (entry.plan.docname)
-            ):
-                page_paths[entry.plan.docname] = (
-                    f"{book.plan.file_stem}/index.html#chapter-{entry.zip_id}"
-                )
+    for book in shelf.books:
+        for page in book.iter_pages():
+            page_paths[page.docname] = f"{book.file_stem}/{page_file(page)}"
+        if book.docname and book.docname not in page_paths:
+            page_paths[book.docname] = f"{book.file_stem}/index.html"
+        for chapter in book.chapters:
+            if chapter.docname and chapter.docname not in page_paths:
+                anchor = f"chapter-{chapter.zip_id}"
+                page_paths[chapter.docname] = f"{book.file_stem}/index.html#{anchor}"
     listing = []
-    for book in books:
-        stem = book.plan.file_stem
-        context = contexts[book.plan.key]
+    for book in shelf.books:
+        stem = book.file_stem
+        context = contexts[book.key]
         files.update(book.files)
-        by_id = {page.zip_id: page for page in book.pages()}
-        chapters = {e.zip_id: e for e in book.contents if isinstance(e, ChapterOut)}
+        by_id = {page.zip_id: page for page in book.iter_pages()}
+        chapters = {chapter.zip_id: chapter for chapter in book.chapters}
+        assets = {"image": book.images, "attachment": book.attachments}
 
         def reference(
             match: re.Match[str],
-            by_id: dict[int, PageOut] = by_id,
-            context: ZipContext = context,
-            chapters: dict[int, ChapterOut] = chapters,
+            by_id: dict[int, Page] = by_id,
+            assets: dict[str, dict[int, Any]] = assets,
+            chapters: dict[int, Chapter] = chapters,
         ) -> str:
             kind, ident = match.group(1), int(match.group(2))
             if kind == "page" and ident in by_id:
                 return page_file(by_id[ident])
-            if kind == "image" and ident in context.image_files:
-                return f"../_files/{context.image_files[ident]}"
-            if kind == "attachment" and ident in context.attachment_files:
-                return f"../_files/{context.attachment_files[ident]}"
+            if kind in assets and ident in assets[kind]:
+                return f"../_files/{assets[kind][ident].ref}"
             if kind == "chapter" and ident in chapters:
                 return f"index.html#chapter-{ident}"
             return "index.html"
@@ -104,7 +93,7 @@ def write_browsable(
 
         items = []
         for entry in book.contents:
-            if isinstance(entry, ChapterOut):
+            if isinstance(entry, Chapter):
                 inner = "".join(
                     f'<li><a href="{page_file(p)}">{escape(p.name)}</a></li>\n' for p in entry.pages
                 )
@@ -116,13 +105,13 @@ def write_browsable(
                 items.append(f'<li><a href="{page_file(entry)}">{escape(entry.name)}</a></li>\n')
         body = f"{book.description_html}\n<ul>\n{''.join(items)}</ul>\n"
         changed += put(root / stem / "index.html", _document(book.name, body, "../index.html"))
-        for page in book.pages():
+        for page in book.iter_pages():
             html = _HREF.sub(cross, page.html)
-            html = _REFERENCE.sub(reference, html)
+            html = REFERENCE.sub(reference, html)
             changed += put(root / stem / page_file(page), _document(page.name, html, "index.html"))
         listing.append(f'<li><a href="{stem}/index.html">{escape(book.name)}</a></li>\n')
-    body = f"{shelf_description}\n<ul>\n{''.join(listing)}</ul>\n"
-    changed += put(root / "index.html", _document(asm.shelf.name, body, None))
+    body = f"{shelf.description_html}\n<ul>\n{''.join(listing)}</ul>\n"
+    changed += put(root / "index.html", _document(shelf.name, body, None))
     for ref, data in sorted(files.items()):
         changed += put(root / "_files" / ref, data)
     for stale in sorted(path for path in root.rglob("*") if path.is_file()):

@@ -36,10 +36,9 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from sphinx_mosaic.bookstack.anchors import ensure_top_level_ids
-from sphinx_mosaic.bookstack.assemble import Assembler, BookOut, Tags, limited
+from sphinx_mosaic.bookstack.assemble import Assembler, Tags
 from sphinx_mosaic.bookstack.browse import write_browsable
 from sphinx_mosaic.bookstack.description import (
-    DESCRIPTION_LIMIT,
     description_html,
     description_paragraph,
     has_body,
@@ -47,20 +46,25 @@ from sphinx_mosaic.bookstack.description import (
 )
 from sphinx_mosaic.bookstack.fragments import Fragment, fragment_path
 from sphinx_mosaic.bookstack.images import SvgConverter
-from sphinx_mosaic.bookstack.manifest import manifest, manifest_bytes
+from sphinx_mosaic.bookstack.manifest import (
+    DESCRIPTION_LIMIT,
+    UPLOAD_LIMIT,
+    manifest_bytes,
+    manifest_data,
+    zip_name,
+)
 from sphinx_mosaic.bookstack.metadata import page_tags
+from sphinx_mosaic.bookstack.model import Book, Shelf
 from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
 from sphinx_mosaic.bookstack.sanitize import clean_html
-from sphinx_mosaic.bookstack.structure import ShelfPlan, plan_shelf
+from sphinx_mosaic.bookstack.sources import report, shelf_skeleton
 from sphinx_mosaic.bookstack.translator import INTERNAL_URI, BookStackTranslator
-from sphinx_mosaic.bookstack.zipbook import ZipContext, build_book
+from sphinx_mosaic.bookstack.zipbook import ZipContext, book_data, build_book
 from sphinx_mosaic.layout.extension import get_layout
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 logger = logging.getLogger(__name__)
 
-#: BookStack's default FILE_UPLOAD_SIZE_LIMIT (50 MB) for the ZIP, data.json and each file.
-UPLOAD_LIMIT = 50_000_000
 _STANDARD_NODE_MODULES = frozenset({"docutils.nodes", "sphinx.addnodes"})
 #: Preferred image candidates (``image.*``): what BookStack takes, then SVG to convert.
 IMAGE_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
@@ -116,8 +120,38 @@ class BookStackBuilder(Builder):
 
     # -- which documents ------------------------------------------------------
 
+    def described_docnames(self) -> set[str]:
+        """The documents whose first paragraph is a description (shelf, book, chapter).
+
+        Their fragment holds the paragraph apart from the page body, so a
+        document that becomes, or stops being, a book or chapter (a toctree
+        moved it) is translated again (:meth:`_described_changed`).
+        """
+        shelf = self.shelf_plan()
+        described = {self.config.root_doc} | shelf.container_docnames()
+        layout = get_layout(self.env)
+        if shelf.source == "layout" and layout is not None:
+            described |= {f.index.docname for f in layout.folders() if f.index}
+        return described
+
+    @property
+    def _described_path(self) -> Path:
+        return self.cache_dir / "described.json"
+
+    def _described_changed(self) -> set[str]:
+        """Documents described now but not when their fragment was written, or the reverse."""
+        try:
+            before = set(json.loads(self._described_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return set()  # no record: every fragment was written with the current rules
+        return (before ^ self.described_docnames()) & set(self.env.found_docs)
+
     def get_outdated_docs(self) -> Iterator[str]:
+        changed = self._described_changed() if self.env.all_docs else set()
         for docname in sorted(self.env.found_docs):
+            if docname in changed:
+                yield docname
+                continue
             if docname not in self.env.all_docs:
                 yield docname
                 continue
@@ -149,7 +183,7 @@ class BookStackBuilder(Builder):
         nodes with hidden toctrees (a node of another component may show an
         aggregate that changed): an edit to one page re-translates that page.
         """
-        wanted = set(docnames)
+        wanted = set(docnames) | self._described_changed()
         parents = {
             parent for docname in wanted for parent in self.env.files_to_rebuild.get(docname, ())
         }
@@ -181,10 +215,7 @@ class BookStackBuilder(Builder):
         self.download_sources = {
             str(dest): Path(src).as_posix() for src, (_docs, dest) in self.env.dlfiles.items()
         }
-        self.described = {self.config.root_doc}
-        layout = get_layout(self.env)
-        if layout is not None:
-            self.described |= {f.index.docname for f in layout.folders() if f.index}
+        self.described = self.described_docnames()
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
         # Main process, also under -j: warnings here are given once per node type.
@@ -262,19 +293,13 @@ class BookStackBuilder(Builder):
     def tags_for(self, docname: str, source: str) -> Tags:
         return page_tags(self.env, docname, source)
 
-    def shelf_plan(self) -> ShelfPlan:
-        layout = get_layout(self.env)
-        if layout is None:
-            return ShelfPlan(name=self.config.project, docname=self.config.root_doc)
-        extras = self.config.mosaic_bookstack_extras
-        shelf = plan_shelf(
-            layout, extras=extras, root_doc=self.config.root_doc, project=self.config.project
-        )
-        shelf.name = limited(shelf.name, "shelf", shelf.docname)
-        return shelf
+    def shelf_plan(self) -> Shelf:
+        """The skeleton of the BookStack model: books, chapters and pages, not yet filled."""
+        return shelf_skeleton(self.env)[0]
 
     def finish(self) -> None:
-        shelf = self.shelf_plan()
+        shelf, issues = shelf_skeleton(self.env)
+        report(issues)
         fragments: dict[str, Fragment] = {}
         for docname in sorted(self.env.found_docs):
             fragment = Fragment.load(fragment_path(self.cache_dir, docname))
@@ -299,21 +324,19 @@ class BookStackBuilder(Builder):
             "darkgreen",
             len(books),
             getattr(self.config, "verbosity", 0),
-            stringify_func=lambda b: b.plan.file_stem,
+            stringify_func=lambda b: b.file_stem,
         ):
-            contexts[book.plan.key] = build_book(asm, book)
+            contexts[book.key] = build_book(asm, book)
             rewritten += self._write_zip(book, old_state, state)
         for stale in sorted(set(old_state) - set(state)):
             (Path(self.outdir) / stale).unlink(missing_ok=True)
-        shelf_fragment = fragments.get(shelf.docname or "")
-        shelf_description = shelf_fragment.description_html if shelf_fragment else ""
-        write_browsable(Path(self.outdir) / "html", asm, books, contexts, shelf_description)
-        data = manifest(self.config.project, shelf.name, shelf_description, shelf.docname, books)
-        write_if_changed(Path(self.outdir) / "manifest.json", manifest_bytes(data))
+        write_browsable(Path(self.outdir) / "html", shelf, contexts)
+        write_if_changed(Path(self.outdir) / "manifest.json", manifest_bytes(manifest_data(shelf)))
         state_path.parent.mkdir(parents=True, exist_ok=True)
         state_path.write_text(json.dumps(state, sort_keys=True, indent=1), encoding="utf-8")
-        pages = sum(len(book.pages()) for book in books)
-        images = sum(len(contexts[book.plan.key].images) for book in books)
+        self._described_path.write_text(json.dumps(sorted(self.described)), encoding="utf-8")
+        pages = sum(len(book.pages) for book in books)
+        images = sum(len(contexts[book.key].images) for book in books)
         logger.info(
             __("bookstack: wrote %d books, %d pages, %d images (%d ZIPs rewritten)"),
             len(books),
@@ -322,10 +345,11 @@ class BookStackBuilder(Builder):
             rewritten,
         )
 
-    def _write_zip(self, book: BookOut, old: dict[str, str], state: dict[str, str]) -> int:
-        relative = f"books/{book.plan.file_stem}.zip"
+    def _write_zip(self, book: Book, old: dict[str, str], state: dict[str, str]) -> int:
+        relative = zip_name(book)
         path = Path(self.outdir) / relative
-        data = data_json(book.data)
+        book.zip_path = path
+        data = data_json(book_data(book))
         digest = package_digest(data, book.files)
         state[relative] = digest
         if old.get(relative) == digest and path.is_file():
@@ -336,7 +360,7 @@ class BookStackBuilder(Builder):
         path.write_bytes(package)
         return 1
 
-    def _check_sizes(self, book: BookOut, relative: str, data: bytes, package: bytes) -> None:
+    def _check_sizes(self, book: Book, relative: str, data: bytes, package: bytes) -> None:
         """Warn about what BookStack's default upload limit (50 MB) would refuse."""
         megabytes = UPLOAD_LIMIT // 1_000_000
         oversized = [("data.json", len(data))] + [
@@ -350,7 +374,7 @@ class BookStackBuilder(Builder):
                     f"{name} of book {book.name!r} is {size / 1_000_000:.1f} MB; BookStack "
                     f"refuses more than {megabytes} MB unless FILE_UPLOAD_SIZE_LIMIT is raised "
                     "(split the book, or make its images and downloads smaller)",
-                    location=book.plan.docname,
+                    location=book.docname,
                 )
 
 

@@ -13,9 +13,8 @@ from html import escape
 from docutils import nodes
 
 from sphinx_mosaic.bookstack.anchors import title_section
+from sphinx_mosaic.bookstack.manifest import DESCRIPTION_LIMIT
 
-#: BookStack's API limit for ``description_html``.
-DESCRIPTION_LIMIT = 2000
 _EXTERNAL = ("http://", "https://", "mailto:")
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from sphinx_mosaic.bookstack.model import Book
 from sphinx_mosaic.bookstack.slugs import bookstack_slug
-from sphinx_mosaic.bookstack.structure import BookPlan
 
 __all__ = ["Target", "bookstack_slug", "entity_url", "search_url"]
 
@@ -35,7 +35,7 @@ def search_url(name: str) -> str:
 class Target:
     """What a docname stands for in the BookStack output."""
 
-    book: BookPlan
+    book: Book
     key: str
     #: The page made from this document (None for an index without body).
     page_id: int | None = None

@@ -13,14 +13,12 @@ import json
 import re
 from typing import Any
 
+from sphinx_mosaic.bookstack.manifest import TAG_VALUE_LIMIT
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 Tags = list[dict[str, str]]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-#: Longest tag value written (BookStack keeps names and values in string columns).
-TAG_VALUE_LIMIT = 255
 
 
 def tag(name: str, value: str, location: str) -> dict[str, str]:

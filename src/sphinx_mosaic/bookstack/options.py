@@ -16,12 +16,23 @@ def _check_subfolder(value: Any) -> str | None:
 
 declare(
     Option(
+        "bookstack_source",
+        "auto",
+        "Where the BookStack books come from: ``layout`` (the numbered folders), ``toctree`` "
+        "(the root document's toctrees, for any Sphinx project), or ``auto``: the layout when "
+        "it finds books, else the toctree.",
+        rebuild="",
+        choices=("auto", "layout", "toctree"),
+    ),
+    Option(
         "bookstack_extras",
         "omit",
-        "What the BookStack output does with unnumbered top-level folders (extras such as "
-        "``scratchpads/``): ``omit`` leaves them out, ``books`` makes each one a book of its own "
-        '(its sub-folders become chapters).  With ``mosaic_unnumbered_folders = "books"`` they '
-        "are books anyway.",
+        "What the BookStack output does with what is outside the books: with the layout, "
+        "unnumbered top-level folders (extras such as ``scratchpads/``); with the toctree, "
+        "documents in no toctree.  ``omit`` leaves them out, ``books`` makes each extra folder "
+        "a book of its own (its sub-folders become chapters), or puts the documents in no "
+        'toctree in one book, "Other pages".  With ``mosaic_unnumbered_folders = "books"`` '
+        "extra folders are books anyway.",
         rebuild="",
         choices=("omit", "books"),
     ),

@@ -1,4 +1,4 @@
-"""One book's ``data.json`` and ``files/``: tokens become ZIP references.
+"""One book's pages resolved and its ``data.json`` written: tokens become ZIP references.
 
 * links inside the book: ``[[bsexport:page:N]]#bkmrk-...`` (or the book or
   chapter reference for an index page);
@@ -18,18 +18,11 @@ from html import escape
 from pathlib import PurePosixPath
 from typing import Any
 
-from sphinx_mosaic.bookstack.assemble import (
-    IMAGE_NAME_LIMIT,
-    Assembler,
-    BookOut,
-    ChapterOut,
-    PageOut,
-    content_hash,
-    limited,
-    tags_json,
-)
+from sphinx_mosaic.bookstack.assemble import Assembler, limited
 from sphinx_mosaic.bookstack.fragments import TOKEN
 from sphinx_mosaic.bookstack.links import bookstack_slug
+from sphinx_mosaic.bookstack.manifest import IMAGE_NAME_LIMIT, content_hash, reference, tags_json
+from sphinx_mosaic.bookstack.model import Asset, Book, Chapter, Page
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 _IMG_TAG = re.compile(r"<img [^>]*?src=\"\[\[mosaic:image:(\d+)\]\]\"[^>]*>")
@@ -37,37 +30,46 @@ _IMG_TAG = re.compile(r"<img [^>]*?src=\"\[\[mosaic:image:(\d+)\]\]\"[^>]*>")
 
 @dataclass
 class ZipContext:
-    """Ids and files of one book while its pages are resolved."""
+    """What resolving one book's pages learnt besides the model."""
 
-    images: dict[str, int] = field(default_factory=dict)  # file reference -> id
-    image_files: dict[int, str] = field(default_factory=dict)
-    attachment_files: dict[int, str] = field(default_factory=dict)
+    #: File reference -> image, so a file used twice is one image.
+    images: dict[str, Asset] = field(default_factory=dict)
     next_attachment: int = 0
     #: Predicted cross-book URL -> (target docname, anchor), for the browsable copy.
     cross: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def build_book(asm: Assembler, book: BookOut) -> ZipContext:
-    """Resolve every page of *book* and fill ``book.data`` and ``book.files``."""
+def build_book(asm: Assembler, book: Book) -> ZipContext:
+    """Resolve every page of *book*: its HTML, images, attachments, cross links, hash."""
     context = ZipContext()
-    for page in book.pages():
+    for page in book.iter_pages():
         _resolve_page(asm, book, page, context)
-    chapters: list[dict[str, Any]] = []
-    pages: list[dict[str, Any]] = []
-    for entry in book.contents:
-        if isinstance(entry, ChapterOut):
-            chapters.append(_chapter_json(entry))
-        else:
-            pages.append(entry.json)
-    book_json: dict[str, Any] = {"id": 1, "name": book.name}
-    if book.description_html:
-        book_json["description_html"] = book.description_html
-    book_json.update({"tags": book.tags, "chapters": chapters, "pages": pages})
-    book.data = {"book": book_json}
     return context
 
 
-def _chapter_json(chapter: ChapterOut) -> dict[str, Any]:
+def book_data(book: Book) -> dict[str, Any]:
+    """The ZIP's ``data.json`` object (key order kept: the bytes are compared)."""
+    listed: set[int] = set()
+    first_use: dict[int, list[Asset]] = {}
+    for page in book.iter_pages():
+        new = [image for image in page.images if image.zip_id not in listed]
+        listed |= {image.zip_id for image in new}
+        first_use[page.zip_id] = new
+    chapters: list[dict[str, Any]] = []
+    pages: list[dict[str, Any]] = []
+    for entry in book.contents:
+        if isinstance(entry, Chapter):
+            chapters.append(_chapter_json(entry, first_use))
+        else:
+            pages.append(_page_json(entry, first_use))
+    book_json: dict[str, Any] = {"id": book.zip_id, "name": book.name}
+    if book.description_html:
+        book_json["description_html"] = book.description_html
+    book_json.update({"tags": book.tags, "chapters": chapters, "pages": pages})
+    return {"book": book_json}
+
+
+def _chapter_json(chapter: Chapter, first_use: dict[int, list[Asset]]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": chapter.zip_id,
         "name": chapter.name,
@@ -76,26 +78,41 @@ def _chapter_json(chapter: ChapterOut) -> dict[str, Any]:
     if chapter.description_html:
         data["description_html"] = chapter.description_html
     data["tags"] = chapter.tags
-    data["pages"] = [page.json for page in chapter.pages]
+    data["pages"] = [_page_json(page, first_use) for page in chapter.pages]
     return data
 
 
-def _resolve_page(asm: Assembler, book: BookOut, page: PageOut, context: ZipContext) -> None:
-    fragment = page.fragment
-    location = page.plan.docname
-    image_json: list[dict[str, Any]] = []
-    attachment_json: list[dict[str, Any]] = []
+def _page_json(page: Page, first_use: dict[int, list[Asset]]) -> dict[str, Any]:
+    return {
+        "id": page.zip_id,
+        "name": page.name,
+        "html": page.html,
+        "priority": page.priority,
+        "tags": page.tags,
+        "images": [
+            {"id": image.zip_id, "name": image.name, "file": image.ref, "type": "gallery"}
+            for image in first_use.get(page.zip_id, [])
+        ],
+        "attachments": [
+            {"id": attachment.zip_id, "name": attachment.name, "file": attachment.ref}
+            for attachment in page.attachments
+        ],
+    }
+
+
+def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -> None:
+    fragment = asm.fragment(page.docname)
+    location = page.docname
     file_hashes: list[str] = []
     image_src: dict[int, str] = {}
     image_as_attachment: dict[int, tuple[int, str]] = {}
+    page.images, page.attachments, page.cross_links = [], [], []
 
     def attach(name: str, ref: str, data: bytes) -> int:
         context.next_attachment += 1
         ident = context.next_attachment
         book.files[ref] = data
-        context.attachment_files[ident] = ref
-        attachment_json.append({"id": ident, "name": name, "file": ref})
-        page.attachments.append(ident)
+        page.attachments.append(Asset("attachment", ident, name, ref, data))
         file_hashes.append(hashlib.sha256(data).hexdigest())
         return ident
 
@@ -104,17 +121,14 @@ def _resolve_page(asm: Assembler, book: BookOut, page: PageOut, context: ZipCont
         if got is not None:
             ref, data = got
             if ref not in context.images:
-                ident = len(context.images) + 1
-                context.images[ref] = ident
-                context.image_files[ident] = ref
-                book.files[ref] = data
                 name = limited(PurePosixPath(source).name, "image", location, IMAGE_NAME_LIMIT)
-                image_json.append({"id": ident, "name": name, "file": ref, "type": "gallery"})
-            ident = context.images[ref]
-            if ident not in page.images:
-                page.images.append(ident)
+                context.images[ref] = Asset("image", len(context.images) + 1, name, ref, data)
+                book.files[ref] = data
+            image = context.images[ref]
+            if all(used.zip_id != image.zip_id for used in page.images):
+                page.images.append(image)
                 file_hashes.append(hashlib.sha256(data).hexdigest())
-            image_src[index] = f"[[bsexport:image:{ident}]]"
+            image_src[index] = reference("image", image.zip_id)
             continue
         loaded = asm.attachment(source, location)
         if loaded is not None:
@@ -125,7 +139,7 @@ def _resolve_page(asm: Assembler, book: BookOut, page: PageOut, context: ZipCont
     for index, source in enumerate(fragment.attachments):
         loaded = asm.attachment(source, location)
         if loaded is not None:
-            attachment_href[index] = f"[[bsexport:attachment:{attach(*loaded)}]]"
+            attachment_href[index] = reference("attachment", attach(*loaded))
 
     def replace_image_tag(match: re.Match[str]) -> str:
         index = int(match.group(1))
@@ -133,7 +147,7 @@ def _resolve_page(asm: Assembler, book: BookOut, page: PageOut, context: ZipCont
             return match.group(0)
         if index in image_as_attachment:
             ident, name = image_as_attachment[index]
-            return f'<a href="[[bsexport:attachment:{ident}]]">{escape(name)}</a>'
+            return f'<a href="{reference("attachment", ident)}">{escape(name)}</a>'
         return ""
 
     def replace_token(match: re.Match[str]) -> str:
@@ -147,19 +161,10 @@ def _resolve_page(asm: Assembler, book: BookOut, page: PageOut, context: ZipCont
     html = _IMG_TAG.sub(replace_image_tag, fragment.html)
     page.html = TOKEN.sub(replace_token, html)
     page.hash = content_hash(page.html, page.name, tags_json(page.tags), *file_hashes)
-    page.json = {
-        "id": page.zip_id,
-        "name": page.name,
-        "html": page.html,
-        "priority": page.priority,
-        "tags": page.tags,
-        "images": image_json,
-        "attachments": attachment_json,
-    }
 
 
 def _link(
-    asm: Assembler, book: BookOut, page: PageOut, context: ZipContext, docname: str, anchor: str
+    asm: Assembler, book: Book, page: Page, context: ZipContext, docname: str, anchor: str
 ) -> str:
     anchor_id = ""
     if anchor:
@@ -176,17 +181,17 @@ def _link(
             page.cross_links.append({"href": url, "key": "", "anchor": None})
             context.cross[url] = (docname, "")
             return url
-        key = (page.plan.docname, docname)
-        if key not in asm._warned:
-            asm._warned.add(key)
+        key = (page.docname, docname)
+        if key not in asm.warned:
+            asm.warned.add(key)
             warn(
                 MosaicWarning.BOOKSTACK,
                 f"link to {docname!r}, which is not part of any book in the BookStack output; "
                 "the link text is kept without a target (see mosaic_bookstack_extras)",
-                location=page.plan.docname,
+                location=page.docname,
             )
         return "#"
-    if target.book is book.plan:
+    if target.book is book:
         return target.zip_reference(anchor_id)
     url = target.predicted_url(anchor_id)
     page.cross_links.append({"href": url, "key": target.key, "anchor": anchor_id or None})

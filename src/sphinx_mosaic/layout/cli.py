@@ -1,6 +1,8 @@
 """``sphinx-mosaic tree`` and ``sphinx-mosaic check``.
 
 ``tree`` prints the structure the layout model finds (``--json`` for tools);
+``tree --bookstack`` reads the project with Sphinx and prints the BookStack
+books it maps to, from whichever source the build would use (layout or toctree);
 ``check`` runs a full Sphinx read with the ``dummy`` builder, so every check
 the build makes (structure, writing, status, paths, links) runs, and writes
 no output.  It exits with status 1 when there are warnings.
@@ -14,6 +16,7 @@ import re
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -36,8 +39,22 @@ def register(subparsers: Any) -> None:
         help="how to treat unnumbered top-level folders (as mosaic_unnumbered_folders)",
     )
     tree.add_argument(
+        "--unnumbered-books",
+        choices=("auto", "never"),
+        default="auto",
+        help="whether unnumbered top-level folders holding numbered pages are books "
+        "(as mosaic_unnumbered_books)",
+    )
+    tree.add_argument(
         "--strip-title-numbers", action="store_true", help="as mosaic_strip_title_numbers"
     )
+    tree.add_argument(
+        "--bookstack",
+        action="store_true",
+        help="read the project with Sphinx and show its BookStack shelf, books, chapters and "
+        "pages (numbered layout or toctree, as mosaic_bookstack_source chooses)",
+    )
+    _conf_arguments(tree)
     tree.set_defaults(run=run_tree)
 
     check = subparsers.add_parser(
@@ -45,14 +62,19 @@ def register(subparsers: Any) -> None:
         help="run the build's checks without writing output; exit 1 on warnings",
     )
     check.add_argument("docs", type=Path, help="the Sphinx source folder (the shelf)")
-    check.add_argument(
+    _conf_arguments(check)
+    check.set_defaults(run=run_check)
+
+
+def _conf_arguments(parser: Any) -> None:
+    parser.add_argument(
         "-c",
         "--conf-dir",
         type=Path,
         default=None,
         help="folder of conf.py (default: DOCS, else the nearest parent holding conf.py)",
     )
-    check.add_argument(
+    parser.add_argument(
         "-D",
         dest="overrides",
         action="append",
@@ -60,7 +82,6 @@ def register(subparsers: Any) -> None:
         metavar="NAME=VALUE",
         help="override a configuration value, as sphinx-build -D",
     )
-    check.set_defaults(run=run_check)
 
 
 def render_tree(layout: Layout) -> str:
@@ -88,13 +109,132 @@ def render_tree(layout: Layout) -> str:
     return "\n".join(lines)
 
 
+def render_shelf(shelf: Any) -> str:
+    """The BookStack mapping: shelf, books (with their ZIP), chapters, pages."""
+    from sphinx_mosaic.bookstack.model import Chapter
+
+    def page_line(page: Any, depth: int) -> str:
+        kind = "index page" if page.is_index else "page"
+        return f"{'  ' * depth}{page.name}  [{kind}] {page.source}"
+
+    lines = [
+        f"{shelf.name}  [shelf] {shelf.docname or '(no root page)'}  (from the {shelf.source})"
+    ]
+    for book in shelf.books:
+        lines.append(f"  {book.name}  [book {book.key}] books/{book.file_stem}.zip")
+        for entry in book.contents:
+            if isinstance(entry, Chapter):
+                lines.append(f"    {entry.name}  [chapter {entry.key}] {entry.source or ''}")
+                lines.extend(page_line(page, 3) for page in entry.pages)
+            else:
+                lines.append(page_line(entry, 2))
+    if not shelf.books:
+        lines.append("  (no books)")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def shelf_dict(shelf: Any) -> dict[str, Any]:
+    from sphinx_mosaic.bookstack.model import Chapter
+
+    def page(p: Any) -> dict[str, Any]:
+        return {
+            "kind": "page",
+            "key": p.key,
+            "name": p.name,
+            "docname": p.docname,
+            "source": p.source,
+            "index": p.is_index,
+        }
+
+    return {
+        "source": shelf.source,
+        "shelf": {"name": shelf.name, "docname": shelf.docname},
+        "books": [
+            {
+                "key": book.key,
+                "name": book.name,
+                "docname": book.docname,
+                "zip": f"books/{book.file_stem}.zip",
+                "contents": [
+                    {
+                        "kind": "chapter",
+                        "key": e.key,
+                        "name": e.name,
+                        "docname": e.docname,
+                        "pages": [page(p) for p in e.pages],
+                    }
+                    if isinstance(e, Chapter)
+                    else page(e)
+                    for e in book.contents
+                ],
+            }
+            for book in shelf.books
+        ],
+    }
+
+
+def _read_project(
+    docs: Path, args: argparse.Namespace, warnings: Any, then: Callable[[Any], Any] | None = None
+) -> Any:
+    """Run a Sphinx read of *docs* with the ``dummy`` builder (no output kept).
+
+    Returns what *then* returns for the application, before its temporary
+    folders are removed.
+    """
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    conf_dir = args.conf_dir.resolve() if args.conf_dir else find_conf_dir(docs)
+    overrides: dict[str, Any] = {}
+    if conf_dir is None:
+        overrides["extensions"] = ["myst_parser", "sphinx_mosaic"]
+    for item in args.overrides:
+        name, _, value = item.partition("=")
+        overrides[name] = value
+    with tempfile.TemporaryDirectory() as out, patch_docutils(conf_dir), docutils_namespace():
+        app = Sphinx(
+            str(docs),
+            str(conf_dir) if conf_dir else None,
+            str(Path(out) / "out"),
+            str(Path(out) / "doctrees"),
+            "dummy",
+            confoverrides=overrides,
+            status=None,
+            warning=warnings,
+            freshenv=True,
+            keep_going=True,
+        )
+        app.build(force_all=True)
+        return then(app) if then is not None else None
+
+
 def run_tree(args: argparse.Namespace) -> int:
     docs: Path = args.docs
     if not docs.is_dir():
         print(f"sphinx-mosaic tree: {docs} is not a folder", file=sys.stderr)
         return 2
+    if args.bookstack:
+        from sphinx.util.console import nocolor
+
+        nocolor()
+        warnings = StringIO()
+        from sphinx_mosaic.bookstack.sources import shelf_skeleton
+
+        shelf, issues = _read_project(
+            docs.resolve(), args, warnings, lambda app: shelf_skeleton(app.env)
+        )
+        if args.json:
+            print(json.dumps(shelf_dict(shelf), indent=2, ensure_ascii=False))
+            return 0
+        print(render_shelf(shelf))
+        for issue in issues:
+            print(f"warning: {issue.docname}: {issue.message} [mosaic.{issue.subtype}]")
+        return 0
     layout = discover(
-        docs, unnumbered=args.unnumbered_folders, strip_title_numbers=args.strip_title_numbers
+        docs,
+        unnumbered=args.unnumbered_folders,
+        strip_title_numbers=args.strip_title_numbers,
+        unnumbered_books=args.unnumbered_books,
     )
     if args.json:
         print(json.dumps(layout.to_dict(), indent=2, ensure_ascii=False))
@@ -113,9 +253,7 @@ def find_conf_dir(docs: Path) -> Path | None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     nocolor()  # warnings are parsed for their subtype and printed as plain lines
 
@@ -123,28 +261,8 @@ def run_check(args: argparse.Namespace) -> int:
     if not docs.is_dir():
         print(f"sphinx-mosaic check: {docs} is not a folder", file=sys.stderr)
         return 2
-    conf_dir = args.conf_dir.resolve() if args.conf_dir else find_conf_dir(docs)
-    overrides: dict[str, Any] = {}
-    if conf_dir is None:
-        overrides["extensions"] = ["myst_parser", "sphinx_mosaic"]
-    for item in args.overrides:
-        name, _, value = item.partition("=")
-        overrides[name] = value
     warnings = StringIO()
-    with tempfile.TemporaryDirectory() as out, patch_docutils(conf_dir), docutils_namespace():
-        app = Sphinx(
-            str(docs),
-            str(conf_dir) if conf_dir else None,
-            str(Path(out) / "out"),
-            str(Path(out) / "doctrees"),
-            "dummy",
-            confoverrides=overrides,
-            status=None,
-            warning=warnings,
-            freshenv=True,
-            keep_going=True,
-        )
-        app.build(force_all=True)
+    _read_project(docs, args, warnings)
     lines = [line for line in warnings.getvalue().splitlines() if line.strip()]
     for line in lines:
         print(line)

@@ -23,7 +23,13 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 
 from sphinx_mosaic.config import Option, declare
-from sphinx_mosaic.layout.model import INDEX_STEMS, Layout, build_layout, split_number
+from sphinx_mosaic.layout.model import (
+    INDEX_STEMS,
+    Layout,
+    build_layout,
+    holds_numbered,
+    split_number,
+)
 from sphinx_mosaic.layout.sources import SourceInfo, read_source
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -36,6 +42,15 @@ declare(
         "navigation, ``drop`` excludes them from the build, ``books`` treats them as books and "
         "chapters ordered by name.",
         choices=("after", "hidden", "drop", "books"),
+    ),
+    Option(
+        "unnumbered_books",
+        "auto",
+        "Whether an unnumbered top-level folder that holds numbered pages or folders "
+        "(``engineering/getting-started/01-setup.md``) is a book: ``auto`` makes it one, with its "
+        "sub-folders as chapters (a ``mosaic.unnumbered-book`` warning says so); ``never`` keeps "
+        "it an extra, handled as ``mosaic_unnumbered_folders`` says.",
+        choices=("auto", "never"),
     ),
     Option(
         "strip_title_numbers",
@@ -61,6 +76,7 @@ declare(
 _WARNING_OF_CODE = {
     "duplicate-number": MosaicWarning.DUPLICATE_NUMBER,
     "unnumbered": MosaicWarning.UNNUMBERED,
+    "unnumbered-book": MosaicWarning.UNNUMBERED_BOOK,
     "too-deep": MosaicWarning.TOO_DEEP,
     "empty-book": MosaicWarning.EMPTY_BOOK,
     "outside-book": MosaicWarning.OUTSIDE_BOOK,
@@ -97,7 +113,11 @@ def _drop_extras(app: Sphinx, config: Config) -> None:
     if config.mosaic_unnumbered_folders != "drop":
         return
     srcdir = Path(app.srcdir)
-    numbered = [p for p in srcdir.iterdir() if p.is_dir() and split_number(p.name)[0] is not None]
+    numbered = [
+        p
+        for p in srcdir.iterdir()
+        if p.is_dir() and (split_number(p.name)[0] is not None or _unnumbered_book(config, p))
+    ]
     if not numbered:
         return  # the layout is inactive: leave the project alone
     for path in sorted(srcdir.iterdir()):
@@ -105,8 +125,17 @@ def _drop_extras(app: Sphinx, config: Config) -> None:
             path.is_dir()
             and split_number(path.name)[0] is None
             and not path.name.startswith((".", "_"))
+            and not _unnumbered_book(config, path)
         ):
             config.exclude_patterns = [*config.exclude_patterns, f"{path.name}/**"]
+
+
+def _unnumbered_book(config: Config, folder: Path) -> bool:
+    """Whether the layout model makes the unnumbered *folder* a book (so it is kept)."""
+    if config.mosaic_unnumbered_books != "auto":
+        return False
+    names = (path.stem if path.is_file() else path.name for path in folder.rglob("*"))
+    return holds_numbered(name for name in names if name not in INDEX_STEMS)
 
 
 def _source_reader(env: BuildEnvironment) -> Any:
@@ -132,6 +161,7 @@ def build_env_layout(env: BuildEnvironment) -> Layout:
         strip_title_numbers=config.mosaic_strip_title_numbers,
         suffix_order=tuple(config.source_suffix),
         root_doc=config.root_doc,
+        unnumbered_books=config.mosaic_unnumbered_books,
     )
 
 

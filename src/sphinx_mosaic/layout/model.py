@@ -12,8 +12,15 @@ Rules (documented in the user guide, "The numbered layout"):
 * top-level numbered folders are books, numbered folders in a book are
   chapters, deeper folders are sections (legal for HTML, flattened into their
   chapter for BookStack);
-* unnumbered top-level folders are *extras* (working notes), unless
+* an unnumbered top-level folder that holds numbered pages or folders (an
+  older tree such as ``engineering/getting-started/01-setup.md``) is a book,
+  its sub-folders chapters, all ordered by number and then by name, with a
+  ``unnumbered-book`` issue naming the way out (``unnumbered_books="never"``);
+* other unnumbered top-level folders are *extras* (working notes), unless
   ``unnumbered="books"`` makes them books and chapters ordered by name.
+
+The html navigation, the PDF and the BookStack output all follow
+:attr:`Folder.kind`, so the three agree on what is a book.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ TITLE_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+(?=\S)")
 INDEX_STEMS = ("README", "index")
 
 Unnumbered = Literal["after", "hidden", "drop", "books"]
+UnnumberedBooks = Literal["auto", "never"]
 FolderKind = Literal["shelf", "book", "chapter", "section", "extra"]
 
 
@@ -52,6 +60,15 @@ def strip_title_number(title: str) -> str:
     """``"01 Gitea"`` -> ``"Gitea"``; a title that is only a number is kept."""
     stripped = TITLE_NUMBER.sub("", title, count=1)
     return stripped or title
+
+
+def holds_numbered(names: Iterable[str]) -> bool:
+    """Whether any of *names* (file stems and folder names below a folder) carries a number.
+
+    The test that makes an unnumbered top-level folder a book: a page or folder
+    anywhere below it is named ``{N}-...``.
+    """
+    return any(split_number(name)[0] is not None for name in names)
 
 
 @dataclass(frozen=True)
@@ -353,6 +370,15 @@ class _Dir:
     files: dict[str, str] = field(default_factory=dict)  # stem -> source path
     dirs: dict[str, _Dir] = field(default_factory=dict)
 
+    def names(self) -> Iterator[str]:
+        """File stems and folder names below this folder (index pages left out)."""
+        for stem in self.files:
+            if stem not in INDEX_STEMS:
+                yield stem
+        for name, sub in self.dirs.items():
+            yield name
+            yield from sub.names()
+
 
 def build_layout(
     sources: Iterable[str],
@@ -362,12 +388,14 @@ def build_layout(
     strip_title_numbers: bool = False,
     suffix_order: tuple[str, ...] = (".md", ".rst"),
     root_doc: str | None = None,
+    unnumbered_books: UnnumberedBooks = "auto",
 ) -> Layout:
     """Build the model from source paths (relative, POSIX, with suffix).
 
     *reader* returns the front matter and heading of a source path.  *root_doc*
     names the shelf page when it is not a top-level README or index (Sphinx's
-    ``root_doc``).
+    ``root_doc``).  *unnumbered_books* ``"never"`` keeps unnumbered top-level
+    folders extras even when they hold numbered content.
     """
     tree = _Dir()
     for source in sorted(set(sources)):
@@ -385,8 +413,19 @@ def build_layout(
     builder = _Builder(reader, unnumbered, strip_title_numbers)
     if root_doc is not None and "/" not in root_doc:
         builder.root_stem = root_doc
+    if unnumbered == "books" or unnumbered_books == "auto":
+        builder.by_name = {
+            name
+            for name, sub in tree.dirs.items()
+            if split_number(name)[0] is None
+            and (unnumbered == "books" or holds_numbered(sub.names()))
+        }
     root = builder.folder(tree, "", depth=0)
-    active = unnumbered == "books" or any(split_number(name)[0] is not None for name in tree.dirs)
+    active = (
+        unnumbered == "books"
+        or bool(builder.by_name)
+        or any(split_number(name)[0] is not None for name in tree.dirs)
+    )
     if not active:
         builder.issues.clear()
     return Layout(root=root, active=active, unnumbered=unnumbered, issues=builder.issues)
@@ -404,6 +443,8 @@ class _Builder:
         self.strip = strip
         self.issues: list[LayoutIssue] = []
         self.root_stem: str | None = None
+        #: Unnumbered top-level folders that are books, their entries ordered by name.
+        self.by_name: set[str] = set()
 
     def page(self, source: str, stem: str, *, is_index: bool, fallback: str | None = None) -> Page:
         """A page; *fallback* titles an index page without heading (its folder's name)."""
@@ -429,8 +470,10 @@ class _Builder:
             is_index=is_index,
         )
 
-    def kind_for(self, depth: int, numbered: bool, parent: FolderKind | None) -> FolderKind:
-        if parent == "extra" or (depth == 1 and not numbered and self.unnumbered != "books"):
+    def kind_for(
+        self, depth: int, numbered: bool, parent: FolderKind | None, path: str = ""
+    ) -> FolderKind:
+        if parent == "extra" or (depth == 1 and not numbered and path not in self.by_name):
             return "extra"
         return {1: "book", 2: "chapter"}.get(depth, "section")  # type: ignore[return-value]
 
@@ -438,7 +481,7 @@ class _Builder:
         name = PurePosixPath(path).name
         number, slug = split_number(name) if path else (None, "")
         kind: FolderKind = (
-            "shelf" if depth == 0 else self.kind_for(depth, number is not None, parent)
+            "shelf" if depth == 0 else self.kind_for(depth, number is not None, parent, path)
         )
         index: Page | None = None
         stems = INDEX_STEMS if depth or self.root_stem is None else (self.root_stem,)
@@ -469,7 +512,24 @@ class _Builder:
             children=children,
         )
         self.check(folder)
+        if depth == 1 and kind == "book" and number is None and self.unnumbered != "books":
+            self.issues.append(
+                LayoutIssue(
+                    "unnumbered-book",
+                    path,
+                    f"folder {path!r} has no number but holds numbered pages, so it is a book "
+                    "(after the numbered books, by name); number it to place it "
+                    f"('1-{name}'), or set mosaic_unnumbered_books = \"never\" to keep "
+                    "unnumbered folders out of the books",
+                    docname=folder.host,
+                )
+            )
         return folder
+
+    def ordered_by_name(self, folder: Folder) -> bool:
+        """Whether unnumbered entries of *folder* are expected (no ``unnumbered`` issue)."""
+        top = PurePosixPath(folder.path).parts[:1]
+        return self.unnumbered == "books" or (bool(top) and top[0] in self.by_name)
 
     def check(self, folder: Folder) -> None:
         if folder.kind == "extra":
@@ -487,7 +547,7 @@ class _Builder:
                 seen.setdefault(child.number, []).append(child)
             elif folder.kind == "shelf" and isinstance(child, Page):
                 continue  # unnumbered pages beside the shelf index are extras
-            elif folder.kind != "shelf" and self.unnumbered != "books":
+            elif folder.kind != "shelf" and not self.ordered_by_name(folder):
                 report(
                     "unnumbered",
                     child,
@@ -533,6 +593,7 @@ def discover(
     exclude: Callable[[str], bool] | None = None,
     unnumbered: Unnumbered = "after",
     strip_title_numbers: bool = False,
+    unnumbered_books: UnnumberedBooks = "auto",
 ) -> Layout:
     """Walk *srcdir* and build its layout (for the command line).
 
@@ -553,4 +614,5 @@ def discover(
         unnumbered=unnumbered,
         strip_title_numbers=strip_title_numbers,
         suffix_order=wanted,
+        unnumbered_books=unnumbered_books,
     )

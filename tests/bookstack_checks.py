@@ -1,12 +1,15 @@
-"""Checks of a portable ZIP against what BookStack's importer enforces.
+"""The tests' oracle: checks of a portable ZIP against what BookStack's importer enforces.
 
 The rules JSON Schema cannot express (BookStack's ``ZipExportValidator``, the
 Laravel rules of its ``ZipExport*`` models, and the description allow-list):
-``data.json`` present and decodable, ids positive and unique per type, every
-file reference present and flat, images of an accepted type, names within
-limits, descriptions within the allow-list, priorities as integers, and every
-``[[bsexport:...]]`` reference naming an object of the same ZIP.  Used by the
-tests, the benchmark and anyone who wants to check a ZIP before importing it.
+``data.json`` present and decodable, ids
+positive and unique per type, every file reference present and flat, images of
+an accepted type, names within limits (255 characters, 180 for images),
+descriptions within the allow-list BookStack filters them through, priorities
+as integers, and every ``[[bsexport:...]]`` reference naming an object of the
+same ZIP.  It keeps its own copy of BookStack's limits rather than importing
+the builder's, so a wrong limit on one side shows.  Used by the tests, the
+benchmarks (``from tests.bookstack_checks import check_package``) and CI.
 """
 
 from __future__ import annotations

@@ -1,0 +1,80 @@
+"""The skeleton of the BookStack model for a build, from the source the options choose.
+
+``mosaic_bookstack_source``: ``layout`` maps the numbered folders
+(:mod:`~sphinx_mosaic.bookstack.structure`), ``toctree`` the root document's
+toctrees (:mod:`~sphinx_mosaic.bookstack.toctree`), and ``auto`` (the
+default) the layout when it finds books, else the toctree.  The builder and
+``sphinx-mosaic tree --bookstack`` both ask here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx import addnodes
+from sphinx.environment import BuildEnvironment
+
+from sphinx_mosaic.bookstack.model import Shelf
+from sphinx_mosaic.bookstack.structure import plan_shelf
+from sphinx_mosaic.bookstack.toctree import Issue, Project, RootToctree, map_toctree
+from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
+
+def chosen_source(env: BuildEnvironment) -> str:
+    """``layout`` or ``toctree``: where this build's books come from."""
+    choice = str(env.config.mosaic_bookstack_source)
+    if choice != "auto":
+        return choice
+    layout = get_layout(env)
+    return "layout" if layout is not None and layout.active and layout.books else "toctree"
+
+
+def toctree_project(env: BuildEnvironment) -> Project:
+    """What the toctree source needs, read from the environment."""
+    config = env.config
+    root = config.root_doc
+    toctrees: list[RootToctree] = []
+    if root in env.found_docs:
+        for node in env.get_doctree(root).findall(addnodes.toctree):
+            entries = [(title, ref) for title, ref in node["entries"]]
+            toctrees.append(RootToctree(node.get("caption"), entries))
+    srcdir = Path(env.srcdir)
+
+    def source_of(docname: str) -> str:
+        return Path(env.doc2path(docname)).relative_to(srcdir).as_posix()
+
+    return Project(
+        root_doc=root,
+        project=str(config.project),
+        docnames=sorted(env.found_docs),
+        titles={name: title.astext() for name, title in env.titles.items()},
+        includes=env.toctree_includes,
+        root_toctrees=toctrees,
+        source_of=source_of,
+    )
+
+
+def shelf_skeleton(env: BuildEnvironment) -> tuple[Shelf, list[Issue]]:
+    """The shelf's books, chapters and pages (not yet filled) and the mapping issues."""
+    config = env.config
+    if chosen_source(env) == "toctree":
+        mapped = map_toctree(toctree_project(env), extras=config.mosaic_bookstack_extras)
+        return mapped.shelf, mapped.issues
+    layout = get_layout(env)
+    if layout is None:
+        shelf = Shelf(name=config.project, docname=config.root_doc, project=config.project)
+        return shelf, []
+    shelf = plan_shelf(
+        layout,
+        extras=config.mosaic_bookstack_extras,
+        root_doc=config.root_doc,
+        project=config.project,
+    )
+    return shelf, []
+
+
+def report(issues: list[Issue]) -> None:
+    kinds = {"toctree-depth": MosaicWarning.TOCTREE_DEPTH, "bookstack": MosaicWarning.BOOKSTACK}
+    for issue in issues:
+        warn(kinds[issue.subtype], issue.message, location=issue.docname)

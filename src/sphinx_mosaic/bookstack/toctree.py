@@ -1,0 +1,271 @@
+"""The toctree as a source of the BookStack model, for projects without the numbered layout.
+
+The mapping (documented in the user guide, "BookStack from an existing Sphinx
+project"):
+
+* the root document is the shelf: its title names it, its first paragraph
+  describes it;
+* an entry of a root toctree that has toctree entries of its own is a **book**,
+  named by its title (or the entry's explicit title) and described by its
+  first paragraph; the rest of its content is the book's first page;
+* a root toctree with a ``:caption:`` is one book named by the caption, its
+  entries the book's chapters and pages (captions group books);
+* the root document's own content and the root toctree entries without
+  entries of their own (``changelog``, ``license``) are pages of one book
+  named after the root document, first on the shelf.  A flat project (no
+  root entry has entries) is therefore that single book;
+* inside a book, an entry with entries of its own is a **chapter** (described
+  by its first paragraph, its content the chapter's first page), an entry
+  without is a page, in toctree order;
+* entries below a chapter's entries are flattened into the chapter in
+  toctree (depth-first) order, with a ``mosaic.toctree-depth`` warning;
+* a document listed in several toctrees is placed where it is met first;
+* documents in no toctree (and ``:orphan:`` ones) are left out, listed in one
+  warning, or with ``mosaic_bookstack_extras = "books"`` put in one book of
+  their own.
+
+Keys do not depend on the place in the toctree: a page's key is its
+document's name, a book's or chapter's ``<kind>:<document>``, so moving a page
+moves it in BookStack rather than replacing it.  Plain Python
+over what the environment records (titles, toctree entries, metadata).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from sphinx_mosaic.bookstack.model import Book, Chapter, Page, Shelf
+from sphinx_mosaic.bookstack.structure import safe_file_name, unique_stems
+from sphinx_mosaic.layout.model import humanize
+
+ORPHANS_KEY = "book:@other-pages"
+_SLUG = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True)
+class RootToctree:
+    """One toctree of the root document: its caption and its (title, docname) entries."""
+
+    caption: str | None
+    entries: Sequence[tuple[str | None, str]]
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the toctree source reads from a Sphinx environment."""
+
+    root_doc: str
+    project: str
+    #: Every document of the build, in a stable order.
+    docnames: Sequence[str]
+    titles: Mapping[str, str]
+    #: docname -> docnames its toctrees include, in order.
+    includes: Mapping[str, Sequence[str]]
+    root_toctrees: Sequence[RootToctree]
+    source_of: Callable[[str], str]
+
+
+@dataclass
+class Issue:
+    """A mapping problem, reported by the builder as a ``mosaic.*`` warning."""
+
+    subtype: str  # "toctree-depth" or "bookstack"
+    docname: str
+    message: str
+
+
+@dataclass
+class ToctreeShelf:
+    shelf: Shelf
+    issues: list[Issue] = field(default_factory=list)
+    #: Documents in no book (left out, or in the other-pages book).
+    orphans: list[str] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text.casefold()).strip("-") or "book"
+
+
+def _stem(docname: str) -> str:
+    path = PurePosixPath(docname)
+    name = path.parent.name if path.name in ("index", "README") and path.parent.name else path.name
+    return safe_file_name(name)
+
+
+class _Mapper:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.known = set(project.docnames)
+        self.placed: set[str] = {project.root_doc}
+        self.issues: list[Issue] = []
+
+    def title(self, docname: str, explicit: str | None = None) -> str:
+        title = explicit or self.project.titles.get(docname)
+        if not title or title == "<no title>":  # Sphinx's title for a page without one
+            return humanize(PurePosixPath(docname).name)
+        return title
+
+    def children(self, docname: str) -> list[str]:
+        return [d for d in self.project.includes.get(docname, ()) if d in self.known]
+
+    def take(self, docname: str) -> bool:
+        """Claim *docname* for one place; False when it is placed already."""
+        if docname not in self.known or docname in self.placed:
+            return False
+        self.placed.add(docname)
+        return True
+
+    def page(self, docname: str, *, is_index: bool = False, name: str | None = None) -> Page:
+        return Page(
+            key=docname,
+            docname=docname,
+            source=self.project.source_of(docname),
+            name=self.title(docname, name),
+            is_index=is_index,
+        )
+
+    def flattened(self, docname: str) -> list[Page]:
+        """Pages of every document below *docname*, depth first, each met once."""
+        pages: list[Page] = []
+        for child in self.children(docname):
+            if self.take(child):
+                pages.append(self.page(child))
+                pages.extend(self.flattened(child))
+        return pages
+
+    def entry(self, docname: str, name: str | None) -> Chapter | Page:
+        """A book's entry: a chapter when it has entries of its own, else a page."""
+        if not any(child not in self.placed for child in self.children(docname)):
+            return self.page(docname, name=name)
+        chapter = Chapter(
+            key=f"chapter:{docname}",
+            docname=docname,
+            source=self.project.source_of(docname),
+            name=self.title(docname, name),
+            pages=[self.page(docname, is_index=True, name=name)],
+        )
+        for child in self.children(docname):
+            if not self.take(child):
+                continue
+            chapter.pages.append(self.page(child))
+            deeper = self.flattened(child)
+            if deeper:
+                chapter.pages.extend(deeper)
+                names = ", ".join(page.docname for page in deeper)
+                self.issues.append(
+                    Issue(
+                        "toctree-depth",
+                        child,
+                        f"the toctree of {child!r} nests deeper than book > chapter > page; "
+                        f"BookStack output puts {names} in chapter {chapter.name!r} after it, "
+                        "in toctree order (move them up a level to keep the structure)",
+                    )
+                )
+        return chapter
+
+    def contents(self, entries: Sequence[tuple[str | None, str]]) -> list[Chapter | Page]:
+        result: list[Chapter | Page] = []
+        for name, docname in entries:
+            if self.take(docname):
+                result.append(self.entry(docname, name))
+        return result
+
+    def book(self, docname: str, name: str | None) -> Book:
+        book = Book(
+            key=f"book:{docname}",
+            docname=docname,
+            source=self.project.source_of(docname),
+            name=self.title(docname, name),
+            file_stem=_stem(docname),
+        )
+        book.contents.append(self.page(docname, is_index=True, name=name))
+        book.contents += self.contents([(None, child) for child in self.children(docname)])
+        return book
+
+
+def has_entries(project: Project, docname: str) -> bool:
+    return any(child in set(project.docnames) for child in project.includes.get(docname, ()))
+
+
+def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
+    """Map the toctree of *project* onto BookStack's shelf > book > chapter > page."""
+    mapper = _Mapper(project)
+    root = project.root_doc
+    shelf = Shelf(
+        name=mapper.title(root) if root in mapper.known else project.project,
+        docname=root if root in mapper.known else None,
+        project=project.project,
+        source="toctree",
+    )
+    known_root = root in mapper.known
+    root_book = Book(
+        key=f"book:{root}",
+        docname=root if known_root else None,
+        source=project.source_of(root) if known_root else None,
+        name=shelf.name,
+        file_stem=safe_file_name(project.project or _stem(root)),
+    )
+    if known_root:
+        root_book.contents.append(mapper.page(root, is_index=True))
+    books: list[Book] = []
+    for toctree in project.root_toctrees:
+        if toctree.caption:
+            book = Book(
+                key=f"caption:{_slug(toctree.caption)}",
+                docname=None,
+                source=None,
+                name=toctree.caption,
+                file_stem=safe_file_name(_slug(toctree.caption)),
+            )
+            book.contents = mapper.contents(toctree.entries)
+            if book.contents:
+                books.append(book)
+            continue
+        for name, docname in toctree.entries:
+            if docname in mapper.placed or docname not in mapper.known:
+                continue
+            if has_entries(project, docname):
+                mapper.take(docname)
+                books.append(mapper.book(docname, name))
+            else:
+                mapper.take(docname)
+                root_book.contents.append(mapper.page(docname, name=name))
+    # The root book holds the root page and the root's leaf entries: first on the shelf.
+    if any(isinstance(e, Page) and not e.is_index for e in root_book.contents) or not books:
+        shelf.books.append(root_book)
+    elif root_book.contents:
+        # Only the root page: it opens the first book instead of making a book of its own.
+        books[0].contents.insert(0, root_book.contents[0])
+    shelf.books += books
+    result = ToctreeShelf(shelf, mapper.issues)
+    result.orphans = [d for d in project.docnames if d not in mapper.placed]
+    if result.orphans and extras == "books":
+        other = Book(
+            key=ORPHANS_KEY,
+            docname=None,
+            source=None,
+            name="Other pages",
+            file_stem="other-pages",
+        )
+        other.contents = [mapper.page(docname) for docname in result.orphans]
+        shelf.books.append(other)
+    elif result.orphans:
+        listed = ", ".join(result.orphans)
+        result.issues.append(
+            Issue(
+                "bookstack",
+                root,
+                f"the BookStack output leaves out the documents in no toctree: {listed} (list "
+                'them in a toctree, or set mosaic_bookstack_extras = "books" to put them in a '
+                "book of their own)",
+            )
+        )
+    for book in shelf.books:
+        for entry in book.contents:
+            if isinstance(entry, Chapter):
+                entry.book_key = book.key
+    unique_stems(shelf.books)
+    return result

@@ -1,0 +1,309 @@
+"""BookStack books from the toctree of an ordinary Sphinx project (no numbered folders)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bookstack_checks import check_package
+from bookstack_server import FakeBookStack
+from check_project import documents_in
+from publish_fixtures import run_publish
+from test_bookstack import all_pages, build, copy_root, read_book
+
+from sphinx_mosaic.bookstack.toctree import Project, RootToctree, map_toctree
+
+#: Sphinx's own pages, which are no documents.
+SPECIAL_PAGES = {"genindex", "search", "py-modindex"}
+
+
+def outline(outdir: Path) -> list[tuple[str, ...]]:
+    """(book key, name) and (kind, key, name) of each entry of the manifest, in order."""
+    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    lines: list[tuple[str, ...]] = []
+    for book in manifest["books"]:
+        lines.append(("book", book["key"], book["name"]))
+        for entry in book["contents"]:
+            lines.append((entry["type"], entry["key"], entry["name"]))
+            lines.extend(("  page", page["key"], page["name"]) for page in entry.get("pages", []))
+    return lines
+
+
+def strip(warnings: str) -> list[str]:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", warnings)
+    return [line.split("WARNING: ", 1)[1] for line in text.splitlines() if "WARNING" in line]
+
+
+def docnames_in_output(outdir: Path) -> list[str]:
+    """Every document the ZIPs hold: as a page, or as a book's or chapter's description."""
+    return documents_in(json.loads((outdir / "manifest.json").read_text(encoding="utf-8")))
+
+
+def html_pages(outdir: Path) -> set[str]:
+    return {
+        path.relative_to(outdir).with_suffix("").as_posix()
+        for path in outdir.rglob("*.html")
+        if not path.relative_to(outdir).parts[0].startswith("_")
+    } - SPECIAL_PAGES
+
+
+@pytest.fixture(scope="module")
+def toctree_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    tmp = tmp_path_factory.mktemp("toctree")
+    return build(copy_root("bookstack-toctree", tmp), tmp / "_build")
+
+
+def test_books_follow_the_root_toctrees(toctree_build: tuple[Path, str]) -> None:
+    outdir, _ = toctree_build
+    assert outline(outdir) == [
+        # The root page and the root's entries without entries of their own.
+        ("book", "book:index", "Widget documentation"),
+        ("page", "index", "Widget documentation"),
+        ("page", "get-started", "Get started"),
+        ("page", "changelog", "Changelog"),
+        # A captioned root toctree is one book named by its caption.
+        ("book", "caption:guides", "Guides"),
+        ("page", "guides/install", "Installation"),
+        ("chapter", "chapter:guides/configure/index", "Configuration"),
+        ("  page", "guides/configure/basic", "Basic settings"),
+        ("  page", "guides/configure/advanced", "Advanced settings"),
+        ("book", "caption:reference", "Reference"),
+        ("page", "reference/api", "API"),
+        ("page", "reference/cli", "Command line"),
+        # An entry with entries is a book; an entry of its with entries a chapter.
+        ("book", "book:develop/index", "Development"),
+        ("page", "develop/index", "Development"),
+        ("page", "develop/contributing", "Contributing"),
+        ("chapter", "chapter:develop/testing/index", "Testing"),
+        ("  page", "develop/testing/unit", "Unit tests"),
+        ("  page", "develop/testing/fixtures", "Fixtures"),
+    ]
+    assert sorted(p.name for p in (outdir / "books").iterdir()) == [
+        "Widget.zip",
+        "develop.zip",
+        "guides.zip",
+        "reference.zip",
+    ]
+
+
+def test_warnings_name_the_flattened_and_the_left_out(toctree_build: tuple[Path, str]) -> None:
+    _, warnings = toctree_build
+    assert sorted(strip(warnings)) == [
+        "document isn't included in any toctree [toc.not_included]",
+        "the BookStack output leaves out the documents in no toctree: 404, notes (list them "
+        'in a toctree, or set mosaic_bookstack_extras = "books" to put them in a book of '
+        "their own) [mosaic.bookstack]",
+        "the toctree of 'develop/testing/unit' nests deeper than book > chapter > page; "
+        "BookStack output puts develop/testing/fixtures in chapter 'Testing' after it, in "
+        "toctree order (move them up a level to keep the structure) [mosaic.toctree-depth]",
+    ]
+
+
+def test_zips_are_valid_with_descriptions_tags_images_and_links(
+    toctree_build: tuple[Path, str],
+) -> None:
+    outdir, _ = toctree_build
+    for path in sorted((outdir / "books").glob("*.zip")):
+        assert check_package(path) == [], path.name
+    develop = read_book(outdir / "books" / "develop.zip")["book"]
+    assert develop["description_html"] == "<p>How Widget is developed.</p>"
+    assert develop["chapters"][0]["description_html"] == "<p>How the tests are organised.</p>"
+    guides = read_book(outdir / "books" / "guides.zip")["book"]
+    install = next(p for p in all_pages(guides) if p["name"] == "Installation")
+    assert {"name": "mosaic-status", "value": "partial"} in install["tags"]
+    assert install["images"][0]["name"] == "picture.png"
+    assert 'src="[[bsexport:image:1]]"' in install["html"]
+    # Into another book: the predicted URL, listed for the publisher.
+    assert 'href="/books/development/page/contributing"' in install["html"]
+    advanced = next(p for p in all_pages(guides) if p["name"] == "Advanced settings")
+    assert 'href="#bkmrk-caching"' in advanced["html"]  # same page
+    assert 'href="[[bsexport:page:1]]"' in advanced["html"]  # same book
+    root = read_book(outdir / "books" / "Widget.zip")["book"]
+    started = next(p for p in all_pages(root) if p["name"] == "Get started")
+    assert {"name": "mosaic-audience", "value": "new-users"} in started["tags"]
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    assert manifest["shelf"]["description_html"] == "<p>Widget turns sprockets into gizmos.</p>"
+
+
+def test_every_html_page_is_in_exactly_one_bookstack_page(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack-toctree", tmp_path)
+    conf = {"mosaic_bookstack_extras": "books"}
+    html, _ = build(srcdir, tmp_path / "html", "html", confoverrides=conf)
+    outdir, _ = build(srcdir, tmp_path / "bookstack", confoverrides=conf)
+    found = docnames_in_output(outdir)
+    assert sorted(found) == sorted(set(found)), "a document is in two places"
+    assert set(found) == html_pages(html)
+    assert outline(outdir)[-3:] == [
+        ("book", "book:@other-pages", "Other pages"),
+        ("page", "404", "Page not found"),
+        ("page", "notes", "Notes"),
+    ]
+
+
+def test_a_small_flat_project_is_one_book(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack-toctree-flat", tmp_path)
+    html, _ = build(srcdir, tmp_path / "html", "html")
+    outdir, warnings = build(srcdir, tmp_path / "bookstack")
+    assert warnings == ""
+    assert outline(outdir) == [
+        ("book", "book:index", "Copy button"),
+        ("page", "index", "Copy button"),
+        ("page", "use", "Use and customize"),
+        ("page", "contribute/index", "Contribute"),
+        ("page", "changelog", "Changelog"),
+    ]
+    assert set(docnames_in_output(outdir)) == html_pages(html)
+    (book,) = (outdir / "books").glob("*.zip")
+    assert book.name == "Copy-Button.zip" and check_package(book) == []
+    first, _, contribute, _ = all_pages(read_book(book)["book"])
+    # The root page's first paragraph describes the shelf and book; the rest is a page.
+    assert "Adds a copy button" not in first["html"] and "Install it with pip" in first["html"]
+    # An index.md that is a page (not a book or chapter) keeps its first paragraph.
+    assert "Run the tests." in contribute["html"]
+
+
+def test_keys_stay_when_a_page_moves_in_the_toctree(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack-toctree", tmp_path)
+    before, _ = build(srcdir, tmp_path / "before")
+    keys = {line[1]: line for line in outline(before)}
+    # Move "basic" from the Configuration chapter to the Development book.
+    configure = srcdir / "guides/configure/index.md"
+    configure.write_text(configure.read_text().replace("basic\n", ""))
+    develop = srcdir / "develop/index.md"
+    develop.write_text(
+        develop.read_text().replace("contributing\n", "contributing\n/guides/configure/basic\n")
+    )
+    after, _ = build(srcdir, tmp_path / "after")
+    moved = outline(after)
+    assert ("page", "guides/configure/basic", "Basic settings") in moved
+    develop_at = moved.index(("book", "book:develop/index", "Development"))
+    assert moved.index(("page", "guides/configure/basic", "Basic settings")) > develop_at
+    assert keys["guides/configure/basic"][1:] == ("guides/configure/basic", "Basic settings")
+
+
+def test_source_option_chooses_the_toctree_for_a_numbered_project(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    layout, _ = build(srcdir, tmp_path / "layout")
+    toctree, _ = build(
+        srcdir, tmp_path / "toctree", confoverrides={"mosaic_bookstack_source": "toctree"}
+    )
+    assert outline(layout)[0] == ("book", "guide", outline(layout)[0][2])
+    assert all(
+        line[1].startswith(("book:", "caption:")) for line in outline(toctree) if line[0] == "book"
+    )
+    # The generated toctrees of the layout give the same books, keyed by their index pages.
+    layout_pages = [line[1] for line in outline(layout) if "page" in line[0]]
+    toctree_pages = [line[1] for line in outline(toctree) if "page" in line[0]]
+    assert {re.sub(r"\d+-", "", p) for p in toctree_pages} >= set(layout_pages)
+
+
+def test_publish_a_toctree_project_then_nothing_to_do(
+    toctree_build: tuple[Path, str], tmp_path: Path
+) -> None:
+    outdir = tmp_path / "out"
+    shutil.copytree(toctree_build[0], outdir)
+    with FakeBookStack() as server:
+        report, _ = run_publish(server, outdir, use_import=False)
+        assert report.ok, report.result.errors
+        keys = {
+            next(t["value"] for t in p["tags"] if t["name"] == "mosaic-key")
+            for p in server.tagged("pages", "mosaic-project", "Widget")
+        }
+        assert "guides/install" in keys and "develop/testing/fixtures" in keys
+        server.reset_counts()
+        report, _ = run_publish(server, outdir, use_import=False)
+        assert report.ok and server.writes == 0
+
+
+def test_toctree_mapping_on_its_own() -> None:
+    includes = {"index": ["a", "b"], "a": ["a1", "a2"], "a1": ["a11"], "b": []}
+    project = Project(
+        root_doc="index",
+        project="P",
+        docnames=["a", "a1", "a11", "a2", "b", "index", "lone"],
+        titles={"index": "Home", "a": "A", "a1": "A1", "a11": "A11", "a2": "A2", "b": "<no title>"},
+        includes=includes,
+        root_toctrees=[RootToctree(None, [(None, "a"), ("Bee", "b"), (None, "https://x.org")])],
+        source_of=lambda docname: f"{docname}.md",
+    )
+    mapped = map_toctree(project, extras="omit")
+    assert [b.key for b in mapped.shelf.books] == ["book:index", "book:a"]
+    assert [p.name for p in mapped.shelf.books[0].pages] == ["Home", "Bee"]
+    a = mapped.shelf.books[1]
+    assert [(type(e).__name__, e.key) for e in a.contents] == [
+        ("Page", "a"),
+        ("Chapter", "chapter:a1"),
+        ("Page", "a2"),
+    ]
+    assert mapped.orphans == ["lone"]
+    assert [i.subtype for i in mapped.issues] == ["bookstack"]
+    # A document listed twice is placed once, where it is met first.
+    twice = map_toctree(
+        Project(**{**project.__dict__, "includes": {**includes, "b": ["a2"]}}), extras="omit"
+    )
+    assert [p.key for p in twice.shelf.pages()].count("a2") == 1
+
+
+def test_tree_shows_the_bookstack_mapping_of_either_source(
+    rootdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sphinx_mosaic.cli import main
+
+    assert main(["tree", "--bookstack", str(rootdir / "test-bookstack-toctree")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Widget documentation  [shelf] index  (from the toctree)"
+    assert "  Guides  [book caption:guides] books/guides.zip" in out
+    assert (
+        "    Configuration  [chapter chapter:guides/configure/index] guides/configure/index.md"
+        in out
+    )
+    assert "      Fixtures  [page] develop/testing/fixtures.md" in out
+    assert any("[mosaic.toctree-depth]" in line for line in out)
+    assert main(["tree", "--bookstack", "--json", str(rootdir / "test-bookstack")]) == 0
+    mapped = json.loads(capsys.readouterr().out)
+    assert mapped["source"] == "layout"
+    assert [book["zip"] for book in mapped["books"]] == ["books/1-guide.zip", "books/2-other.zip"]
+
+
+def test_parallel_incremental_and_alongside_builds_give_the_same_bytes(
+    toctree_build: tuple[Path, str], tmp_path: Path
+) -> None:
+    from test_bookstack_build import output_files
+
+    serial = output_files(toctree_build[0])
+    srcdir = copy_root("bookstack-toctree", tmp_path)
+    parallel, _ = build(srcdir, tmp_path / "parallel", parallel=2)
+    assert output_files(parallel) == serial
+    # Move a page to another chapter, then back: an incremental build ends where it began.
+    configure = srcdir / "guides/configure/index.md"
+    original = configure.read_text()
+    configure.write_text(original.replace("basic\n", ""))
+    build(srcdir, tmp_path / "parallel")
+    configure.write_text(original)
+    incremental, _ = build(srcdir, tmp_path / "parallel")
+    assert output_files(incremental) == serial
+    site, _ = build(
+        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
+    )
+    assert output_files(site / "bookstack") == serial
+
+
+def test_a_document_changing_role_is_translated_again(tmp_path: Path) -> None:
+    """A book moved below a chapter becomes pages: its first paragraph is body again."""
+    srcdir = copy_root("bookstack-toctree", tmp_path)
+    build(srcdir, tmp_path / "incremental")
+    index = srcdir / "index.md"
+    index.write_text(index.read_text().replace("develop/index\n", ""))
+    basic = srcdir / "guides/configure/basic.md"
+    basic.write_text(basic.read_text() + "\n```{toctree}\n/develop/index\n```\n")
+    incremental, _ = build(srcdir, tmp_path / "incremental")
+    fresh, _ = build(srcdir, tmp_path / "fresh")
+    from test_bookstack_build import output_files
+
+    assert output_files(incremental) == output_files(fresh)
+    guides = read_book(incremental / "books" / "guides.zip")["book"]
+    development = next(p for p in all_pages(guides) if p["name"] == "Development")
+    assert "How Widget is developed." in development["html"]
