@@ -304,26 +304,46 @@ def incremental(runner: Runner, subject: Subject, features: Features) -> Measure
         return m
     variants: dict[str, Prepare] = {}
     for builder in builders:
-        base = runner.work / "runs" / subject.name / f"incremental-{builder}"
-        shutil.rmtree(base, ignore_errors=True)
-        tree = base / "tree"
-        shutil.copytree(subject.confdir, tree, ignore=shutil.ignore_patterns("_build"))
-        src = tree / subject.srcdir.relative_to(subject.confdir)
-        page = tree / subject.edit_page.relative_to(subject.confdir)
-        spec = {
-            "srcdir": str(src),
-            "confdir": str(tree),
-            "outdir": str(base / "out"),
-            "doctreedir": str(base / "doctrees"),
-            "builder": builder,
-            "freshenv": False,
-            "confoverrides": subject.overrides,
-            "profile": runner.profile_path(subject, f"incremental-{builder}"),
-        }
+        spec, page = _edit_copy(
+            runner,
+            subject,
+            f"incremental-{builder}",
+            builder,
+            subject.overrides,
+            f"incremental-{builder}",
+        )
         runner.log(f"  incremental  {subject.name:<16} first build ({builder})")
         runner.build({**spec, "profile": None})
         variants[builder] = _editing(spec, page)
     return runner.alternate(m, variants)
+
+
+def _edit_copy(
+    runner: Runner,
+    subject: Subject,
+    name: str,
+    builder: str,
+    overrides: dict[str, Any],
+    profile: str,
+) -> tuple[dict[str, Any], Path]:
+    """A fresh copy of *subject*'s tree under ``runs/<subject>/<name>``, the build spec
+    of an incremental *builder* build of it, and the copy of the page to edit."""
+    assert subject.edit_page is not None
+    base = runner.work / "runs" / subject.name / name
+    shutil.rmtree(base, ignore_errors=True)
+    tree = base / "tree"
+    shutil.copytree(subject.confdir, tree, ignore=shutil.ignore_patterns("_build"))
+    spec = {
+        "srcdir": str(tree / subject.srcdir.relative_to(subject.confdir)),
+        "confdir": str(tree),
+        "outdir": str(base / "out"),
+        "doctreedir": str(base / "doctrees"),
+        "builder": builder,
+        "freshenv": False,
+        "confoverrides": overrides,
+        "profile": runner.profile_path(subject, profile),
+    }
+    return spec, tree / subject.edit_page.relative_to(subject.confdir)
 
 
 def rebuild(runner: Runner, subject: Subject, features: Features) -> Measurement:
@@ -350,22 +370,14 @@ def rebuild(runner: Runner, subject: Subject, features: Features) -> Measurement
     if subject.edit_page is None:
         m.unavailable["one page edited"] = "no page to edit"
         return m
-    base = runner.work / "runs" / subject.name / "rebuild"
-    shutil.rmtree(base, ignore_errors=True)
-    tree = base / "tree"
-    shutil.copytree(subject.confdir, tree, ignore=shutil.ignore_patterns("_build"))
-    src = tree / subject.srcdir.relative_to(subject.confdir)
-    page = tree / subject.edit_page.relative_to(subject.confdir)
-    spec = {
-        "srcdir": str(src),
-        "confdir": str(tree),
-        "outdir": str(base / "out"),
-        "doctreedir": str(base / "doctrees"),
-        "builder": "html",
-        "freshenv": False,
-        "confoverrides": {**subject.overrides, **overrides},
-        "profile": runner.profile_path(subject, "rebuild-incremental"),
-    }
+    spec, page = _edit_copy(
+        runner,
+        subject,
+        "rebuild",
+        "html",
+        {**subject.overrides, **overrides},
+        "rebuild-incremental",
+    )
     runner.log(f"  rebuild      {subject.name:<16} first build")
     runner.build({**spec, "profile": None})
     return runner.alternate(
