@@ -288,3 +288,29 @@ def test_files_over_the_upload_limit_warn(tmp_path: Path, monkeypatch: pytest.Mo
     assert any("data.json of book 'The guide'" in line for line in lines)
     assert any("books/1-guide.zip" in line for line in lines)
     assert check_package(outdir / "books" / "1-guide.zip") == []  # still written
+
+
+@pytest.mark.parametrize(
+    ("overrides", "listed"),
+    [
+        ({}, False),
+        ({"mosaic_bookstack_extras": "books"}, True),
+        ({"mosaic_bookstack_alongside": True}, False),
+    ],
+)
+def test_shelf_contents_list_only_what_bookstack_holds(
+    tmp_path: Path, overrides: dict[str, Any], listed: bool
+) -> None:
+    """The shelf page's generated contents list names scratchpads/ in html; in BookStack
+    only when extras are books (else the entry would link nowhere, and is left out)."""
+    srcdir = copy_root("layout-basic", tmp_path)
+    builder = "html" if overrides.get("mosaic_bookstack_alongside") else "bookstack"
+    outdir, warnings = build(srcdir, tmp_path / "out", builder, confoverrides=overrides)
+    assert warnings == ""
+    if builder == "html":
+        assert "Scratchpads" in (outdir / "README.html").read_text(encoding="utf-8")
+        outdir = outdir / "bookstack"
+    (first, *_) = sorted((outdir / "books").glob("*.zip"))
+    shelf_page = next(p for p in read_book(first)["book"]["pages"] if p["name"] == "Shelf")
+    assert "Getting started" in shelf_page["html"]
+    assert ("Scratchpads" in shelf_page["html"]) is listed

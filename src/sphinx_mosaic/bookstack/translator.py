@@ -33,6 +33,7 @@ from sphinx_mosaic.bookstack.callouts import CALLOUT_OF, callout_kind
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
+from sphinx_mosaic.layout.contents import EXTRA_ENTRY
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
@@ -404,6 +405,13 @@ class BookStackTranslator(HTML5Translator):
             else:
                 pieces.extend(self._inline_blocks(child.children))
         return [piece for piece in pieces if piece.strip()]
+
+    def visit_list_item(self, node: nodes.list_item) -> None:
+        if EXTRA_ENTRY in node["classes"] and self.config.mosaic_bookstack_extras != "books":
+            # A generated contents entry for a folder the BookStack output leaves out
+            # (scratchpads/): in BookStack it would link nowhere.
+            raise nodes.SkipNode
+        super().visit_list_item(node)
 
     # -- links, images, downloads ---------------------------------------------
 
