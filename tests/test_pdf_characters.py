@@ -3,6 +3,7 @@ the rest as a placeholder with one warning (issue #18)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -20,7 +21,9 @@ from sphinx_mosaic.warnings import MosaicWarning
 
 #: The emoji of the test root (README, guide index and symbols page).
 EMOJI = "📚📊🟢🟡🔵⚪✅⚠📋🚀🎯❌⏳🔄"
-LUALATEX_FONTS = r"\setmonofont{DejaVu Sans Mono}"
+#: Sphinx's default fonts for xelatex and lualatex (GNU FreeFont) are not in the Debian
+#: packages CI installs; DejaVu is.
+UNICODE_ENGINE_FONTS = r"\setmonofont{DejaVu Sans Mono}"
 
 
 # --- the mapping, without TeX -------------------------------------------------------
@@ -53,7 +56,7 @@ def test_letters_pdflatex_knows_stay(char: str) -> None:
 
 
 def test_emoji_are_images() -> None:
-    pytest.importorskip(emoji_images.PACKAGE)
+    _require_images()
     for char in EMOJI:
         rendering = classify(ord(char), "pdflatex")
         assert rendering.kind is Kind.EMOJI, char
@@ -80,7 +83,7 @@ def test_without_the_image_set(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_package_declares_only_what_is_used(tmp_path: Path) -> None:
-    pytest.importorskip(emoji_images.PACKAGE)
+    _require_images()
     (tmp_path / "a.tex").write_text("Status: ✅ done → next, café\n", encoding="utf-8")
     renderings = write_package(tmp_path, characters_in([tmp_path / "a.tex"]), "pdflatex")
     assert {r.char for r in renderings} == {"✅", "→", "é"}
@@ -121,7 +124,7 @@ def _character_warnings(app: SphinxTestApp) -> list[str]:
 def test_one_warning_with_file_and_line(
     make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip(emoji_images.PACKAGE)
+    _require_images()
     app = _build(make_app, rootdir, tmp_path)
     warnings = _character_warnings(app)
     assert len(warnings) == 1, app.warning.getvalue()
@@ -180,7 +183,8 @@ def _compile(outdir: Path, engine_flag: str) -> str:
     )
     log = (outdir / "characters.log").read_text(encoding="latin-1")
     assert result.returncode == 0, log[-3000:]
-    assert "Unicode character" not in log
+    assert "LaTeX Error: Unicode character" not in log  # pdflatex without a declaration
+    assert "Missing character" not in log  # a font without the glyph (xelatex, lualatex)
     return subprocess.run(
         ["pdftotext", "characters.pdf", "-"], cwd=outdir, capture_output=True, check=True, text=True
     ).stdout
@@ -207,7 +211,7 @@ def _check_pdf(text: str, outdir: Path) -> None:
 
 @pytest.mark.latex
 def test_pdflatex(make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path) -> None:
-    pytest.importorskip(emoji_images.PACKAGE)
+    _require_images()
     app = _build(make_app, rootdir, tmp_path)
     outdir = Path(app.outdir)
     text = _compile(outdir, "-pdf")
@@ -216,24 +220,38 @@ def test_pdflatex(make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_pat
 
 
 @pytest.mark.latex
-def test_lualatex(make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path) -> None:
-    pytest.importorskip(emoji_images.PACKAGE)
-    _require("lualatex")
+@pytest.mark.parametrize(("engine", "flag"), [("lualatex", "-pdflua"), ("xelatex", "-pdfxe")])
+def test_unicode_engines(
+    make_app: Callable[..., SphinxTestApp],
+    rootdir: Path,
+    tmp_path: Path,
+    engine: str,
+    flag: str,
+) -> None:
+    _require_images()
+    _require(engine)
     app = _build(
         make_app,
         rootdir,
         tmp_path,
-        latex_engine="lualatex",
-        **{"latex_elements.fontpkg": LUALATEX_FONTS},
+        latex_engine=engine,
+        **{"latex_elements.fontpkg": UNICODE_ENGINE_FONTS},
     )
     outdir = Path(app.outdir)
-    _check_pdf(_compile(outdir, "-pdflua"), outdir)
+    _check_pdf(_compile(outdir, flag), outdir)
+
+
+def _require_images() -> None:
+    """Skip without the image set (``sphinx-mosaic[pdf]``), but fail in CI, which installs it."""
+    if emoji_images.image_folder() is None:
+        message = f"needs {emoji_images.EXTRA} (the test extra installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: missing in CI", pytrace=False)
+        pytest.skip(message)
 
 
 def _require(program: str) -> None:
     """Skip naming *program* when it is missing, but fail in CI (like conftest's markers)."""
-    import os
-
     if shutil.which(program) is None:
         message = f"needs {program} (installed by .ci/run)"
         if os.environ.get("CI"):
