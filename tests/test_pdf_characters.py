@@ -20,7 +20,7 @@ from sphinx_mosaic.characters.sty import package_text
 from sphinx_mosaic.warnings import MosaicWarning
 
 #: The emoji of the test root (README, guide index and symbols page).
-EMOJI = "📚📊🟢🟡🔵⚪✅⚠📋🚀🎯❌⏳🔄"
+EMOJI = "📚📊🟢🟡🔵⚪✅⚠📋🚀🎯❌⏳🔄🧪"  # 🧪 in a code block
 #: Sphinx's default fonts for xelatex and lualatex (GNU FreeFont) are not in the Debian
 #: packages CI installs; DejaVu is.
 UNICODE_ENGINE_FONTS = r"\setmonofont{DejaVu Sans Mono}"
@@ -257,3 +257,23 @@ def _require(program: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{message}: missing in CI", pytrace=False)
         pytest.skip(message)
+
+
+@pytest.mark.latex
+def test_pdflatex_without_the_image_set(
+    make_app: Callable[..., SphinxTestApp],
+    rootdir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(emoji_images, "image_folder", lambda: None)
+    monkeypatch.setattr(emoji_images, "image_for", lambda code: None)
+    app = _build(make_app, rootdir, tmp_path)
+    outdir = Path(app.outdir)
+    text = " ".join(_compile(outdir, "-pdf").split())
+    assert "[U+1F4DA] Books" in text  # a placeholder, visibly
+    assert "Status: [U+2705] done" in text
+    # the status badges' package draws its circles; they are not replaced by placeholders
+    assert "∙ Complete · ∙ Partial · ∙ Planned · ∘ Not started" in text
+    assert "→" in text and "≥" in text  # symbols need no images
+    assert not _image_objects(outdir)

@@ -33,6 +33,17 @@ class _Seen:
 _SEEN: weakref.WeakKeyDictionary[Sphinx, _Seen] = weakref.WeakKeyDictionary()
 
 
+def _lines_before(block: nodes.Element, node: nodes.Text, text: str, index: int) -> int:
+    """How many line breaks of *block*'s text come before the character at *index* of
+    *node* (a paragraph's soft line breaks, a code block's lines)."""
+    count = 0
+    for part in block.findall(nodes.Text):
+        if part is node:
+            return count + text[:index].count("\n")
+        count += str(part).count("\n")
+    return 0
+
+
 def _location(node: nodes.Text, text: str, index: int, docname: str) -> tuple[str, int | None]:
     """(docname, line) of the character at *index* of *node*'s *text*."""
     line: int | None = None
@@ -40,11 +51,10 @@ def _location(node: nodes.Text, text: str, index: int, docname: str) -> tuple[st
     while block is not None:
         start = getattr(block, "line", None)
         if line is None and isinstance(start, int) and start:
-            line = start
-            if isinstance(block, nodes.literal_block):
-                # A code block's text is one node: count its lines up to the character
-                # (MyST gives a fenced block the line of its opening fence).
-                line += text[:index].count("\n") + 1
+            assert isinstance(block, nodes.Element)
+            # MyST gives a fenced code block the line of its opening fence.
+            fence = 1 if isinstance(block, nodes.literal_block) else 0
+            line = start + fence + _lines_before(block, node, text, index)
         # The builder's sections carry the docname of their page (inline_all_toctrees
         # moves a page's nodes under a start_of_file without re-parenting them).
         if isinstance(block, (nodes.section, addnodes.start_of_file)) and "docname" in block:
