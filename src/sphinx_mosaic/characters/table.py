@@ -132,6 +132,9 @@ _TEXT = {
     0x2571: "/",
     0x2572: r"\textbackslash{}",
     0x2573: "X",
+    # The replacement character stands where text could not be decoded (other components
+    # put it for lone surrogates and have warned about them): a boxed question mark.
+    0xFFFD: r"\fbox{\footnotesize ?}",
 }
 
 #: Characters with no width of their own: emoji presentation selectors, joiners,
