@@ -140,6 +140,21 @@ def test_one_warning_with_file_and_line(
     assert (Path(again.outdir) / "sphinxmosaiccharacters.sty").read_text(encoding="utf-8") == sty
 
 
+def test_parallel_build_gives_the_same_package_and_one_warning(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
+    serial = _build(make_app, rootdir, tmp_path / "serial")
+    srcdir = tmp_path / "parallel"
+    shutil.copytree(rootdir / "test-pdf-characters", srcdir)
+    parallel = make_app("latex", srcdir=srcdir, parallel=2)
+    parallel.build()
+    assert len(_character_warnings(parallel)) == 1
+    name = "sphinxmosaiccharacters.sty"
+    assert (Path(parallel.outdir) / name).read_text(encoding="utf-8") == (
+        Path(serial.outdir) / name
+    ).read_text(encoding="utf-8")
+
+
 def test_warning_line_inside_a_code_block(
     make_app: Callable[..., SphinxTestApp],
     tmp_path: Path,
