@@ -168,6 +168,15 @@ def test_warning_line_inside_a_code_block(
     assert "1-book/1-tree.md:5:" in warnings[0]
 
 
+def test_no_warning_for_text_latex_never_sees(
+    make_app: Callable[..., SphinxTestApp], one_book: Callable[[dict[str, str]], Path]
+) -> None:
+    page = "# Page\n\n```{raw} html\n<b>\ue001</b>\n```\n\n<!-- \ue002 -->\n\ntext\n"
+    app = make_app("latex", srcdir=one_book({"1-page.md": page}))
+    app.build()
+    assert _character_warnings(app) == []
+
+
 def test_one_warning_without_the_image_set(
     make_app: Callable[..., SphinxTestApp],
     rootdir: Path,

@@ -44,6 +44,17 @@ def _lines_before(block: nodes.Element, node: nodes.Text, text: str, index: int)
     return 0
 
 
+def _printed(node: nodes.Text) -> bool:
+    """Whether *node* reaches the LaTeX output (comments and raw output for other
+    formats do not)."""
+    parent = node.parent
+    if isinstance(parent, nodes.comment):
+        return False
+    if isinstance(parent, nodes.raw):
+        return "latex" in str(parent.get("format", "")).split()
+    return True
+
+
 def _location(node: nodes.Text, text: str, index: int, docname: str) -> tuple[str, int | None]:
     """(docname, line) of the character at *index* of *node*'s *text*."""
     line: int | None = None
@@ -72,7 +83,7 @@ def scan_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     engine = str(app.config.latex_engine)
     for node in doctree.findall(nodes.Text):
         text = str(node)
-        if text.isascii():
+        if text.isascii() or not _printed(node):
             continue
         for index, char in enumerate(text):
             code = ord(char)
