@@ -107,6 +107,13 @@ class MosaicWarning(enum.Enum):
         "A toctree nests deeper than book > chapter > page; the BookStack output puts the "
         "deeper entries in their chapter, in toctree order.",
     )
+    # characters
+    CHARACTER = (
+        "character",
+        "A character the PDF cannot show (no glyph, symbol or emoji image for it, or emoji "
+        "without the image set of ``sphinx-mosaic[pdf]``); it is shown as ``[U+XXXX]``. "
+        "Reported once per character, at its first place.",
+    )
     # publish
     PUBLISH = ("publish", "A problem while syncing to a BookStack server.")
     # configuration
