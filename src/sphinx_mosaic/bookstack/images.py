@@ -105,21 +105,22 @@ class ImageConverter:
             png = svg.svg_to_png(data) if svg_file else raster.to_png(data)
             raster.check(png)
         except (svg.SvgError, raster.RasterError) as error:
-            kind = "SVG" if svg_file else "image"
+            reader = "resvg cannot draw it" if svg_file else "Pillow cannot read it"
             broken = svg_file or raster.named_as_image(name) or _opens(data)
-            return Refused(f"the {kind} cannot be read: {error}", broken)
+            return Refused(f"{reader}: {error}", broken)
         converted.parent.mkdir(parents=True, exist_ok=True)
         converted.write_bytes(png)
         return Shown(png, "png")
 
     def _kept(self, digest: str, data: bytes, extension: str) -> Shown | Refused:
-        """*data* as it is, once Pillow has read it through (remembered in the cache)."""
+        """*data* as it is (so existing ZIPs keep their bytes), once Pillow has read it
+        through; that it did is remembered in the cache."""
         checked = self.cache / f"{digest}.ok"
         if not checked.is_file():
             try:
                 raster.check(data)
             except raster.RasterError as error:
-                return Refused(f"the {extension.upper()} file cannot be read: {error}", True)
+                return Refused(f"Pillow cannot read it: {error}", broken=True)
             checked.parent.mkdir(parents=True, exist_ok=True)
             checked.touch()
         return Shown(data, extension)
