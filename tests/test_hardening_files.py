@@ -98,8 +98,8 @@ def test_missing_and_mislabelled_images_warn_in_html_and_bookstack(
         if buildername == "bookstack":
             assert (
                 "1-book/1-images.md:5: WARNING: image '1-book/fake.png' is not a usable image, "
-                "it is left out of the BookStack output and its alt text is shown instead: the "
-                "image cannot be read: cannot identify image file [mosaic.image]"
+                "it is left out of the BookStack output and its alt text is shown instead: Pillow "
+                "cannot read it: cannot identify image file [mosaic.image]"
             ) in warnings
             books = list(Path(app.outdir).glob("books/*.zip"))
             assert len(books) == 1
