@@ -297,3 +297,37 @@ def test_check_package_refuses_a_fake_image(built: tuple[Path, Path, str], tmp_p
             target.writestr(name, REAL_PNG[:30] if name == f"files/{ref}" else body)
     problems = check_package(forged)
     assert len(problems) == 1 and f"file {ref!r} is a broken image/png" in problems[0]
+
+
+# -- the publisher uploads what the ZIP holds ------------------------------------------
+
+
+class _RecordingClient:
+    """Just enough of BookStackClient for PageFiles.upload_image."""
+
+    class settings:  # stands in for the client's settings attribute
+        attempts = 1
+
+    def __init__(self) -> None:
+        self.uploads: list[tuple[str, bytes, str]] = []
+
+    def post(self, path: str, data: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
+        self.uploads.append(files["image"])
+        return {"id": 1, "name": data["name"], "url": "/uploads/x.png"}
+
+
+def test_the_publisher_uploads_the_converted_png_as_png(built: tuple[Path, Path, str]) -> None:
+    from sphinx_mosaic.bookstack.model import Asset
+    from sphinx_mosaic.publish.files import PageFiles
+
+    page, files = _page(built[1]), _files(built[1])
+    (drawing,) = [image for image in page["images"] if image["name"] == "drawing.svg"]
+    client = _RecordingClient()
+    asset = Asset("image", drawing["id"], drawing["name"], drawing["file"], files[drawing["file"]])
+    PageFiles(client, "http://bookstack.invalid").upload_image(asset, 7)  # type: ignore[arg-type]
+    # The type is the content's, whatever the name says.
+    named_svg = Asset("image", 2, "drawing.svg", "drawing.svg", files[drawing["file"]])
+    PageFiles(client, "http://bookstack.invalid").upload_image(named_svg, 7)  # type: ignore[arg-type]
+    (ref, data, mime), (_ref, _data, svg_mime) = client.uploads
+    assert (ref.endswith(".png"), mime, svg_mime) == (True, "image/png", "image/png")
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and image_problem(data) is None
