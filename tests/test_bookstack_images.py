@@ -229,6 +229,17 @@ def test_converted_pngs_hold_pixels_only_and_are_deterministic() -> None:
     assert set(_chunks(png)) <= {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
 
 
+@pytest.mark.parametrize(
+    ("mode", "converted"),
+    [("CMYK", "RGB"), ("LAB", "RGB"), ("I", "RGB"), ("F", "RGB"), ("PA", "RGBA"), ("I;16", "I;16")],
+)
+def test_tiffs_of_every_mode_become_pngs(mode: str, converted: str) -> None:
+    png = raster.to_png(_encoded(Image.new(mode, (4, 3)), "TIFF"))
+    assert image_problem(png) is None
+    with Image.open(io.BytesIO(png)) as image:
+        assert (image.size, image.mode) == ((4, 3), converted)
+
+
 def test_the_converter_cache_keeps_its_answers(tmp_path: Path) -> None:
     converter = ImageConverter(tmp_path / "cache")
     bmp = BINARIES["bitmap.bmp"]

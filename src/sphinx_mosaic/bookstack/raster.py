@@ -15,8 +15,9 @@ from pathlib import PurePosixPath
 
 from PIL import Image
 
-#: Image modes PNG stores as they are; others (CMYK, YCbCr, F, ...) are converted.
-_PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"})
+#: Image modes Pillow writes to PNG as they are; others (CMYK, YCbCr, LAB, 32-bit I and
+#: F, ...) are converted to RGB or, when they have transparency, RGBA.
+_PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16"})
 
 
 class RasterError(ValueError):
@@ -60,8 +61,7 @@ def to_png(data: bytes) -> bytes:
             opened.load()
             image = opened
             if image.mode not in _PNG_MODES:
-                alpha = "A" in image.getbands() or "transparency" in image.info
-                image = image.convert("RGBA" if alpha else "RGB")
+                image = image.convert("RGBA" if image.has_transparency_data else "RGB")
             out = io.BytesIO()
             # icc_profile=None: Pillow would otherwise copy the source's profile.
             image.save(out, "PNG", icc_profile=None)
