@@ -122,24 +122,23 @@ def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -
 
     for index, source in enumerate(fragment.images):
         got = asm.image(source, fragment.image_location(index))
-        if isinstance(got, Refused) and got.broken:
-            continue  # its <img> becomes its alt text below
-        if not isinstance(got, Refused):
-            ref, data = got
-            if ref not in context.images:
-                name = limited(PurePosixPath(source).name, "image", location, IMAGE_NAME_LIMIT)
-                context.images[ref] = Asset("image", len(context.images) + 1, name, ref, data)
-                book.files[ref] = data
-            image = context.images[ref]
-            if all(used.zip_id != image.zip_id for used in page.images):
-                page.images.append(image)
-                file_hashes.append(hashlib.sha256(data).hexdigest())
-            image_src[index] = reference("image", image.zip_id)
+        if isinstance(got, Refused):
+            # A broken image is left out (its <img> becomes its alt text below); another
+            # kind of file is attached and linked in its place.
+            loaded = None if got.broken else asm.attachment(source, location)
+            if loaded is not None:
+                image_as_attachment[index] = (attach(*loaded), loaded[0])
             continue
-        loaded = asm.attachment(source, fragment.image_location(index))
-        if loaded is not None:
-            name = loaded[0]
-            image_as_attachment[index] = (attach(*loaded), name)
+        ref, data = got
+        if ref not in context.images:
+            name = limited(PurePosixPath(source).name, "image", location, IMAGE_NAME_LIMIT)
+            context.images[ref] = Asset("image", len(context.images) + 1, name, ref, data)
+            book.files[ref] = data
+        image = context.images[ref]
+        if all(used.zip_id != image.zip_id for used in page.images):
+            page.images.append(image)
+            file_hashes.append(hashlib.sha256(data).hexdigest())
+        image_src[index] = reference("image", image.zip_id)
 
     attachment_href: dict[int, str] = {}
     for index, source in enumerate(fragment.attachments):
