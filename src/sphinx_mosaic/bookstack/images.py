@@ -17,6 +17,7 @@ rebuild neither converts again nor gives other bytes.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -108,8 +109,7 @@ class ImageConverter:
             reader = "resvg cannot draw it" if svg_file else "Pillow cannot read it"
             broken = svg_file or raster.named_as_image(name) or _opens(data)
             return Refused(f"{reader}: {error}", broken)
-        converted.parent.mkdir(parents=True, exist_ok=True)
-        converted.write_bytes(png)
+        _store(converted, png)
         return Shown(png, "png")
 
     def _kept(self, digest: str, data: bytes, extension: str) -> Shown | Refused:
@@ -121,9 +121,16 @@ class ImageConverter:
                 raster.check(data)
             except raster.RasterError as error:
                 return Refused(f"Pillow cannot read it: {error}", broken=True)
-            checked.parent.mkdir(parents=True, exist_ok=True)
-            checked.touch()
+            _store(checked, b"")
         return Shown(data, extension)
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a build reading it never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
 
 
 def _opens(data: bytes) -> bool:
