@@ -268,6 +268,19 @@ def test_unreadable_files_are_refused(tmp_path: Path, name: str, data: bytes, br
     assert "0x" not in got.reason  # no object addresses: the warning is the same every build
 
 
+def test_an_svg_cannot_draw_files_from_outside_it(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(_encoded(Image.new("RGB", (8, 8), (255, 0, 0)), "PNG"))
+    drawing = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="8" height="8"><image href="{secret}" width="8" height="8"/>'
+        f'<image xlink:href="{secret}" width="8" height="8"/></svg>'
+    )
+    with Image.open(io.BytesIO(svg.svg_to_png(drawing.encode()))) as png:
+        assert png.size == (16, 16)
+        assert png.getextrema()[3] == (0, 0)  # nothing drawn: fully transparent
+
+
 def test_svgz_is_unpacked() -> None:
     text = b'<svg xmlns="http://www.w3.org/2000/svg" width="5" height="4"/>'
     gz = zlib.compressobj(wbits=16 + zlib.MAX_WBITS)

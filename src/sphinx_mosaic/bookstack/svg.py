@@ -105,6 +105,39 @@ def zoom_for(size: tuple[float, float] | None) -> float:
     return min(SCALE, MAX_SIDE / max(size))
 
 
+#: Attributes that name another file: resvg draws any file they name, even outside the docs.
+_HREFS = ("href", "{http://www.w3.org/1999/xlink}href")
+
+
+def _draw(text: str, zoom: float) -> bytes:
+    try:
+        return bytes(resvg_py.svg_to_bytes(svg_string=text, zoom=zoom))
+    except (ValueError, OverflowError) as error:  # resvg reports every failure as ValueError
+        raise SvgError(str(error)) from error
+
+
+def _inside_only(text: str, zoom: float) -> str:
+    """*text* without references to other files (``<image href="/etc/...">``).
+
+    resvg would read and draw whatever file such a reference names, so a page could put
+    any picture of the building machine into the ZIP.  Only references inside the SVG
+    (``#id``) and ``data:`` URLs are kept; a drawing with none is passed on unchanged.
+    """
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as error:
+        _draw(text, zoom)  # resvg's error, when it has one, says more than expat's
+        raise SvgError(f"cannot check it for references to other files: {error}") from error
+    outside = False
+    for element in root.iter():
+        for name in _HREFS:
+            value = element.get(name)
+            if value is not None and not value.strip().startswith(("#", "data:")):
+                del element.attrib[name]
+                outside = True
+    return ElementTree.tostring(root, encoding="unicode") if outside else text
+
+
 def svg_to_png(data: bytes) -> bytes:
     """The PNG of the SVG *data*; :class:`SvgError` with resvg's message if it cannot."""
     data = _unpacked(data)
@@ -112,7 +145,5 @@ def svg_to_png(data: bytes) -> bytes:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SvgError(f"not UTF-8 text: {error}") from error
-    try:
-        return bytes(resvg_py.svg_to_bytes(svg_string=text, zoom=zoom_for(intrinsic_size(data))))
-    except (ValueError, OverflowError) as error:  # resvg reports every failure as ValueError
-        raise SvgError(str(error)) from error
+    zoom = zoom_for(intrinsic_size(data))
+    return _draw(_inside_only(text, zoom), zoom)
