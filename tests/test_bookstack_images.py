@@ -281,6 +281,22 @@ def test_an_svg_cannot_draw_files_from_outside_it(tmp_path: Path) -> None:
         assert png.getextrema()[3] == (0, 0)  # nothing drawn: fully transparent
 
 
+@pytest.mark.parametrize(
+    ("reference", "inside"),
+    [
+        ("#shape", True),
+        ("data:image/png;base64,AAAA", True),
+        (" Data:Image/SVG+xml;base64,AAAA", False),
+        ("/etc/picture.png", False),
+        ("file:///etc/picture.png", False),
+        ("picture.png", False),
+        ("https://example.org/a.png", False),
+    ],
+)
+def test_references_an_svg_keeps(reference: str, inside: bool) -> None:
+    assert svg._inside(reference) is inside
+
+
 def test_svgz_is_unpacked() -> None:
     text = b'<svg xmlns="http://www.w3.org/2000/svg" width="5" height="4"/>'
     gz = zlib.compressobj(wbits=16 + zlib.MAX_WBITS)

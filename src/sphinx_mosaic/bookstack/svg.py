@@ -116,12 +116,21 @@ def _draw(text: str, zoom: float) -> bytes:
         raise SvgError(str(error)) from error
 
 
+def _inside(reference: str) -> bool:
+    """An ``#id`` or a ``data:`` URL of a raster image (an SVG in one could name files)."""
+    reference = "".join(reference.split()).lower()
+    return reference.startswith("#") or (
+        reference.startswith("data:") and not reference.startswith("data:image/svg")
+    )
+
+
 def _inside_only(text: str, zoom: float) -> str:
     """*text* without references to other files (``<image href="/etc/...">``).
 
     resvg would read and draw whatever file such a reference names, so a page could put
     any picture of the building machine into the ZIP.  Only references inside the SVG
-    (``#id``) and ``data:`` URLs are kept; a drawing with none is passed on unchanged.
+    (``#id``) and raster ``data:`` URLs are kept; a drawing with no other reference is
+    passed on unchanged.
     """
     try:
         root = ElementTree.fromstring(text)
@@ -132,7 +141,7 @@ def _inside_only(text: str, zoom: float) -> str:
     for element in root.iter():
         for name in _HREFS:
             value = element.get(name)
-            if value is not None and not value.strip().startswith(("#", "data:")):
+            if value is not None and not _inside(value):
                 del element.attrib[name]
                 outside = True
     return ElementTree.tostring(root, encoding="unicode") if outside else text
