@@ -95,8 +95,16 @@ class MosaicWarning(enum.Enum):
     # bookstack
     BOOKSTACK = (
         "bookstack",
-        "Content the BookStack output cannot carry as is (unknown node, unsupported image, "
+        "Content the BookStack output cannot carry as is (unknown node, unreadable file, "
         "removed markup).",
+    )
+    IMAGE = (
+        "image",
+        "An image file that is not a usable image, judged by its content (a text file named "
+        "``.png``, a truncated PNG, an SVG resvg cannot draw, a format Pillow cannot read). It "
+        "never goes into a BookStack ZIP as an image (BookStack refuses the whole book for "
+        "one); the warning quotes the converter's error, and the page shows the image's alt "
+        "text, or links the file as an attachment when it is another kind of file.",
     )
     BOOKSTACK_LIMIT = (
         "bookstack-limit",

@@ -45,7 +45,7 @@ from sphinx_mosaic.bookstack.description import (
     plain_description,
 )
 from sphinx_mosaic.bookstack.fragments import Fragment, fragment_path
-from sphinx_mosaic.bookstack.images import SvgConverter
+from sphinx_mosaic.bookstack.images import ImageConverter
 from sphinx_mosaic.bookstack.manifest import (
     DESCRIPTION_LIMIT,
     UPLOAD_LIMIT,
@@ -309,7 +309,7 @@ class BookStackBuilder(Builder):
             shelf,
             fragments,
             Path(self.srcdir),
-            SvgConverter(self.cache_dir / "converted"),
+            ImageConverter(self.cache_dir / "converted"),
             self.tags_for,
         )
         books = asm.structure()

@@ -25,6 +25,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.utils import get_source_line
 from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
@@ -459,7 +460,8 @@ class BookStackTranslator(HTML5Translator):
                 raise nodes.SkipNode
             src = uri
         else:
-            src = self.result.add_image(uri)
+            # The line of the image or, as docutils often leaves it out, of its parent.
+            src = self.result.add_image(uri, get_source_line(node)[1])
         atts = {"src": src, "alt": node.get("alt", "")}
         for dimension in ("width", "height"):
             value = str(node.get(dimension, "")).removesuffix("px")
