@@ -248,7 +248,8 @@ def test_data_uri_images_become_files(built: tuple[Path, str]) -> None:
 def test_hostile_titles_are_text_in_every_output(built: tuple[Path, str]) -> None:
     outdir, _ = built
     manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["shelf"]["name"] == 'Shelf </title><script>alert("shelf")</script> & "quotes"'
+    # Names are the titles Sphinx read, smart quotes included (as the html <title> shows them).
+    assert manifest["shelf"]["name"] == "Shelf </title><script>alert(“shelf”)</script> & “quotes”"
     assert manifest["project"] == 'Safety "test" & <script>alert(1)</script>'
     descriptions = [manifest["shelf"]["description_html"]] + [
         entry["description_html"]
@@ -258,9 +259,9 @@ def test_hostile_titles_are_text_in_every_output(built: tuple[Path, str]) -> Non
     ]
     assert len(descriptions) >= 3 and all(unsafe_parts(d) == [] for d in descriptions)
     hostile = books(outdir)["1-hostile.zip"]
-    assert hostile["name"] == "Book 'single' \"double\" & ampersand </title>"
+    assert hostile["name"] == "Book ‘single’ “double” & ampersand </title>"
     titles = next(p for p in pages(hostile) if p["name"].startswith("🚀"))
-    assert titles["name"] == "🚀 Émoji مرحبا \u202eevil\u202c & \"q\" '&lt;' </title>"
+    assert titles["name"] == "🚀 Émoji مرحبا \u202eevil\u202c & “q” ‘<’ </title>"  # &lt; is an entity, read as <
     by_key = {
         item["key"]: item["name"]
         for book in manifest["books"]
