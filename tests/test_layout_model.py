@@ -19,9 +19,9 @@ from sphinx_mosaic.layout.model import (
 from sphinx_mosaic.layout.sources import SourceInfo, markdown_heading, read_source, rst_heading
 
 
-def reader_from(headings: dict[str, str]) -> object:
+def reader_from(headings: dict[str, str], toctrees: set[str] | None = None) -> object:
     def read(source: str) -> SourceInfo:
-        return SourceInfo(heading=headings.get(source))
+        return SourceInfo(heading=headings.get(source), has_toctree=source in (toctrees or ()))
 
     return read
 
@@ -181,10 +181,39 @@ def test_unnumbered_books_alone_activate_the_layout() -> None:
 
 
 def test_tree_without_numbered_folders_is_inactive() -> None:
-    layout = build_layout(["index.md", "guide/a.md", "guide/b.md", "1-x.md"], reader_from({}))
+    # A Sphinx project: the root page writes its own toctree.
+    sources = ["index.md", "guide/a.md", "guide/b.md", "1-x.md"]
+    layout = build_layout(sources, reader_from({}, {"index.md"}))
     assert not layout.active
     assert layout.toctrees() == {}
     assert layout.issues == []
+
+
+def test_tree_without_numbers_or_toctree_makes_its_folders_books() -> None:
+    """Else every page but the root would be unreachable (html, PDF and BookStack)."""
+    sources = ["README.md", "sdk/ops/status.md", "sdk/arch/plan.md", "sdk/arch/a.md", "tools/x.md"]
+    layout = build_layout(sources, reader_from({}))
+    assert layout.active
+    assert [b.path for b in layout.books] == ["sdk", "tools"]
+    assert [c.path for c in layout.books[0].children] == ["sdk/arch", "sdk/ops"]
+    assert [i.code for i in layout.issues] == ["unnumbered-book", "unnumbered-book"]
+    assert "write a toctree in the root page" in layout.issues[0].message
+    # Not for a root page with a toctree, nor with unnumbered_books = "never", nor where
+    # another extension writes the toctrees.
+    assert not build_layout(sources, reader_from({}, {"README.md"})).active
+    assert not build_layout(sources, reader_from({}), unnumbered_books="never").active
+    assert not build_layout(sources, reader_from({}), folder_books=False).active
+
+
+def test_read_source_sees_a_toctree(tmp_path: Path) -> None:
+    for name, text, expected in [
+        ("a.md", "# A\n\n```{toctree}\nb\n```\n", True),
+        ("b.md", "# B\n\n:::{toctree}\nc\n:::\n", True),
+        ("c.rst", "C\n=\n\n.. toctree::\n\n   d\n", True),
+        ("d.md", "# D\n\nThe word toctree in text.\n", False),
+    ]:
+        (tmp_path / name).write_text(text)
+        assert read_source(tmp_path / name).has_toctree is expected, name
 
 
 def test_structure_issues() -> None:

@@ -163,6 +163,8 @@ def build_env_layout(env: BuildEnvironment) -> Layout:
         suffix_order=tuple(config.source_suffix),
         root_doc=config.root_doc,
         unnumbered_books=config.mosaic_unnumbered_books,
+        # sphinx-external-toc writes the toctrees from _toc.yml, not in the root page.
+        folder_books="sphinx_external_toc" not in config.extensions,
     )
 
 
@@ -355,6 +357,7 @@ def setup_layout(app: Sphinx) -> None:
     from sphinx_mosaic.layout.guard import setup_guard
     from sphinx_mosaic.layout.names import PlainNameReferences
     from sphinx_mosaic.layout.navigation import setup_navigation
+    from sphinx_mosaic.layout.pdf import setup_pdf
     from sphinx_mosaic.layout.tables import setup_tables
     from sphinx_mosaic.layout.transitions import setup_transitions
 
@@ -368,6 +371,7 @@ def setup_layout(app: Sphinx) -> None:
     app.add_env_collector(DescriptionCollector)
     setup_contents(app)
     setup_checks(app)
+    setup_pdf(app)
     setup_transitions(app)
     setup_guard(app)
     setup_tables(app)

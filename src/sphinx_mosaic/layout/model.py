@@ -389,6 +389,7 @@ def build_layout(
     suffix_order: tuple[str, ...] = (".md", ".rst"),
     root_doc: str | None = None,
     unnumbered_books: UnnumberedBooks = "auto",
+    folder_books: bool = True,
 ) -> Layout:
     """Build the model from source paths (relative, POSIX, with suffix).
 
@@ -396,6 +397,11 @@ def build_layout(
     names the shelf page when it is not a top-level README or index (Sphinx's
     ``root_doc``).  *unnumbered_books* ``"never"`` keeps unnumbered top-level
     folders extras even when they hold numbered content.
+
+    A tree with no number anywhere whose root page writes no toctree would
+    leave every page but the root unreachable; with *folder_books* (and
+    *unnumbered_books* ``"auto"``) its top-level folders are books, in name
+    order, each with a ``mosaic.unnumbered-book`` warning.
     """
     tree = _Dir()
     for source in sorted(set(sources)):
@@ -426,6 +432,20 @@ def build_layout(
         or bool(builder.by_name)
         or any(split_number(name)[0] is not None for name in tree.dirs)
     )
+    unreachable = (
+        not active
+        and folder_books
+        and unnumbered_books == "auto"
+        and root.index is not None
+        and not reader(root.index.source).has_toctree
+    )
+    if unreachable and any(sub.files or sub.dirs for sub in tree.dirs.values()):
+        builder = _Builder(reader, unnumbered, strip_title_numbers)
+        builder.root_stem = root_doc if root_doc is not None and "/" not in root_doc else None
+        builder.without_numbers = True
+        builder.by_name = set(tree.dirs)
+        root = builder.folder(tree, "", depth=0)
+        active = True
     if not active:
         builder.issues.clear()
     return Layout(root=root, active=active, unnumbered=unnumbered, issues=builder.issues)
@@ -445,6 +465,8 @@ class _Builder:
         self.root_stem: str | None = None
         #: Unnumbered top-level folders that are books, their entries ordered by name.
         self.by_name: set[str] = set()
+        #: The shelf has no number anywhere: its top-level folders are all books.
+        self.without_numbers = False
 
     def page(self, source: str, stem: str, *, is_index: bool, fallback: str | None = None) -> Page:
         """A page; *fallback* titles an index page without heading (its folder's name)."""
@@ -517,8 +539,16 @@ class _Builder:
                 LayoutIssue(
                     "unnumbered-book",
                     path,
-                    f"folder {path!r} has no number but holds numbered pages, so it is a book "
-                    "(after the numbered books, by name); number it to place it "
+                    (
+                        f"folder {path!r} has no number, and neither has any folder or page "
+                        "of the shelf, whose root page writes no toctree: so that its pages "
+                        "are reachable it is a book (by name); number the folders to order "
+                        f"them ('1-{name}'), write a toctree in the root page, or set "
+                        'mosaic_unnumbered_books = "never" to leave the pages unlisted'
+                    )
+                    if self.without_numbers
+                    else f"folder {path!r} has no number but holds numbered pages, so it is a "
+                    "book (after the numbered books, by name); number it to place it "
                     f"('1-{name}'), or set mosaic_unnumbered_books = \"never\" to keep "
                     "unnumbered folders out of the books",
                     docname=folder.host,

@@ -22,6 +22,7 @@ _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RST_ADORNMENT = re.compile(r"""^([!-/:-@\[-`{-~])\1{2,}\s*$""")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TOCTREE = re.compile(r"^\s*(?:\.\.\s+toctree::|(?:`{3,}|~{3,}|:{3,})\s*\{toctree\})", re.MULTILINE)
 
 
 @dataclass
@@ -32,6 +33,8 @@ class SourceInfo:
     front_matter: dict[str, Any] = field(default_factory=dict)
     #: A problem with the front matter: (line, message).
     front_matter_error: tuple[int, str] | None = None
+    #: Whether the file writes a toctree directive (reST, MyST fence or ::: block).
+    has_toctree: bool = False
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -196,7 +199,7 @@ def read_source(path: Path) -> SourceInfo:
     except OSError:
         return SourceInfo()
     text = text.lstrip("\ufeff")
-    info = SourceInfo()
+    info = SourceInfo(has_toctree=_TOCTREE.search(text) is not None)
     if path.suffix == ".rst":
         info.heading = rst_heading(text)
         return info
