@@ -70,6 +70,8 @@ class BookStackTranslator(HTML5Translator):
         self._figure_open: list[bool] = []
         self._line_depth = -1
         self._line_first = True
+        #: Nodes whose foreign visitor raised (by id): their departure is skipped.
+        self._failed: set[int] = set()
 
     # -- dispatch -------------------------------------------------------------
 
@@ -100,8 +102,21 @@ class BookStackTranslator(HTML5Translator):
     def _foreign(self, handler: Callable[[Any, nodes.Node], None]) -> Handler:
         def call(node: nodes.Node) -> None:
             self.needs_id_scan = True
-            start = len(self.body)
-            handler(self, node)
+            start, context = len(self.body), len(self.context)
+            if id(node) in self._failed:
+                return  # its visit failed: the depart that would close it is left out too
+            try:
+                handler(self, node)
+            except (nodes.TreePruningException, nodes.StopTraversal):
+                raise  # docutils' own control flow (SkipNode and the like)
+            except Exception as error:  # any failure of another extension
+                # Written for an HTML builder, it wanted something ours lacks: undo what
+                # it wrote and keep the children, rendered as ours (the text survives).
+                del self.body[start:]
+                del self.context[context:]
+                self._failed.add(id(node))
+                self.result.add_foreign_failure(node, error)
+                return
             self._report_unsafe(node, start, "the HTML of this node")
 
         return call
