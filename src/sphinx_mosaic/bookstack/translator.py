@@ -9,6 +9,8 @@ BookStack cannot carry replaced:
 * admonitions become one-paragraph callouts (:mod:`~.callouts`), code blocks
   ``<pre><code class="language-X">`` without Pygments markup (:mod:`~.languages`);
 * figures, footnotes, line blocks and math become plain paragraphs;
+* sphinx-design and the tab extensions' markup becomes collapsible blocks and
+  bold labels (:mod:`~.design`);
 * links, images and downloads become tokens (:mod:`~.fragments`) that the
   builder resolves when it assembles the books.
 
@@ -30,6 +32,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.anchors import PageAnchors, is_top_level
 from sphinx_mosaic.bookstack.callouts import CALLOUT_OF, callout_kind
+from sphinx_mosaic.bookstack.design import DesignVisitors, only_icons
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
@@ -52,7 +55,7 @@ def _text(value: str) -> str:
     return escape(value, quote=False)
 
 
-class BookStackTranslator(HTML5Translator):
+class BookStackTranslator(DesignVisitors, HTML5Translator):
     builder: BookStackBuilder  # type: ignore[assignment]
 
     def __init__(self, document: nodes.document, builder: Any) -> None:
@@ -72,6 +75,8 @@ class BookStackTranslator(HTML5Translator):
         self._line_first = True
         #: Nodes whose foreign visitor raised (by id): their departure is skipped.
         self._failed: set[int] = set()
+        #: The link of each card being written (sphinx-design; see design.py).
+        self._card_links: list[nodes.reference | None] = []
 
     # -- dispatch -------------------------------------------------------------
 
@@ -160,6 +165,11 @@ class BookStackTranslator(HTML5Translator):
         finally:  # docutils ends with SkipNode
             self._report_unsafe(node, start, "raw HTML")
 
+    def visit_paragraph(self, node: nodes.paragraph) -> None:
+        if only_icons(node):
+            raise nodes.SkipNode  # sphinx-design icons are left out: no empty paragraph
+        super().visit_paragraph(node)
+
     def visit_hlist(self, node: nodes.Element) -> None:
         self.body.append(self.starttag(node, "table", "") + "<tr>")
 
@@ -241,7 +251,6 @@ class BookStackTranslator(HTML5Translator):
     def _transparent(self, node: nodes.Element) -> None:
         """Wrappers are left out: BookStack wants one level of blocks."""
 
-    visit_container = depart_container = _transparent
     visit_compound = depart_compound = _transparent
     visit_topic = depart_topic = _transparent
     visit_sidebar = depart_sidebar = _transparent

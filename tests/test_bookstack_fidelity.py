@@ -1,0 +1,88 @@
+"""What BookStack readers see of each construct (issue #14), read with BeautifulSoup.
+
+One page of the test root per group of constructs; each test reads that page's
+HTML from the book ZIP, as BookStack imports it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from test_bookstack import all_pages, build, copy_root, read_book
+
+pytest.importorskip("sphinx_design")
+pytest.importorskip("sphinx_inline_tabs")
+pytest.importorskip("sphinx_tabs")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BeautifulSoup]:
+    tmp = tmp_path_factory.mktemp("fidelity")
+    outdir, _warnings = build(copy_root("bookstack-fidelity", tmp), tmp / "_build")
+    book = read_book(outdir / "books" / "1-book.zip")["book"]
+    return {page["name"]: BeautifulSoup(page["html"], "html.parser") for page in all_pages(book)}
+
+
+def _paragraph_after(tag: Tag) -> Tag:
+    found = tag.find_next_sibling()
+    assert isinstance(found, Tag)
+    return found
+
+
+# -- sphinx-design and tabs ---------------------------------------------------
+
+
+def test_dropdown_is_a_collapsible_block(pages: dict[str, BeautifulSoup]) -> None:
+    page = pages["Design"]
+    details = page.find_all("details")
+    assert len(details) == 2
+    first, opened = details
+    assert first.summary.get_text() == "Open me"
+    assert first.find("p").get_text() == "Hidden content."
+    assert first.find("pre").code["class"] == ["language-python"]
+    assert not first.has_attr("open") and opened.has_attr("open")
+
+
+@pytest.mark.parametrize(
+    ("label", "content"),
+    [
+        ("First tab", "First content."),  # sphinx-design
+        ("Second tab", "Second content."),
+        ("Inline one", "Inline content one."),  # sphinx-inline-tabs
+        ("Inline two", "Inline content two."),
+        ("Sphinx tab", "Sphinx tab content."),  # sphinx-tabs
+    ],
+)
+def test_tab_label_is_bold_before_its_content(
+    pages: dict[str, BeautifulSoup], label: str, content: str
+) -> None:
+    strong = pages["Design"].find("strong", string=label)
+    assert strong is not None and strong.parent.name == "p"
+    assert _paragraph_after(strong.parent).get_text() == content
+
+
+def test_code_tab_keeps_its_language(pages: dict[str, BeautifulSoup]) -> None:
+    strong = pages["Design"].find("strong", string="Python")
+    assert strong is not None
+    block = _paragraph_after(strong.parent)
+    assert block.name == "pre" and block.code["class"] == ["language-python"]
+
+
+def test_card_title_is_bold_and_keeps_the_link(pages: dict[str, BeautifulSoup]) -> None:
+    page = pages["Design"]
+    link = page.find("a", href="https://example.org/card")
+    assert link.get_text() == "Card title" and link.parent.name == "strong"
+    assert _paragraph_after(link.parent.parent).get_text() == "Card body."
+    # A card without a title keeps its link after the body.
+    untitled = page.find("a", href="https://example.org/untitled")
+    assert untitled is not None
+    assert untitled.find_parent("p").find_previous_sibling().get_text() == "Untitled body."
+
+
+def test_badge_is_text_button_is_link_icon_dropped(pages: dict[str, BeautifulSoup]) -> None:
+    page = pages["Design"]
+    paragraph = page.find("p", string=lambda s: s is not None and "primary badge" in s)
+    assert paragraph is not None and paragraph.get_text() == "primary badge and  icon."
+    assert not page.find("svg")
+    assert not [p for p in page.find_all("p") if not p.get_text(strip=True) and not p.find("img")]
+    assert page.find("a", href="https://example.org/button").get_text() == "Button text"
