@@ -86,3 +86,43 @@ def test_badge_is_text_button_is_link_icon_dropped(pages: dict[str, BeautifulSou
     assert not page.find("svg")
     assert not [p for p in page.find_all("p") if not p.get_text(strip=True) and not p.find("img")]
     assert page.find("a", href="https://example.org/button").get_text() == "Button text"
+
+
+# -- block content in admonitions ---------------------------------------------
+
+
+def test_code_in_a_note_keeps_pre_and_language(pages: dict[str, BeautifulSoup]) -> None:
+    page = pages["Callouts"]
+    callout = page.find("p", class_="callout")
+    assert callout["class"] == ["callout", "info"]
+    assert callout.get_text("|") == "Note|A note with code:"
+    block = _paragraph_after(callout)
+    assert block.name == "pre" and block.code["class"] == ["language-python"]
+    assert block.get_text() == 'print("in a note")'
+
+
+def test_list_in_a_note_keeps_its_structure_and_text_after_it(
+    pages: dict[str, BeautifulSoup],
+) -> None:
+    page = pages["Callouts"]
+    items = page.find("ul")
+    assert [li.get_text(strip=True) for li in items.find_all("li")] == [
+        "first item",
+        "second item",
+    ]
+    after = _paragraph_after(items)
+    assert after["class"] == ["callout", "info"] and after.get_text() == "After the list."
+
+
+def test_plain_callout_is_one_paragraph(pages: dict[str, BeautifulSoup]) -> None:
+    tip = pages["Callouts"].find("p", class_="success")
+    assert tip.get_text("|") == "Tip|A plain tip."
+    assert tip.find_next_sibling()["class"] == ["callout", "warning"]
+
+
+def test_table_in_a_warning_is_a_table(pages: dict[str, BeautifulSoup]) -> None:
+    warning = pages["Callouts"].find("p", class_="warning")
+    assert warning.get_text() == "Warning"
+    table = _paragraph_after(warning)
+    assert table.name == "table"
+    assert [td.get_text() for td in table.find_all("td")] == ["one", "two"]

@@ -6,7 +6,8 @@ BookStack cannot carry replaced:
 * no sections, wrappers, theme classes, permalinks, scripts or styles: a flat
   sequence of headings and blocks, each with a ``bkmrk-`` id
   (:mod:`~sphinx_mosaic.bookstack.anchors`); the page title is left out;
-* admonitions become one-paragraph callouts (:mod:`~.callouts`), code blocks
+* admonitions become callouts, with the blocks in them after the callout's
+  paragraph (:mod:`~.callouts`), code blocks
   ``<pre><code class="language-X">`` without Pygments markup (:mod:`~.languages`);
 * figures, footnotes, line blocks and math become plain paragraphs;
 * sphinx-design and the tab extensions' markup becomes collapsible blocks and
@@ -31,7 +32,12 @@ from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.anchors import PageAnchors, is_top_level
-from sphinx_mosaic.bookstack.callouts import CALLOUT_OF, callout_kind
+from sphinx_mosaic.bookstack.callouts import (
+    CALLOUT_OF,
+    callout_kind,
+    callout_runs,
+    is_callout_text,
+)
 from sphinx_mosaic.bookstack.design import DesignVisitors, only_icons
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language
@@ -350,15 +356,32 @@ class BookStackTranslator(DesignVisitors, HTML5Translator):
     # -- callouts and notes ---------------------------------------------------
 
     def _callout(self, node: nodes.Element, kind: str, label: str | None) -> None:
-        self.body.append(self.starttag(node, "p", "", CLASS=f"callout {kind}"))
-        pieces: list[str] = []
         title = next((c for c in node.children if isinstance(c, nodes.title)), None)
+        head = ""
         if title is not None:
-            pieces.append(f"<strong>{self._render_inline(title.children)}</strong>")
+            head = f"<strong>{self._render_inline(title.children)}</strong>"
         elif label:
-            pieces.append(f"<strong>{_text(label)}</strong>")
-        pieces.extend(self._inline_blocks(node.children))
-        self.body.append("<br>".join(pieces) + "</p>\n")
+            head = f"<strong>{_text(label)}</strong>"
+        runs = callout_runs(node.children)
+        if head and (not runs or not is_callout_text(runs[0][0])):
+            runs.insert(0, [])  # the label's own paragraph, before a leading block
+        first = True
+        for run in runs:
+            if run and not is_callout_text(run[0]):
+                # A block a paragraph cannot hold: written as it is (see callouts.py).
+                self.needs_id_scan = True
+                run[0].walkabout(self)
+                continue
+            pieces = [head] if first and head else []
+            pieces.extend(self._inline_blocks(run))
+            if first:
+                self.body.append(self.starttag(node, "p", "", CLASS=f"callout {kind}"))
+            else:
+                text = " ".join(child.astext() for child in run)
+                ident = f' id="{self._block_id(text)}"' if is_top_level(node) else ""
+                self.body.append(f'<p class="callout {kind}"{ident}>')
+            self.body.append("<br>".join(pieces) + "</p>\n")
+            first = False
         raise nodes.SkipNode
 
     def visit_admonition(self, node: nodes.Element, name: str = "") -> None:
