@@ -126,3 +126,34 @@ def test_table_in_a_warning_is_a_table(pages: dict[str, BeautifulSoup]) -> None:
     table = _paragraph_after(warning)
     assert table.name == "table"
     assert [td.get_text() for td in table.find_all("td")] == ["one", "two"]
+
+
+# -- API descriptions ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "body"),
+    [
+        ("spam", "spam(eggs: int, ham: str = 'x') → bool", "Spam the eggs."),  # py
+        ("add", "int add(int a, int b)", "Adds two numbers."),  # c
+        ("Widget", "class Widget", "A widget."),  # cpp
+        ("greet", "greet(name)", "Greets someone."),  # js
+        ("Shape", "class tiny.Shape(sides: int)", "A shape."),  # autodoc
+        ("area", "area(scale: float = 1.0) → float", "The area."),  # autodoc member
+    ],
+)
+def test_signature_is_one_code_line_with_the_name_bold(
+    pages: dict[str, BeautifulSoup], name: str, line: str, body: str
+) -> None:
+    strong = pages["API"].find("strong", string=name)
+    assert strong is not None and strong.parent.name == "code"
+    paragraph = strong.parent.parent
+    assert paragraph.name == "p" and paragraph.get("id", "").startswith("bkmrk-")
+    assert paragraph.get_text() == line
+    assert _paragraph_after(paragraph).get_text() == body
+    assert not pages["API"].find("dt", id=True)  # no definition-list signatures left
+
+
+def test_overloads_are_one_line_each(pages: dict[str, BeautifulSoup]) -> None:
+    lines = [s.parent.get_text() for s in pages["API"].find_all("strong", string="pick")]
+    assert lines == ["pick(first)", "pick(first, second)"]

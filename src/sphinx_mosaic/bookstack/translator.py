@@ -10,6 +10,8 @@ BookStack cannot carry replaced:
   paragraph (:mod:`~.callouts`), code blocks
   ``<pre><code class="language-X">`` without Pygments markup (:mod:`~.languages`);
 * figures, footnotes, line blocks and math become plain paragraphs;
+* API descriptions: the signature as one code line with the name in bold, then
+  the body (:mod:`~.signatures`);
 * sphinx-design and the tab extensions' markup becomes collapsible blocks and
   bold labels (:mod:`~.design`);
 * links, images and downloads become tokens (:mod:`~.fragments`) that the
@@ -42,6 +44,7 @@ from sphinx_mosaic.bookstack.design import DesignVisitors, only_icons
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
+from sphinx_mosaic.bookstack.signatures import SignatureVisitors
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
@@ -61,7 +64,7 @@ def _text(value: str) -> str:
     return escape(value, quote=False)
 
 
-class BookStackTranslator(DesignVisitors, HTML5Translator):
+class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
     builder: BookStackBuilder  # type: ignore[assignment]
 
     def __init__(self, document: nodes.document, builder: Any) -> None:
