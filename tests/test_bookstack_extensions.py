@@ -64,3 +64,15 @@ def test_foreign_failure_warns_once_per_class(tmp_path: Path) -> None:
     foreign = [line for line in warnings.splitlines() if "[mosaic.foreign-node]" in line]
     assert len(foreign) == 1, warnings
     assert "second fragile" in book_text(outdir)
+
+
+def test_alongside_mode_warns_about_a_failing_visitor(tmp_path: Path) -> None:
+    outdir, warnings = build(
+        copy_root("bookstack-extensions", tmp_path),
+        tmp_path / "_build",
+        "html",
+        confoverrides={"mosaic_bookstack_alongside": True},
+    )
+    foreign = [line for line in warnings.splitlines() if "[mosaic.foreign-node]" in line]
+    assert len(foreign) == 1, warnings
+    assert "text of the fragile node" in book_text(outdir / "bookstack")

@@ -157,3 +157,22 @@ def test_signature_is_one_code_line_with_the_name_bold(
 def test_overloads_are_one_line_each(pages: dict[str, BeautifulSoup]) -> None:
     lines = [s.parent.get_text() for s in pages["API"].find_all("strong", string="pick")]
     assert lines == ["pick(first)", "pick(first, second)"]
+
+
+def test_sphinx_tabs_own_nodes_read_the_same(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """sphinx-tabs makes nodes of its own for builders it counts as HTML (alongside mode
+    reads with the HTML builder): the tabs read the same."""
+    tmp = tmp_path_factory.mktemp("fidelity-tabs")
+    outdir, warnings = build(
+        copy_root("bookstack-fidelity", tmp),
+        tmp / "_build",
+        confoverrides={"sphinx_tabs_valid_builders": ["bookstack"]},
+    )
+    assert "[mosaic.bookstack]" not in warnings, warnings
+    book = read_book(outdir / "books" / "1-book.zip")["book"]
+    page = next(p for p in all_pages(book) if p["name"] == "Design")
+    soup = BeautifulSoup(page["html"], "html.parser")
+    strong = soup.find("strong", string="Sphinx tab")
+    assert _paragraph_after(strong.parent).get_text() == "Sphinx tab content."
+    code = _paragraph_after(soup.find("strong", string="Python").parent)
+    assert code.name == "pre" and code.code["class"] == ["language-python"]

@@ -191,8 +191,6 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
         }
         candidates = (wanted & parents) - self._read - set(self.get_outdated_docs())
         wanted -= {name for name in candidates if self._only_navigation_changed(name)}
-        # Kept in the main process (write_doc may run in another one under -j).
-        self._written = wanted
         if wanted:
             super().write_documents(wanted)
 
@@ -222,7 +220,9 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
         self.described = self.described_docnames()
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
-        # Main process, also under -j: warnings here are given once per node type.
+        # Main process, also under -j (and in alongside mode, which calls write_doc
+        # itself): warnings here are given once per node type.
+        self._written.add(docname)
         self._choose_images(doctree)
         self._check_nodes(doctree)
 

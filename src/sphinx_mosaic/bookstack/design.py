@@ -67,6 +67,10 @@ class DesignVisitors:
             _card(translator, node)
         elif component == "card-title":
             _card_title(translator, node)
+        elif "sphinx-tabs" in node.get("classes", []) and any(
+            type(child).__name__ == "SphinxTabsTablist" for child in node.children
+        ):
+            _sphinx_tabs_native(translator, node)
         elif isinstance(node.parent, nodes.container) and "sphinx-tabs" in node.parent.get(
             "classes", []
         ):
@@ -145,6 +149,25 @@ def _sphinx_tab(translator: BookStackTranslator, node: nodes.Element) -> None:
     first = node.children[0] if node.children else None
     label = first if isinstance(first, nodes.container) else None
     _labelled(translator, node, label)
+
+
+def _sphinx_tabs_native(translator: BookStackTranslator, node: nodes.Element) -> None:
+    """sphinx-tabs' own nodes, made when it counts the builder as HTML (its
+    ``sphinx_tabs_valid_builders``, or alongside mode, which reads with the HTML
+    builder): a tab list of labels, then one panel per label."""
+    labels = [
+        tab
+        for tablist in node.children
+        if type(tablist).__name__ == "SphinxTabsTablist"
+        for tab in tablist.children
+    ]
+    panels = [c for c in node.children if type(c).__name__ == "SphinxTabsPanel"]
+    for label, panel in zip(labels, panels, strict=False):
+        if isinstance(label, nodes.Element):
+            _label_paragraph(translator, label)
+        if isinstance(panel, nodes.Element):
+            _walk(translator, list(panel.children))
+    raise nodes.SkipNode
 
 
 def _dropdown(translator: BookStackTranslator, node: nodes.Element) -> None:
