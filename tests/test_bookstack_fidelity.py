@@ -176,3 +176,14 @@ def test_sphinx_tabs_own_nodes_read_the_same(tmp_path_factory: pytest.TempPathFa
     assert _paragraph_after(strong.parent).get_text() == "Sphinx tab content."
     code = _paragraph_after(soup.find("strong", string="Python").parent)
     assert code.name == "pre" and code.code["class"] == ["language-python"]
+
+
+def test_image_and_nested_admonition_in_a_note(pages: dict[str, BeautifulSoup]) -> None:
+    page = pages["Callouts"]
+    important = next(p for p in page.find_all("p", class_="warning") if "Important" in p.text)
+    assert important.get_text("|") == "Important|A picture:"
+    picture = _paragraph_after(important)
+    assert picture.name == "p" and picture.img["alt"] == "the picture"
+    nested = _paragraph_after(picture)
+    assert nested["class"] == ["callout", "success"]
+    assert nested.get_text("|") == "Tip|A nested tip."

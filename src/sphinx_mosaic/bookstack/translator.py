@@ -373,7 +373,12 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
             if run and not is_callout_text(run[0]):
                 # A block a paragraph cannot hold: written as it is (see callouts.py).
                 self.needs_id_scan = True
-                run[0].walkabout(self)
+                if isinstance(run[0], nodes.image):  # an image stands in a paragraph
+                    self.body.append("<p>")
+                    run[0].walkabout(self)
+                    self.body.append("</p>\n")
+                else:
+                    run[0].walkabout(self)
                 continue
             pieces = [head] if first and head else []
             pieces.extend(self._inline_blocks(run))
