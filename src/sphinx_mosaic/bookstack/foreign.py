@@ -35,7 +35,7 @@ def report_failures(fragments: Mapping[str, Fragment], written: Iterable[str]) -
             warn(
                 MosaicWarning.FOREIGN_NODE,
                 f"the html visitor of {cls} failed in the BookStack build ({reason}); "
-                "the node's text is kept without its HTML markup",
+                "the page keeps the node's text, without the HTML the visitor failed to write",
                 location=(docname, line or None),
             )
 

@@ -18,11 +18,23 @@ def depart_fragile(self, node):
     self.body.append("</div>")
 
 
+class brittle_node(nodes.General, nodes.Element):
+    """Its visit works everywhere; its departure needs an HTML builder's theme."""
+
+
+def visit_brittle(self, node):
+    self.body.append("<blockquote>")
+
+
+def depart_brittle(self, node):
+    self.body.append(f"</blockquote><!-- {self.builder.theme.name} -->")
+
+
 class Fragile(SphinxDirective):
     has_content = True
 
     def run(self):
-        node = fragile_node()
+        node = (brittle_node if self.name == "brittle" else fragile_node)()
         node += nodes.paragraph(text=" ".join(self.content))
         self.set_source_info(node)
         return [node]
@@ -30,5 +42,7 @@ class Fragile(SphinxDirective):
 
 def setup(app):
     app.add_node(fragile_node, html=(visit_fragile, depart_fragile))
+    app.add_node(brittle_node, html=(visit_brittle, depart_brittle))
     app.add_directive("fragile", Fragile)
+    app.add_directive("brittle", Fragile)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
