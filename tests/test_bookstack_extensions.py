@@ -80,3 +80,12 @@ def test_alongside_mode_warns_about_a_failing_visitor(tmp_path: Path) -> None:
     foreign = [line for line in warnings.splitlines() if "[mosaic.foreign-node]" in line]
     assert len(foreign) == 2, warnings
     assert "text of the fragile node" in book_text(outdir / "bookstack")
+
+
+def test_unchanged_pages_do_not_warn_again(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack-extensions", tmp_path)
+    _outdir, first = build(srcdir, tmp_path / "_build")
+    assert "[mosaic.foreign-node]" in first
+    outdir, second = build(srcdir, tmp_path / "_build")
+    assert "[mosaic.foreign-node]" not in second, second
+    assert "text of the fragile node" in book_text(outdir)
