@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bookstack_checks import check_package
 from test_bookstack import build, copy_root
 
 pytest.importorskip("sphinx_design")
@@ -58,6 +59,7 @@ def test_every_extension_builds(tmp_path: Path, options: dict[str, Any]) -> None
     assert "text of the fragile node" in html
     assert "<blockquote" in html and "text of the brittle node" in html
     assert "Traceback" not in warnings
+    assert not check_package(outdir / "books" / "1-book.zip")  # BookStack imports it
 
 
 def test_foreign_failure_warns_once_per_class(tmp_path: Path) -> None:

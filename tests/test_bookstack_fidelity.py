@@ -7,6 +7,7 @@ HTML from the book ZIP, as BookStack imports it.
 from __future__ import annotations
 
 import pytest
+from bookstack_checks import check_package
 from bs4 import BeautifulSoup, Tag
 from test_bookstack import all_pages, build, copy_root, read_book
 
@@ -19,6 +20,7 @@ pytest.importorskip("sphinx_tabs")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BeautifulSoup]:
     tmp = tmp_path_factory.mktemp("fidelity")
     outdir, _warnings = build(copy_root("bookstack-fidelity", tmp), tmp / "_build")
+    assert not check_package(outdir / "books" / "1-book.zip")  # BookStack imports it
     book = read_book(outdir / "books" / "1-book.zip")["book"]
     return {page["name"]: BeautifulSoup(page["html"], "html.parser") for page in all_pages(book)}
 
