@@ -19,8 +19,9 @@ BookStack cannot carry replaced:
 
 Node dispatch: a visitor of this class for the node's own class first, then
 the ``html`` visitor another extension registered for it (so third-party
-nodes render as they do in HTML), then a visitor of a base class; anything
-else keeps its text (the builder warns once per node type).
+nodes render as they do in HTML; one that raises costs its markup, not the
+build: :mod:`~.foreign`), then a visitor of a base class; anything else keeps
+its text (the builder warns once per node type).
 """
 
 from __future__ import annotations
