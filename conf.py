@@ -50,13 +50,6 @@ latex_documents = [
 latex_elements = {
     "papersize": "a4paper",
     "fontpkg": r"\usepackage{tgtermes}\usepackage{tgheros}\usepackage{tgcursor}",
-    # pdflatex knows no maths signs typed as Unicode; our pages use a few.
-    "preamble": r"""
-\DeclareUnicodeCharacter{2265}{\ensuremath{\geq}}
-\DeclareUnicodeCharacter{2264}{\ensuremath{\leq}}
-\DeclareUnicodeCharacter{2192}{\ensuremath{\rightarrow}}
-\DeclareUnicodeCharacter{2190}{\ensuremath{\leftarrow}}
-\DeclareUnicodeCharacter{2248}{\ensuremath{\approx}}
-\DeclareUnicodeCharacter{00D7}{\ensuremath{\times}}
-""",
+    # No \DeclareUnicodeCharacter here: sphinx-mosaic declares the symbols and emoji
+    # that our pages use (docs/2-user-guide/6-pdf/).
 }

@@ -4,7 +4,8 @@ The rules JSON Schema cannot express (BookStack's ``ZipExportValidator``, the
 Laravel rules of its ``ZipExport*`` models, and the description allow-list):
 ``data.json`` present and decodable, ids
 positive and unique per type, every file reference present and flat, images of
-an accepted type, names within limits (255 characters, 180 for images),
+an accepted type by their content (magic bytes, as BookStack's MIME sniffing
+does, and a full decode with Pillow), names within limits (255 characters, 180 for images),
 descriptions within the allow-list BookStack filters them through, priorities
 as integers, and every ``[[bsexport:...]]`` reference naming an object of the
 same ZIP.  It keeps its own copy of BookStack's limits rather than importing
@@ -14,6 +15,7 @@ benchmarks (``from tests.bookstack_checks import check_package``) and CI.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -21,7 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from sphinx_mosaic.bookstack.images import sniff
+from PIL import Image
 
 REFERENCE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 SAFE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.[A-Za-z0-9]{1,10}$")
@@ -42,6 +44,47 @@ def _tags(html: str) -> set[str]:
     parser = _Tags()
     parser.feed(html)
     return parser.tags
+
+
+#: The image types BookStack's import takes (``ZipExportImage``'s rule), by magic bytes.
+_IMAGE_MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+}
+#: Pillow's names for them (a camera JPEG with several pictures is Pillow's "MPO").
+_PILLOW_FORMATS = {
+    "image/png": {"PNG"},
+    "image/jpeg": {"JPEG", "MPO"},
+    "image/gif": {"GIF"},
+    "image/webp": {"WEBP"},
+}
+
+
+def image_type(body: bytes) -> str | None:
+    """The MIME type BookStack sniffs *body* as, if it takes it (else None)."""
+    for mime, magics in _IMAGE_MAGIC.items():
+        if body.startswith(magics):
+            return mime
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def image_problem(body: bytes) -> str | None:
+    """Why BookStack (or a browser) would refuse *body* as an image, or None."""
+    mime = image_type(body)
+    if mime is None:
+        return "is not PNG, JPEG, GIF or WebP by its content"
+    try:
+        with Image.open(io.BytesIO(body)) as opened:
+            found = opened.format
+            opened.load()
+    except Exception as error:  # any decoder failure: the image is broken
+        return f"is a broken {mime} ({type(error).__name__}: {error})"
+    if found not in _PILLOW_FORMATS[mime]:
+        return f"starts like {mime} but Pillow reads it as {found}"
+    return None
 
 
 def check_package(path: Path) -> list[str]:
@@ -84,8 +127,10 @@ def check_package(path: Path) -> list[str]:
         body = files.get(f"files/{ref}")
         if body is None:
             problems.append(f"{where}: file {ref!r} is not in the ZIP")
-        elif image and sniff(body[:2000]) is None:
-            problems.append(f"{where}: file {ref!r} is not PNG, JPEG, GIF or WebP")
+        elif image:
+            problem = image_problem(body)
+            if problem:
+                problems.append(f"{where}: file {ref!r} {problem}")
 
     def check_description(item: dict[str, Any], where: str) -> None:
         html = item.get("description_html")

@@ -27,7 +27,7 @@ collect_ignore = ["roots"]
 
 #: marker -> programs it needs on PATH
 REQUIRED_PROGRAMS = {
-    "latex": ("pdflatex", "latexmk", "pdftotext"),
+    "latex": ("pdflatex", "latexmk", "pdftotext", "pdfimages"),
     "browser": ("chromium",),
 }
 

@@ -107,7 +107,15 @@ def test_structure_and_priorities(guide: dict[str, Any]) -> None:
         [(p["priority"], "page", p["name"]) for p in guide["pages"]]
         + [(c["priority"], "chapter", c["name"]) for c in guide["chapters"]]
     )
-    assert order == [(0, "page", "The guide"), (1, "chapter", "Basics"), (2, "page", "Reference")]
+    # The shelf page's content beyond its description opens the first book.
+    assert order == [
+        (0, "page", "Test shelf"),
+        (1, "page", "The guide"),
+        (2, "chapter", "Basics"),
+        (3, "page", "Reference"),
+    ]
+    shelf_page = page_named(guide, "Test shelf")["html"]
+    assert "testing" not in shelf_page and "For new users" in shelf_page
     basics = guide["chapters"][0]
     assert basics["description_html"] == "<p>Only a description for this chapter.</p>"
     # No first page for a chapter index with nothing but its description; the deeper
@@ -210,7 +218,8 @@ def test_links_resolve_inside_zip(guide: dict[str, Any]) -> None:
         "[[bsexport:book:1]]",
         "/books/other-book/page/target-page#bkmrk-a-section",
         "/books/other-book",
-        "/shelves/test-shelf",
+        # The root document is the shelf page's content, the first page of this book.
+        f"[[bsexport:page:{page_named(guide, 'Test shelf')['id']}]]",
     ]
     assert "https://example.org/path?q=1" in hrefs
     # Every anchor a link names exists on its target page.
@@ -266,11 +275,12 @@ def test_manifest(built: tuple[Path, str], guide: dict[str, Any]) -> None:
     ]
     contents = books[0]["contents"]
     assert [(c["type"], c["key"]) for c in contents] == [
+        ("page", "README"),
         ("page", "guide/README"),
         ("chapter", "guide/basics"),
         ("page", "guide/reference"),
     ]
-    chapter = contents[1]
+    chapter = contents[2]
     assert [p["key"] for p in chapter["pages"]] == [
         "guide/basics/blocks",
         "guide/basics/links",
@@ -294,7 +304,7 @@ def test_browsable_copy(built: tuple[Path, str]) -> None:
     soup = BeautifulSoup(next(page).read_text(), "html.parser")
     assert soup.h1.get_text() == "Links"
     hrefs = [a["href"] for a in soup.find_all("a", href=True)]
-    assert "page-2-blocks.html#bkmrk-code" in hrefs
+    assert "page-3-blocks.html#bkmrk-code" in hrefs
     assert "../2-other/page-2-target.html#bkmrk-a-section" in hrefs
     assert not soup.find_all("script")
     for img in soup.find_all("img"):

@@ -17,7 +17,16 @@ from sphinx.util.parallel import parallel_available
 from test_bookstack import build, copy_root, read_book
 
 from sphinx_mosaic.bookstack import alongside as alongside_module
-from sphinx_mosaic.bookstack.images import SvgConverter
+from sphinx_mosaic.bookstack import svg as svg_module
+
+
+def _svg_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """resvg refuses every SVG, as it does a broken one."""
+
+    def refuse(data: bytes) -> bytes:
+        raise svg_module.SvgError("unknown token at 1:1")
+
+    monkeypatch.setattr(svg_module, "svg_to_png", refuse)
 
 
 def output_files(outdir: Path) -> dict[str, bytes]:
@@ -159,13 +168,13 @@ def test_alongside_output_of_a_parallel_html_build_is_that_of_bookstack(tmp_path
 def test_alongside_worker_warnings_reach_the_build_with_their_location(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(SvgConverter, "convert", lambda self, data: None)
+    _svg_fails(monkeypatch)
     srcdir = copy_root("bookstack", tmp_path)
     html, warnings = build(
         srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
     )
     (line,) = [line for line in warnings.splitlines() if line]
-    assert "2-links" in line and "diagram.svg" in line and "[mosaic.bookstack]" in line
+    assert "2-links.md:13:" in line and "diagram.svg" in line and "[mosaic.image]" in line
     assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []
 
 
@@ -218,24 +227,24 @@ def test_entry_point_without_listing_the_extension(tmp_path: Path) -> None:
     assert sorted(p.name for p in (outdir / "books").iterdir()) == ["1-guide.zip", "2-other.zip"]
 
 
-def test_unconvertible_image_is_attached_with_a_warning(
+def test_unconvertible_svg_is_left_out_with_its_alt_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(SvgConverter, "convert", lambda self, data: None)
+    _svg_fails(monkeypatch)
     srcdir = copy_root("bookstack", tmp_path)
     outdir, warnings = build(srcdir, tmp_path / "_build")
     (line,) = [line for line in warnings.splitlines() if line]
-    assert "2-links" in line and "diagram.svg" in line and "[mosaic.bookstack]" in line
+    assert "2-links.md:13:" in line and "diagram.svg" in line and "[mosaic.image]" in line
+    assert "unknown token at 1:1" in line
     path = outdir / "books" / "1-guide.zip"
     assert check_package(path) == []
     book = read_book(path)["book"]
     links = next(p for p in book["chapters"][0]["pages"] if p["name"] == "Links")
-    assert [a["name"] for a in links["attachments"]] == ["diagram.svg", "data.csv"]
+    assert [a["name"] for a in links["attachments"]] == ["data.csv"]
     assert [i["name"] for i in links["images"]] == ["picture.png"]
-    assert '">diagram.svg</a>' in links["html"]
+    assert "A diagram" in links["html"]
     with zipfile.ZipFile(path) as archive:
-        svg = next(a for a in links["attachments"] if a["name"] == "diagram.svg")
-        assert archive.read(f"files/{svg['file']}").startswith(b"<svg")
+        assert not any(name.endswith("diagram.svg") for name in archive.namelist())
 
 
 def test_names_over_the_limit_are_shortened_with_a_warning(tmp_path: Path) -> None:
@@ -288,3 +297,29 @@ def test_files_over_the_upload_limit_warn(tmp_path: Path, monkeypatch: pytest.Mo
     assert any("data.json of book 'The guide'" in line for line in lines)
     assert any("books/1-guide.zip" in line for line in lines)
     assert check_package(outdir / "books" / "1-guide.zip") == []  # still written
+
+
+@pytest.mark.parametrize(
+    ("overrides", "listed"),
+    [
+        ({}, False),
+        ({"mosaic_bookstack_extras": "books"}, True),
+        ({"mosaic_bookstack_alongside": True}, False),
+    ],
+)
+def test_shelf_contents_list_only_what_bookstack_holds(
+    tmp_path: Path, overrides: dict[str, Any], listed: bool
+) -> None:
+    """The shelf page's generated contents list names scratchpads/ in html; in BookStack
+    only when extras are books (else the entry would link nowhere, and is left out)."""
+    srcdir = copy_root("layout-basic", tmp_path)
+    builder = "html" if overrides.get("mosaic_bookstack_alongside") else "bookstack"
+    outdir, warnings = build(srcdir, tmp_path / "out", builder, confoverrides=overrides)
+    assert warnings == ""
+    if builder == "html":
+        assert "Scratchpads" in (outdir / "README.html").read_text(encoding="utf-8")
+        outdir = outdir / "bookstack"
+    (first, *_) = sorted((outdir / "books").glob("*.zip"))
+    shelf_page = next(p for p in read_book(first)["book"]["pages"] if p["name"] == "Shelf")
+    assert "Getting started" in shelf_page["html"]
+    assert ("Scratchpads" in shelf_page["html"]) is listed

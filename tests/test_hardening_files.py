@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -96,8 +97,9 @@ def test_missing_and_mislabelled_images_warn_in_html_and_bookstack(
         assert "1-book/1-images.md:3: WARNING: image file not readable: 1-book/nope.png" in warnings
         if buildername == "bookstack":
             assert (
-                "1-book/1-images.md: WARNING: image '1-book/fake.png' is attached to the page "
-                "instead of shown: BookStack takes PNG, JPEG, GIF and WebP only [mosaic.bookstack]"
+                "1-book/1-images.md:5: WARNING: image '1-book/fake.png' is not a usable image, "
+                "it is left out of the BookStack output and its alt text is shown instead: Pillow "
+                "cannot read it: cannot identify image file [mosaic.image]"
             ) in warnings
             books = list(Path(app.outdir).glob("books/*.zip"))
             assert len(books) == 1
@@ -106,7 +108,8 @@ def test_missing_and_mislabelled_images_warn_in_html_and_bookstack(
             with zipfile.ZipFile(books[0]) as archive:
                 data = archive.read("data.json").decode()
                 assert "The text stays." in data
-                assert any(name.endswith("-fake.png") for name in archive.namelist())
+                assert not any(name.endswith("-fake.png") for name in archive.namelist())
+                assert "fake" in json.loads(data)["book"]["pages"][0]["html"]
 
 
 def test_an_empty_heading_is_titled_and_texinfo_builds(

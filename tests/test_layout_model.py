@@ -241,6 +241,16 @@ def test_heading_readers() -> None:
     assert markdown_heading("```\n# not a title\n```\n\n# Real **title**\n") == "Real title"
     assert markdown_heading("Setext title\n============\n") == "Setext title"
     assert markdown_heading("no heading at all\n") is None
+    # markdown-it-py reads them as MyST does: entities, escapes, links, code, blocks.
+    assert markdown_heading("# Caf&eacute; \\*menu\\* [link](x.md) `code`\n") == (
+        "Café *menu* link code"
+    )
+    assert markdown_heading("<div>\n\n# in html\n</div>\n\n# After\n") == "in html"
+    assert markdown_heading("    # indented code\n\n## Second\n") == "Second"
+    assert markdown_heading("> # quoted\n\nPlain\n-----\n") == "Plain"
+    assert markdown_heading(":::{note}\n# in a directive\n:::\n\n# Title\n") == "Title"
+    assert markdown_heading("#hashtag, not a heading\n\n# Real\n") == "Real"
+    assert markdown_heading("- item\n---\n") is None
     assert rst_heading(".. comment\n\n=====\nTitle\n=====\n\ntext\n") == "Title"
     assert rst_heading(":status: partial\n\nDoc\n---\n") == "Doc"
 

@@ -58,8 +58,8 @@ def test_build_then_publish(
     target = pages["other/target"]["id"]
     links = pages["guide/basics/links"]["html"]
     assert f'href="{server.url}/link/{target}#bkmrk-a-section"' in links
-    shelf = server.tagged("shelves", "mosaic-project", manifest["project"])[0]
-    assert f'href="{server.url}/shelves/{shelf["slug"]}"' in links
+    # The root document is the shelf page's content, the first page of the first book.
+    assert f'href="{server.url}/link/{pages["README"]["id"]}"' in links
     images = [
         i
         for i in server.live("image-gallery")

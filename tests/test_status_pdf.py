@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from sphinx_mosaic.characters.emoji import image_folder
+
 TOOLS = ("latexmk", "pdflatex", "pdftotext")
 
 
@@ -66,11 +68,26 @@ def test_pdf_shows_badges_and_table(
         assert row in lines
     # badges inline and under page titles, and the page footer
     assert "A custom status In review and an emoji one Partial ." in lines
-    # emoji in running text are drawn as coloured circles, not an error
-    assert (
-        "The legend of the old hand-written table: ∙ Complete, ∙ Partial, ∙ Planned, ∘ Not started."
-        in lines
-    )
+    # emoji in running text are Twemoji images (sphinx-mosaic[pdf]), not an error; without
+    # the image set the status package draws the circles as coloured dots
+    if image_folder() is not None:
+        legend = (
+            "The legend of the old hand-written table: Complete, Partial, Planned, Not started."
+        )
+        images = subprocess.run(
+            ["pdfimages", "-list", "status.pdf"],
+            cwd=outdir,
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout.splitlines()[2:]
+        assert len({row.split()[10] for row in images if row.split()[2] == "image"}) == 4
+    else:
+        legend = (
+            "The legend of the old hand-written table: ∙ Complete, ∙ Partial, ∙ Planned, "
+            "∘ Not started."
+        )
+    assert legend in lines
     assert any(re.fullmatch(r"Last updated: 2024-05-01 · Version: 2\.3", line) for line in lines)
     assert "4.1.1 Installing Planned" in lines  # a badge in a heading
     assert lines.count("Complete") >= 4  # badges alone on their line under titles

@@ -17,6 +17,7 @@ ENV_VERSION = 4
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register sphinx-mosaic with Sphinx: one ``setup_*`` call per component."""
     from sphinx_mosaic.bookstack import setup_bookstack
+    from sphinx_mosaic.characters import setup_characters
     from sphinx_mosaic.config import setup_config
     from sphinx_mosaic.layout.extension import setup_layout
     from sphinx_mosaic.paths import setup_paths
@@ -28,6 +29,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_paths(app)
     setup_bookstack(app)
     setup_publish(app)
+    setup_characters(app)
     # Last, once every component has declared its options.
     setup_config(app)
     return {

@@ -95,8 +95,16 @@ class MosaicWarning(enum.Enum):
     # bookstack
     BOOKSTACK = (
         "bookstack",
-        "Content the BookStack output cannot carry as is (unknown node, unsupported image, "
+        "Content the BookStack output cannot carry as is (unknown node, unreadable file, "
         "removed markup).",
+    )
+    IMAGE = (
+        "image",
+        "An image file that is not a usable image, judged by its content (a text file named "
+        "``.png``, a truncated PNG, an SVG resvg cannot draw, a format Pillow cannot read). It "
+        "never goes into a BookStack ZIP as an image (BookStack refuses the whole book for "
+        "one); the warning quotes the converter's error, and the page shows the image's alt "
+        "text, or links the file as an attachment when it is another kind of file.",
     )
     BOOKSTACK_LIMIT = (
         "bookstack-limit",
@@ -112,6 +120,13 @@ class MosaicWarning(enum.Enum):
         "toctree-depth",
         "A toctree nests deeper than book > chapter > page; the BookStack output puts the "
         "deeper entries in their chapter, in toctree order.",
+    )
+    # characters
+    CHARACTER = (
+        "character",
+        "A character the PDF cannot show (no glyph, symbol or emoji image for it, or emoji "
+        "without the image set of ``sphinx-mosaic[pdf]``); it is shown as ``[U+XXXX]``. "
+        "Reported once per character, at its first place.",
     )
     # publish
     PUBLISH = ("publish", "A problem while syncing to a BookStack server.")

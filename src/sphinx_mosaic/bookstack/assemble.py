@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from sphinx_mosaic.bookstack.fragments import Fragment
-from sphinx_mosaic.bookstack.images import ACCEPTED, SvgConverter, file_reference, is_svg, sniff
+from sphinx_mosaic.bookstack.images import ImageConverter, Refused, Shown, file_reference, sniff
 from sphinx_mosaic.bookstack.links import Target
 from sphinx_mosaic.bookstack.manifest import NAME_LIMIT, container_hash
 from sphinx_mosaic.bookstack.metadata import check_key
@@ -20,6 +20,8 @@ from sphinx_mosaic.bookstack.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 Tags = list[dict[str, str]]
+#: Where a warning points: a docname, or ``(docname, line)``.
+Location = str | tuple[str, int]
 
 
 #: How to fix a name over the limit, by what it names.
@@ -32,7 +34,7 @@ _SHORTER = {
 }
 
 
-def limited(name: str, what: str, location: str | None, limit: int = NAME_LIMIT) -> str:
+def limited(name: str, what: str, location: Location | None, limit: int = NAME_LIMIT) -> str:
     name = " ".join(name.split()) or "Untitled"
     if len(name) > limit:
         warn(
@@ -53,7 +55,7 @@ class Assembler:
         shelf: Shelf,
         fragments: dict[str, Fragment],
         srcdir: Path,
-        converter: SvgConverter,
+        converter: ImageConverter,
         tags_for: Callable[[str, str], Tags],
     ) -> None:
         self.shelf = shelf
@@ -63,6 +65,7 @@ class Assembler:
         self.tags_for = tags_for
         self.targets: dict[str, Target] = {}
         self._files: dict[str, tuple[str, bytes] | None] = {}
+        self._images: dict[str, Shown | Refused] = {}
         #: (source, location) of images, (page, target) of links: each warned about once.
         self.warned: set[tuple[str, str]] = set()
 
@@ -143,7 +146,7 @@ class Assembler:
 
     # -- files ----------------------------------------------------------------
 
-    def load(self, source: str, location: str) -> tuple[str, bytes] | None:
+    def load(self, source: str, location: Location) -> tuple[str, bytes] | None:
         """(MIME type or "", bytes) of a source file, or None when unreadable."""
         if source not in self._files:
             try:
@@ -155,33 +158,38 @@ class Assembler:
                 self._files[source] = (sniff(data) or "", data)
         return self._files[source]
 
-    def image(self, source: str, location: str) -> tuple[str, bytes] | None:
-        """(file reference, bytes) of an image BookStack accepts, converting SVG."""
+    def image(self, source: str, location: Location) -> tuple[str, bytes] | Refused:
+        """(file reference, bytes) of an image BookStack takes, or why there is none.
+
+        A refused image is warned about once per page and place (an unreadable file
+        was warned about when it was read).
+        """
         loaded = self.load(source, location)
         if loaded is None:
-            return None
-        mime, data = loaded
-        name = PurePosixPath(source).name
-        if mime in ACCEPTED:
-            return file_reference(name, data, ACCEPTED[mime]), data
-        png = self.converter.convert(data) if is_svg(source, data) else None
-        if png is not None:
-            return file_reference(name, png, "png"), png
-        if (source, location) not in self.warned:
-            self.warned.add((source, location))
-            reason = (
-                "no SVG converter worked (install librsvg's rsvg-convert)"
-                if is_svg(source, data)
-                else "BookStack takes PNG, JPEG, GIF and WebP only"
+            return Refused("the file cannot be read", broken=True)
+        if source not in self._images:
+            self._images[source] = self.converter.prepare(source, loaded[1])
+        got = self._images[source]
+        if isinstance(got, Shown):
+            name = PurePosixPath(source).name
+            return file_reference(name, got.data, got.extension), got.data
+        key = (source, str(location))
+        if key not in self.warned:
+            self.warned.add(key)
+            outcome = (
+                "it is left out of the BookStack output and its alt text is shown instead"
+                if got.broken
+                else "it is attached to the page instead of shown (BookStack shows PNG, JPEG, "
+                "GIF and WebP)"
             )
             warn(
-                MosaicWarning.BOOKSTACK,
-                f"image {source!r} is attached to the page instead of shown: {reason}",
+                MosaicWarning.IMAGE,
+                f"image {source!r} is not a usable image, {outcome}: {got.reason}",
                 location=location,
             )
-        return None
+        return got
 
-    def attachment(self, source: str, location: str) -> tuple[str, str, bytes] | None:
+    def attachment(self, source: str, location: Location) -> tuple[str, str, bytes] | None:
         loaded = self.load(source, location)
         if loaded is None:
             return None

@@ -47,7 +47,7 @@ from sphinx_mosaic.bookstack.description import (
 from sphinx_mosaic.bookstack.foreign import report_failures
 from sphinx_mosaic.bookstack.fragments import Fragment, fragment_path
 from sphinx_mosaic.bookstack.htmlcompat import HTMLBuilderAttributes
-from sphinx_mosaic.bookstack.images import SvgConverter
+from sphinx_mosaic.bookstack.images import ImageConverter
 from sphinx_mosaic.bookstack.manifest import (
     DESCRIPTION_LIMIT,
     UPLOAD_LIMIT,
@@ -314,7 +314,7 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
             shelf,
             fragments,
             Path(self.srcdir),
-            SvgConverter(self.cache_dir / "converted"),
+            ImageConverter(self.cache_dir / "converted"),
             self.tags_for,
         )
         books = asm.structure()

@@ -45,6 +45,8 @@ class Fragment:
     links: list[tuple[str, str]] = field(default_factory=list)
     #: Source paths (relative to the source folder) per image token.
     images: list[str] = field(default_factory=list)
+    #: Source line of each image's first use (0 when docutils gives none), for warnings.
+    image_lines: list[int] = field(default_factory=list)
     #: Source paths per attachment token.
     attachments: list[str] = field(default_factory=list)
     #: (node class, line or 0, error) per node whose foreign ``html`` visitor raised;
@@ -56,8 +58,16 @@ class Fragment:
     def add_link(self, docname: str, anchor: str) -> str:
         return token("link", self._index(self.links, (docname, anchor)))
 
-    def add_image(self, source: str) -> str:
-        return token("image", self._index(self.images, source))
+    def add_image(self, source: str, line: int | None = None) -> str:
+        index = self._index(self.images, source)
+        if index == len(self.image_lines):
+            self.image_lines.append(line or 0)
+        return token("image", index)
+
+    def image_location(self, index: int) -> str | tuple[str, int]:
+        """Where image *index* is used: ``(docname, line)``, or the docname alone."""
+        line = self.image_lines[index] if index < len(self.image_lines) else 0
+        return (self.docname, line) if line else self.docname
 
     def add_attachment(self, source: str) -> str:
         return token("attachment", self._index(self.attachments, source))

@@ -1,19 +1,30 @@
 """Images for BookStack: only PNG, JPEG, GIF and WebP are accepted.
 
-BookStack sniffs every ZIP image from its first bytes and rejects anything
-else (SVG included).  SVG is converted to PNG with ``rsvg-convert`` (librsvg)
-or, when that is missing, with the ``cairosvg`` package; conversions are cached
-by content hash.  An image that cannot be converted is attached to its page
-instead, with a warning.
+BookStack sniffs every ZIP image from its content and refuses the whole book
+import for one file it does not take, so every image is checked here by its
+content, never by its file name:
+
+* PNG, JPEG, GIF and WebP that decode completely (:mod:`~.raster`) are kept
+  byte for byte;
+* SVG is drawn as PNG by resvg (:mod:`~.svg`, which documents the resolution);
+* anything else Pillow reads (BMP, TIFF, ICO, ...) is re-encoded as PNG.
+
+Whatever cannot be read is :class:`Refused` with the converter's own error.
+Results are cached in a folder by content hash (and converter version), so a
+rebuild neither converts again nor gives other bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
+import os
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import PIL
+import resvg_py
+
+from sphinx_mosaic.bookstack import raster, svg
 from sphinx_mosaic.bookstack.structure import safe_file_name
 
 ACCEPTED = {
@@ -22,6 +33,12 @@ ACCEPTED = {
     "image/gif": "gif",
     "image/webp": "webp",
 }
+
+#: Part of every cache key: new converters or settings give new results.
+_CONVERSION = (
+    f"pillow {PIL.__version__}, resvg {resvg_py.__resvg_version__}, "
+    f"svg {svg.SCALE}x max {svg.MAX_SIDE}px"
+).encode()
 
 
 def sniff(data: bytes) -> str | None:
@@ -51,44 +68,75 @@ def file_reference(name: str, data: bytes, extension: str) -> str:
     return f"{digest}-{stem}.{extension}"
 
 
-class SvgConverter:
-    """SVG to PNG, cached in *cache* by the SVG's content hash."""
+@dataclass(frozen=True)
+class Shown:
+    """An image BookStack takes: its bytes and the extension its content calls for."""
+
+    data: bytes
+    extension: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file that cannot be shown as an image, and why (the converter's own words)."""
+
+    reason: str
+    #: The file says it is an image (by content or name) and cannot be read: a broken
+    #: image, left out of the ZIP.  Otherwise it is some other kind of file.
+    broken: bool
+
+
+class ImageConverter:
+    """Every image by content, cached in *cache* by content hash."""
 
     def __init__(self, cache: Path) -> None:
         self.cache = cache
 
-    def convert(self, data: bytes) -> bytes | None:
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.cache / f"{digest}.png"
-        if target.is_file():
-            return target.read_bytes()
-        png = self._rsvg(data) or self._cairosvg(data)
-        if png is not None and sniff(png) == "image/png":
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(png)
-            return png
-        return None
+    def prepare(self, name: str, data: bytes) -> Shown | Refused:
+        """What BookStack is given for the file *name* holding *data*."""
+        digest = hashlib.sha256(_CONVERSION + b"\0" + data).hexdigest()
+        mime = sniff(data)
+        if mime is not None:
+            return self._kept(digest, data, ACCEPTED[mime])
+        converted = self.cache / f"{digest}.png"
+        if converted.is_file():
+            return Shown(converted.read_bytes(), "png")
+        svg_file = is_svg(name, data)
+        try:
+            png = svg.svg_to_png(data) if svg_file else raster.to_png(data)
+            raster.check(png)
+        except (svg.SvgError, raster.RasterError) as error:
+            reader = "resvg cannot draw it" if svg_file else "Pillow cannot read it"
+            broken = svg_file or raster.named_as_image(name) or _opens(data)
+            return Refused(f"{reader}: {error}", broken)
+        _store(converted, png)
+        return Shown(png, "png")
 
-    @staticmethod
-    def _rsvg(data: bytes) -> bytes | None:
-        program = shutil.which("rsvg-convert")
-        if program is None:
-            return None
-        try:
-            done = subprocess.run(
-                [program, "--format=png"], input=data, capture_output=True, check=True, timeout=60
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout or None
+    def _kept(self, digest: str, data: bytes, extension: str) -> Shown | Refused:
+        """*data* as it is (so existing ZIPs keep their bytes), once Pillow has read it
+        through; that it did is remembered in the cache."""
+        checked = self.cache / f"{digest}.ok"
+        if not checked.is_file():
+            try:
+                raster.check(data)
+            except raster.RasterError as error:
+                return Refused(f"Pillow cannot read it: {error}", broken=True)
+            _store(checked, b"")
+        return Shown(data, extension)
 
-    @staticmethod
-    def _cairosvg(data: bytes) -> bytes | None:
-        try:
-            import cairosvg  # type: ignore[import-not-found, unused-ignore]
-        except (ImportError, OSError):
-            return None
-        try:
-            return bytes(cairosvg.svg2png(bytestring=data))
-        except Exception:  # cairosvg raises many kinds on bad input
-            return None
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a build reading it never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def _opens(data: bytes) -> bool:
+    """Whether Pillow recognises *data*'s format at all (its pixels may still be broken)."""
+    try:
+        raster.identify(data)
+    except raster.RasterError:
+        return False
+    return True

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from sphinx_mosaic.bookstack.manifest import reference
 from sphinx_mosaic.bookstack.model import Book
 from sphinx_mosaic.bookstack.slugs import bookstack_slug
 
@@ -47,8 +48,10 @@ class Target:
     def zip_reference(self, anchor: str) -> str:
         if self.container is not None and (not anchor or self.page_id is None):
             kind, ident = self.container
-            return f"[[bsexport:{kind}:{ident}]]"
-        return f"[[bsexport:page:{self.page_id}]]" + (f"#{anchor}" if anchor else "")
+            return reference(kind, ident)
+        # A target without a page is always a book or chapter (see the assembler).
+        assert self.page_id is not None
+        return reference("page", self.page_id) + (f"#{anchor}" if anchor else "")
 
     def predicted_url(self, anchor: str) -> str:
         book = entity_url("books", self.book.name)

@@ -9,12 +9,13 @@ default) the layout when it finds books, else the toctree.  The builder and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
-from sphinx_mosaic.bookstack.model import Shelf
+from sphinx_mosaic.bookstack.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.structure import plan_shelf
 from sphinx_mosaic.bookstack.toctree import Issue, Project, RootToctree, map_toctree
 from sphinx_mosaic.layout.extension import get_layout
@@ -71,7 +72,21 @@ def shelf_skeleton(env: BuildEnvironment) -> tuple[Shelf, list[Issue]]:
         root_doc=config.root_doc,
         project=config.project,
     )
+    name_by_titles(shelf, {name: title.astext() for name, title in env.titles.items()})
     return shelf, []
+
+
+def name_by_titles(shelf: Shelf, titles: Mapping[str, str]) -> None:
+    """Name the shelf, books, chapters and pages by the titles Sphinx read (the layout
+    settled front matter titles and numbers on them when they were read): the same
+    names as the html build's links and ``<title>``."""
+    entities: list[Shelf | Book | Chapter | Page] = [shelf]
+    for book in shelf.books:
+        entities += [book, *book.chapters, *book.iter_pages()]
+    for entity in entities:
+        title = titles.get(entity.docname or "", "").strip()
+        if title:
+            entity.name = title
 
 
 def report(issues: list[Issue]) -> None:

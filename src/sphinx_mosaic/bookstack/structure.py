@@ -8,6 +8,10 @@ Mapping rules (documented in the user guide, "Importing into BookStack"):
 * a chapter is a chapter folder, named and described the same way;
 * the content of a book or chapter index page beyond its description becomes
   the first page of that book or chapter (dropped when there is none);
+* the root page's content beyond the shelf's description opens the first
+  book, as its first page, so the shelf page's tables and lists are read in
+  BookStack too (BookStack shows only a shelf's description, of at most 2,000
+  characters, on the shelf itself);
 * pages of folders deeper than a chapter go into the enclosing chapter, in
   reading order (BookStack has no sub-chapters);
 * a top-level folder the layout makes a book (numbered, or unnumbered with
@@ -104,5 +108,7 @@ def plan_shelf(layout: Layout, *, extras: str, root_doc: str, project: str) -> S
         folders += layout.extras
         folders.sort(key=lambda folder: folder.sort_key)
     shelf.books = [_book(folder) for folder in folders]
+    if root.index is not None and shelf.books:
+        shelf.books[0].contents.insert(0, _page(root.index))
     unique_stems(shelf.books)
     return shelf

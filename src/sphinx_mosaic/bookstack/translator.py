@@ -31,6 +31,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.utils import get_source_line
 from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
@@ -46,6 +47,7 @@ from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
 from sphinx_mosaic.bookstack.signatures import SignatureVisitors
+from sphinx_mosaic.layout.contents import EXTRA_ENTRY
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
@@ -461,6 +463,13 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
                 pieces.extend(self._inline_blocks(child.children))
         return [piece for piece in pieces if piece.strip()]
 
+    def visit_list_item(self, node: nodes.list_item) -> None:
+        if EXTRA_ENTRY in node["classes"] and self.config.mosaic_bookstack_extras != "books":
+            # A generated contents entry for a folder the BookStack output leaves out
+            # (scratchpads/): in BookStack it would link nowhere.
+            raise nodes.SkipNode
+        super().visit_list_item(node)
+
     # -- links, images, downloads ---------------------------------------------
 
     def visit_reference(self, node: nodes.Element) -> None:
@@ -507,7 +516,8 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
                 raise nodes.SkipNode
             src = uri
         else:
-            src = self.result.add_image(uri)
+            # The line of the image or, as docutils often leaves it out, of its parent.
+            src = self.result.add_image(uri, get_source_line(node)[1])
         atts = {"src": src, "alt": node.get("alt", "")}
         for dimension in ("width", "height"):
             value = str(node.get(dimension, "")).removesuffix("px")

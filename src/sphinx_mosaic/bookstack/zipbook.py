@@ -5,7 +5,8 @@
 * links into another book: the predicted BookStack URL, listed in the page's
   ``cross_links`` for the publisher;
 * images: ``[[bsexport:image:N]]``, listed in the ``images`` of the first page
-  that uses them; images BookStack cannot take become attachments;
+  that uses them; a file that is not an image becomes an attachment, and a broken
+  image (:class:`~.images.Refused`) is left out, its alt text kept in its place;
 * downloads: ``[[bsexport:attachment:N]]``, one attachment per page using it.
 """
 
@@ -20,12 +21,15 @@ from typing import Any
 
 from sphinx_mosaic.bookstack.assemble import Assembler, limited
 from sphinx_mosaic.bookstack.fragments import TOKEN
+from sphinx_mosaic.bookstack.images import Refused
 from sphinx_mosaic.bookstack.links import bookstack_slug
 from sphinx_mosaic.bookstack.manifest import IMAGE_NAME_LIMIT, content_hash, reference, tags_json
 from sphinx_mosaic.bookstack.model import Asset, Book, Chapter, Page
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 _IMG_TAG = re.compile(r"<img [^>]*?src=\"\[\[mosaic:image:(\d+)\]\]\"[^>]*>")
+#: The (HTML-escaped) alt text of an ``<img>`` tag.
+_ALT = re.compile(r"\salt=\"([^\"]*)\"")
 
 
 @dataclass
@@ -117,23 +121,24 @@ def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -
         return ident
 
     for index, source in enumerate(fragment.images):
-        got = asm.image(source, location)
-        if got is not None:
-            ref, data = got
-            if ref not in context.images:
-                name = limited(PurePosixPath(source).name, "image", location, IMAGE_NAME_LIMIT)
-                context.images[ref] = Asset("image", len(context.images) + 1, name, ref, data)
-                book.files[ref] = data
-            image = context.images[ref]
-            if all(used.zip_id != image.zip_id for used in page.images):
-                page.images.append(image)
-                file_hashes.append(hashlib.sha256(data).hexdigest())
-            image_src[index] = reference("image", image.zip_id)
+        got = asm.image(source, fragment.image_location(index))
+        if isinstance(got, Refused):
+            # A broken image is left out (its <img> becomes its alt text below); another
+            # kind of file is attached and linked in its place.
+            loaded = None if got.broken else asm.attachment(source, location)
+            if loaded is not None:
+                image_as_attachment[index] = (attach(*loaded), loaded[0])
             continue
-        loaded = asm.attachment(source, location)
-        if loaded is not None:
-            name = loaded[0]
-            image_as_attachment[index] = (attach(*loaded), name)
+        ref, data = got
+        if ref not in context.images:
+            name = limited(PurePosixPath(source).name, "image", location, IMAGE_NAME_LIMIT)
+            context.images[ref] = Asset("image", len(context.images) + 1, name, ref, data)
+            book.files[ref] = data
+        image = context.images[ref]
+        if all(used.zip_id != image.zip_id for used in page.images):
+            page.images.append(image)
+            file_hashes.append(hashlib.sha256(data).hexdigest())
+        image_src[index] = reference("image", image.zip_id)
 
     attachment_href: dict[int, str] = {}
     for index, source in enumerate(fragment.attachments):
@@ -148,7 +153,11 @@ def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -
         if index in image_as_attachment:
             ident, name = image_as_attachment[index]
             return f'<a href="{reference("attachment", ident)}">{escape(name)}</a>'
-        return ""
+        # Not shown and not attached: the alt text (or the file's name) stays on the page.
+        alt = _ALT.search(match.group(0))
+        if alt and alt.group(1).strip():
+            return alt.group(1)
+        return escape(PurePosixPath(fragment.images[index]).name)
 
     def replace_token(match: re.Match[str]) -> str:
         kind, index = match.group(1), int(match.group(2))

@@ -25,6 +25,9 @@ from sphinx_mosaic.layout.model import Folder, Page
 from sphinx_mosaic.layout.names import name_resolver
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
+#: The class of a contents entry for an extra folder (``scratchpads/``).
+EXTRA_ENTRY = "mosaic-contents-extra"
+
 
 class contents_placeholder(nodes.General, nodes.Element):
     """Replaced by a bullet list in every builder; never reaches a translator."""
@@ -106,6 +109,10 @@ class ContentsResolver(SphinxPostTransform):
             if target is None or target == folder.host:
                 continue
             item = nodes.list_item()
+            if isinstance(child, Folder) and child.kind == "extra":
+                # The BookStack output leaves extras out unless told otherwise (its
+                # translator drops such entries rather than link nowhere).
+                item["classes"].append(EXTRA_ENTRY)
             paragraph = nodes.paragraph()
             title = nodes.inline(text=child.title)
             paragraph += self.link(node["docname"], target, title)

@@ -29,6 +29,7 @@ from sphinx_mosaic.layout.model import (
     build_layout,
     holds_numbered,
     split_number,
+    strip_title_number,
 )
 from sphinx_mosaic.layout.sources import SourceInfo, read_source
 from sphinx_mosaic.warnings import MosaicWarning, warn
@@ -197,17 +198,33 @@ def _on_get_outdated(
 
 
 def _use_layout_title(app: Sphinx, doctree: nodes.document) -> None:
-    """Make the layout's title (front matter ``title``, or the heading without its
-    number) the document's title, so ``{doc}`` links and the HTML ``<title>``
-    agree with the navigation.  Runs after Sphinx's TitleCollector."""
+    """Sphinx owns titles; the layout adds only what it knows better.
+
+    Runs after Sphinx's TitleCollector.  The document keeps the title Sphinx
+    and MyST read (with its markup), except that a front matter ``title``
+    replaces it, ``mosaic_strip_title_numbers`` drops a leading number, and a
+    page without a heading gets the layout's fallback (its file or folder name),
+    so ``{doc}`` links, the HTML ``<title>``, the navigation and the BookStack
+    names all agree.  The layout model's own reading of the heading serves
+    only before the read and on the command line."""
     env = app.env
     layout = get_layout(env)
     page = layout.page(env.docname) if layout is not None and layout.active else None
     if page is None or env.docname not in env.titles:
         return
-    if env.titles[env.docname].astext() != page.title:
-        env.titles[env.docname] = nodes.title(page.title, page.title)
-        env.longtitles[env.docname] = nodes.title(page.title, page.title)
+    read = env.titles[env.docname].astext().strip()
+    matter = page.front_matter.get("title")
+    if matter not in (None, ""):
+        wanted = str(matter).strip()
+    elif not read:
+        wanted = page.title
+    elif app.config.mosaic_strip_title_numbers:
+        wanted = strip_title_number(read)
+    else:
+        return
+    if wanted != read:
+        env.titles[env.docname] = nodes.title(wanted, wanted)
+        env.longtitles[env.docname] = nodes.title(wanted, wanted)
 
 
 def _on_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:

@@ -7,19 +7,20 @@ may follow a long front matter block.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.colon_fence import colon_fence_plugin
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RST_ADORNMENT = re.compile(r"""^([!-/:-@\[-`{-~])\1{2,}\s*$""")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -31,16 +32,6 @@ class SourceInfo:
     front_matter: dict[str, Any] = field(default_factory=dict)
     #: A problem with the front matter: (line, message).
     front_matter_error: tuple[int, str] | None = None
-
-
-def plain_title(text: str) -> str:
-    """Drop inline Markdown markup from a heading (links, emphasis, code)."""
-    text = _MD_LINK.sub(r"\1", text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _MD_EMPHASIS.sub(r"\2", text)
-    return text.strip()
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -121,11 +112,13 @@ def _holds_surrogate(value: Any, seen: set[int]) -> bool:
     return any(_holds_surrogate(item, seen) for item in items)
 
 
-def markdown_heading(body: str) -> str | None:
-    """The first heading (ATX or setext) of a Markdown body, outside code fences."""
+def _candidate_line(body: str) -> int | None:
+    """The index of the line after the first line that may make a heading (an ATX
+    heading, or a setext underline), outside code fences: a quick scan, which
+    markdown-it-py then confirms."""
     fence: str | None = None
     previous = ""
-    for line in body.splitlines():
+    for index, line in enumerate(body.splitlines()):
         match = _FENCE.match(line)
         if match:
             marker = match.group(1)
@@ -138,12 +131,45 @@ def markdown_heading(body: str) -> str | None:
         if fence is not None:
             continue
         atx = _ATX.match(line)
-        if atx and atx.group(2):
-            return plain_title(atx.group(2))
-        if _SETEXT.match(line) and previous.strip() and not previous.startswith((" " * 4, "\t")):
-            return plain_title(previous.strip())
+        if (atx and atx.group(2)) or (_SETEXT.match(line) and previous.strip()):
+            return index + 1
         previous = line
     return None
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    # CommonMark with MyST's ::: fences, whose content is a directive's, not the page's.
+    return MarkdownIt("commonmark").use(colon_fence_plugin)
+
+
+def _first_heading(body: str) -> str | None:
+    tokens = _markdown().parse(body)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0:
+            inline = tokens[index + 1]
+            parts = [
+                child.content
+                for child in inline.children or []
+                if child.type in ("text", "code_inline", "softbreak")
+            ]
+            return " ".join("".join(parts).split()) or None
+    return None
+
+
+def markdown_heading(body: str) -> str | None:
+    """The text of the first top-level heading (ATX or setext) of a Markdown body, as
+    markdown-it-py (MyST's parser) reads it, without inline markup.
+
+    Only the lines up to the first candidate heading (and the one after it, which may
+    make it a setext heading) are parsed, so a long page costs a short parse; when
+    they hold no heading after all (the candidate sat in an HTML block, say), the
+    whole body is."""
+    end = _candidate_line(body)
+    if end is None:
+        return None
+    lines = body.splitlines(keepends=True)
+    return _first_heading("".join(lines[: end + 1])) or _first_heading(body)
 
 
 def rst_heading(body: str) -> str | None:

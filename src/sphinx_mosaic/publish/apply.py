@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sphinx_mosaic.bookstack.manifest import reference
 from sphinx_mosaic.publish.bundle import SHELF_KEY, Asset, Book, Bundle, Chapter, Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
@@ -487,7 +488,7 @@ class Applier:
                         f"{page.label}: {reason}; the page was published without it"
                     )
             body, unresolved = render(page, book, self.url_of, file_urls)
-            gone = {f"[[bsexport:{a.kind}:{a.zip_id}]]" for a in refused}
+            gone = {reference(a.kind, a.zip_id) for a in refused}
             unresolved = [u for u in unresolved if u not in gone]
             if unresolved:
                 self.result.notes.append(

@@ -13,6 +13,7 @@ import mimetypes
 from collections.abc import Callable
 from typing import Any
 
+from sphinx_mosaic.bookstack.images import sniff
 from sphinx_mosaic.publish.bundle import Asset, Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
@@ -106,7 +107,9 @@ class PageFiles:
         return list(answer.get("data") or [])
 
     def upload_image(self, asset: Asset, page_id: int) -> dict[str, Any]:
-        mime = mimetypes.guess_type(asset.ref)[0] or "application/octet-stream"
+        # The type of its content (the builder made every image PNG, JPEG, GIF or WebP):
+        # BookStack checks the content, not the name.
+        mime = sniff(asset.data or b"") or mimetypes.guess_type(asset.ref)[0] or "image/png"
         for _ in range(self.client.settings.attempts):
             try:
                 answer: dict[str, Any] = self.client.post(

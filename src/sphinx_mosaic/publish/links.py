@@ -14,9 +14,9 @@ import html
 import re
 from collections.abc import Callable
 
+from sphinx_mosaic.bookstack.manifest import REFERENCE as TOKEN
 from sphinx_mosaic.publish.bundle import Book, Page
 
-TOKEN = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 ENTITY_TOKENS = ("page", "chapter", "book")
 #: Cross links may also point at the shelf (type "bookshelf").
 
