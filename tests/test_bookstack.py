@@ -181,7 +181,10 @@ def test_callouts(guide: dict[str, Any]) -> None:
     kinds = [tag["class"][1] for tag in soup.select("p.callout")]
     assert kinds[7:] == ["success", "warning", "info"]  # versionadded, deprecated, todo
     note = soup.select("p.callout")[0]
-    assert note.find("p") is None and "• two" in note.get_text()
+    # The callout paragraph holds the text; the note's list follows it as a list.
+    assert note.find("p") is None and note.get_text().endswith("a list:")
+    following = note.find_next_sibling()
+    assert following.name == "ul" and following.get_text(strip=True) == "onetwo"
 
 
 def test_code_blocks(guide: dict[str, Any]) -> None:

@@ -110,6 +110,12 @@ class MosaicWarning(enum.Enum):
         "bookstack-limit",
         "A name, description or file exceeds a limit BookStack enforces at import.",
     )
+    FOREIGN_NODE = (
+        "foreign-node",
+        "Another extension's html visitor failed in the BookStack build (it needs something "
+        "only Sphinx's HTML builders have); the node's text is kept without that markup. "
+        "Given once per node class.",
+    )
     TOCTREE_DEPTH = (
         "toctree-depth",
         "A toctree nests deeper than book > chapter > page; the BookStack output puts the "

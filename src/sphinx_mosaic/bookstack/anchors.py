@@ -34,6 +34,10 @@ TRANSPARENT = (
     nodes.figure,
     nodes.legend,
     addnodes.glossary,
+    # API descriptions: the signature and body are written without a wrapper
+    # (signatures.py).
+    addnodes.desc,
+    addnodes.desc_content,
 )
 
 #: Tags that are blocks when they sit at the top of the page.

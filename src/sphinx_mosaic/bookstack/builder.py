@@ -44,7 +44,9 @@ from sphinx_mosaic.bookstack.description import (
     has_body,
     plain_description,
 )
+from sphinx_mosaic.bookstack.foreign import report_failures
 from sphinx_mosaic.bookstack.fragments import Fragment, fragment_path
+from sphinx_mosaic.bookstack.htmlcompat import HTMLBuilderAttributes
 from sphinx_mosaic.bookstack.images import ImageConverter
 from sphinx_mosaic.bookstack.manifest import (
     DESCRIPTION_LIMIT,
@@ -82,7 +84,7 @@ def writer_settings(env: Any) -> Any:
     return parser.get_default_values()
 
 
-class BookStackBuilder(Builder):
+class BookStackBuilder(HTMLBuilderAttributes, Builder):
     name = "bookstack"
     format = "bookstack"
     epilog = __("The BookStack ZIPs are in %(outdir)s/books.")
@@ -90,11 +92,10 @@ class BookStackBuilder(Builder):
     default_translator_class = BookStackTranslator
     supported_image_types = list(IMAGE_PREFERENCE)  # noqa: RUF012  (Sphinx declares it so)
     supported_remote_images = True
-    # Read by Sphinx's HTML5 translator, which ours extends.
-    highlighter = None
-    add_permalinks = False
 
     def init(self) -> None:
+        # What Sphinx's HTML translator (ours extends it) and extensions' html visitors read.
+        self.init_html_attributes()
         self.current_docname = ""
         self.secnumbers: dict[str, tuple[int, ...]] = {}
         self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
@@ -112,6 +113,7 @@ class BookStackBuilder(Builder):
         self._warned_types: set[str] = set()
         self.docsettings: Any = None
         self._read: set[str] = set()
+        self._written: set[str] = set()
         self.events.connect("env-before-read-docs", self._note_read, 900)
 
     @property
@@ -218,7 +220,9 @@ class BookStackBuilder(Builder):
         self.described = self.described_docnames()
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
-        # Main process, also under -j: warnings here are given once per node type.
+        # Main process, also under -j (and in alongside mode, which calls write_doc
+        # itself): warnings here are given once per node type.
+        self._written.add(docname)
         self._choose_images(doctree)
         self._check_nodes(doctree)
 
@@ -305,6 +309,7 @@ class BookStackBuilder(Builder):
             fragment = Fragment.load(fragment_path(self.cache_dir, docname))
             if fragment is not None:
                 fragments[docname] = fragment
+        report_failures(fragments, self._written)
         asm = Assembler(
             shelf,
             fragments,

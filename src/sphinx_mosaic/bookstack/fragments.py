@@ -15,6 +15,10 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
 
 TOKEN = re.compile(r"\[\[mosaic:(link|image|attachment):(\d+)\]\]")
 
@@ -45,6 +49,10 @@ class Fragment:
     image_lines: list[int] = field(default_factory=list)
     #: Source paths per attachment token.
     attachments: list[str] = field(default_factory=list)
+    #: (node class, line or 0, error) per node whose foreign ``html`` visitor raised;
+    #: the builder warns about them in the main process, once per class
+    #: (:func:`~sphinx_mosaic.bookstack.foreign.report_failures`).
+    foreign_failures: list[tuple[str, int, str]] = field(default_factory=list)
     version: int = FRAGMENT_VERSION
 
     def add_link(self, docname: str, anchor: str) -> str:
@@ -63,6 +71,15 @@ class Fragment:
 
     def add_attachment(self, source: str) -> str:
         return token("attachment", self._index(self.attachments, source))
+
+    def add_foreign_failure(self, node: Node, error: Exception) -> None:
+        cls = type(node)
+        line, holder = 0, node
+        while holder is not None and not line:  # the nearest line docutils recorded
+            line = getattr(holder, "line", None) or 0
+            holder = holder.parent
+        reason = f"{type(error).__name__}: {error}"
+        self.foreign_failures.append((f"{cls.__module__}.{cls.__name__}", line, reason))
 
     @staticmethod
     def _index(items: list, item: object) -> int:  # type: ignore[type-arg]
@@ -85,6 +102,7 @@ class Fragment:
         if data.get("version") != FRAGMENT_VERSION:
             return None
         data["links"] = [tuple(link) for link in data.get("links", [])]
+        data["foreign_failures"] = [tuple(item) for item in data.get("foreign_failures", [])]
         return cls(**data)
 
 

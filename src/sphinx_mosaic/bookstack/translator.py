@@ -6,16 +6,22 @@ BookStack cannot carry replaced:
 * no sections, wrappers, theme classes, permalinks, scripts or styles: a flat
   sequence of headings and blocks, each with a ``bkmrk-`` id
   (:mod:`~sphinx_mosaic.bookstack.anchors`); the page title is left out;
-* admonitions become one-paragraph callouts (:mod:`~.callouts`), code blocks
+* admonitions become callouts, with the blocks in them after the callout's
+  paragraph (:mod:`~.callouts`), code blocks
   ``<pre><code class="language-X">`` without Pygments markup (:mod:`~.languages`);
 * figures, footnotes, line blocks and math become plain paragraphs;
+* API descriptions: the signature as one code line with the name in bold, then
+  the body (:mod:`~.signatures`);
+* sphinx-design and the tab extensions' markup becomes collapsible blocks and
+  bold labels (:mod:`~.design`);
 * links, images and downloads become tokens (:mod:`~.fragments`) that the
   builder resolves when it assembles the books.
 
 Node dispatch: a visitor of this class for the node's own class first, then
 the ``html`` visitor another extension registered for it (so third-party
-nodes render as they do in HTML), then a visitor of a base class; anything
-else keeps its text (the builder warns once per node type).
+nodes render as they do in HTML; one that raises costs its markup, not the
+build: :mod:`~.foreign`), then a visitor of a base class; anything else keeps
+its text (the builder warns once per node type).
 """
 
 from __future__ import annotations
@@ -30,10 +36,17 @@ from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.anchors import PageAnchors, is_top_level
-from sphinx_mosaic.bookstack.callouts import CALLOUT_OF, callout_kind
+from sphinx_mosaic.bookstack.callouts import (
+    CALLOUT_OF,
+    callout_kind,
+    callout_runs,
+    is_callout_text,
+)
+from sphinx_mosaic.bookstack.design import DesignVisitors, only_icons
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
+from sphinx_mosaic.bookstack.signatures import SignatureVisitors
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -54,7 +67,7 @@ def _text(value: str) -> str:
     return escape(value, quote=False)
 
 
-class BookStackTranslator(HTML5Translator):
+class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
     builder: BookStackBuilder  # type: ignore[assignment]
 
     def __init__(self, document: nodes.document, builder: Any) -> None:
@@ -72,6 +85,10 @@ class BookStackTranslator(HTML5Translator):
         self._figure_open: list[bool] = []
         self._line_depth = -1
         self._line_first = True
+        #: Nodes whose foreign visitor raised (by id): their departure is skipped.
+        self._failed: set[int] = set()
+        #: The link of each card being written (sphinx-design; see design.py).
+        self._card_links: list[nodes.reference | None] = []
 
     # -- dispatch -------------------------------------------------------------
 
@@ -102,8 +119,21 @@ class BookStackTranslator(HTML5Translator):
     def _foreign(self, handler: Callable[[Any, nodes.Node], None]) -> Handler:
         def call(node: nodes.Node) -> None:
             self.needs_id_scan = True
-            start = len(self.body)
-            handler(self, node)
+            start, context = len(self.body), len(self.context)
+            if id(node) in self._failed:
+                return  # its visit failed: the depart that would close it is left out too
+            try:
+                handler(self, node)
+            except (nodes.TreePruningException, nodes.StopTraversal):
+                raise  # docutils' own control flow (SkipNode and the like)
+            except Exception as error:  # any failure of another extension
+                # Written for an HTML builder, it wanted something ours lacks: undo what
+                # it wrote and keep the children, rendered as ours (the text survives).
+                del self.body[start:]
+                del self.context[context:]
+                self._failed.add(id(node))
+                self.result.add_foreign_failure(node, error)
+                return
             self._report_unsafe(node, start, "the HTML of this node")
 
         return call
@@ -146,6 +176,11 @@ class BookStackTranslator(HTML5Translator):
             super().visit_raw(node)
         finally:  # docutils ends with SkipNode
             self._report_unsafe(node, start, "raw HTML")
+
+    def visit_paragraph(self, node: nodes.paragraph) -> None:
+        if only_icons(node):
+            raise nodes.SkipNode  # sphinx-design icons are left out: no empty paragraph
+        super().visit_paragraph(node)
 
     def visit_hlist(self, node: nodes.Element) -> None:
         self.body.append(self.starttag(node, "table", "") + "<tr>")
@@ -228,7 +263,6 @@ class BookStackTranslator(HTML5Translator):
     def _transparent(self, node: nodes.Element) -> None:
         """Wrappers are left out: BookStack wants one level of blocks."""
 
-    visit_container = depart_container = _transparent
     visit_compound = depart_compound = _transparent
     visit_topic = depart_topic = _transparent
     visit_sidebar = depart_sidebar = _transparent
@@ -328,15 +362,37 @@ class BookStackTranslator(HTML5Translator):
     # -- callouts and notes ---------------------------------------------------
 
     def _callout(self, node: nodes.Element, kind: str, label: str | None) -> None:
-        self.body.append(self.starttag(node, "p", "", CLASS=f"callout {kind}"))
-        pieces: list[str] = []
         title = next((c for c in node.children if isinstance(c, nodes.title)), None)
+        head = ""
         if title is not None:
-            pieces.append(f"<strong>{self._render_inline(title.children)}</strong>")
+            head = f"<strong>{self._render_inline(title.children)}</strong>"
         elif label:
-            pieces.append(f"<strong>{_text(label)}</strong>")
-        pieces.extend(self._inline_blocks(node.children))
-        self.body.append("<br>".join(pieces) + "</p>\n")
+            head = f"<strong>{_text(label)}</strong>"
+        runs = callout_runs(node.children)
+        if head and (not runs or not is_callout_text(runs[0][0])):
+            runs.insert(0, [])  # the label's own paragraph, before a leading block
+        first = True
+        for run in runs:
+            if run and not is_callout_text(run[0]):
+                # A block a paragraph cannot hold: written as it is (see callouts.py).
+                self.needs_id_scan = True
+                if isinstance(run[0], nodes.image):  # an image stands in a paragraph
+                    self.body.append("<p>")
+                    run[0].walkabout(self)
+                    self.body.append("</p>\n")
+                else:
+                    run[0].walkabout(self)
+                continue
+            pieces = [head] if first and head else []
+            pieces.extend(self._inline_blocks(run))
+            if first:
+                self.body.append(self.starttag(node, "p", "", CLASS=f"callout {kind}"))
+            else:
+                text = " ".join(child.astext() for child in run)
+                ident = f' id="{self._block_id(text)}"' if is_top_level(node) else ""
+                self.body.append(f'<p class="callout {kind}"{ident}>')
+            self.body.append("<br>".join(pieces) + "</p>\n")
+            first = False
         raise nodes.SkipNode
 
     def visit_admonition(self, node: nodes.Element, name: str = "") -> None:

@@ -1,0 +1,100 @@
+"""API descriptions (autodoc and the py, c, cpp, js and other domains) for BookStack.
+
+Sphinx's HTML writes a description as a definition list whose term is the
+signature, split into many styled spans; BookStack has none of that CSS, so
+the page showed a run of plain text. Here each signature is one paragraph
+holding one ``<code>`` line, with the object's name in bold (the name is what
+a reader scans for) and links to documented types kept; the description's body
+follows as ordinary blocks. An object with several signatures (overloads) gets
+one line per signature. The paragraph carries the signature's anchor, so
+cross-references land on it.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, cast
+
+from docutils import nodes
+from sphinx import addnodes
+
+if TYPE_CHECKING:
+    from sphinx_mosaic.bookstack.translator import BookStackTranslator
+
+
+def _text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+class SignatureVisitors:
+    """Visitors the BookStack translator takes for ``desc`` nodes."""
+
+    def visit_desc(self, node: nodes.Element) -> None:
+        """No wrapper: its blocks are top-level blocks (``anchors.TRANSPARENT``)."""
+
+    def depart_desc(self, node: nodes.Element) -> None:
+        pass
+
+    def visit_desc_signature(self, node: nodes.Element) -> None:
+        translator = cast("BookStackTranslator", self)
+        line = signature_html(translator, node)
+        translator.body.append(translator.starttag(node, "p", "") + f"<code>{line}</code></p>\n")
+        raise nodes.SkipNode
+
+    def visit_desc_content(self, node: nodes.Element) -> None:
+        pass
+
+    def depart_desc_content(self, node: nodes.Element) -> None:
+        pass
+
+
+def signature_html(translator: BookStackTranslator, node: nodes.Element) -> str:
+    """One line of HTML for a signature: text, the name in ``<strong>``, links kept."""
+    return "".join(_part(translator, child) for child in node.children).strip()
+
+
+def _parts(translator: BookStackTranslator, children: list[nodes.Node]) -> str:
+    return "".join(_part(translator, child) for child in children)
+
+
+def _part(translator: BookStackTranslator, node: nodes.Node) -> str:
+    if isinstance(node, nodes.Text):
+        return _text(str(node))
+    if not isinstance(node, nodes.Element) or isinstance(node, nodes.Invisible):
+        return ""
+    if isinstance(node, addnodes.desc_name):
+        return f"<strong>{_parts(translator, node.children)}</strong>"
+    if isinstance(node, addnodes.desc_type_parameter_list):
+        return f"[{_listed(translator, node)}]"
+    if isinstance(node, addnodes.desc_parameterlist):
+        return f"({_listed(translator, node)})"
+    if isinstance(node, addnodes.desc_returns):
+        return f" → {_parts(translator, node.children)}"
+    if isinstance(node, addnodes.desc_signature_line):
+        return _parts(translator, node.children) + " "
+    if isinstance(node, nodes.reference):
+        # A link to a documented type: its text alone inside the link.
+        link = node.deepcopy()
+        link.children = []
+        link += nodes.Text(node.astext())
+        return translator._render_inline([link])
+    return _parts(translator, node.children)
+
+
+def _listed(translator: BookStackTranslator, node: nodes.Element) -> str:
+    """Parameters joined with commas; optional ones (``desc_optional``) in brackets."""
+    pieces: list[str] = []
+    for child in node.children:
+        if isinstance(child, addnodes.desc_optional):
+            inner = _listed(translator, child)
+            optional = "[" + (", " if pieces else "") + inner + "]"
+            if pieces:
+                pieces[-1] += optional
+            else:
+                pieces.append(optional)
+        else:
+            pieces.append(_part(translator, child))
+    return ", ".join(pieces)
+
+
+__all__ = ["SignatureVisitors", "signature_html"]
