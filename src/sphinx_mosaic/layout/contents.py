@@ -23,6 +23,7 @@ from sphinx_mosaic.layout.collector import descriptions
 from sphinx_mosaic.layout.extension import get_layout
 from sphinx_mosaic.layout.model import Folder, Page
 from sphinx_mosaic.layout.names import name_resolver
+from sphinx_mosaic.rewrites import add_reason
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 #: The class of a contents entry for an extra folder (``scratchpads/``).
@@ -165,4 +166,4 @@ def setup_contents(app: Sphinx) -> None:
     app.connect("env-before-read-docs", _note_read)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("env-get-updated", _rewrite_contents_pages)
+    add_reason(app, "contents", _rewrite_contents_pages)

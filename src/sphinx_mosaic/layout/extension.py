@@ -6,8 +6,9 @@
   its structure issues, and re-read index pages whose generated toctree changed.
 * :class:`LayoutNavigation` (a transform): insert the generated toctree into
   each hosting page, or check a hand-written one.
-* ``env-get-updated``: when navigation changed, rewrite every page so every
-  sidebar matches a fresh build.
+* navigation changes are recorded for :mod:`sphinx_mosaic.rewrites`, which
+  rewrites every page of an HTML build then, so every sidebar matches a fresh
+  build.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sphinx_mosaic.layout.model import (
     strip_title_number,
 )
 from sphinx_mosaic.layout.sources import SourceInfo, read_source
+from sphinx_mosaic.rewrites import mark_navigation_changed
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 declare(
@@ -193,8 +195,9 @@ def _on_get_outdated(
     new_hidden = layout.hidden_docnames()
     stale = {host for host in set(old) | set(new) if old.get(host) != new.get(host)}
     stale |= old_hidden ^ new_hidden
-    env.mosaic_navigation_changed = bool(stale) or (  # type: ignore[attr-defined]
-        previous is not None and previous.plain_names() != layout.plain_names()
+    mark_navigation_changed(
+        env,
+        bool(stale) or (previous is not None and previous.plain_names() != layout.plain_names()),
     )
     return sorted(stale & env.found_docs - added - changed)
 
@@ -227,14 +230,6 @@ def _use_layout_title(app: Sphinx, doctree: nodes.document) -> None:
     if wanted != read:
         env.titles[env.docname] = nodes.title(wanted, wanted)
         env.longtitles[env.docname] = nodes.title(wanted, wanted)
-
-
-def _on_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    # Every sidebar shows the whole navigation: rewrite all pages when it changed.
-    if getattr(env, "mosaic_navigation_changed", False):
-        env.mosaic_navigation_changed = False  # type: ignore[attr-defined]
-        return sorted(env.found_docs)
-    return []
 
 
 class LayoutNavigation(SphinxTransform):
@@ -364,7 +359,6 @@ def setup_layout(app: Sphinx) -> None:
     app.connect("config-inited", _set_root_doc)
     app.connect("config-inited", _drop_extras)
     app.connect("env-get-outdated", _on_get_outdated)
-    app.connect("env-get-updated", _on_get_updated)
     app.connect("doctree-read", _use_layout_title, priority=600)
     app.add_transform(LayoutNavigation)
     app.add_post_transform(PlainNameReferences)

@@ -31,6 +31,7 @@ from sphinx_mosaic.paths.directives import (
 from sphinx_mosaic.paths.domain import PathDomain, get_domain
 from sphinx_mosaic.paths.render import PathPageReferences, PathResolver
 from sphinx_mosaic.paths.view import PathsView, build_view
+from sphinx_mosaic.rewrites import add_reason
 
 ASSETS = Path(__file__).parent / "assets"
 LATEX_PACKAGE = "sphinxmosaicpaths"
@@ -74,7 +75,7 @@ def pages_to_rewrite(old: PathsView, new: PathsView, users: set[str]) -> set[str
     return pages
 
 
-def _on_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+def _stale_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     old = getattr(env, "mosaic_paths_view", None)
     new = build_view(env)
     env.mosaic_paths_view = new  # type: ignore[attr-defined]
@@ -116,7 +117,7 @@ def setup_paths(app: Sphinx) -> None:
     app.add_transform(PathNavigationSlot)
     app.add_post_transform(PathResolver)
     app.add_post_transform(PathPageReferences)
-    app.connect("env-get-updated", _on_get_updated)
+    add_reason(app, "paths", _stale_pages)
     app.connect("env-check-consistency", check_paths)
     app.connect("builder-inited", _add_assets)
     app.connect("build-finished", _copy_latex_package)

@@ -3,7 +3,7 @@
 Per-document data lives in ``env.mosaic_status_pages`` (docname ->
 :class:`PageRecord`), kept right by :class:`StatusCollector` on incremental
 and parallel builds (``clear_doc``, ``merge_other`` of the given docnames
-only).  After reading, :meth:`StatusCollector.get_updated_docs` computes the
+only).  After reading, :meth:`StatusCollector.stale_pages` computes the
 last-updated dates (one Git call) and returns the pages whose output depends
 on data that changed: pages whose date changed (footer) and every page with a
 status table when any status, date or the layout changed.
@@ -28,6 +28,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic.rewrites import add_reason
 from sphinx_mosaic.status.badge import badge_for
 from sphinx_mosaic.status.last_updated import compute_dates, page_footer, parse_date
 from sphinx_mosaic.status.vocabulary import vocabulary_of
@@ -150,7 +151,10 @@ class StatusCollector(EnvironmentCollector):
         ):
             append_footer(doctree, docname)
 
-    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+    @staticmethod
+    def stale_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+        """The pages whose footer date changed, and those with a status table when any
+        status, date or the layout changed (a reason of :mod:`sphinx_mosaic.rewrites`)."""
         pages = records(env)
         front_matter = {
             docname: record.front_matter_date
@@ -195,3 +199,4 @@ def append_footer(doctree: nodes.document, docname: str) -> None:
 
 def setup_collector(app: Sphinx) -> None:
     app.add_env_collector(StatusCollector)
+    add_reason(app, "status", StatusCollector.stale_pages)

@@ -1,0 +1,58 @@
+"""One helper decides which documents are written again (sphinx_mosaic.rewrites): a
+navigation change rewrites every page of an HTML build, and none of another builder's."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_bookstack import build
+from test_bookstack_build import fragment_times
+
+
+def pages(src: Callable[[dict[str, str]], Path]) -> Path:
+    return src({f"{n}-page.md": f"# Page {n}\n\ntext {n}\n" for n in range(1, 6)})
+
+
+def add_a_page(srcdir: Path) -> None:
+    # A new page changes the book's generated navigation (every html sidebar shows it).
+    time.sleep(0.01)
+    (srcdir / "1-book" / "9-new.md").write_text("# New page\n\ntext\n")
+
+
+def test_html_rewrites_every_page_when_the_navigation_changes(
+    one_book: Callable[[dict[str, str]], Path], tmp_path: Path
+) -> None:
+    srcdir = pages(one_book)
+    overrides = {"html_theme": "furo"}  # its sidebar lists every page
+    outdir, _ = build(srcdir, tmp_path / "build", "html", confoverrides=overrides)
+    written = {p: p.stat().st_mtime_ns for p in (outdir / "1-book").glob("*-page.html")}
+    time.sleep(0.05)
+    add_a_page(srcdir)
+    outdir, _ = build(srcdir, tmp_path / "build", "html", confoverrides=overrides)
+    assert all(p.stat().st_mtime_ns > before for p, before in written.items())
+    assert "New page" in (outdir / "1-book" / "3-page.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["new page", "nothing"])
+def test_bookstack_translates_only_what_changed(
+    one_book: Callable[[dict[str, str]], Path], tmp_path: Path, change: str
+) -> None:
+    srcdir = pages(one_book)
+    build(srcdir, tmp_path / "build", "bookstack")
+    before = fragment_times(tmp_path / "build")
+    time.sleep(0.05)
+    if change == "new page":
+        add_a_page(srcdir)
+    os.utime(srcdir / "conf.py")  # nothing else
+    build(srcdir, tmp_path / "build", "bookstack")
+    after = fragment_times(tmp_path / "build")
+    again = {name for name in before if after.get(name) != before[name]}
+    # The pages are not translated again; the index pages whose generated toctree changed
+    # are read again, so they are.
+    hosts = {"README.json", "1-book/README.json"}
+    assert again == (hosts if change == "new page" else set())
+    assert set(after) - set(before) == ({"1-book/9-new.json"} if change == "new page" else set())
