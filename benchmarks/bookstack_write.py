@@ -30,8 +30,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from benchmarks.checks import check_package
 from benchmarks.subjects import Subject, corpus_subject, docs_subject
-from tests.bookstack_checks import check_package
 
 BUILDERS = ("html", "bookstack")
 

@@ -248,7 +248,7 @@ def write_phases(runner: Runner, subject: Subject, features: Features) -> list[M
 
 def _check_books(run: Path) -> str:
     """Whether the BookStack ZIPs the measured builds wrote are valid (we timed real work)."""
-    from tests.bookstack_checks import check_package
+    from benchmarks.checks import check_package
 
     books = sorted((run / "out").rglob("*.zip"))
     invalid = [book.name for book in books if check_package(book)]

@@ -10,7 +10,7 @@ descriptions within the allow-list BookStack filters them through, priorities
 as integers, and every ``[[bsexport:...]]`` reference naming an object of the
 same ZIP.  It keeps its own copy of BookStack's limits rather than importing
 the builder's, so a wrong limit on one side shows.  Used by the tests, the
-benchmarks (``from tests.bookstack_checks import check_package``) and CI.
+benchmarks (``benchmarks/checks.py`` loads it by path) and CI.
 """
 
 from __future__ import annotations
