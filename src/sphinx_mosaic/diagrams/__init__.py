@@ -63,7 +63,7 @@ def _draw_all(app: Sphinx, builder: Builder) -> None:
     if builder.format not in _DRAWN_FORMATS and not alongside:
         return
     everything = _sources(app.env)
-    drawer_of(app).prepare_mermaid(
+    drawer_of(app.env).prepare_mermaid(
         [source for name in sorted(everything) for source in everything[name]]
     )
 

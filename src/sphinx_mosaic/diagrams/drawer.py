@@ -1,6 +1,6 @@
 """Sources to cached PNG files, with the warnings: one per missing renderer, one per refusal.
 
-One :class:`Drawer` per application (:func:`drawer_of`).  It runs in the
+One :class:`Drawer` per build environment (:func:`drawer_of`), so per build.  It runs in the
 process that resolves doctrees: the main process, also under ``-j`` (Sphinx
 resolves every doctree there before handing it to a writer process), or the
 alongside worker.  The cache's files are written whole, so two processes
@@ -9,13 +9,14 @@ drawing the same source at once both end with the same file.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import resvg_py
 from PIL import Image
-from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 from sphinx_mosaic.bookstack import svg
 from sphinx_mosaic.diagrams import renderers
@@ -37,7 +38,7 @@ class Drawn:
 
 @dataclass
 class Drawer:
-    app: Sphinx
+    env: BuildEnvironment
     #: Kinds ("graphviz", "mermaid", "math") whose missing renderer was warned about.
     warned: set[str] = field(default_factory=set)
     #: Kinds whose renderer is known to be missing in this build.
@@ -47,14 +48,14 @@ class Drawer:
 
     @property
     def cache(self) -> DrawingCache:
-        return DrawingCache(Path(self.app.doctreedir) / FOLDER)
+        return DrawingCache(Path(self.env.doctreedir) / FOLDER)
 
     @property
     def enabled(self) -> bool:
-        return bool(self.app.config.mosaic_diagrams)
+        return bool(self.env.config.mosaic_diagrams)
 
     def _timeout(self) -> float:
-        return float(self.app.config.mosaic_drawing_timeout)
+        return float(self.env.config.mosaic_drawing_timeout)
 
     def _missing(self, kind: str, message: str) -> None:
         self.missing.add(kind)
@@ -98,7 +99,7 @@ class Drawer:
     # -- Graphviz -------------------------------------------------------------
 
     def graphviz(self, code: str, program: str, cwd: Path | None, location: Any) -> Drawn | None:
-        args = [str(a) for a in self.app.config.graphviz_dot_args]
+        args = [str(a) for a in self.env.config.graphviz_dot_args]
         key = drawing_key("graphviz", (program, *args, "-Tpng"), code)
         if not self._known(key):
             if "graphviz" in self.missing:
@@ -118,7 +119,7 @@ class Drawer:
     # -- Mermaid --------------------------------------------------------------
 
     def _mermaid_setup(self) -> renderers.MermaidSetup:
-        config = self.app.config
+        config = self.env.config
         return renderers.MermaidSetup.from_options(
             str(config.mosaic_mermaid_command),
             str(config.mosaic_mermaid_puppeteer_config),
@@ -195,10 +196,12 @@ class Drawer:
         return Drawn(path, (round(width / svg.SCALE), round(height / svg.SCALE)))
 
 
-def drawer_of(app: Sphinx) -> Drawer:
-    """The application's drawer (made on first use)."""
-    drawer = getattr(app, "_mosaic_drawer", None)
-    if not isinstance(drawer, Drawer):
-        drawer = Drawer(app)
-        app._mosaic_drawer = drawer  # type: ignore[attr-defined]
+_DRAWERS: weakref.WeakKeyDictionary[BuildEnvironment, Drawer] = weakref.WeakKeyDictionary()
+
+
+def drawer_of(env: BuildEnvironment) -> Drawer:
+    """The drawer of *env* (made on first use; kept off the pickled environment)."""
+    drawer = _DRAWERS.get(env)
+    if drawer is None:
+        drawer = _DRAWERS[env] = Drawer(env)
     return drawer

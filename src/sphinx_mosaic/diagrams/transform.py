@@ -90,13 +90,15 @@ class _Drawings(SphinxPostTransform):
 
     @property
     def drawer(self) -> Drawer:
-        return drawer_of(self.app)
+        return drawer_of(self.env)
 
     def _mermaid(self, node: nodes.Element) -> None:
         source = mermaid_source(node)
         drawn = self.drawer.mermaid(source, node)
         if drawn is not None:
-            alt = str(node.get("alt") or source) if is_mermaid_node(node) else source
+            alt = (
+                str(node.get("alt") or source.strip()) if is_mermaid_node(node) else source.strip()
+            )
             node.replace_self(_image(drawn, alt, node))
         elif is_mermaid_node(node):
             node.replace_self(_code(source, "mermaid", node))
@@ -189,7 +191,7 @@ class HtmlMermaid(SphinxPostTransform):
     default_priority = 150
 
     def run(self, **kwargs: Any) -> None:
-        if MERMAID_MODULE not in self.app.extensions:
+        if MERMAID_MODULE not in self.config.extensions:
             return
         from sphinxcontrib.mermaid import mermaid  # type: ignore[import-untyped]
 
