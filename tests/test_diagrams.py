@@ -271,7 +271,7 @@ def test_html_without_sphinxcontrib_mermaid_is_left_alone(tmp_path: Path) -> Non
 
 @pytest.mark.mermaid
 def test_the_pdf_gets_mermaid_as_an_image(tmp_path: Path) -> None:
-    outdir, warnings = build(copy_root("diagrams", tmp_path), tmp_path / "_build", "latex")
+    outdir, _ = build(copy_root("diagrams", tmp_path), tmp_path / "_build", "latex")
     tex = next(outdir.glob("*.tex")).read_text()
     included = re.findall(r"\\sphinxincludegraphics(?:\[[^]]*\])?\{\{([0-9a-f]{64})\}\.png\}", tex)
     assert len(included) == 1, included

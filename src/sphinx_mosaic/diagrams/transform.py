@@ -193,7 +193,7 @@ class HtmlMermaid(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         if MERMAID_MODULE not in self.config.extensions:
             return
-        from sphinxcontrib.mermaid import mermaid  # type: ignore[import-untyped]
+        from sphinxcontrib.mermaid import mermaid
 
         for node in list(self.document.findall(nodes.literal_block)):
             if is_mermaid_fence(node):
