@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -277,3 +278,66 @@ def test_the_pdf_gets_mermaid_as_an_image(tmp_path: Path) -> None:
     assert len(included) == 1, included
     is_png((outdir / f"{included[0]}.png").read_bytes())
     assert "A{-}{-}\\textgreater{}" in tex or "A-->>>B" in tex or "A\\PYGZhy{}" in tex
+
+
+# -- a real tree --------------------------------------------------------------
+
+CORPUS_DOCS = Path(__file__).resolve().parents[2] / "shared/corpora/mosaic-sdk-docs/_old/docs"
+#: How the alt text (the source) of a Mermaid diagram begins: its diagram type.
+MERMAID_STARTS = (
+    "graph",
+    "flowchart",
+    "sequenceDiagram",
+    "classDiagram",
+    "stateDiagram",
+    "erDiagram",
+    "gantt",
+    "pie",
+    "journey",
+    "gitGraph",
+    "mindmap",
+    "timeline",
+    "quadrantChart",
+    "C4",
+    "%%",
+    "---",
+    "block",
+    "architecture",
+    "sankey",
+    "xychart",
+    "requirementDiagram",
+    "kanban",
+)
+_FENCE = re.compile(r"^[ \t]*```mermaid[ \t]*$", re.MULTILINE)
+
+
+@pytest.mark.mermaid
+@pytest.mark.skipif(not CORPUS_DOCS.is_dir(), reason=f"no corpus at {CORPUS_DOCS}")
+def test_every_mermaid_fence_of_a_real_tree_becomes_an_image(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(CORPUS_DOCS, srcdir)
+    (srcdir / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_mosaic"]\nmosaic_unnumbered_folders = "books"\n'
+    )
+    fences = {
+        path.relative_to(srcdir).as_posix(): len(_FENCE.findall(path.read_text()))
+        for path in sorted(srcdir.rglob("*.md"))
+    }
+    total = sum(fences.values())
+    assert total == 58
+    outdir, warnings = build(srcdir, tmp_path / "_build")
+    refused = [w for w in strip_colors(warnings).splitlines() if "[mosaic.drawing]" in w]
+    images = 0
+    for path in sorted((outdir / "books").glob("*.zip")):
+        with zipfile.ZipFile(path) as archive:
+            for page in all_pages(read_book(path)["book"]):
+                html = BeautifulSoup(page["html"], "html.parser")
+                for img in html.find_all("img"):
+                    if img["alt"].lstrip().startswith(MERMAID_STARTS):
+                        images += 1
+                        image = next(i for i in page["images"] if f":{i['id']}]]" in img["src"])
+                        is_png(archive.read(f"files/{image['file']}"))
+    # Every fence is an image, but those the CLI refuses, each reported at its line.
+    assert images + len(refused) == total, (images, refused)
+    assert all(re.search(r"\.md:\d+: WARNING", line) for line in refused), refused
+    assert "[mosaic.renderer]" not in warnings
