@@ -24,6 +24,8 @@ MERMAID_INSTALL = (
 )
 GRAPHVIZ_INSTALL = "install Graphviz (the dot program; Debian: apt-get install graphviz)"
 MATH_INSTALL = "install ziamath (pip install ziamath)"
+#: A stack frame of a JavaScript error ("Array.forEach (<anonymous>)", "at f (file:1:2)").
+_FRAME = re.compile(r"^(at\s.*|[\w.$<>\[\] ]+ \(.*\))$")
 #: Words of puppeteer's errors when the browser itself cannot start.
 _NO_BROWSER = re.compile(r"Failed to launch|Could not find (Chrome|Chromium|browser)|ENOENT", re.I)
 
@@ -41,7 +43,7 @@ def short_error(text: str, lines: int = 3, limit: int = 300) -> str:
     kept: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or stripped.startswith("at ") or "node_modules" in stripped:
+        if not stripped or _FRAME.match(stripped) or "node_modules" in stripped:
             continue
         kept.append(stripped)
         if len(kept) == lines:

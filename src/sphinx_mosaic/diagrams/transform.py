@@ -191,7 +191,10 @@ class HtmlMermaid(SphinxPostTransform):
     default_priority = 150
 
     def run(self, **kwargs: Any) -> None:
-        if MERMAID_MODULE not in self.config.extensions:
+        # Loaded in this application (by conf.py or by another extension): it registered
+        # its html visitor.  Sphinx 9 reaches the registry from the environment, 8 from the app.
+        registry = getattr(self.env, "_registry", None) or self.env.app.registry
+        if "mermaid" not in registry.translation_handlers.get("html", {}):
             return
         from sphinxcontrib.mermaid import mermaid
 
