@@ -32,6 +32,9 @@ MERMAID = "graph TD\n  Read --> Write"
 BROKEN = "graph TD\n  A-->>>B(("
 INLINE = r"e^{i\pi} + 1 = 0"
 DISPLAY = r"\int_0^1 x^2 \, dx = \frac{1}{3}"
+LABELLED = "a^2 + b^2 = c^2"
+ALIGNED = "x &= 1 + 1 \\\\\n  &= 2"
+FORMULAS = {INLINE, DISPLAY, LABELLED, ALIGNED}
 #: Renderers that cannot be found, for the maths-only builds.
 NO_PROGRAMS = {"graphviz_dot": "no-such-dot", "mosaic_mermaid_command": "no-such-mmdc"}
 
@@ -96,15 +99,21 @@ def maths_only(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_formulas_become_png_images_with_their_latex_as_alt(maths_only: tuple[Path, str]) -> None:
     images = images_by_alt(maths_only[0])
-    assert set(images) == {INLINE, DISPLAY}
+    assert set(images) == FORMULAS
     inline, display = is_png(images[INLINE]), is_png(images[DISPLAY])
     assert display[1] > inline[1]  # a fraction and an integral are taller than one line
+    aligned, labelled = is_png(images[ALIGNED]), is_png(images[LABELLED])
+    assert aligned[1] > 1.5 * labelled[1]  # two lines, aligned at "="
     book = read_book(maths_only[0] / BOOK)["book"]
     html = next(page["html"] for page in all_pages(book) if page["name"] == "Maths")
     # Inline maths stays in its sentence; the image is drawn at 2x and shown at 1x.
     paragraph = BeautifulSoup(html, "html.parser").find("img", alt=INLINE).parent
     assert paragraph.get_text().startswith("Euler says")
     assert int(paragraph.img["width"]) * 2 == pytest.approx(inline[0], abs=1)
+    # A labelled equation keeps its anchor, and {eq} links to it.
+    page = BeautifulSoup(html, "html.parser")
+    anchor = page.find("img", alt=LABELLED)["id"]
+    assert page.find("a", href=f"#{anchor}") is not None
 
 
 def test_missing_renderers_keep_code_blocks_with_one_warning_each(
@@ -159,7 +168,7 @@ def test_diagrams_off_leaves_everything_as_code(tmp_path: Path) -> None:
     page = srcdir / "1-drawings/1-diagrams.md"
     page.write_text(page.read_text().replace("{inheritance-diagram}", "text"))
     outdir, warnings = build(srcdir, tmp_path / "_build", confoverrides={"mosaic_diagrams": False})
-    assert not {INLINE, DISPLAY, MERMAID} & set(images_by_alt(outdir))
+    assert not {*FORMULAS, MERMAID} & set(images_by_alt(outdir))
     assert INLINE in inline_code(outdir)
     assert {DISPLAY, MERMAID} <= {block.strip() for block in code_blocks(outdir)}
     assert "mosaic.renderer" not in warnings
@@ -183,10 +192,16 @@ def drawn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, s
 def test_every_diagram_and_formula_is_a_png_in_the_zip(drawn: tuple[Path, Path, Path, str]) -> None:
     _, _, outdir, warnings = drawn
     images = images_by_alt(outdir)
-    assert set(images) == {GRAPHVIZ, "Inheritance diagram of shapes", MERMAID, INLINE, DISPLAY}
+    assert set(images) == {GRAPHVIZ, "Inheritance diagram of shapes", MERMAID, *FORMULAS}
     for data in images.values():
         is_png(data)
     assert renderer_warnings(warnings) == []
+    # A diagram with a caption is a figure: the caption follows its image.
+    book = read_book(outdir / BOOK)["book"]
+    html = next(page["html"] for page in all_pages(book) if page["name"] == "Diagrams")
+    assert html.index(f'alt="{GRAPHVIZ.replace(">", "&gt;")}"') < html.index(
+        "From build to publish"
+    )
 
 
 @pytest.mark.graphviz

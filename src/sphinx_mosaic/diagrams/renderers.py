@@ -90,6 +90,16 @@ def math_available() -> bool:
     return True
 
 
+def display_latex(text: str) -> str:
+    """A display formula as one expression, as Sphinx gives it to MathJax and LaTeX: its
+    equations (parts separated by blank lines) and its ``\\\\`` lines aligned at ``&``,
+    unless it opens an environment of its own."""
+    parts = [part.strip() for part in text.split("\n\n") if part.strip()]
+    if len(parts) == 1 and (parts[0].startswith("\\begin") or not re.search(r"\\\\|&", parts[0])):
+        return parts[0]
+    return "\\begin{aligned}" + " \\\\ ".join(parts) + "\\end{aligned}"
+
+
 def math_svg(latex: str, inline: bool, size: float) -> bytes:
     """*latex* (maths, without ``$``) as SVG, drawn by ziamath with its own font."""
     try:
@@ -97,6 +107,8 @@ def math_svg(latex: str, inline: bool, size: float) -> bytes:
     except ImportError as error:
         raise Missing(f"ziamath is not installed; {MATH_INSTALL}") from error
     try:
+        if not inline:
+            latex = display_latex(latex)
         svg = ziamath.Latex(latex, size=size, inline=inline).svg()  # type: ignore[attr-defined]
     except Exception as error:  # ziamath raises anything (AssertionError, KeyError) on bad input
         raise Refused(f"ziamath cannot read it: {type(error).__name__} {error}".strip()) from error

@@ -2,7 +2,8 @@
 
 * ``bookstack``: Graphviz and inheritance diagrams, Mermaid (MyST fences and
   sphinxcontrib-mermaid's nodes) and maths become ``image`` nodes naming the
-  cached PNG by its absolute path, with the source as alt text; the
+  cached PNG (by a path relative to the source folder, as any image), with the
+  source as alt text; the
   BookStack assembler reads that file and puts it in the ZIP like any image.
   Alongside mode gets the same images: it resolves the doctrees with the
   BookStack builder, so this post-transform runs there too.
@@ -18,6 +19,7 @@ doctrees (and every other builder) keep the sources.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +55,18 @@ def mermaid_sources(doctree: nodes.Node) -> list[str]:
     ]
 
 
-def _image(drawn: Drawn, alt: str, old: nodes.Element) -> nodes.image:
-    uri = drawn.path.as_posix()
+def drawing_uri(path: Path, srcdir: Path) -> str:
+    """The image URI of a cached drawing: relative to the source folder, as every image
+    URI is, so output and fragments stay valid when the checkout (sources and build
+    folder together) moves; absolute when there is no relative path (another drive)."""
+    try:
+        return Path(os.path.relpath(path, srcdir)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _image(drawn: Drawn, alt: str, old: nodes.Element, srcdir: Path) -> nodes.image:
+    uri = drawing_uri(drawn.path, srcdir)
     image = nodes.image(alt, uri=uri, alt=alt, candidates={"image/png": uri})
     image.source, image.line = old.source, old.line
     image["ids"] = list(old.get("ids", []))
@@ -99,7 +111,7 @@ class _Drawings(SphinxPostTransform):
             alt = (
                 str(node.get("alt") or source.strip()) if is_mermaid_node(node) else source.strip()
             )
-            node.replace_self(_image(drawn, alt, node))
+            node.replace_self(_image(drawn, alt, node, self.env.srcdir))
         elif is_mermaid_node(node):
             node.replace_self(_code(source, "mermaid", node))
 
@@ -143,7 +155,7 @@ class BookStackDrawings(_Drawings):
         if drawn is None:
             node.replace_self(_code(code, "dot", node))
         else:
-            node.replace_self(_image(drawn, str(node.get("alt") or code), node))
+            node.replace_self(_image(drawn, str(node.get("alt") or code), node, self.env.srcdir))
 
     def _inheritance(self, node: inheritance_diagram) -> None:
         graph = node["graph"]
@@ -154,7 +166,7 @@ class BookStackDrawings(_Drawings):
             node.replace_self(_code(code, "dot", node))
             return
         alt = f"Inheritance diagram of {node.get('content', '')}".strip()
-        node.replace_self(_image(drawn, alt, node))
+        node.replace_self(_image(drawn, alt, node, self.env.srcdir))
 
     def _math(self, node: nodes.Element) -> None:
         inline = isinstance(node, nodes.math)
@@ -165,7 +177,7 @@ class BookStackDrawings(_Drawings):
             return
         drawn = self.drawer.math(latex, inline, node)
         if drawn is not None:
-            node.replace_self(_image(drawn, latex, node))
+            node.replace_self(_image(drawn, latex, node, self.env.srcdir))
 
 
 class LaTeXDrawings(_Drawings):
