@@ -134,6 +134,44 @@ def test_missing_renderers_keep_code_blocks_with_one_warning_each(
     assert "[mosaic.drawing]" not in warnings
 
 
+def test_missing_renderers_warn_once_in_a_parallel_build(tmp_path: Path) -> None:
+    outdir, warnings = build(
+        copy_root("diagrams", tmp_path),
+        tmp_path / "_build",
+        confoverrides=NO_PROGRAMS,
+        parallel=2,
+    )
+    assert len(renderer_warnings(strip_colors(warnings))) == 2
+    assert set(images_by_alt(outdir)) == FORMULAS
+
+
+def test_renderer_errors_are_shortened_without_stack_traces() -> None:
+    stderr = (
+        "Error: Parse error on line 2:\ngraph TD  A-->>>B((\n--------------^\n"
+        "Expecting 'AMP', got 'TAGEND'\n    at Parser.parseError (file:///x/node_modules/m.mjs:1:2)\n"
+        "Array.forEach (<anonymous>)\n"
+    )
+    assert renderers.short_error(stderr) == (
+        "Error: Parse error on line 2: | graph TD  A-->>>B(( | --------------^"
+    )
+    assert renderers.short_error("") == "no error message"
+    assert renderers.short_error("x" * 500).endswith("…")
+
+
+def test_display_maths_of_several_lines_is_aligned_as_sphinx_does() -> None:
+    assert renderers.display_latex("a = b") == "a = b"
+    assert (
+        renderers.display_latex("a &= b \\\\ &= c")
+        == "\\begin{aligned}a &= b \\\\ &= c\\end{aligned}"
+    )
+    assert (
+        renderers.display_latex("a = b\n\nc = d")
+        == "\\begin{aligned}a = b \\\\ c = d\\end{aligned}"
+    )
+    cases = "\\begin{cases} 1 & x > 0 \\\\ 0 & x \\le 0 \\end{cases}"
+    assert renderers.display_latex(cases) == cases
+
+
 def test_missing_ziamath_keeps_maths_as_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -53,6 +53,7 @@ declare(
         "Seconds one diagram may take to draw (a Mermaid run drawing several gets this per "
         "diagram); a drawing that takes longer is reported and kept as code.",
         rebuild="",
+        types=(int, float),
         check=_check_timeout,
     ),
 )
