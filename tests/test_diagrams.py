@@ -123,7 +123,7 @@ def test_missing_renderers_keep_code_blocks_with_one_warning_each(
     found = renderer_warnings(warnings)
     # The Graphviz diagram and the inheritance diagram: one warning for both.
     assert len(found) == 2, found
-    assert any("graphviz" in line and "install Graphviz" in line for line in found)
+    assert any("Graphviz" in line and "install Graphviz" in line for line in found)
     assert any(
         "mermaid" in line and "npm install -g @mermaid-js/mermaid-cli" in line for line in found
     )

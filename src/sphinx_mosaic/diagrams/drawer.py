@@ -28,6 +28,14 @@ INLINE_MATH_SIZE = 16.0
 DISPLAY_MATH_SIZE = 18.0
 
 
+#: What each kind of drawing is called in warnings.
+_KINDS = {
+    "graphviz": "Graphviz and inheritance diagrams",
+    "mermaid": "Mermaid diagrams",
+    "math": "formulas (LaTeX source)",
+}
+
+
 @dataclass(frozen=True)
 class Drawn:
     """A drawing's PNG file, and the size (CSS px) to show it at, when not its own."""
@@ -63,7 +71,7 @@ class Drawer:
             self.warned.add(kind)
             warn(
                 MosaicWarning.RENDERER,
-                f"{kind} drawings are kept as code blocks: {message}",
+                f"{_KINDS[kind]} are kept as code: {message}",
             )
 
     def _refused(self, what: str, message: str, location: Any) -> None:
