@@ -1,7 +1,8 @@
 """Shared test set-up: Sphinx's testing fixtures with our test roots.
 
 Tests that need an external program carry a marker: ``latex`` (pdflatex and
-latexmk) or ``browser`` (Debian's chromium).  Without the program they are
+latexmk), ``browser`` (Debian's chromium), ``graphviz`` (``dot``) or ``mermaid``
+(the Mermaid CLI ``mmdc`` and chromium).  Without the program they are
 skipped on a developer's machine, with the reason, but **fail** in CI (the
 ``CI`` environment variable is set), where ``.ci/run`` installs them: a
 missing dependency is never hidden there.
@@ -29,6 +30,8 @@ collect_ignore = ["roots"]
 REQUIRED_PROGRAMS = {
     "latex": ("pdflatex", "latexmk", "pdftotext", "pdfimages"),
     "browser": ("chromium",),
+    "graphviz": ("dot",),
+    "mermaid": ("mmdc", "chromium"),
 }
 
 

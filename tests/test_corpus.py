@@ -42,6 +42,11 @@ EXPECTED_SUBTYPES = {
     "misc.highlighting_failure",  # two blocks: an invalid "http" and a "json" with # comments
 }
 
+# What the builders that draw diagrams add (bookstack, latex): the corpus has 58 Mermaid
+# fences, and the Mermaid CLI refuses one of them (a state diagram whose states would form a
+# parent cycle); without the CLI (a developer's machine) one warning says to install it.
+DRAWING_SUBTYPES = {"mosaic.drawing", "mosaic.renderer"}
+
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
 
 
@@ -82,7 +87,7 @@ def test_corpus_builds_with_every_builder(
         # The full read happens once, in the first build: every expected subtype appears.
         assert set(found) == EXPECTED_SUBTYPES, found
     else:
-        assert set(found) <= EXPECTED_SUBTYPES, found
+        assert set(found) <= EXPECTED_SUBTYPES | DRAWING_SUBTYPES, found
     assert any(Path(app.outdir).iterdir())
     if buildername == "bookstack":
         # Every book of the corpus is a ZIP BookStack would import.

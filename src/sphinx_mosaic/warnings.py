@@ -121,6 +121,18 @@ class MosaicWarning(enum.Enum):
         "A toctree nests deeper than book > chapter > page; the BookStack output puts the "
         "deeper entries in their chapter, in toctree order.",
     )
+    # diagrams
+    RENDERER = (
+        "renderer",
+        "A program or package that draws diagrams or formulas is not installed (Graphviz's "
+        "``dot``, the Mermaid CLI ``mmdc`` with chromium, or ziamath); the drawings of that "
+        "kind stay code blocks. Given once per kind per build, saying what to install.",
+    )
+    DRAWING = (
+        "drawing",
+        "A diagram or formula its renderer refuses (a syntax error, or too slow to draw); it "
+        "stays a code block, and the warning quotes the renderer's error at the source's line.",
+    )
     # characters
     CHARACTER = (
         "character",

@@ -10,3 +10,6 @@ suppress_warnings = ["mosaic.too-deep"]
 # Fixed dates: snapshots must not change with the calendar.
 mosaic_page_footer = False
 mosaic_last_updated_sources = []
+# Maths stays LaTeX source here (the translator's own rendering, snapshotted); drawing it
+# as images is tested on the root test-diagrams.
+mosaic_diagrams = False

@@ -1,0 +1,81 @@
+"""Diagrams and formulas drawn as PNG images where the output cannot draw them.
+
+Modules: :mod:`.renderers` (dot, the Mermaid CLI, ziamath), :mod:`.cache`
+(PNG files by content hash), :mod:`.drawer` (sources to cached files, with
+the warnings), :mod:`.transform` (the doctree changes per output format).
+
+The Mermaid CLI starts a browser for each run, so the build's diagrams are
+drawn together: their sources are noted per document when it is read, and
+every one not in the cache yet is drawn in one run when writing starts.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+
+import sphinx_mosaic.diagrams.options  # noqa: F401  (declares the options)
+from sphinx_mosaic.diagrams.drawer import drawer_of
+from sphinx_mosaic.diagrams.transform import (
+    BookStackDrawings,
+    HtmlMermaid,
+    LaTeXDrawings,
+    mermaid_sources,
+)
+
+#: Formats whose output gets the PNG of a Mermaid diagram.
+_DRAWN_FORMATS = ("bookstack", "latex")
+_ENV_KEY = "mosaic_mermaid_sources"
+
+
+def _sources(env: BuildEnvironment) -> dict[str, list[str]]:
+    found = getattr(env, _ENV_KEY, None)
+    if not isinstance(found, dict):
+        found = {}
+        setattr(env, _ENV_KEY, found)
+    return found
+
+
+def _note_sources(app: Sphinx, doctree: nodes.document) -> None:
+    sources = mermaid_sources(doctree)
+    if sources:
+        _sources(app.env)[app.env.docname] = sources
+    else:
+        _sources(app.env).pop(app.env.docname, None)
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _sources(env).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    theirs = _sources(other)
+    _sources(env).update({name: theirs[name] for name in docnames if name in theirs})
+
+
+def _draw_all(app: Sphinx, builder: Builder) -> None:
+    """At write-started: draw the build's Mermaid diagrams in one CLI run."""
+    from sphinx_mosaic.bookstack.alongside import HTML_BUILDERS
+
+    alongside = bool(app.config.mosaic_bookstack_alongside) and builder.name in HTML_BUILDERS
+    if builder.format not in _DRAWN_FORMATS and not alongside:
+        return
+    everything = _sources(app.env)
+    drawer_of(app.env).prepare_mermaid(
+        [source for name in sorted(everything) for source in everything[name]]
+    )
+
+
+def setup_diagrams(app: Sphinx) -> None:
+    """Register the diagrams component with Sphinx."""
+    app.add_post_transform(BookStackDrawings)
+    app.add_post_transform(LaTeXDrawings)
+    app.add_post_transform(HtmlMermaid)
+    app.connect("doctree-read", _note_sources)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    # Before alongside mode forks its worker at write-started (priority 500), so the
+    # worker finds the drawings in the cache.
+    app.connect("write-started", _draw_all, priority=400)

@@ -1,0 +1,215 @@
+"""Sources to cached PNG files, with the warnings: one per missing renderer, one per refusal.
+
+One :class:`Drawer` per build environment (:func:`drawer_of`), so per build.  It runs in the
+process that resolves doctrees: the main process, also under ``-j`` (Sphinx
+resolves every doctree there before handing it to a writer process), or the
+alongside worker.  The cache's files are written whole, so two processes
+drawing the same source at once both end with the same file.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import resvg_py
+from PIL import Image
+from sphinx.environment import BuildEnvironment
+
+from sphinx_mosaic.bookstack import svg
+from sphinx_mosaic.diagrams import renderers
+from sphinx_mosaic.diagrams.cache import FOLDER, DrawingCache, drawing_key
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
+#: Font sizes (CSS px) of formulas: body text, and a little larger on their own line.
+INLINE_MATH_SIZE = 16.0
+DISPLAY_MATH_SIZE = 18.0
+
+
+#: What each kind of drawing is called in warnings.
+_KINDS = {
+    "graphviz": "Graphviz and inheritance diagrams",
+    "mermaid": "Mermaid diagrams",
+    "math": "formulas (LaTeX source)",
+}
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A drawing's PNG file, and the size (CSS px) to show it at, when not its own."""
+
+    path: Path
+    size: tuple[int, int] | None = None
+
+
+@dataclass
+class Drawer:
+    env: BuildEnvironment
+    #: Kinds ("graphviz", "mermaid", "math") whose missing renderer was warned about.
+    warned: set[str] = field(default_factory=set)
+    #: Kinds whose renderer is known to be missing in this build.
+    missing: set[str] = field(default_factory=set)
+    #: Refusals not worth remembering across builds (a timeout on a busy machine).
+    transient: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cache(self) -> DrawingCache:
+        return DrawingCache(Path(self.env.doctreedir) / FOLDER)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.env.config.mosaic_diagrams)
+
+    def _timeout(self) -> float:
+        return float(self.env.config.mosaic_drawing_timeout)
+
+    def _missing(self, kind: str, message: str) -> None:
+        self.missing.add(kind)
+        if kind not in self.warned:
+            self.warned.add(kind)
+            warn(
+                MosaicWarning.RENDERER,
+                f"{_KINDS[kind]} are kept as code: {message}",
+            )
+
+    def _refused(self, what: str, message: str, location: Any) -> None:
+        warn(
+            MosaicWarning.DRAWING,
+            f"{what} cannot be drawn, it is kept as code: {message}",
+            location=location,
+        )
+
+    def _outcome(self, kind: str, key: str, what: str, location: Any) -> Path | None:
+        """The cached drawing of *key*, or None after warning about its refusal."""
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        refusal = self.transient.get(key) or self.cache.refusal(key)
+        if refusal is not None:
+            self._refused(what, refusal, location)
+        return None
+
+    def _known(self, key: str) -> bool:
+        return (
+            key in self.transient
+            or self.cache.get(key) is not None
+            or (self.cache.refusal(key) is not None)
+        )
+
+    def _refuse(self, key: str, message: str) -> None:
+        if "did not finish" in message:
+            self.transient[key] = message
+        else:
+            self.cache.store_refusal(key, message)
+
+    # -- Graphviz -------------------------------------------------------------
+
+    def graphviz(self, code: str, program: str, cwd: Path | None, location: Any) -> Drawn | None:
+        args = [str(a) for a in self.env.config.graphviz_dot_args]
+        key = drawing_key("graphviz", (program, *args, "-Tpng"), code)
+        if not self._known(key):
+            if "graphviz" in self.missing:
+                return None
+            try:
+                png = renderers.graphviz_png(code, program, args, cwd, self._timeout())
+            except renderers.Missing as error:
+                self._missing("graphviz", str(error))
+                return None
+            except renderers.Refused as error:
+                self._refuse(key, f"{program} says: {error}")
+            else:
+                self.cache.store(key, png)
+        path = self._outcome("graphviz", key, "this Graphviz diagram", location)
+        return Drawn(path) if path is not None else None
+
+    # -- Mermaid --------------------------------------------------------------
+
+    def _mermaid_setup(self) -> renderers.MermaidSetup:
+        config = self.env.config
+        return renderers.MermaidSetup.from_options(
+            str(config.mosaic_mermaid_command),
+            str(config.mosaic_mermaid_puppeteer_config),
+            str(config.mosaic_mermaid_browser),
+            self._timeout(),
+        )
+
+    def _mermaid_key(self, setup: renderers.MermaidSetup, source: str) -> str:
+        return drawing_key("mermaid", setup.key_options(), source)
+
+    def prepare_mermaid(self, sources: list[str]) -> None:
+        """Draw every source not in the cache yet, in as few CLI runs as possible."""
+        if not self.enabled or "mermaid" in self.missing:
+            return
+        setup = self._mermaid_setup()
+        wanted: dict[str, str] = {}
+        for source in sources:
+            key = self._mermaid_key(setup, source)
+            if not self._known(key):
+                wanted.setdefault(key, source)
+        if not wanted:
+            return
+        try:
+            results = renderers.mermaid_pngs(list(wanted.values()), setup)
+        except renderers.Missing as error:
+            self._missing("mermaid", str(error))
+            return
+        for key, result in zip(wanted, results, strict=True):
+            if isinstance(result, renderers.Refused):
+                self._refuse(key, f"the Mermaid CLI says: {result}")
+            else:
+                self.cache.store(key, result)
+
+    def mermaid(self, source: str, location: Any) -> Drawn | None:
+        setup = self._mermaid_setup()
+        key = self._mermaid_key(setup, source)
+        self.prepare_mermaid([source])
+        if "mermaid" in self.missing and self.cache.get(key) is None:
+            return None
+        path = self._outcome("mermaid", key, "this Mermaid diagram", location)
+        return Drawn(path) if path is not None else None
+
+    # -- maths ----------------------------------------------------------------
+
+    def math(self, latex: str, inline: bool, location: Any) -> Drawn | None:
+        size = INLINE_MATH_SIZE if inline else DISPLAY_MATH_SIZE
+        options = (
+            f"ziamath {renderers.math_version()}",
+            f"resvg {resvg_py.__resvg_version__}",
+            f"svg {svg.SCALE}x max {svg.MAX_SIDE}px",
+            "inline" if inline else "display",
+            f"{size}px",
+        )
+        key = drawing_key("math", options, latex)
+        if not self._known(key):
+            if "math" in self.missing:
+                return None
+            try:
+                drawing = renderers.math_svg(latex, inline, size)
+                png = svg.svg_to_png(drawing)
+            except renderers.Missing as error:
+                self._missing("math", str(error))
+                return None
+            except (renderers.Refused, svg.SvgError) as error:
+                self._refuse(key, str(error))
+            else:
+                self.cache.store(key, png)
+        path = self._outcome("math", key, "this formula", location)
+        if path is None:
+            return None
+        # The PNG is drawn at svg.SCALE times its size, to stay sharp on dense screens.
+        with Image.open(path) as image:
+            width, height = image.size
+        return Drawn(path, (round(width / svg.SCALE), round(height / svg.SCALE)))
+
+
+_DRAWERS: weakref.WeakKeyDictionary[BuildEnvironment, Drawer] = weakref.WeakKeyDictionary()
+
+
+def drawer_of(env: BuildEnvironment) -> Drawer:
+    """The drawer of *env* (made on first use; kept off the pickled environment)."""
+    drawer = _DRAWERS.get(env)
+    if drawer is None:
+        drawer = _DRAWERS[env] = Drawer(env)
+    return drawer

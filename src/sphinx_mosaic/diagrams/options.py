@@ -1,0 +1,59 @@
+"""The configuration options of diagrams and formulas (declared once, here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx_mosaic.config import Option, declare
+
+
+def _check_timeout(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return "must be a number of seconds above 0"
+    return None
+
+
+declare(
+    Option(
+        "diagrams",
+        True,
+        "Draw diagrams and formulas as PNG images where the output cannot draw them itself: "
+        "Graphviz, inheritance diagrams, Mermaid and maths in the BookStack output, Mermaid in "
+        "the PDF.  ``False`` leaves them as the code blocks they were before.",
+        rebuild="",
+        types=(bool,),
+    ),
+    Option(
+        "mermaid_command",
+        "mmdc",
+        "The Mermaid CLI command (split like a shell command, so "
+        '``"npx -p @mermaid-js/mermaid-cli mmdc"`` works).',
+        rebuild="",
+        types=(str,),
+    ),
+    Option(
+        "mermaid_browser",
+        "",
+        "The chromium the Mermaid CLI drives; empty: ``chromium``, ``chromium-browser`` or "
+        "``google-chrome`` from ``PATH``.",
+        rebuild="",
+        types=(str,),
+    ),
+    Option(
+        "mermaid_puppeteer_config",
+        "",
+        "A puppeteer configuration file for the Mermaid CLI (``-p``); empty: one naming "
+        "``mosaic_mermaid_browser`` with ``--no-sandbox`` is written for each run.",
+        rebuild="",
+        types=(str,),
+    ),
+    Option(
+        "drawing_timeout",
+        60,
+        "Seconds one diagram may take to draw (a Mermaid run drawing several gets this per "
+        "diagram); a drawing that takes longer is reported and kept as code.",
+        rebuild="",
+        types=(int, float),
+        check=_check_timeout,
+    ),
+)
