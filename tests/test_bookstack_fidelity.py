@@ -6,7 +6,11 @@ HTML from the book ZIP, as BookStack imports it.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
+import sphinx
 from bookstack_checks import check_package
 from bs4 import BeautifulSoup, Tag
 from test_bookstack import all_pages, build, copy_root, read_book
@@ -189,3 +193,12 @@ def test_image_and_nested_admonition_in_a_note(pages: dict[str, BeautifulSoup]) 
     nested = _paragraph_after(picture)
     assert nested["class"] == ["callout", "success"]
     assert nested.get_text("|") == "Tip|A nested tip."
+
+
+def test_page_html_snapshot(tmp_path: Path, file_regression: Any) -> None:
+    """Every construct's BookStack HTML, pinned (one snapshot per Sphinx major)."""
+    outdir, _warnings = build(copy_root("bookstack-fidelity", tmp_path), tmp_path / "_build")
+    book = read_book(outdir / "books" / "1-book.zip")["book"]
+    text = "".join(f"<!-- page {p['id']}: {p['name']} -->\n{p['html']}" for p in all_pages(book))
+    basename = f"fidelity_sphinx{sphinx.version_info[0]}"
+    file_regression.check(text, basename=basename, extension=".html")
