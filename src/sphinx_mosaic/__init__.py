@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_mosaic.characters import setup_characters
     from sphinx_mosaic.config import setup_config
     from sphinx_mosaic.diagrams import setup_diagrams
+    from sphinx_mosaic.latex_forms import setup_latex_forms
     from sphinx_mosaic.layout.extension import setup_layout
     from sphinx_mosaic.paths import setup_paths
     from sphinx_mosaic.publish.options import setup_publish
@@ -31,6 +32,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_bookstack(app)
     setup_publish(app)
     setup_characters(app)
+    setup_latex_forms(app)
     setup_diagrams(app)
     # Last, once every component has declared its options.
     setup_config(app)
