@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,47 @@ def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) 
     # The root page is the PDF's front matter (Sphinx labels it as the document, not a page).
     assert sorted(pages - in_pdf - {root}) == []
     assert len(pages) > 9
+
+
+def _compile(latex: Path, engine: str) -> str:
+    """latexmk with *engine*; the PDF's text (pdftotext)."""
+    (tex,) = latex.glob("*.tex")
+    flag = {"pdflatex": "-pdf", "lualatex": "-lualatex"}[engine]
+    done = subprocess.run(
+        ["latexmk", flag, "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=latex,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    pdf = tex.with_suffix(".pdf")
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.latex
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize(
+    ("tree", "engines"), [("docs", ("pdflatex", "lualatex")), ("_old/docs", ("pdflatex",))]
+)
+def test_the_corpus_pdf_is_complete(tmp_path: Path, tree: str, engines: tuple[str, ...]) -> None:
+    """Both corpus trees compile, every page is in the PDF and every character drawn (emoji
+    as images: no placeholder and no mosaic.character warning)."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(CORPUS / tree, srcdir)
+    (srcdir / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+    outdirs: dict[str, Path] = {}
+    for engine in engines:
+        overrides = {"latex_engine": engine}
+        latex, warnings = build(srcdir, tmp_path / engine, "latex", confoverrides=overrides)
+        outdirs[engine] = latex
+        assert "mosaic.character" not in warnings
+        documents = set(DOCUMENT_LABEL.findall(latex_of(latex)))
+        text = _compile(latex, engine)
+        assert not re.search(r"\[U\+[0-9A-F]{4,6}\]", text), engine
+        pages = text.count("\f")
+        assert pages > len(documents), (engine, pages, len(documents))
+    emoji = list((outdirs["pdflatex"] / "mosaic-emoji").glob("*.png"))
+    assert emoji, "the corpus's emoji are images"
