@@ -9,9 +9,9 @@ builds with ``html`` or ``bookstack`` without reading anything, and times
 from Sphinx's ``write-started`` event to ``build-finished`` (so the time
 includes ``finish()``: ZIPs, manifest and browsable copy, or HTML's static
 files and search index).  Diagrams and formulas are drawn once, by an untimed
-bookstack build, whose drawing cache the measured runs share.  Runs alternate between the two builders; the
-report gives medians and the ratio bookstack / html (target: at most 0.5).
-The BookStack output of the last run is also checked with
+bookstack build, whose drawing cache the measured runs share.  Runs alternate
+between the two builders; the report gives medians and the ratio bookstack /
+html (target: at most 0.5).  The BookStack output of the last run is also checked with
 ``tests/bookstack_checks.py``.
 
 This is a benchmark, not a test: numbers depend on the machine and its load.
