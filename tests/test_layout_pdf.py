@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from pdf_tools import compile_pdf
 from test_bookstack import build, copy_root
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "mosaic-sdk-docs"
@@ -75,24 +75,6 @@ def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) 
     assert len(pages) > 9
 
 
-def _compile(latex: Path, engine: str) -> str:
-    """latexmk with *engine*; the PDF's text (pdftotext)."""
-    (tex,) = latex.glob("*.tex")
-    flag = {"pdflatex": "-pdf", "lualatex": "-lualatex"}[engine]
-    done = subprocess.run(
-        ["latexmk", flag, "-interaction=nonstopmode", "-halt-on-error", tex.name],
-        cwd=latex,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stdout[-3000:]
-    pdf = tex.with_suffix(".pdf")
-    return subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 @pytest.mark.latex
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
 @pytest.mark.parametrize(
@@ -111,7 +93,7 @@ def test_the_corpus_pdf_is_complete(tmp_path: Path, tree: str, engines: tuple[st
         outdirs[engine] = latex
         assert "mosaic.character" not in warnings
         documents = set(DOCUMENT_LABEL.findall(latex_of(latex)))
-        text = _compile(latex, engine)
+        text = compile_pdf(latex, engine)
         assert not re.search(r"\[U\+[0-9A-F]{4,6}\]", text), engine
         pages = text.count("\f")
         assert pages > len(documents), (engine, pages, len(documents))

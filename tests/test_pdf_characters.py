@@ -3,7 +3,6 @@ the rest as a placeholder with one warning (issue #18)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -11,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pdf_tools import LATEXMK_FLAG, compile_pdf, require_programs, skip_or_fail
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_mosaic.characters import characters_in, write_package
@@ -198,20 +198,8 @@ def test_one_warning_without_the_image_set(
 
 
 def _compile(outdir: Path, engine_flag: str) -> str:
-    result = subprocess.run(
-        ["latexmk", engine_flag, "-interaction=nonstopmode", "-halt-on-error", "characters.tex"],
-        cwd=outdir,
-        capture_output=True,
-        timeout=600,
-        check=False,
-    )
-    log = (outdir / "characters.log").read_text(encoding="latin-1")
-    assert result.returncode == 0, log[-3000:]
-    assert "LaTeX Error: Unicode character" not in log  # pdflatex without a declaration
-    assert "Missing character" not in log  # a font without the glyph (xelatex, lualatex)
-    return subprocess.run(
-        ["pdftotext", "characters.pdf", "-"], cwd=outdir, capture_output=True, check=True, text=True
-    ).stdout
+    engine = {flag: name for name, flag in LATEXMK_FLAG.items()}[engine_flag]
+    return compile_pdf(outdir, engine)
 
 
 def _image_objects(outdir: Path) -> set[str]:
@@ -268,19 +256,11 @@ def test_unicode_engines(
 def _require_images() -> None:
     """Skip without the image set (``sphinx-mosaic[pdf]``), but fail in CI, which installs it."""
     if emoji_images.image_folder() is None:
-        message = f"needs {emoji_images.EXTRA} (the test extra installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}: missing in CI", pytrace=False)
-        pytest.skip(message)
+        skip_or_fail(f"needs {emoji_images.EXTRA} (the test extra installs it)")
 
 
 def _require(program: str) -> None:
-    """Skip naming *program* when it is missing, but fail in CI (like conftest's markers)."""
-    if shutil.which(program) is None:
-        message = f"needs {program} (installed by .ci/run)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}: missing in CI", pytrace=False)
-        pytest.skip(message)
+    require_programs(program)
 
 
 @pytest.mark.latex
