@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing.context
 import os
 import shutil
 import zipfile
@@ -16,7 +15,6 @@ from sphinx.builders import Builder
 from sphinx.util.parallel import parallel_available
 from test_bookstack import build, copy_root, read_book
 
-from sphinx_mosaic.bookstack import alongside as alongside_module
 from sphinx_mosaic.bookstack import svg as svg_module
 
 
@@ -104,51 +102,99 @@ def test_alongside_mode_writes_the_same_books(tmp_path: Path) -> None:
         assert (alongside / name).read_bytes() == (standalone / name).read_bytes(), name
 
 
-def _record_writer_pids(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
-    """Note the process that writes the BookStack pages (the forked worker inherits this)."""
-    original = alongside_module.write_bookstack
+def _record_writers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Note which process writes each HTML page and each BookStack page (forked
+    workers inherit the patches and append to the same file)."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
 
-    def recording(app: Any, builder: Any, docnames: list[str]) -> None:
-        with log.open("a") as out:
-            out.write(f"{os.getpid()} {len(docnames)}\n")
-        original(app, builder, docnames)
+    from sphinx_mosaic.bookstack.builder import BookStackBuilder
 
-    monkeypatch.setattr(alongside_module, "write_bookstack", recording)
+    def recording(kind: str, original: Any) -> Any:
+        def write_doc(self: Any, docname: str, doctree: Any) -> None:
+            with log.open("a") as out:
+                out.write(f"{kind} {os.getpid()} {docname}\n")
+            original(self, docname, doctree)
+
+        return write_doc
+
+    for kind, cls in (("html", StandaloneHTMLBuilder), ("bookstack", BookStackBuilder)):
+        monkeypatch.setattr(cls, "write_doc", recording(kind, cls.write_doc))
 
 
-def _writers(log: Path) -> list[tuple[int, int]]:
-    return [tuple(map(int, line.split())) for line in log.read_text().splitlines()]  # type: ignore[misc]
+def _writers(log: Path, kind: str) -> dict[str, list[int]]:
+    """Each document's writing processes, for one kind of page."""
+    written: dict[str, list[int]] = {}
+    for line in log.read_text().splitlines():
+        what, pid, docname = line.split()
+        if what == kind:
+            written.setdefault(docname, []).append(int(pid))
+    return written
 
 
-@pytest.mark.skipif(not parallel_available, reason="no fork on this platform: always serial")
-def test_alongside_fresh_build_writes_in_a_worker_and_incremental_in_the_main_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_alongside_translates_each_page_where_its_html_page_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: int
 ) -> None:
     log = tmp_path / "writers.log"
-    _record_writer_pids(monkeypatch, log)
+    _record_writers(monkeypatch, log)
+    srcdir = copy_root("bookstack", tmp_path)
+    html, warnings = build(
+        srcdir,
+        tmp_path / "site",
+        "html",
+        parallel=parallel,
+        confoverrides={"mosaic_bookstack_alongside": True},
+    )
+    assert warnings == ""
+    pages, books = _writers(log, "html"), _writers(log, "bookstack")
+    documents = len([p for p in srcdir.rglob("*") if p.suffix in (".md", ".rst")])
+    assert len(books) == documents
+    # Once each, in the process that wrote the HTML page: no second pass, no extra process.
+    assert all(len(pids) == 1 for pids in books.values()), books
+    assert {name: pids[0] for name, pids in books.items()} == {
+        name: pids[0] for name, pids in pages.items()
+    }
+    workers = {pid for pids in books.values() for pid in pids} - {os.getpid()}
+    assert bool(workers) == (parallel > 1 and parallel_available)
+
+    standalone, _ = build(srcdir, tmp_path / "standalone")
+    assert output_files(html / "bookstack") == output_files(standalone)
+
+
+def test_alongside_incremental_build_translates_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     srcdir = copy_root("bookstack", tmp_path)
     site = tmp_path / "site"
     alongside = {"mosaic_bookstack_alongside": True}
-    html, warnings = build(srcdir, site, "html", confoverrides=alongside)
-    assert warnings == ""
-    ((pid, count),) = _writers(log)
-    assert pid != os.getpid()  # the forked worker, while the HTML pages were written
-    assert count == len([p for p in srcdir.rglob("*") if p.suffix in (".md", ".rst")])
+    build(srcdir, site, "html", confoverrides=alongside)
 
+    log = tmp_path / "writers.log"
+    _record_writers(monkeypatch, log)
     page = srcdir / "1-guide" / "1-basics" / "2-links.md"
     page.write_text(page.read_text() + "\nAn added paragraph.\n")
     later = page.stat().st_mtime + 5
     os.utime(page, (later, later))
-    log.unlink()
-    _, warnings = build(srcdir, site, "html", confoverrides=alongside)
+    html, warnings = build(srcdir, site, "html", confoverrides=alongside)
     assert warnings == ""
-    ((pid, count),) = _writers(log)
-    assert pid == os.getpid() and 0 < count < 5  # incremental: after HTML, only what changed
+    translated = set(_writers(log, "bookstack"))
+    # The page, not its chapter's index, which Sphinx writes again for the navigation.
+    assert translated == {"1-guide/1-basics/2-links"}
+    assert set(_writers(log, "html")) == {"1-guide/1-basics/2-links", "1-guide/1-basics/README"}
 
     standalone, _ = build(srcdir, tmp_path / "standalone")
-    for name in ("books/1-guide.zip", "books/2-other.zip", "manifest.json"):
-        assert (html / "bookstack" / name).read_bytes() == (standalone / name).read_bytes(), name
+    assert output_files(html / "bookstack") == output_files(standalone)
     assert "An added paragraph." in json.dumps(read_book(html / "bookstack/books/1-guide.zip"))
+
+
+def test_alongside_turned_on_for_an_up_to_date_site_writes_every_book(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack", tmp_path)
+    site = tmp_path / "site"
+    build(srcdir, site, "html")
+    html, warnings = build(srcdir, site, "html", confoverrides={"mosaic_bookstack_alongside": True})
+    assert warnings == ""
+    standalone, _ = build(srcdir, tmp_path / "standalone")
+    assert output_files(html / "bookstack") == output_files(standalone)
 
 
 def test_alongside_output_of_a_parallel_html_build_is_that_of_bookstack(tmp_path: Path) -> None:
@@ -165,43 +211,21 @@ def test_alongside_output_of_a_parallel_html_build_is_that_of_bookstack(tmp_path
     assert output_files(html / "bookstack") == output_files(standalone)
 
 
-def test_alongside_worker_warnings_reach_the_build_with_their_location(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_alongside_warnings_reach_the_build_with_their_location(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: int
 ) -> None:
     _svg_fails(monkeypatch)
     srcdir = copy_root("bookstack", tmp_path)
     html, warnings = build(
-        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
+        srcdir,
+        tmp_path / "site",
+        "html",
+        parallel=parallel,
+        confoverrides={"mosaic_bookstack_alongside": True},
     )
     (line,) = [line for line in warnings.splitlines() if line]
     assert "2-links.md:13:" in line and "diagram.svg" in line and "[mosaic.image]" in line
-    assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []
-
-
-@pytest.mark.skipif(not parallel_available, reason="no fork on this platform: always serial")
-@pytest.mark.parametrize("failure", ["the fork fails", "the worker is killed"])
-def test_alongside_falls_back_to_the_main_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
-) -> None:
-    def no_fork(self: Any) -> None:
-        raise OSError("Failed to allocate memory")
-
-    def killed(task: Any) -> None:
-        os._exit(9)  # as if the OOM killer ended it: no result, no logs
-
-    if failure == "the fork fails":
-        monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", no_fork)
-    else:
-        monkeypatch.setattr(alongside_module, "_write_in_worker", killed)
-    log = tmp_path / "writers.log"
-    _record_writer_pids(monkeypatch, log)
-    srcdir = copy_root("bookstack", tmp_path)
-    html, warnings = build(
-        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
-    )
-    assert warnings == ""
-    ((pid, _count),) = _writers(log)
-    assert pid == os.getpid()
     assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []
 
 

@@ -5,25 +5,34 @@ BookStack builder over the same environment (no second read) into
 ``<html outdir>/<mosaic_bookstack_alongside_dir>``, translating and assembling
 the books exactly as ``-b bookstack`` does.
 
-When every document was read in this build (a fresh build, as in CI), the HTML
-builder writes every page, and so must we: the BookStack pages are then
-written by one worker process forked when the write phase starts, while the
-HTML pages are written, so the two overlap on a machine with two or more
-cores.  The worker takes the doctrees Sphinx keeps in memory for the write
-phase, so it reads nothing from disk; its warnings and progress lines are
-passed back through Sphinx's own parallel machinery
-(:class:`sphinx.util.parallel.ParallelTasks`) and reported, with their
-locations, when the build finishes.
+Each BookStack page is translated where its HTML page is written: in the HTML
+builder's ``write_doc`` (our ``html-page-context`` handler), so under ``-j``
+inside the worker process that writes that page, and in the main process of a
+serial build.  There is no second loop over the documents and no extra
+process.  The BookStack builder needs the doctree resolved for itself, not the
+one the HTML builder resolved (its links point at HTML files, its images were
+renamed by the HTML translator, and ``html``-format post-transforms such as
+sphinx-design's tab sets have rewritten it), so the page's doctree is read
+again from the doctree folder and resolved for the BookStack builder, which is
+what ``-b bookstack`` does for it.
 
-Otherwise (an incremental build, or a platform without ``fork``), the
-BookStack output is written after the HTML build, in the main process, for
-the documents the HTML build wrote plus those whose fragment is out of date.
+In the main process, at ``doctree-resolved`` (which fires there for every page
+Sphinx writes, ``-j`` included), the page is noted as written and its nodes are
+checked once for a BookStack rendering, so warnings come once per node type
+whatever the number of workers.  A page Sphinx writes again only because the
+navigation changed (a parent in the toctree of a changed page, or every page
+when a title changed) is skipped when its fragment is current: the BookStack
+page does not show the toctree.
+
+At ``build-finished`` the pages whose fragment is out of date but which the
+HTML builder did not write (the first build with alongside mode on, a removed
+fragment folder) are translated, and the books are assembled.
 """
 
 from __future__ import annotations
 
-import contextlib
 import inspect
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +41,11 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.locale import __
-from sphinx.util import logging, parallel
+from sphinx.util import logging
 from sphinx.util.display import status_iterator
+from sphinx.util.docutils import LoggingReporter
+
+from sphinx_mosaic.rewrites import named_pages
 
 HTML_BUILDERS = ("html", "dirhtml")
 logger = logging.getLogger(__name__)
@@ -43,10 +55,13 @@ class Alongside:
     """Per-application state of alongside mode (one instance per ``setup``)."""
 
     def __init__(self) -> None:
-        self.docnames: set[str] = set()
+        self.builder: Any = None
+        #: Documents read in this build (their BookStack page can have changed).
         self.read: set[str] = set()
-        self.worker: parallel.ParallelTasks | None = None
-        self.worker_done = False
+        #: Documents whose BookStack page must be translated in this build.
+        self.wanted: set[str] = set()
+        #: Documents the HTML builder writes whose BookStack page is current.
+        self.skipped: set[str] = set()
 
     def active(self, app: Sphinx) -> bool:
         return bool(app.config.mosaic_bookstack_alongside) and app.builder.name in HTML_BUILDERS
@@ -55,47 +70,69 @@ class Alongside:
         self.read = set(docnames)
 
     def start(self, app: Sphinx, builder: Builder) -> None:
-        """At ``write-started``: fork the worker when every page is to be written."""
-        if not self.active(app) or not parallel.parallel_available:
+        """At ``write-started``: the BookStack builder, ready to translate pages."""
+        self.builder = None
+        if not self.active(app):
             return
-        everything = set(app.env.found_docs)
-        if not everything or not everything <= self.read:
-            return  # incremental: written after the HTML build, from what it wrote
-        worker, self.worker_done = parallel.ParallelTasks(1), False
-        try:
-            worker.add_task(_write_in_worker, (app, sorted(everything)), self._worker_finished)
-        except Exception as exc:  # no fork (memory, limits): written after the HTML build
-            logger.debug("[mosaic] alongside worker not started: %s", exc)
+        bookstack = _bookstack_builder(app)
+        bookstack.prepare_writing(set(app.env.found_docs))
+        # What `-b bookstack` would translate before it looks at the toctree parents:
+        # the documents read, those with an out-of-date fragment, those whose shown
+        # aggregates changed (the rewrite reasons).
+        found = set(app.env.found_docs)
+        self.wanted = (self.read | set(bookstack.get_outdated_docs()) | named_pages(app)) & found
+        self.skipped = set()
+        self.builder = bookstack
+
+    def resolved(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        """At ``doctree-resolved`` of the HTML build, in the main process."""
+        bookstack = self.builder
+        if bookstack is None or app.builder is bookstack:
+            return  # not alongside, or our own resolution of the page
+        if docname not in self.wanted and bookstack.only_navigation_changed(
+            _read_doctree(app.env, docname)  # as read: placeholders not yet resolved
+        ):
+            # Under -j, the worker that writes this page is forked after this point
+            # (Sphinx resolves a chunk of pages, then starts its worker), so it sees it.
+            self.skipped.add(docname)
             return
-        self.worker = worker
+        bookstack.note_written(docname, doctree)
 
-    def _worker_finished(self, task: Any, result: Any) -> None:
-        self.worker_done = True
-
-    def record(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
-        if self.worker is None and self.active(app):
-            self.docnames.add(docname)
+    def page_context(
+        self,
+        app: Sphinx,
+        pagename: str,
+        templatename: str,
+        context: dict[str, Any],
+        doctree: nodes.document | None,
+    ) -> None:
+        """At ``html-page-context`` of a document: translate its BookStack page."""
+        bookstack = self.builder
+        if (
+            bookstack is None
+            or doctree is None
+            or pagename not in app.env.found_docs
+            or pagename in self.skipped
+        ):
+            return
+        with _as_builder(app, bookstack):
+            translate(app, bookstack, pagename)
 
     def finish(self, app: Sphinx, exception: BaseException | None) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            if exception is not None:
-                worker.terminate()
-                return
-            # join() reports the worker's warnings and raises if it failed; EOFError:
-            # the worker died without a word (killed), and the output is written below.
-            with contextlib.suppress(EOFError):
-                worker.join()
-            if self.worker_done:
-                return
-            # The fork failed or the worker was killed: write everything here.
-            self.docnames |= set(app.env.found_docs)
-        if exception is not None or not self.active(app):
+        bookstack, self.builder = self.builder, None
+        if exception is not None or bookstack is None:
             return
-        builder = _bookstack_builder(app)
-        docnames = sorted((set(builder.get_outdated_docs()) | self.docnames) & app.env.found_docs)
-        self.docnames.clear()
-        write_bookstack(app, builder, docnames)
+        rest = sorted(self.wanted - bookstack.written_docnames() - self.skipped)
+        with _as_builder(app, bookstack):
+            for docname in status_iterator(
+                rest,
+                __("writing BookStack pages... "),
+                "darkgreen",
+                len(rest),
+                app.verbosity,
+            ):
+                translate(app, bookstack, docname, note=True)
+            bookstack.finish()
 
 
 def _bookstack_builder(app: Sphinx) -> Any:
@@ -107,47 +144,67 @@ def _bookstack_builder(app: Sphinx) -> Any:
     return builder
 
 
-def _write_in_worker(task: tuple[Sphinx, list[str]]) -> None:
-    """In the forked worker: translate every page and write the books."""
-    app, docnames = task
-    write_bookstack(app, _bookstack_builder(app), docnames)
+class _as_builder:
+    """Make Sphinx see *builder* as the application's builder while we write.
+
+    Sphinx's reference resolution and post-transforms ask the application (and
+    the environment) for the builder: while the BookStack page is resolved and
+    translated they must see ours, so links and transforms are exactly those of
+    ``-b bookstack``; the HTML builder is back before its template is rendered.
+    """
+
+    def __init__(self, app: Sphinx, builder: Builder) -> None:
+        self.app, self.builder = app, builder
+
+    def __enter__(self) -> None:
+        env = self.app.env
+        self.saved = self.app.builder, getattr(env, "_builder_cls", None)
+        self.app.builder = self.builder
+        if self.saved[1] is not None:
+            env._builder_cls = type(self.builder)
+
+    def __exit__(self, *exc: object) -> None:
+        self.app.builder = self.saved[0]
+        if self.saved[1] is not None:
+            self.app.env._builder_cls = self.saved[1]
 
 
-def write_bookstack(app: Sphinx, builder: Any, docnames: list[str]) -> None:
-    """Translate *docnames* with *builder* and assemble the books, as ``-b bookstack``."""
+def _read_doctree(env: BuildEnvironment, docname: str) -> nodes.document:
+    """The page's doctree as the read phase stored it.
+
+    Read from its file rather than with ``env.get_doctree``, which keeps every
+    pickle it reads in memory for the rest of the build.
+    """
+    path = Path(env.doctreedir) / f"{docname}.doctree"
+    doctree: nodes.document = pickle.loads(path.read_bytes())
+    doctree.settings.env = env
+    doctree.reporter = LoggingReporter(str(env.doc2path(docname)))
+    return doctree
+
+
+def translate(app: Sphinx, builder: Any, docname: str, *, note: bool = False) -> None:
+    """Resolve *docname* for the BookStack *builder* and write its fragment
+    (*note*: also note it as written and check its nodes, in the main process)."""
     env = app.env
-    # Sphinx's reference resolution and post-transforms ask the application
-    # (and the environment) for the builder: make them see ours while we write,
-    # so links and transforms are exactly those of `-b bookstack`.
-    html_builder, html_class = app.builder, getattr(env, "_builder_cls", None)
-    app.builder = builder
-    if html_class is not None:
-        env._builder_cls = type(builder)
     # Sphinx 9 wants the tags passed; Sphinx 8 has no such parameter.
-    takes_tags = "tags" in inspect.signature(env.get_and_resolve_doctree).parameters
-    extra: dict[str, Any] = {"tags": builder.tags} if takes_tags else {}
-    try:
-        builder.prepare_writing(set(docnames))
-        for docname in status_iterator(
-            docnames,
-            __("writing BookStack pages... "),
-            "darkgreen",
-            len(docnames),
-            getattr(app.config, "verbosity", 0),
-        ):
-            doctree = env.get_and_resolve_doctree(docname, builder, **extra)
-            builder.write_doc_serialized(docname, doctree)
-            builder.write_doc(docname, doctree)
-        builder.finish()
-    finally:
-        app.builder = html_builder
-        if html_class is not None:
-            env._builder_cls = html_class
+    extra: dict[str, Any] = {"tags": builder.tags} if _TAKES_TAGS else {}
+    doctree = env.get_and_resolve_doctree(
+        docname, builder, doctree=_read_doctree(env, docname), **extra
+    )
+    if note:
+        builder.note_written(docname, doctree)
+    builder.choose_images(doctree)
+    builder.write_doc(docname, doctree)
+
+
+_TAKES_TAGS = "tags" in inspect.signature(BuildEnvironment.get_and_resolve_doctree).parameters
 
 
 def setup_alongside(app: Sphinx) -> None:
     alongside = Alongside()
     app.connect("env-before-read-docs", alongside.note_read, priority=900)
     app.connect("write-started", alongside.start)
-    app.connect("doctree-resolved", alongside.record)
+    app.connect("doctree-resolved", alongside.resolved)
+    # Late: the HTML page's other handlers see the HTML builder's doctree untouched.
+    app.connect("html-page-context", alongside.page_context, priority=900)
     app.connect("build-finished", alongside.finish)

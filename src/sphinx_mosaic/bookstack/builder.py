@@ -190,12 +190,15 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
             parent for docname in wanted for parent in self.env.files_to_rebuild.get(docname, ())
         }
         candidates = (wanted & parents) - self._read - set(self.get_outdated_docs())
-        wanted -= {name for name in candidates if self._only_navigation_changed(name)}
+        wanted -= {
+            name for name in candidates if self.only_navigation_changed(self.env.get_doctree(name))
+        }
         if wanted:
             super().write_documents(wanted)
 
-    def _only_navigation_changed(self, docname: str) -> bool:
-        doctree = self.env.get_doctree(docname)
+    def only_navigation_changed(self, doctree: nodes.document) -> bool:
+        """Whether the page of *doctree* (read, or resolved before its toctrees are)
+        shows nothing but docutils and Sphinx nodes and hidden toctrees."""
         for node in doctree.findall(nodes.Element):
             if isinstance(node, addnodes.toctree) and not node.get("hidden"):
                 return False
@@ -220,13 +223,22 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
         self.described = self.described_docnames()
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
-        # Main process, also under -j (and in alongside mode, which calls write_doc
-        # itself): warnings here are given once per node type.
+        self.note_written(docname, doctree)
+        self.choose_images(doctree)
+
+    def note_written(self, docname: str, doctree: nodes.document) -> None:
+        """Note *docname* as translated in this build and check its nodes.
+
+        Called in the main process, also under ``-j`` and in alongside mode,
+        so the warnings here come once per node type.
+        """
         self._written.add(docname)
-        self._choose_images(doctree)
         self._check_nodes(doctree)
 
-    def _choose_images(self, doctree: nodes.document) -> None:
+    def written_docnames(self) -> set[str]:
+        return set(self._written)
+
+    def choose_images(self, doctree: nodes.document) -> None:
         for node in doctree.findall(nodes.image):
             candidates: dict[str, str] = node.get("candidates", {})
             if "*" not in candidates:

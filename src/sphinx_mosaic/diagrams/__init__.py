@@ -76,6 +76,6 @@ def setup_diagrams(app: Sphinx) -> None:
     app.connect("doctree-read", _note_sources)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    # Before alongside mode forks its worker at write-started (priority 500), so the
-    # worker finds the drawings in the cache.
+    # Before any page is written (and before alongside mode sets up at write-started,
+    # priority 500), so every process that translates a page finds the drawings cached.
     app.connect("write-started", _draw_all, priority=400)
