@@ -56,3 +56,35 @@ def test_bookstack_translates_only_what_changed(
     hosts = {"README.json", "1-book/README.json"}
     assert again == (hosts if change == "new page" else set())
     assert set(after) - set(before) == ({"1-book/9-new.json"} if change == "new page" else set())
+
+
+@pytest.mark.parametrize(
+    ("page", "shown_on", "row"),
+    [
+        # A page of a book without a table of its own: only the shelf's table shows it.
+        ("3-gamma/1-x.md", {"README"}, "Gamma 1/2"),
+        # A page of beta: beta's table of chapters and pages, and the shelf's.
+        ("2-beta/2-c.md", {"README", "2-beta/README"}, "Beta 1/3"),
+    ],
+)
+def test_a_status_change_rewrites_the_tables_that_show_it(
+    tmp_path: Path, page: str, shown_on: set[str], row: str
+) -> None:
+    from bs4 import BeautifulSoup
+    from test_bookstack import copy_root
+
+    srcdir = copy_root("status", tmp_path)
+    outdir, _ = build(srcdir, tmp_path / "build", "html")
+    tables = {"README", "2-beta/README", "5-epsilon/README"}
+    before = {name: (outdir / f"{name}.html").stat().st_mtime_ns for name in tables}
+    time.sleep(0.05)
+    source = srcdir / page
+    text = source.read_text(encoding="utf-8")
+    status = text.split("status: ", 1)[1].split("\n", 1)[0]
+    source.write_text(text.replace(f"status: {status}", "status: complete"), encoding="utf-8")
+    outdir, _ = build(srcdir, tmp_path / "build", "html")
+    rewritten = {n for n in tables if (outdir / f"{n}.html").stat().st_mtime_ns != before[n]}
+    assert rewritten == shown_on
+    shelf = BeautifulSoup((outdir / "README.html").read_text(encoding="utf-8"), "html.parser")
+    rows = [tr.find_all("td") for tr in shelf.select("table.mosaic-status-table tbody tr")]
+    assert row in {f"{cells[0].get_text()} {cells[2].get_text()}" for cells in rows}

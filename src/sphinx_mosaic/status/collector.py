@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_mosaic.config import Option, declare
-from sphinx_mosaic.layout.extension import get_layout
 from sphinx_mosaic.rewrites import add_reason
 from sphinx_mosaic.status.badge import badge_for
 from sphinx_mosaic.status.last_updated import compute_dates, page_footer, parse_date
@@ -57,8 +56,8 @@ class PageRecord:
     written: str | None = None
     #: The front matter ``last_updated`` date.
     front_matter_date: date | None = None
-    #: The page holds a status table (rewritten when any status changes).
-    has_table: bool = False
+    #: The ``book`` option of each status table on the page ("" for the shelf's table).
+    tables: list[str] = field(default_factory=list)
 
 
 def records(env: BuildEnvironment) -> dict[str, PageRecord]:
@@ -153,8 +152,10 @@ class StatusCollector(EnvironmentCollector):
 
     @staticmethod
     def stale_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
-        """The pages whose footer date changed, and those with a status table when any
-        status, date or the layout changed (a reason of :mod:`sphinx_mosaic.rewrites`)."""
+        """The pages whose footer date changed, and those whose status tables show other
+        rows than in the last build (a reason of :mod:`sphinx_mosaic.rewrites`)."""
+        from sphinx_mosaic.status.table import table_views
+
         pages = records(env)
         front_matter = {
             docname: record.front_matter_date
@@ -169,14 +170,16 @@ class StatusCollector(EnvironmentCollector):
             for docname in set(dates) | set(previous_dates)
             if dates.get(docname) != previous_dates.get(docname)
         }
-        layout = get_layout(env)
-        snapshot = (
-            {docname: record.status for docname, record in pages.items()},
-            layout.to_dict() if layout is not None else None,
-        )
-        if changed or snapshot != getattr(env, "mosaic_status_snapshot", None):
-            changed |= {docname for docname, record in pages.items() if record.has_table}
-        env.mosaic_status_snapshot = snapshot  # type: ignore[attr-defined]
+        # A table shows each row's title, roll-up and newest date: the pages whose
+        # tables show anything else now (a status, a date, a book renamed or moved).
+        views = table_views(env, {name: r.tables for name, r in pages.items() if r.tables})
+        previous_views: dict[str, Any] = getattr(env, "mosaic_status_table_views", {})
+        env.mosaic_status_table_views = views  # type: ignore[attr-defined]
+        changed |= {
+            docname
+            for docname in set(views) | set(previous_views)
+            if views.get(docname) != previous_views.get(docname)
+        }
         return sorted(changed & env.found_docs)
 
 

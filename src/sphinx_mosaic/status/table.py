@@ -55,7 +55,7 @@ class StatusTableDirective(SphinxDirective):
             classes=self.options.get("class", []),
         )
         self.set_source_info(node)
-        record_of(self.env, self.env.docname).has_table = True
+        record_of(self.env, self.env.docname).tables.append(node["book"])
         return [node]
 
 
@@ -88,6 +88,49 @@ def find_book(resolver: NameResolver, layout: Layout, name: str, fromdoc: str) -
     return next((book for book in layout.books if book.title == wanted), None)
 
 
+def table_items(
+    env: BuildEnvironment, layout: Layout, book: str, docname: str
+) -> list[Folder | Page] | None:
+    """The rows of a status table on *docname*: the books, or the chapters and pages of
+    *book* (None when there is no such book)."""
+    if not book:
+        return list(layout.books)
+    found = find_book(name_resolver(env), layout, book, docname)
+    return list(found.children) if found is not None else None
+
+
+RowData = tuple[str, str, Rollup, "date | None"]
+
+
+def row_data(env: BuildEnvironment, item: Folder | Page) -> RowData | None:
+    """What a table's row shows of *item*: the linked document, the title, the roll-up
+    and the newest date (None for a folder without an index page)."""
+    if isinstance(item, Page):
+        status = page_status(env, item.docname)
+        # A page row shows the page's own status ("—" when it has none).
+        result = rollup([status], vocabulary_of(env.config)) if status else Rollup(None, 0, 1, 0)
+        return item.docname, item.title, result, last_updated(env, item.docname)
+    if item.host is None:
+        return None
+    return item.host, item.title, folder_rollup(env, item), folder_last_updated(env, item)
+
+
+def table_views(env: BuildEnvironment, tables: dict[str, list[str]]) -> dict[str, Any]:
+    """For each page of *tables* (docname: the ``book`` option of each of its tables),
+    everything its tables show; a page is written again when this changes."""
+    layout = get_layout(env)
+    if layout is None or not layout.active:
+        return {docname: None for docname in tables}
+    views: dict[str, Any] = {}
+    for docname, books in sorted(tables.items()):
+        shown = []
+        for book in books:
+            items = table_items(env, layout, book, docname)
+            shown.append(None if items is None else [row_data(env, item) for item in items])
+        views[docname] = shown
+    return views
+
+
 class StatusTableResolver(SphinxPostTransform):
     """Replace status table placeholders with real tables."""
 
@@ -111,22 +154,16 @@ class StatusTableResolver(SphinxPostTransform):
                 location=placeholder,
             )
             return None
-        rows: list[Folder | Page]
-        heading = _("Book")
-        if placeholder["book"]:
-            resolver = name_resolver(self.env)
-            book = find_book(resolver, layout, placeholder["book"], placeholder["docname"])
-            if book is None:
-                names = ", ".join(plain_path(book.path) for book in layout.books)
-                warn(
-                    MosaicWarning.STATUS,
-                    f"status-table: no book {placeholder['book']!r}; books: {names}",
-                    location=placeholder,
-                )
-                return None
-            rows, heading = list(book.children), _("Chapter")
-        else:
-            rows = list(layout.books)
+        rows = table_items(self.env, layout, placeholder["book"], placeholder["docname"])
+        heading = _("Chapter") if placeholder["book"] else _("Book")
+        if rows is None:
+            names = ", ".join(plain_path(book.path) for book in layout.books)
+            warn(
+                MosaicWarning.STATUS,
+                f"status-table: no book {placeholder['book']!r}; books: {names}",
+                location=placeholder,
+            )
+            return None
         table = nodes.table(classes=["mosaic-status-table", *placeholder["classes"]])
         group = nodes.tgroup(cols=4)
         table += group
@@ -160,18 +197,10 @@ class StatusTableResolver(SphinxPostTransform):
 
     def item_row(self, item: Folder | Page, docname: str) -> nodes.row | None:
         env = self.env
-        if isinstance(item, Page):
-            status = page_status(env, item.docname)
-            # A page row shows the page's own status ("—" when it has none).
-            result = (
-                rollup([status], vocabulary_of(env.config)) if status else Rollup(None, 0, 1, 0)
-            )
-            host, title, when = item.docname, item.title, last_updated(env, item.docname)
-        else:
-            if item.host is None:
-                return None
-            result = folder_rollup(env, item)
-            host, title, when = item.host, item.title, folder_last_updated(env, item)
+        data = row_data(env, item)
+        if data is None:
+            return None
+        host, title, result, when = data
         link = addnodes.pending_xref(
             "",
             nodes.inline("", title),
