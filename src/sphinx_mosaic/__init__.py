@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_mosaic.diagrams import setup_diagrams
     from sphinx_mosaic.latex_forms import setup_latex_forms
     from sphinx_mosaic.layout.extension import setup_layout
+    from sphinx_mosaic.memory import setup_memory
     from sphinx_mosaic.paths import setup_paths
     from sphinx_mosaic.publish.options import setup_publish
     from sphinx_mosaic.status import setup_status
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_characters(app)
     setup_latex_forms(app)
     setup_diagrams(app)
+    setup_memory(app)
     # Last, once every component has declared its options.
     setup_config(app)
     return {
