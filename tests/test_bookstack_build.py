@@ -89,17 +89,15 @@ def test_editing_one_page_retranslates_it_and_rewrites_its_book(tmp_path: Path) 
     assert "An added paragraph." in json.dumps(read_book(books / "1-guide.zip"))
 
 
-def test_alongside_mode_writes_the_same_books(tmp_path: Path) -> None:
-    srcdir = copy_root("bookstack", tmp_path)
-    standalone, _ = build(srcdir, tmp_path / "standalone")
-    html, warnings = build(
-        srcdir, tmp_path / "site", "html", confoverrides={"mosaic_bookstack_alongside": True}
+def build_alongside(srcdir: Path, builddir: Path, parallel: int = 1) -> tuple[Path, str]:
+    """An html build with alongside BookStack output."""
+    return build(
+        srcdir,
+        builddir,
+        "html",
+        parallel=parallel,
+        confoverrides={"mosaic_bookstack_alongside": True},
     )
-    assert warnings == ""
-    assert (html / "README.html").is_file()
-    alongside = html / "bookstack"
-    for name in ("books/1-guide.zip", "books/2-other.zip", "manifest.json"):
-        assert (alongside / name).read_bytes() == (standalone / name).read_bytes(), name
 
 
 def _record_writers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
@@ -138,14 +136,9 @@ def test_alongside_translates_each_page_where_its_html_page_is_written(
     log = tmp_path / "writers.log"
     _record_writers(monkeypatch, log)
     srcdir = copy_root("bookstack", tmp_path)
-    html, warnings = build(
-        srcdir,
-        tmp_path / "site",
-        "html",
-        parallel=parallel,
-        confoverrides={"mosaic_bookstack_alongside": True},
-    )
+    html, warnings = build_alongside(srcdir, tmp_path / "site", parallel)
     assert warnings == ""
+    assert (html / "README.html").is_file()
     pages, books = _writers(log, "html"), _writers(log, "bookstack")
     documents = len([p for p in srcdir.rglob("*") if p.suffix in (".md", ".rst")])
     assert len(books) == documents
@@ -161,13 +154,14 @@ def test_alongside_translates_each_page_where_its_html_page_is_written(
     assert output_files(html / "bookstack") == output_files(standalone)
 
 
+@pytest.mark.parametrize("first_read", [1, 2])
 def test_alongside_incremental_build_translates_what_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_read: int
 ) -> None:
     srcdir = copy_root("bookstack", tmp_path)
     site = tmp_path / "site"
-    alongside = {"mosaic_bookstack_alongside": True}
-    build(srcdir, site, "html", confoverrides=alongside)
+    # -j 2: the pages' verdicts (navigation_only) come back from the reading workers.
+    build_alongside(srcdir, site, first_read)
 
     log = tmp_path / "writers.log"
     _record_writers(monkeypatch, log)
@@ -175,7 +169,7 @@ def test_alongside_incremental_build_translates_what_changed(
     page.write_text(page.read_text() + "\nAn added paragraph.\n")
     later = page.stat().st_mtime + 5
     os.utime(page, (later, later))
-    html, warnings = build(srcdir, site, "html", confoverrides=alongside)
+    html, warnings = build_alongside(srcdir, site)
     assert warnings == ""
     translated = set(_writers(log, "bookstack"))
     # The page, not its chapter's index, which Sphinx writes again for the navigation.
@@ -191,23 +185,9 @@ def test_alongside_turned_on_for_an_up_to_date_site_writes_every_book(tmp_path: 
     srcdir = copy_root("bookstack", tmp_path)
     site = tmp_path / "site"
     build(srcdir, site, "html")
-    html, warnings = build(srcdir, site, "html", confoverrides={"mosaic_bookstack_alongside": True})
+    html, warnings = build_alongside(srcdir, site)
     assert warnings == ""
     standalone, _ = build(srcdir, tmp_path / "standalone")
-    assert output_files(html / "bookstack") == output_files(standalone)
-
-
-def test_alongside_output_of_a_parallel_html_build_is_that_of_bookstack(tmp_path: Path) -> None:
-    srcdir = copy_root("bookstack", tmp_path)
-    standalone, _ = build(srcdir, tmp_path / "standalone")
-    html, warnings = build(
-        srcdir,
-        tmp_path / "site",
-        "html",
-        parallel=2,
-        confoverrides={"mosaic_bookstack_alongside": True},
-    )
-    assert warnings == ""
     assert output_files(html / "bookstack") == output_files(standalone)
 
 
@@ -217,13 +197,7 @@ def test_alongside_warnings_reach_the_build_with_their_location(
 ) -> None:
     _svg_fails(monkeypatch)
     srcdir = copy_root("bookstack", tmp_path)
-    html, warnings = build(
-        srcdir,
-        tmp_path / "site",
-        "html",
-        parallel=parallel,
-        confoverrides={"mosaic_bookstack_alongside": True},
-    )
+    html, warnings = build_alongside(srcdir, tmp_path / "site", parallel)
     (line,) = [line for line in warnings.splitlines() if line]
     assert "2-links.md:13:" in line and "diagram.svg" in line and "[mosaic.image]" in line
     assert check_package(html / "bookstack" / "books" / "1-guide.zip") == []

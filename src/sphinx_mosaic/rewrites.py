@@ -29,8 +29,6 @@ Reason = Callable[[Sphinx, BuildEnvironment], Iterable[str]]
 # Keyed by the application, so two Sphinx applications in one process (tests,
 # sphinx-autobuild) never share reasons.
 _REASONS: WeakKeyDictionary[Sphinx, dict[str, Reason]] = WeakKeyDictionary()
-# What the reasons named in the application's current build.
-_NAMED: WeakKeyDictionary[Sphinx, set[str]] = WeakKeyDictionary()
 
 
 def add_reason(app: Sphinx, name: str, reason: Reason) -> None:
@@ -42,12 +40,6 @@ def add_reason(app: Sphinx, name: str, reason: Reason) -> None:
     reasons[name] = reason
 
 
-def named_pages(app: Sphinx) -> set[str]:
-    """The documents the components' reasons named in this build (not those written
-    again only because the navigation changed)."""
-    return set(_NAMED.get(app, ()))
-
-
 def mark_navigation_changed(env: BuildEnvironment, changed: bool) -> None:
     """Record whether this build's navigation differs from the last build's."""
     env.mosaic_navigation_changed = changed  # type: ignore[attr-defined]
@@ -57,7 +49,6 @@ def _documents_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     pages: set[str] = set()
     for reason in _REASONS.get(app, {}).values():
         pages.update(reason(app, env))
-    _NAMED[app] = pages & env.found_docs
     if getattr(env, "mosaic_navigation_changed", False):
         mark_navigation_changed(env, False)
         if app.builder.format == "html":

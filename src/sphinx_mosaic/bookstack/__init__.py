@@ -16,8 +16,10 @@ def setup_bookstack(app: Sphinx) -> None:
     import sphinx_mosaic.bookstack.options  # noqa: F401  (declares the options)
     from sphinx_mosaic.bookstack.alongside import setup_alongside
     from sphinx_mosaic.bookstack.builder import BookStackBuilder
+    from sphinx_mosaic.bookstack.navigation_only import setup_navigation_only
 
     app.add_builder(BookStackBuilder)
+    setup_navigation_only(app)
     setup_alongside(app)
 
 

@@ -46,7 +46,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.docutils import LoggingReporter
 
-from sphinx_mosaic.rewrites import named_pages
+from sphinx_mosaic.bookstack.navigation_only import navigation_only
 
 HTML_BUILDERS = ("html", "dirhtml")
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Alongside:
         self.builder: Any = None
         #: Documents read in this build (their BookStack page can have changed).
         self.read: set[str] = set()
-        #: Documents whose BookStack page must be translated in this build.
+        #: Documents translated in this build whatever they show.
         self.wanted: set[str] = set()
         #: Documents the HTML builder writes whose BookStack page is current.
         self.skipped: set[str] = set()
@@ -77,11 +77,8 @@ class Alongside:
             return
         bookstack = _bookstack_builder(app)
         bookstack.prepare_writing(set(app.env.found_docs))
-        # What `-b bookstack` would translate before it looks at the toctree parents:
-        # the documents read, those with an out-of-date fragment, those whose shown
-        # aggregates changed (the rewrite reasons).
-        found = set(app.env.found_docs)
-        self.wanted = (self.read | set(bookstack.get_outdated_docs()) | named_pages(app)) & found
+        # Translated whatever the page shows: read again, or an out-of-date fragment.
+        self.wanted = (self.read | set(bookstack.get_outdated_docs())) & set(app.env.found_docs)
         self.skipped = set()
         self.builder = bookstack
 
@@ -90,9 +87,7 @@ class Alongside:
         bookstack = self.builder
         if bookstack is None or app.builder is bookstack:
             return  # not alongside, or our own resolution of the page
-        if docname not in self.wanted and bookstack.only_navigation_changed(
-            _read_doctree(app.env, docname)  # as read: placeholders not yet resolved
-        ):
+        if docname not in self.wanted and navigation_only(app.env, docname):
             # Under -j, the worker that writes this page is forked after this point
             # (Sphinx resolves a chunk of pages, then starts its worker), so it sees it.
             self.skipped.add(docname)

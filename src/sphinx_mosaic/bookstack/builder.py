@@ -29,7 +29,6 @@ from typing import Any
 
 from docutils import nodes
 from docutils.frontend import OptionParser
-from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.locale import __
 from sphinx.util import logging
@@ -57,6 +56,7 @@ from sphinx_mosaic.bookstack.manifest import (
 )
 from sphinx_mosaic.bookstack.metadata import page_tags
 from sphinx_mosaic.bookstack.model import Book, Shelf
+from sphinx_mosaic.bookstack.navigation_only import navigation_only
 from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
 from sphinx_mosaic.bookstack.sanitize import clean_html
 from sphinx_mosaic.bookstack.sources import report, shelf_skeleton
@@ -67,7 +67,6 @@ from sphinx_mosaic.warnings import MosaicWarning, warn
 
 logger = logging.getLogger(__name__)
 
-_STANDARD_NODE_MODULES = frozenset({"docutils.nodes", "sphinx.addnodes"})
 #: Preferred image candidates (``image.*``): what BookStack takes, then SVG to convert.
 IMAGE_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
 
@@ -179,32 +178,19 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
         """Translate the documents whose page can have changed.
 
         Sphinx also rewrites every document whose toctree includes a changed
-        one (``env.files_to_rebuild``).  Our pages do not show generated
-        (hidden) toctrees, so such a parent is skipped when it was not read
-        again, its fragment is current, and it holds only docutils and Sphinx
-        nodes with hidden toctrees (a node of another component may show an
-        aggregate that changed): an edit to one page re-translates that page.
+        one (``env.files_to_rebuild``); such a parent is skipped when it was
+        not read again, its fragment is current, and it shows nothing another
+        page can change (:mod:`~sphinx_mosaic.bookstack.navigation_only`): an
+        edit to one page re-translates that page.
         """
         wanted = set(docnames) | self._described_changed()
         parents = {
             parent for docname in wanted for parent in self.env.files_to_rebuild.get(docname, ())
         }
         candidates = (wanted & parents) - self._read - set(self.get_outdated_docs())
-        wanted -= {
-            name for name in candidates if self.only_navigation_changed(self.env.get_doctree(name))
-        }
+        wanted -= {name for name in candidates if navigation_only(self.env, name)}
         if wanted:
             super().write_documents(wanted)
-
-    def only_navigation_changed(self, doctree: nodes.document) -> bool:
-        """Whether the page of *doctree* (read, or resolved before its toctrees are)
-        shows nothing but docutils and Sphinx nodes and hidden toctrees."""
-        for node in doctree.findall(nodes.Element):
-            if isinstance(node, addnodes.toctree) and not node.get("hidden"):
-                return False
-            if type(node).__module__ not in _STANDARD_NODE_MODULES and not _path_navigation(node):
-                return False
-        return True
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return INTERNAL_URI + docname
@@ -393,12 +379,6 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
                     "(split the book, or make its images and downloads smaller)",
                     location=book.docname,
                 )
-
-
-def _path_navigation(node: nodes.Element) -> bool:
-    """The reading-path boxes on every page: they depend on the path definitions only,
-    and the paths component rewrites the pages of a path that changed."""
-    return type(node).__name__ == "path_placeholder" and node.get("kind") == "navigation"
 
 
 def _slug_of(path: Path) -> str:
