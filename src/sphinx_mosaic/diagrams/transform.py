@@ -115,13 +115,15 @@ class _Drawings(SphinxPostTransform):
         elif is_mermaid_node(node):
             node.replace_self(_code(source, "mermaid", node))
 
-    def _prepare(self) -> list[nodes.Element]:
-        found = [
-            node
-            for node in self.document.findall(nodes.Element)
-            if is_mermaid_fence(node) or is_mermaid_node(node)
-        ]
-        # One CLI run for the whole page (the build's diagrams were drawn at write-started).
+    def _prepare(self, found: list[nodes.Element] | None = None) -> list[nodes.Element]:
+        """The page's Mermaid nodes (*found*, or looked up), each source drawn in one CLI
+        run for the whole page (the build's diagrams were drawn at write-started)."""
+        if found is None:
+            found = [
+                node
+                for node in self.document.findall(nodes.Element)
+                if is_mermaid_fence(node) or is_mermaid_node(node)
+            ]
         self.drawer.prepare_mermaid([mermaid_source(node) for node in found])
         return found
 
@@ -132,14 +134,26 @@ class BookStackDrawings(_Drawings):
     def run(self, **kwargs: Any) -> None:
         if not self.drawer.enabled:
             return
-        for node in self._prepare():
-            self._mermaid(node)
-        for node in list(self.document.findall(nodes.Element)):
+        # One walk of the page sorts what is drawn (this runs on every page of every
+        # bookstack and alongside build; most pages have nothing to draw).
+        mermaid: list[nodes.Element] = []
+        others: list[nodes.Element] = []
+        for node in self.document.findall(nodes.Element):
+            if is_mermaid_fence(node) or is_mermaid_node(node):
+                mermaid.append(node)
+            elif isinstance(node, (inheritance_diagram, graphviz)) or (
+                isinstance(node, (nodes.math, nodes.math_block)) and not _in_title(node)
+            ):
+                others.append(node)
+        if mermaid:
+            for node in self._prepare(mermaid):
+                self._mermaid(node)
+        for node in others:
             if isinstance(node, inheritance_diagram):
                 self._inheritance(node)
             elif isinstance(node, graphviz):
                 self._graphviz(node)
-            elif isinstance(node, (nodes.math, nodes.math_block)) and not _in_title(node):
+            else:
                 self._math(node)
 
     def _dot_program(self, node: nodes.Element) -> str:
