@@ -200,6 +200,35 @@ def test_a_formula_ziamath_refuses_is_located(tmp_path: Path) -> None:
     assert "\\frac{a" in inline_code(outdir)
 
 
+@pytest.mark.parametrize("buildername", ["bookstack", "latex"])
+def test_a_tree_without_mermaid_never_looks_for_its_cli_or_a_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, buildername: str
+) -> None:
+    # Looking for the browser searches PATH: a tree with no Mermaid must not pay for it
+    # on every page. The same build with the Mermaid page shows the count can be non-zero.
+    looked_up: list[str] = []
+    real = renderers.MermaidSetup.from_options.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[renderers.MermaidSetup], *args: Any) -> renderers.MermaidSetup:
+        looked_up.append(args[0])
+        return real(cls, *args)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(renderers.MermaidSetup, "from_options", classmethod(counted))
+    srcdir = copy_root("diagrams", tmp_path / "with")
+    build(srcdir, tmp_path / "with" / "_build", buildername, confoverrides=NO_PROGRAMS)
+    assert looked_up
+    looked_up.clear()
+    srcdir = copy_root("diagrams", tmp_path / "without")
+    (srcdir / "1-drawings/1-diagrams.md").unlink()
+    outdir, warnings = build(
+        srcdir, tmp_path / "without" / "_build", buildername, confoverrides=NO_PROGRAMS
+    )
+    assert looked_up == []
+    assert "mermaid" not in warnings.lower()
+    if buildername == "bookstack":
+        assert set(images_by_alt(outdir)) == FORMULAS  # the maths is still drawn
+
+
 def test_diagrams_off_leaves_everything_as_code(tmp_path: Path) -> None:
     srcdir = copy_root("diagrams", tmp_path)
     # (Without us, an inheritance diagram has no BookStack rendering at all.)

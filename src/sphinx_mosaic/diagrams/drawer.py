@@ -139,8 +139,11 @@ class Drawer:
         return drawing_key("mermaid", setup.key_options(), source)
 
     def prepare_mermaid(self, sources: list[str]) -> None:
-        """Draw every source not in the cache yet, in as few CLI runs as possible."""
-        if not self.enabled or "mermaid" in self.missing:
+        """Draw every source not in the cache yet, in as few CLI runs as possible.
+
+        With no sources, nothing is looked up: finding the browser searches PATH, and
+        this runs for every page of a bookstack, alongside or latex build."""
+        if not sources or not self.enabled or "mermaid" in self.missing:
             return
         setup = self._mermaid_setup()
         wanted: dict[str, str] = {}

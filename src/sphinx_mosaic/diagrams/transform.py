@@ -46,13 +46,19 @@ def mermaid_source(node: nodes.Element) -> str:
     return str(node["code"]) if is_mermaid_node(node) else node.astext()
 
 
+def is_mermaid(node: nodes.Node) -> bool:
+    """A MyST Mermaid fence or a sphinxcontrib-mermaid node."""
+    return is_mermaid_fence(node) or is_mermaid_node(node)
+
+
+def mermaid_nodes(doctree: nodes.Node) -> list[nodes.Element]:
+    """Every Mermaid diagram in *doctree*, in order."""
+    return [node for node in doctree.findall(nodes.Element) if is_mermaid(node)]
+
+
 def mermaid_sources(doctree: nodes.Node) -> list[str]:
     """Every Mermaid diagram's source in *doctree*, in order."""
-    return [
-        mermaid_source(node)
-        for node in doctree.findall(nodes.Element)
-        if is_mermaid_fence(node) or is_mermaid_node(node)
-    ]
+    return [mermaid_source(node) for node in mermaid_nodes(doctree)]
 
 
 def drawing_uri(path: Path, srcdir: Path) -> str:
@@ -115,17 +121,12 @@ class _Drawings(SphinxPostTransform):
         elif is_mermaid_node(node):
             node.replace_self(_code(source, "mermaid", node))
 
-    def _prepare(self, found: list[nodes.Element] | None = None) -> list[nodes.Element]:
-        """The page's Mermaid nodes (*found*, or looked up), each source drawn in one CLI
-        run for the whole page (the build's diagrams were drawn at write-started)."""
-        if found is None:
-            found = [
-                node
-                for node in self.document.findall(nodes.Element)
-                if is_mermaid_fence(node) or is_mermaid_node(node)
-            ]
+    def _draw_mermaid(self, found: list[nodes.Element]) -> None:
+        """Replace the page's Mermaid nodes *found*, drawn in one CLI run for the whole
+        page (the build's diagrams were drawn at write-started)."""
         self.drawer.prepare_mermaid([mermaid_source(node) for node in found])
-        return found
+        for node in found:
+            self._mermaid(node)
 
 
 class BookStackDrawings(_Drawings):
@@ -139,15 +140,13 @@ class BookStackDrawings(_Drawings):
         mermaid: list[nodes.Element] = []
         others: list[nodes.Element] = []
         for node in self.document.findall(nodes.Element):
-            if is_mermaid_fence(node) or is_mermaid_node(node):
+            if is_mermaid(node):
                 mermaid.append(node)
             elif isinstance(node, (inheritance_diagram, graphviz)) or (
                 isinstance(node, (nodes.math, nodes.math_block)) and not _in_title(node)
             ):
                 others.append(node)
-        if mermaid:
-            for node in self._prepare(mermaid):
-                self._mermaid(node)
+        self._draw_mermaid(mermaid)
         for node in others:
             if isinstance(node, inheritance_diagram):
                 self._inheritance(node)
@@ -203,8 +202,7 @@ class LaTeXDrawings(_Drawings):
     def run(self, **kwargs: Any) -> None:
         if not self.drawer.enabled:
             return
-        for node in self._prepare():
-            self._mermaid(node)
+        self._draw_mermaid(mermaid_nodes(self.document))
         for image in self.document.findall(nodes.image):
             if "mosaic-drawing" in image["classes"]:
                 self.env.images.add_file(self.env.docname, image["uri"])
