@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from bookstack_checks import check_package
 from sphinx.builders import Builder
+from sphinx.errors import ExtensionError
 from sphinx.util.parallel import parallel_available
 from test_bookstack import build, copy_root, read_book
 
@@ -152,6 +153,36 @@ def test_alongside_translates_each_page_where_its_html_page_is_written(
 
     standalone, _ = build(srcdir, tmp_path / "standalone")
     assert output_files(html / "bookstack") == output_files(standalone)
+
+
+def test_alongside_pauses_the_garbage_collector_only_while_a_page_is_translated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from sphinx_mosaic.bookstack.builder import BookStackBuilder
+
+    seen: list[bool] = []
+    write_doc = BookStackBuilder.write_doc
+
+    def record(self: Any, docname: str, doctree: Any) -> None:
+        seen.append(gc.isenabled())
+        if docname.endswith("2-links"):
+            raise RuntimeError("a translation that fails")
+        write_doc(self, docname, doctree)
+
+    monkeypatch.setattr(BookStackBuilder, "write_doc", record)
+    assert gc.isenabled()
+    with pytest.raises(ExtensionError, match="a translation that fails"):
+        build(
+            copy_root("bookstack", tmp_path),
+            tmp_path / "site",
+            "html",
+            confoverrides={"mosaic_bookstack_alongside": True},
+        )
+    # Paused for each page translated, back on after the failed one.
+    assert seen and not any(seen)
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("first_read", [1, 2])

@@ -210,15 +210,19 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
             else:
                 atts[name] = str(value)
         if isinstance(node, nodes.Element):
-            classes.extend(node.get("classes", []))
-        kept = [cls for cls in dict.fromkeys(classes) if cls in _KEPT_CLASSES]
-        if kept:
-            atts["class"] = " ".join(kept)
+            classes.extend(node.get("classes", ()))
+        if classes:  # most tags have none (this runs for every tag of every page)
+            kept = [cls for cls in dict.fromkeys(classes) if cls in _KEPT_CLASSES]
+            if kept:
+                atts["class"] = " ".join(kept)
         ident = self.ids.element_id(node, tagname)
         if ident:
             atts["id"] = ident
-        parts = [tagname] + [f'{name}="{escape(value)}"' for name, value in sorted(atts.items())]
-        return "<{}{}>{}".format(" ".join(parts), " /" if empty else "", suffix)
+        end = " />" if empty else ">"
+        if not atts:
+            return f"<{tagname}{end}{suffix}"
+        written = " ".join(f'{name}="{escape(value)}"' for name, value in sorted(atts.items()))
+        return f"<{tagname} {written}{end}{suffix}"
 
     def encode(self, text: Any) -> str:
         # docutils writes "@" as "&#64;" (against address harvesting); BookStack
