@@ -158,3 +158,34 @@ def test_pages_are_byte_identical(
     if theme == "furo":
         assert 'class="toctree-l3 current current-page"' in page
     assert 'class="current reference internal" href="#"' in page
+
+
+def test_a_collapsed_sidebar_computes_the_urls_of_the_links_it_shows_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Computing every link of the tree for each folder made big builds quadratic.
+    src = tmp_path / "src"
+    write_tree(src, "alabaster", 3)
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8").replace('"globaltoc.html"', '"relations.html"'),
+        encoding="utf-8",
+    )
+    computed: list[str] = []
+    relative_uri = navigation.relative_uri
+
+    def counting(base: str, to: str) -> str:
+        computed.append(to)
+        return relative_uri(base, to)
+
+    monkeypatch.setattr(navigation, "relative_uri", counting)
+    fast = build(src, tmp_path / "fast", "html", "alabaster", once=True)
+    monkeypatch.setattr(navigation, "relative_uri", relative_uri)
+    slow = build(src, tmp_path / "slow", "html", "alabaster", once=False)
+    assert html_files(fast) == html_files(slow)
+    pages = len(html_files(fast))
+    folders = len({path.parent for path in fast.rglob("*.html")})
+    links = len(set(computed))  # every link of the tree is the target of one
+    # Each page shows the books and its own branch: far fewer than every link per folder.
+    assert computed
+    assert len(computed) < folders * links / 3, (len(computed), folders, links, pages)

@@ -45,3 +45,100 @@ def test_a_serial_build_keeps_at_most_the_limit_and_writes_the_same_pages(
     bounded, (held,) = _build(srcdir, tmp_path / "bounded", mosaic_doctrees_in_memory=limit)
     assert held == (documents if expected is None else expected)
     assert output_files(bounded) == output_files(everything)
+
+
+def _freeze_counts(srcdir: Path, outdir: Path, **overrides: Any) -> tuple[Path, dict[str, int]]:
+    """Build *srcdir* as html; the objects frozen when the write phase starts (after our
+    handler) and once the build is over."""
+    import gc
+
+    counts: dict[str, int] = {}
+    app = SphinxTestApp(
+        "html",
+        srcdir=srcdir,
+        builddir=outdir,
+        status=StringIO(),
+        warning=StringIO(),
+        confoverrides=overrides,
+    )
+    app.connect(
+        "write-started",
+        lambda app, builder: counts.setdefault("writing", gc.get_freeze_count()),
+        priority=999,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    counts["after"] = gc.get_freeze_count()
+    return Path(app.outdir), counts
+
+
+def test_the_build_freezes_its_long_lived_objects_and_hands_them_back(tmp_path: Path) -> None:
+    import gc
+
+    srcdir = copy_root("bookstack", tmp_path)
+    assert gc.get_freeze_count() == 0
+    frozen, counts = _freeze_counts(srcdir, tmp_path / "frozen")
+    # The environment and everything else alive at write-started is out of the
+    # collector's reach while the pages are written, and back once the build ends.
+    assert counts["writing"] > 10_000
+    assert counts["after"] == 0
+    plain, counts = _freeze_counts(srcdir, tmp_path / "plain", mosaic_gc_freeze=False)
+    assert counts == {"writing": 0, "after": 0}
+    assert output_files(frozen) == output_files(plain)
+
+
+def test_objects_someone_else_froze_are_left_frozen(tmp_path: Path) -> None:
+    import gc
+
+    gc.freeze()  # as a host process that forks workers would
+    try:
+        before = gc.get_freeze_count()
+        assert before > 0
+        _, counts = _freeze_counts(copy_root("bookstack", tmp_path), tmp_path / "site")
+        # No freeze of ours (it would add the build's objects, and be handed back with
+        # theirs) and no unfreeze (frozen objects that die still leave the count).
+        assert before // 2 < counts["writing"] <= before
+        assert before // 2 < counts["after"] <= counts["writing"]
+    finally:
+        gc.unfreeze()
+
+
+def test_nothing_is_frozen_while_the_collector_is_off(tmp_path: Path) -> None:
+    import gc
+
+    gc.disable()
+    try:
+        _, counts = _freeze_counts(copy_root("bookstack", tmp_path), tmp_path / "site")
+    finally:
+        gc.enable()
+    assert counts == {"writing": 0, "after": 0}
+
+
+def test_the_read_phase_freezes_every_few_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from sphinx_mosaic import memory
+
+    monkeypatch.setattr(memory, "FREEZE_EVERY", 2)
+    seen: list[int] = []
+    app = SphinxTestApp(
+        "html",
+        srcdir=copy_root("bookstack", tmp_path),
+        builddir=tmp_path / "site",
+        status=StringIO(),
+        warning=StringIO(),
+    )
+    # After ours: the count each page is read with.
+    app.connect("source-read", lambda *args: seen.append(gc.get_freeze_count()), priority=999)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert len(seen) > 4
+    assert seen[0] == 0  # the first page: nothing frozen yet
+    assert seen[1] > 10_000  # the second: frozen after a collection
+    assert gc.get_freeze_count() == 0
