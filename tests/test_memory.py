@@ -116,7 +116,7 @@ def test_nothing_is_frozen_while_the_collector_is_off(tmp_path: Path) -> None:
     assert counts == {"writing": 0, "after": 0}
 
 
-def test_the_read_phase_freezes_every_few_pages(
+def test_reading_and_writing_freeze_every_few_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import gc
@@ -124,7 +124,8 @@ def test_the_read_phase_freezes_every_few_pages(
     from sphinx_mosaic import memory
 
     monkeypatch.setattr(memory, "FREEZE_EVERY", 2)
-    seen: list[int] = []
+    read: list[int] = []
+    written: list[int] = []
     app = SphinxTestApp(
         "html",
         srcdir=copy_root("bookstack", tmp_path),
@@ -132,13 +133,19 @@ def test_the_read_phase_freezes_every_few_pages(
         status=StringIO(),
         warning=StringIO(),
     )
-    # After ours: the count each page is read with.
-    app.connect("source-read", lambda *args: seen.append(gc.get_freeze_count()), priority=999)
+    # After ours: the count each page is read with, and written with.
+    app.connect("source-read", lambda *args: read.append(gc.get_freeze_count()), priority=999)
+    app.connect(
+        "doctree-resolved", lambda *args: written.append(gc.get_freeze_count()), priority=999
+    )
     try:
         app.build()
     finally:
         app.cleanup()
-    assert len(seen) > 4
-    assert seen[0] == 0  # the first page: nothing frozen yet
-    assert seen[1] > 10_000  # the second: frozen after a collection
+    assert len(read) == len(written) > 4
+    assert read[0] == 0  # the first page: nothing frozen yet
+    assert read[1] > 10_000  # the second: frozen after a collection
+    # Frozen at write-started, then again at the second page written: what the build
+    # made since (the first page's output and what stays from it) joins the frozen.
+    assert written[1] > written[0] > read[-1]
     assert gc.get_freeze_count() == 0

@@ -17,19 +17,21 @@ missing (another Sphinx version) this does nothing.
 
 With ``mosaic_gc_freeze`` (on by default) the objects that live for the whole
 build are moved out of reach of Python's cyclic garbage collector
-(:func:`gc.freeze`): every ``FREEZE_EVERY`` pages read, after a collection, and
-once more when the write phase starts.  A full collection walks every object
-it tracks, and a build's environment grows with its pages, so without this
-the collector's time grows faster than the pages: on a generated tree, its
-full collections took 6.1 s of a 34 s ``html`` build at 1,103 pages and 48 s
-of 193 s at 5,503 pages, most of it walking the environment again and again.
-Every page still leaves its doctree to the collector (docutils nodes point at
-their parents, so only the collector frees them), and those are collected as
-before.  At ``build-finished`` the frozen objects are handed back
-(:func:`gc.unfreeze`), so what died in between, such as the doctrees kept for
-the write phase, is freed by the next collections.  Nothing is frozen when
-the collector is off or when something else in the process already froze
-objects (``gc.get_freeze_count()``): unfreezing would hand back theirs too.
+(:func:`gc.freeze`): when the write phase starts, and every ``FREEZE_EVERY``
+pages read or written, each time after a collection.  A full collection walks
+every object it tracks, and a build's environment (and, while writing, its
+search index) grows with its pages, so without this the collector's time grows
+faster than the pages: on a generated tree, its full collections took 6.1 s of
+a 34 s ``html`` build at 1,103 pages and 48 s of 193 s at 5,503 pages, most of
+it walking the environment again and again.  Every page still leaves its
+doctree to the collector (docutils nodes point at their parents, so only the
+collector frees them), and those are collected as before, except the few alive
+at a freeze (the doctrees kept for the write phase, the page being written),
+which wait for the end of the build.  At ``build-finished`` the frozen objects
+are handed back (:func:`gc.unfreeze`), so what died in between is freed by the
+next collections.  Nothing is frozen when the collector is off or when
+something else in the process already froze objects (``gc.get_freeze_count()``):
+unfreezing would hand back theirs too.
 """
 
 from __future__ import annotations
@@ -107,13 +109,17 @@ class Freezer:
         gc.freeze()
         self.frozen = True
 
-    def page_read(self, app: Sphinx) -> None:
+    def page(self, app: Sphinx) -> None:
+        """A page is read or about to be written: every few pages, freeze."""
+        if not gc.isenabled():
+            return  # paused by someone (our BookStack translation resolves pages too)
         self.pages += 1
         if self.pages % FREEZE_EVERY == 0:
             self.freeze(app)
 
     def write_started(self, app: Sphinx, builder: object) -> None:
         self.freeze(app)
+        self.pages = 0
 
     def finished(self, app: Sphinx, exception: BaseException | None) -> None:
         if self.frozen:
@@ -130,14 +136,19 @@ def setup_memory(app: Sphinx) -> None:
         # next page is read keeps at most one page over the limit (and the trimmed
         # doctree is garbage before a freeze can keep it).
         trim(app, app.env)
-        freezer.page_read(app)
+        freezer.page(app)
 
     def after_reading(app: Sphinx, env: BuildEnvironment) -> list[str]:
         trim(app, env)
         return []
 
+    def before_writing_page(app: Sphinx, doctree: object, docname: str) -> None:
+        # The write phase grows what lives to the end too (the search index above all).
+        freezer.page(app)
+
     app.connect("source-read", before_each_page)
     app.connect("env-updated", after_reading)
     app.connect("write-started", freezer.write_started)
+    app.connect("doctree-resolved", before_writing_page)
     # Last, after every other handler has used what the build holds.
     app.connect("build-finished", freezer.finished, priority=900)
