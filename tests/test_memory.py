@@ -1,7 +1,10 @@
-"""The read doctrees a serial build keeps in memory for its write phase (mosaic.memory)."""
+"""The read doctrees a serial build keeps in memory for its write phase, and the
+long-lived objects frozen out of the garbage collector (mosaic.memory)."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable, Iterable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -12,9 +15,11 @@ from test_bookstack import copy_root
 from test_bookstack_build import output_files
 
 
-def _build(srcdir: Path, outdir: Path, **overrides: Any) -> tuple[Path, list[int]]:
-    """Build *srcdir* as html; returns the output and the doctrees held at write-started."""
-    held: list[int] = []
+def _build(
+    srcdir: Path, outdir: Path, probes: Iterable[tuple[str, Callable[..., None]]], **overrides: Any
+) -> Path:
+    """Build *srcdir* as html with *probes* ((event, handler) pairs, run after every
+    handler of ours) connected; returns the output folder."""
     app = SphinxTestApp(
         "html",
         srcdir=srcdir,
@@ -23,15 +28,23 @@ def _build(srcdir: Path, outdir: Path, **overrides: Any) -> tuple[Path, list[int
         warning=StringIO(),
         confoverrides=overrides,
     )
-    app.connect(
-        "write-started",
-        lambda app, builder: held.append(len(app.env._write_doc_doctree_cache)),
-    )
+    for event, handler in probes:
+        app.connect(event, handler, priority=999)
     try:
         app.build()
     finally:
         app.cleanup()
-    return Path(app.outdir), held
+    return Path(app.outdir)
+
+
+def _held(srcdir: Path, outdir: Path, **overrides: Any) -> tuple[Path, list[int]]:
+    """The output, and the doctrees held in memory at write-started."""
+    held: list[int] = []
+
+    def probe(app: Any, builder: Any) -> None:
+        held.append(len(app.env._write_doc_doctree_cache))
+
+    return _build(srcdir, outdir, [("write-started", probe)], **overrides), held
 
 
 @pytest.mark.parametrize(("limit", "expected"), [(0, 0), (3, 3), (-1, None)])
@@ -40,43 +53,27 @@ def test_a_serial_build_keeps_at_most_the_limit_and_writes_the_same_pages(
 ) -> None:
     srcdir = copy_root("bookstack", tmp_path)
     documents = len([p for p in srcdir.rglob("*") if p.suffix in (".md", ".rst")])
-    everything, (held_all,) = _build(srcdir, tmp_path / "all", mosaic_doctrees_in_memory=-1)
+    everything, (held_all,) = _held(srcdir, tmp_path / "all", mosaic_doctrees_in_memory=-1)
     assert held_all == documents > 3  # Sphinx's own behaviour: every page read
-    bounded, (held,) = _build(srcdir, tmp_path / "bounded", mosaic_doctrees_in_memory=limit)
+    bounded, (held,) = _held(srcdir, tmp_path / "bounded", mosaic_doctrees_in_memory=limit)
     assert held == (documents if expected is None else expected)
     assert output_files(bounded) == output_files(everything)
 
 
 def _freeze_counts(srcdir: Path, outdir: Path, **overrides: Any) -> tuple[Path, dict[str, int]]:
-    """Build *srcdir* as html; the objects frozen when the write phase starts (after our
+    """The output, and the objects frozen when the write phase starts (after our
     handler) and once the build is over."""
-    import gc
-
     counts: dict[str, int] = {}
-    app = SphinxTestApp(
-        "html",
-        srcdir=srcdir,
-        builddir=outdir,
-        status=StringIO(),
-        warning=StringIO(),
-        confoverrides=overrides,
-    )
-    app.connect(
-        "write-started",
-        lambda app, builder: counts.setdefault("writing", gc.get_freeze_count()),
-        priority=999,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+
+    def probe(app: Any, builder: Any) -> None:
+        counts.setdefault("writing", gc.get_freeze_count())
+
+    outdir = _build(srcdir, outdir, [("write-started", probe)], **overrides)
     counts["after"] = gc.get_freeze_count()
-    return Path(app.outdir), counts
+    return outdir, counts
 
 
 def test_the_build_freezes_its_long_lived_objects_and_hands_them_back(tmp_path: Path) -> None:
-    import gc
-
     srcdir = copy_root("bookstack", tmp_path)
     assert gc.get_freeze_count() == 0
     frozen, counts = _freeze_counts(srcdir, tmp_path / "frozen")
@@ -90,8 +87,6 @@ def test_the_build_freezes_its_long_lived_objects_and_hands_them_back(tmp_path: 
 
 
 def test_objects_someone_else_froze_are_left_frozen(tmp_path: Path) -> None:
-    import gc
-
     gc.freeze()  # as a host process that forks workers would
     try:
         before = gc.get_freeze_count()
@@ -106,8 +101,6 @@ def test_objects_someone_else_froze_are_left_frozen(tmp_path: Path) -> None:
 
 
 def test_nothing_is_frozen_while_the_collector_is_off(tmp_path: Path) -> None:
-    import gc
-
     gc.disable()
     try:
         _, counts = _freeze_counts(copy_root("bookstack", tmp_path), tmp_path / "site")
@@ -119,29 +112,20 @@ def test_nothing_is_frozen_while_the_collector_is_off(tmp_path: Path) -> None:
 def test_reading_and_writing_freeze_every_few_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gc
-
     from sphinx_mosaic import memory
 
     monkeypatch.setattr(memory, "FREEZE_EVERY", 2)
     read: list[int] = []
     written: list[int] = []
-    app = SphinxTestApp(
-        "html",
-        srcdir=copy_root("bookstack", tmp_path),
-        builddir=tmp_path / "site",
-        status=StringIO(),
-        warning=StringIO(),
+    # The count each page is read with, and written with.
+    _build(
+        copy_root("bookstack", tmp_path),
+        tmp_path / "site",
+        [
+            ("source-read", lambda *args: read.append(gc.get_freeze_count())),
+            ("doctree-resolved", lambda *args: written.append(gc.get_freeze_count())),
+        ],
     )
-    # After ours: the count each page is read with, and written with.
-    app.connect("source-read", lambda *args: read.append(gc.get_freeze_count()), priority=999)
-    app.connect(
-        "doctree-resolved", lambda *args: written.append(gc.get_freeze_count()), priority=999
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
     assert len(read) == len(written) > 4
     assert read[0] == 0  # the first page: nothing frozen yet
     assert read[1] > 10_000  # the second: frozen after a collection

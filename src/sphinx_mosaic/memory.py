@@ -19,7 +19,7 @@ With ``mosaic_gc_freeze`` (on by default) the objects that live for the whole
 build are moved out of reach of Python's cyclic garbage collector
 (:func:`gc.freeze`): when the write phase starts, and every ``FREEZE_EVERY``
 pages read or written, each time after a collection.  A full collection walks
-every object it tracks, and a build's environment (and, while writing, its
+every object it tracks, and a build's environment (and, while writing, Sphinx's
 search index) grows with its pages, so without this the collector's time grows
 faster than the pages: on a generated tree, its full collections took 6.1 s of
 a 34 s ``html`` build at 1,103 pages and 48 s of 193 s at 5,503 pages, most of
@@ -143,7 +143,9 @@ def setup_memory(app: Sphinx) -> None:
         return []
 
     def before_writing_page(app: Sphinx, doctree: object, docname: str) -> None:
-        # The write phase grows what lives to the end too (the search index above all).
+        # What the write phase gathers for the end grows with the pages too: at the end
+        # of a generated 1,103-page build, 5,497 of the 5,506 sets made after write-started
+        # were the search index's word sets.
         freezer.page(app)
 
     app.connect("source-read", before_each_page)
