@@ -225,14 +225,23 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
         return set(self._written)
 
     def choose_images(self, doctree: nodes.document) -> None:
+        """Pick the file BookStack is given for each glob image (``pic.*``).
+
+        Sphinx's image collector lists a glob's files by MIME type in
+        ``candidates``; a plain image has the one key ``"*"`` (its own file) and
+        a remote one ``"?"``, and both keep their ``uri``.  As Sphinx's own
+        ``post_process_images`` does, the first type of :data:`IMAGE_PREFERENCE`
+        wins; a glob that matches none of them takes its first file by type, so
+        the converter draws it (BMP, TIFF, ...) or says why it cannot.
+        """
         for node in doctree.findall(nodes.image):
             candidates: dict[str, str] = node.get("candidates", {})
-            if "*" not in candidates:
+            if "*" in candidates or "?" in candidates:
                 continue
             found = [mime for mime in IMAGE_PREFERENCE if mime in candidates]
-            others = sorted(mime for mime in candidates if mime != "*")
-            if found or others:
-                node["uri"] = candidates[(found or others)[0]]
+            chosen = found or sorted(candidates)
+            if chosen:
+                node["uri"] = candidates[chosen[0]]
 
     def can_render(self, cls: type) -> bool:
         if cls not in self._renderable:
