@@ -6,7 +6,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Bump whenever what we store on the build environment changes shape, so
 #: Sphinx discards pickled environments written by an older version.  4: doctrees
