@@ -127,7 +127,8 @@ def test_structure_warnings(app: SphinxTestApp) -> None:
             "'1-book/1-first.md' in '1-book'; they are ordered by name (renumber one of them) "
             "[mosaic.duplicate-number]",
             "1-book/3-bad-front-matter.md:2: malformed front matter: expected ',' or ']', but "
-            "got '<stream end>' [mosaic.front-matter]",
+            "got '<stream end>'; the page gets nothing from its front matter (no status, title "
+            "or audience) until it is fixed [mosaic.front-matter]",
             # MyST does not report it again: the guard blanks front matter we refused.
             "1-book/2-chapter/2-deeper/1-deep.md: folder '1-book/2-chapter/2-deeper' is nested "
             "deeper than book > chapter; BookStack output flattens its pages into the enclosing "

@@ -69,7 +69,8 @@ class MosaicWarning(enum.Enum):
     )
     FRONT_MATTER = (
         "front-matter",
-        "Front matter that cannot be read (malformed YAML, or a value of the wrong type).",
+        "Front matter that cannot be read (malformed YAML, a value of the wrong type, a block "
+        "left open) or a key one typo away from one of ours.",
     )
     CODE_LANGUAGE = (
         "code-language",

@@ -140,7 +140,7 @@ def _blank_unreadable_front_matter(app: Sphinx, docname: str, source: list[str])
     if layout is not None and layout.active:
         # The layout model parsed every page's front matter before the read: take its
         # verdict rather than parse the block a second time.
-        refused = {i.docname for i in layout.issues if i.code == "front-matter"}
+        refused = {i.docname for i in layout.issues if i.code == "front-matter" and not i.advisory}
         if docname not in refused:
             return
     elif parse_front_matter(block)[1] is None:

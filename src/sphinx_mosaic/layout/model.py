@@ -86,6 +86,9 @@ class LayoutIssue:
     #: The document the warning is reported on: the page itself, or for a
     #: folder the page that stands for it (its index, else its first page).
     docname: str | None = None
+    #: A front matter warning that leaves the block in use (a mistyped key); the
+    #: others mean the block is refused and blanked before MyST reads the page.
+    advisory: bool = False
 
 
 @dataclass
@@ -472,16 +475,24 @@ class _Builder:
         """A page; *fallback* titles an index page without heading (its folder's name)."""
         info = self.reader(source)
         number, slug = (None, stem) if is_index else split_number(stem)
+        docname = str(PurePosixPath(source).with_suffix(""))
         if info.front_matter_error:
             line, message = info.front_matter_error
-            docname = str(PurePosixPath(source).with_suffix(""))
+            # Say what the page lost: every key of the block, not only the broken one.
+            message += (
+                "; the page gets nothing from its front matter (no status, title or audience) "
+                "until it is fixed"
+            )
             self.issues.append(LayoutIssue("front-matter", source, message, line, docname))
+        for line, message in info.front_matter_typos:
+            self.issues.append(
+                LayoutIssue("front-matter", source, message, line, docname, advisory=True)
+            )
         title_value = info.front_matter.get("title")
         title = str(title_value).strip() if title_value not in (None, "") else None
         title = title or info.heading or fallback or humanize(slug)
         if self.strip:
             title = strip_title_number(title)
-        docname = str(PurePosixPath(source).with_suffix(""))
         return Page(
             docname=docname,
             source=source,

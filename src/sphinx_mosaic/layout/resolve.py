@@ -75,6 +75,11 @@ class NameResolver:
                 found.append(candidate)
         return found
 
+    def names(self) -> list[str]:
+        """Every name that reaches a document from the shelf: docnames and number-free names
+        (for "did you mean" hints)."""
+        return [*self.docnames, *self._names]
+
     # -- documents -----------------------------------------------------------
 
     def resolve(self, name: str, fromdoc: str) -> str | None:

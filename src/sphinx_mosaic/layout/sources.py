@@ -17,6 +17,8 @@ import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 
+from sphinx_mosaic.suggest import closest
+
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -35,6 +37,23 @@ class SourceInfo:
     front_matter_error: tuple[int, str] | None = None
     #: Whether the file writes a toctree directive (reST, MyST fence or ::: block).
     has_toctree: bool = False
+    #: Front matter keys that look like a mistyped key of ours: (line, message).
+    front_matter_typos: list[tuple[int, str]] = field(default_factory=list)
+
+
+#: The front matter keys sphinx-mosaic reads.
+OUR_KEYS = ("title", "status", "status_badge", "last_updated", "page_footer", "audience")
+#: Keys other tools read (Sphinx's file-wide metadata, MyST, Jupytext, common blog fields):
+#: never reported, even when they are close to one of ours.
+OTHER_KEYS = frozenset(
+    {
+        "orphan", "nocomments", "nosearch", "tocdepth", "html_meta", "myst", "substitutions",
+        "jupytext", "kernelspec", "author", "authors", "date", "tags", "description",
+        "keywords", "summary", "subtitle", "slug", "category", "categories", "draft",
+    }
+)  # fmt: skip
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_YAML_KEY = re.compile(r"^\s*[\w-]+\s*:(\s|$)")
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -206,5 +225,44 @@ def read_source(path: Path) -> SourceInfo:
     block, body, _ = split_front_matter(text)
     if block is not None:
         info.front_matter, info.front_matter_error = parse_front_matter(block)
+        info.front_matter_typos = _typos(block, info.front_matter)
+    elif _unclosed_front_matter(text):
+        info.front_matter_error = (
+            1,
+            "front matter is not closed: the '---' on line 1 opens it but no '---' line ends "
+            "it, so its lines are shown as text; add a '---' line after the last key",
+        )
     info.heading = markdown_heading(body)
     return info
+
+
+def _unclosed_front_matter(text: str) -> bool:
+    """A first line ``---`` followed by ``key: value`` and no closing line: front matter
+    left open (a ``---`` rule followed by prose is a thematic break, not this)."""
+    lines = text.splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return False
+    following = next((line for line in lines[1:] if line.strip()), "")
+    return _YAML_KEY.match(following) is not None
+
+
+def _typos(block: str, data: dict[str, Any]) -> list[tuple[int, str]]:
+    """Keys no tool reads that are one typo away from a key of ours (``stauts``)."""
+    found = []
+    for number, line in enumerate(block.splitlines(), start=2):
+        match = _KEY_LINE.match(line)
+        if match is None:
+            continue
+        key = match.group(1)
+        if key not in data or key in OUR_KEYS or key.casefold() in OTHER_KEYS:
+            continue
+        meant = closest(key, OUR_KEYS)
+        if meant is not None:
+            found.append(
+                (
+                    number,
+                    f"unknown front matter key {key!r} (did you mean {meant!r}?); it is "
+                    f"ignored, so the page has no {meant.replace('_', ' ')} from it",
+                )
+            )
+    return found

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx_mosaic.paths.domain import get_domain
 from sphinx_mosaic.paths.model import AudiencePath
-from sphinx_mosaic.paths.view import reading_order, target_resolver
+from sphinx_mosaic.paths.view import parse_audiences, reading_order, target_resolver
+from sphinx_mosaic.status.collector import field_line
+from sphinx_mosaic.suggest import did_you_mean
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
@@ -49,7 +52,8 @@ def check_paths(app: Sphinx, env: BuildEnvironment) -> None:
             if docname is None:
                 warn(
                     MosaicWarning.PATH,
-                    f"path {path.id!r}, step {number}: no page {step.target!r}; name a docname, "
+                    f"path {path.id!r}, step {number}: no page {step.target!r}"
+                    f"{did_you_mean(step.target, resolver.names())}; name a docname, "
                     "a source path or a number-free name, or mark a step that is to be added "
                     f"as planned ('planned: {step.label or step.target}')",
                     location=(path.docname, step.line),
@@ -63,3 +67,26 @@ def check_paths(app: Sphinx, env: BuildEnvironment) -> None:
                 )
             else:
                 seen[docname] = number
+    _check_audiences(env)
+
+
+def _check_audiences(env: BuildEnvironment) -> None:
+    """A page audience no path has but close to one that a path has is a typo: say so.
+
+    Audiences without a path are allowed (the overview lists their pages), so
+    only a near miss (``developr`` beside a ``developer`` path) is reported.
+    """
+    known = {a for p in get_domain(env).all_paths(reading_order(env)) for a in p.audiences}
+    for docname in sorted(env.found_docs):
+        for audience in parse_audiences(env.metadata.get(docname, {}).get("audience")):
+            if audience in known:
+                continue
+            hint = did_you_mean(audience, known)
+            if hint:
+                source = Path(env.doc2path(docname))
+                warn(
+                    MosaicWarning.PATH,
+                    f"audience {audience!r}{hint} is the audience of no reading path, so "
+                    "this page is in no path's 'More for this audience' list",
+                    location=(docname, field_line(source, "audience")),
+                )

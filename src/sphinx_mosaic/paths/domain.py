@@ -22,6 +22,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from sphinx_mosaic.paths.model import AudiencePath
+from sphinx_mosaic.suggest import did_you_mean
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
@@ -102,7 +103,8 @@ class PathDomain(Domain):
                 known = ", ".join(sorted({p.id for p in self.all_paths()})) or "none"
                 warn(
                     MosaicWarning.PATH,
-                    f"unknown path id {target!r} (paths: {known})",
+                    f"unknown path id {target!r}"
+                    f"{did_you_mean(target, (p.id for p in self.all_paths()))} (paths: {known})",
                     location=node,
                 )
                 # Shown as text; NoUri keeps Sphinx from warning about it a second time.

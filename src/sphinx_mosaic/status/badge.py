@@ -136,7 +136,8 @@ class StatusRole(SphinxRole):
         if key is None:
             warn(
                 MosaicWarning.STATUS,
-                f"unknown status {self.text!r}; valid values: {vocabulary.spellings()}",
+                f"unknown status {self.text!r}{vocabulary.suggest(self.text)}; valid values: "
+                f"{vocabulary.spellings()}",
                 location=self.location(),
             )
             return [nodes.inline(self.rawtext, self.text)], []

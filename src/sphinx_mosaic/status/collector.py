@@ -125,7 +125,8 @@ class StatusCollector(EnvironmentCollector):
             if record.status is None:
                 warn(
                     MosaicWarning.STATUS,
-                    f"unknown status {record.written!r}; valid values: "
+                    f"unknown status {record.written!r}{vocabulary.suggest(record.written)}; "
+                    "valid values: "
                     f"{vocabulary.spellings()} (the page counts as having no status)",
                     location=(docname, field_line(path, "status")),
                 )

@@ -30,6 +30,7 @@ from sphinx_mosaic.status.collector import page_status, record_of
 from sphinx_mosaic.status.last_updated import format_date, last_updated
 from sphinx_mosaic.status.rollup import Rollup, rollup
 from sphinx_mosaic.status.vocabulary import PARTIAL, StatusKind, vocabulary_of
+from sphinx_mosaic.suggest import did_you_mean
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 _ = get_translation("sphinx_mosaic_status")
@@ -160,7 +161,9 @@ class StatusTableResolver(SphinxPostTransform):
             names = ", ".join(plain_path(book.path) for book in layout.books)
             warn(
                 MosaicWarning.STATUS,
-                f"status-table: no book {placeholder['book']!r}; books: {names}",
+                f"status-table: no book {placeholder['book']!r}"
+                f"{did_you_mean(placeholder['book'], (plain_path(b.path) for b in layout.books))}"
+                f"; books: {names}",
                 location=placeholder,
             )
             return None

@@ -18,6 +18,7 @@ from typing import Any
 from sphinx.config import Config
 
 from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.suggest import closest
 
 #: The shapes a badge can carry in HTML, so it never relies on colour alone.
 SHAPES = ("full", "half", "ring", "dashed", "cross", "none")
@@ -124,6 +125,11 @@ class Vocabulary:
                 if self._lookup.get(rest) == kind.key:
                     return kind.key
         return None
+
+    def suggest(self, value: str) -> str:
+        """``" (did you mean 'complete'?)"`` for a mistyped status, or ``""``."""
+        match = closest(normalize(value), self._lookup)
+        return f" (did you mean {self._lookup[match]!r}?)" if match is not None else ""
 
     def spellings(self) -> str:
         """The valid values, for warning messages."""
