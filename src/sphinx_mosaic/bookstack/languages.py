@@ -8,6 +8,13 @@ no language class and is shown as plain text.
 
 from __future__ import annotations
 
+from typing import Any
+
+from pygments.filters import ErrorToken
+from pygments.lexers import guess_lexer
+from pygments.util import ClassNotFound
+from sphinx.highlighting import PygmentsBridge
+
 #: Every name BookStack's code viewer accepts.
 BOOKSTACK_LANGUAGES = frozenset(
     [
@@ -180,3 +187,50 @@ def bookstack_language(language: str | None) -> str | None:
     if name in BOOKSTACK_LANGUAGES:
         return name
     return PYGMENTS_ALIASES.get(name)
+
+
+#: The names Sphinx's highlighter lexes as Python (as a console session when the
+#: block starts with ``>>>``); ``default`` is ``highlight_language``'s default.
+PYTHON_NAMES = frozenset({"py", "python", "py3", "python3", "default"})
+
+#: Sphinx's own choice of lexer (with the lexers extensions add by ``app.add_lexer``);
+#: its style plays no part in which lexer is used.
+_BRIDGE = PygmentsBridge("html")
+
+
+def highlighted_as(
+    source: str,
+    language: str,
+    *,
+    force: bool = False,
+    options: dict[str, Any] | None = None,
+) -> str:
+    """The Pygments language Sphinx's HTML builder colours *source* in, for a
+    literal block whose ``language`` is *language* (and ``force``).
+
+    As ``PygmentsBridge.highlight_block`` does: ``default`` (a ``::`` block, a
+    fence or ``code-block`` without a language, in a project that never sets
+    ``highlight_language``) is Python, or a Python console session, when Pygments
+    lexes it without an error token, else plain text; ``force`` keeps Python.  A
+    language named outright stays, even where it does not lex (Sphinx warns and
+    colours it in relaxed mode).  ``guess`` is what Pygments guesses.
+    """
+    if language in PYTHON_NAMES:
+        python = "pycon" if source.startswith(">>>") else "python"
+        if language == "default" and not force:
+            lexer = _BRIDGE.get_lexer(source, language, options or {}, force=False)
+            try:
+                for _token in lexer.get_tokens(source):
+                    pass
+            except ErrorToken:
+                return "none"
+        return python
+    if language == "pycon3":
+        return "pycon"
+    if language == "guess":
+        try:
+            aliases = guess_lexer(source, **(options or {})).aliases
+        except ClassNotFound:
+            return "none"
+        return aliases[0] if aliases else "none"
+    return language

@@ -44,7 +44,7 @@ from sphinx_mosaic.bookstack.callouts import (
 )
 from sphinx_mosaic.bookstack.design import DesignVisitors, only_icons
 from sphinx_mosaic.bookstack.fragments import Fragment
-from sphinx_mosaic.bookstack.languages import bookstack_language
+from sphinx_mosaic.bookstack.languages import bookstack_language, highlighted_as
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
 from sphinx_mosaic.bookstack.signatures import SignatureVisitors
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
@@ -340,10 +340,18 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         if node.rawsource != node.astext():  # parsed-literal: keep its inline markup
             self.body.append(self.starttag(node, "pre", ""))
             return
+        # The language Sphinx's HTML builder colours the block in (``default``:
+        # Python where it lexes), as post-transforms left it on the node.
         language = node.get("language", "default")
-        if language == "default":
-            language = self.config.highlight_language
-        self._code(node, language)
+        self._code(
+            node,
+            highlighted_as(
+                node.rawsource,
+                language,
+                force=bool(node.get("force")),
+                options=self.config.highlight_options.get(language, {}),
+            ),
+        )
 
     def depart_literal_block(self, node: nodes.Element) -> None:
         self.body.append("</pre>\n")
