@@ -9,7 +9,13 @@ heading one (``app/Entities/Tools/PageContent.php``).  We emit those ids ourselv
 * a top-level block without ids gets the id BookStack itself would give it
   (``bkmrk-`` + its first 20 characters of text, lower case, whitespace as
   ``-``), made unique with ``-1``, ``-2``;
-* the page's own title section is the page itself: links to it have no anchor.
+* the page's own title section is the page itself: links to it have no anchor;
+* a wrapper the translator writes no element for (an object description, a
+  topic, a compound) gives its ids to the first element written inside it, its
+  *carrier*: ``.. _label:`` before ``.. py:function::`` puts ``label`` on the
+  description, whose signature is the element on the page.  The label becomes
+  an alias of the signature's id, or the signature's id when it has none
+  (``:no-index:``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from sphinx import addnodes
 
 PREFIX = "bkmrk-"
 _SPACE = re.compile(r"\s+")
+#: The ids docutils numbers for nodes that no label names.
+_AUTO_ID = re.compile(r"id\d+")
 
 #: Wrappers the translator leaves out: their children are top-level blocks.
 TRANSPARENT = (
@@ -64,6 +72,36 @@ BLOCK_TAGS = frozenset(
 )
 
 
+#: Wrappers with no element of their own in the BookStack HTML (their ids go to a carrier).
+#: A plain container is one too; a sphinx-design dropdown is written as ``<details>``.
+TAGLESS = (
+    nodes.compound,
+    nodes.topic,
+    nodes.sidebar,
+    nodes.legend,
+    addnodes.glossary,
+    addnodes.desc,
+    addnodes.desc_content,
+)
+
+
+def writes_no_element(node: nodes.Node) -> bool:
+    """Whether the translator writes no element for *node* itself."""
+    if isinstance(node, nodes.container):
+        return bool(node.get("design_component") != "dropdown")
+    return isinstance(node, TAGLESS)
+
+
+def carrier(node: nodes.Element) -> nodes.Element | None:
+    """The first element written inside the wrapper *node*: the one that holds its ids."""
+    for inner in node.findall(nodes.Element, include_self=False):
+        if isinstance(inner, (nodes.Invisible, nodes.system_message)):
+            continue
+        if not writes_no_element(inner):
+            return inner
+    return None
+
+
 def is_top_level(node: nodes.Node) -> bool:
     """Whether *node* ends up at the top level of the page body."""
     parent = node.parent
@@ -99,6 +137,8 @@ class PageAnchors:
         self.anchors: dict[str, str] = {}
         self.used: set[str] = set()
         self._given: set[int] = set()
+        #: Carriers without ids of their own (by node id) -> the id they are written with.
+        self._carried: dict[int, str] = {}
         for node in document.findall(nodes.Element):
             ids = node.get("ids") or []
             if not ids:
@@ -107,10 +147,29 @@ class PageAnchors:
                 for ident in ids:
                     self.anchors[ident] = ""
                 continue
-            canonical = PREFIX + ids[0]
+            canonical = self._canonical(node, ids)
             self.used.add(canonical)
             for ident in ids:
                 self.anchors.setdefault(ident, canonical)
+
+    def _canonical(self, node: nodes.Element, ids: list[str]) -> str:
+        """The ``bkmrk-`` id that stands for *node*'s ids on the page."""
+        if id(node) in self._carried:
+            return self._carried[id(node)]
+        if not writes_no_element(node):
+            return PREFIX + ids[0]
+        inner = carrier(node)
+        if inner is None:
+            return PREFIX + ids[0]
+        own: list[str] = inner.get("ids") or []
+        if own:
+            return PREFIX + own[0]
+        named = [ident for ident in ids if not _AUTO_ID.fullmatch(ident)]
+        if not named:
+            # Only an id docutils numbered (a captioned code block's wrapper): no label
+            # names it, and the carrier keeps the id its text gives it.
+            return PREFIX + ids[0]
+        return self._carried.setdefault(id(inner), PREFIX + named[0])
 
     def element_id(self, node: object, tagname: str) -> str | None:
         """The id to write on *node*'s start tag (each node gets one id, once)."""
@@ -120,6 +179,10 @@ class PageAnchors:
         if ids and node is not self.title_section:
             self._given.add(id(node))
             return self.anchors[ids[0]]
+        carried = self._carried.get(id(node))
+        if carried is not None:
+            self._given.add(id(node))
+            return carried
         if tagname in BLOCK_TAGS and is_top_level(node):
             self._given.add(id(node))
             return self.generated(visible_text(node), tagname)

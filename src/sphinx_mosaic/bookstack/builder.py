@@ -284,6 +284,10 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
                         location=paragraph,
                     )
                     description = plain_description(paragraph.astext())
+                # Its labels now point at the book or chapter that shows the description:
+                # the paragraph sits in the title section, whose ids stand for the page
+                # itself (a link to it goes to the book or chapter).
+                paragraph.parent["ids"].extend(paragraph["ids"])
                 paragraph.parent.remove(paragraph)
         visitor = self.create_translator(doctree, self)
         assert isinstance(visitor, BookStackTranslator)

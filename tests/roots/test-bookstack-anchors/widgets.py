@@ -1,0 +1,5 @@
+"""A module for autodoc."""
+
+
+def spin(speed: int) -> None:
+    """Spin the widget at *speed*."""

@@ -1,0 +1,117 @@
+"""Every anchor a BookStack link targets is an element of its page.
+
+Sphinx moves a label's ids onto the element after it: ``.. _label:`` before
+``.. py:function::`` (or a crossref type's target before an ``autofunction``)
+puts them on the object description, which the BookStack output writes without
+an element of its own; a label before an index page's first paragraph puts them
+on the paragraph that becomes the book's or chapter's description.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from test_bookstack import all_pages, build, copy_root, read_book
+
+from sphinx_mosaic.bookstack.links import bookstack_slug
+
+_ZIP_LINK = re.compile(r"^\[\[bsexport:(page|chapter|book):(\d+)\]\](?:#(.*))?$")
+_URL_LINK = re.compile(r"^/books/([^/#]+)/page/([^/#]+)(?:#(.*))?$")
+
+
+@pytest.fixture(scope="module")
+def anchors_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    tmp = tmp_path_factory.mktemp("anchors")
+    return build(copy_root("bookstack-anchors", tmp), tmp / "_build")
+
+
+@pytest.fixture(scope="module")
+def books(anchors_build: tuple[Path, str]) -> dict[str, dict[str, Any]]:
+    outdir, _ = anchors_build
+    return {path.stem: read_book(path)["book"] for path in sorted((outdir / "books").glob("*.zip"))}
+
+
+def page_ids(page: dict[str, Any]) -> set[str]:
+    soup = BeautifulSoup(page["html"], "html.parser")
+    return {str(element["id"]) for element in soup.find_all(id=True)}
+
+
+def links(page: dict[str, Any]) -> dict[str, str]:
+    """Link text -> href."""
+    soup = BeautifulSoup(page["html"], "html.parser")
+    return {a.get_text(): str(a["href"]) for a in soup.find_all("a", href=True)}
+
+
+def target_of(
+    books: dict[str, dict[str, Any]], book: dict[str, Any], page: dict[str, Any], href: str
+) -> tuple[str, dict[str, Any] | None, str]:
+    """(kind, page or None, fragment) that *href* on *page* of *book* leads to."""
+    if href.startswith("#"):
+        return "page", page, href[1:]
+    found = _ZIP_LINK.match(href)
+    if found:
+        kind, ident, fragment = found.group(1), int(found.group(2)), found.group(3) or ""
+        if kind != "page":
+            return kind, None, fragment
+        return kind, next(p for p in all_pages(book) if p["id"] == ident), fragment
+    found = _URL_LINK.match(href)
+    assert found, f"unexpected link {href!r}"
+    for other in books.values():
+        if bookstack_slug(other["name"]) == found.group(1):
+            for candidate in all_pages(other):
+                if bookstack_slug(candidate["name"]) == found.group(2):
+                    return "page", candidate, found.group(3) or ""
+    raise AssertionError(f"{href!r} names no page of the build")
+
+
+def test_every_fragment_names_an_element_of_its_page(
+    anchors_build: tuple[Path, str], books: dict[str, dict[str, Any]]
+) -> None:
+    _, warnings = anchors_build
+    assert warnings == ""
+    checked = 0
+    for book in books.values():
+        for page in all_pages(book):
+            for text, href in links(page).items():
+                kind, target, fragment = target_of(books, book, page, href)
+                if fragment:
+                    assert target is not None, f"{text!r}: {href!r} has an anchor on a {kind}"
+                    assert fragment in page_ids(target), (
+                        f"{page['name']}: link {text!r} to {href!r}: no such id on "
+                        f"{target['name']!r}"
+                    )
+                    checked += 1
+    assert checked >= 8
+
+
+def test_labels_before_descriptions_land_on_the_signature(
+    books: dict[str, dict[str, Any]],
+) -> None:
+    api = next(page for page in all_pages(books["Anchors"]) if page["name"] == "API")
+    soup = BeautifulSoup(api["html"], "html.parser")
+    here = links(api)
+    # The label before py:function, and the crossref type's target before autofunction:
+    # the signature's own id.
+    turn = soup.find(id=here["turn"][1:])
+    assert turn is not None and turn.get_text() == "turn(angle)"
+    spin = soup.find(id=here["speed"][1:])
+    assert spin is not None and spin.get_text().startswith("widgets.spin(")
+    # A signature without an id of its own (:no-index:) is written with the label's.
+    hush = soup.find(id=here["hush"][1:])
+    assert hush is not None and hush.get_text() == "hush()"
+
+
+def test_labels_before_a_description_lead_to_its_book_or_chapter(
+    books: dict[str, dict[str, Any]],
+) -> None:
+    guide = books["guide"]
+    usage = next(page for page in all_pages(guide) if page["name"] == "Usage")
+    here = links(usage)
+    assert here["the guide"] == "[[bsexport:book:1]]"
+    chapter = guide["chapters"][0]
+    assert chapter["name"] == "Advanced"
+    assert here["advanced use"] == f"[[bsexport:chapter:{chapter['id']}]]"
