@@ -35,6 +35,7 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+from bookstack_editor import render_filter, tinymce_save
 from bookstack_server_imports import (
     ApiError,
     ImportsApi,
@@ -242,6 +243,25 @@ class FakeBookStack(ImportsApi):
             page["updated_by"] = {"id": 7 + len(slug), "name": user, "slug": slug}
             page["updated_at"] = self._now()
             return page
+
+    def save_in_editor(
+        self,
+        page_id: int,
+        user: str = "Jane Doe",
+        *,
+        filtered: bool = False,
+        change: Callable[[str], str] | None = None,
+    ) -> dict[str, Any]:
+        """A person opens the page in the WYSIWYG editor and saves it, changing nothing
+        (or what *change* does to the editor's HTML).  With *filtered*, the editor was
+        pre-filled with the page as v25.12.4's render filter shows it (anyone but the
+        page's author gets that), so the filtered page is stored."""
+        with self.lock:
+            shown = self.tables["pages"][page_id]["html"]
+        if filtered:
+            shown = render_filter(shown)
+        saved = tinymce_save(shown)
+        return self.edit_in_wiki(page_id, html=change(saved) if change else saved, user=user)
 
     def _now(self) -> str:
         self._ticks = getattr(self, "_ticks", 0) + 1
@@ -786,8 +806,20 @@ def _by_name(entity: dict[str, Any]) -> tuple[str, int]:
 
 
 def _stored_html(html: str) -> str:
-    """What BookStack stores of the HTML it is sent: ``<img ... />`` becomes ``<img ...>``."""
-    return re.sub(r"<img\b([^>]*?)\s*/>", r"<img\1>", html)
+    """What BookStack stores of the HTML it is sent (measured on v24.10): ``<img ... />``
+    becomes ``<img ...>``, ``&#x27;`` in an attribute becomes ``'``, brackets in a link or
+    image address are URL-encoded (a ``[[bsexport:...]]`` token becomes ``%5B%5B...%5D%5D``),
+    the trailing newline is dropped."""
+    html = re.sub(r"<img\b([^>]*?)\s*/>", r"<img\1>", html)
+
+    def attribute(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2).replace("&#x27;", "'")
+        if name in ("href", "src"):
+            value = value.replace("[", "%5B").replace("]", "%5D")
+        return f'{name}="{value}"'
+
+    html = re.sub(r'\b([a-zA-Z][\w:-]*)="([^"<>]*)"', attribute, html)
+    return html.rstrip("\n")
 
 
 def _rendered_html(html: str) -> str:

@@ -66,6 +66,8 @@ class PageSpec:
     images: list[tuple[str, bytes]] = field(default_factory=list)
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     docname: str | None = None
+    #: More HTML after the text (code, tables, the footer...), as the builder writes it.
+    html: str = ""
 
 
 @dataclass
@@ -128,6 +130,8 @@ def _page_entry(
     ids, counters, files, b_index = builder.ids, builder.counters, builder.files, builder.index
     docname = page.docname or page.key
     body = [f'<h1 id="bkmrk-{slugify(page.name)}">{page.name}</h1>', f"<p>{page.text}</p>"]
+    if page.html:
+        body.append(page.html)
     cross = []
     for target in page.links:
         target_book = page_book[target]

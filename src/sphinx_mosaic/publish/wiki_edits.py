@@ -9,10 +9,12 @@ with what the last publish wrote, recorded in two tags on the page:
     adds one on *every* update, even an identical one, so an equal count proves
     nobody saved the page since.
 ``mosaic-body``
-    a fingerprint of the name and body we sent.  When the count moved on (someone
-    saved the page, or a retried request counted twice), the page's stored body
-    (``raw_html``, or ``markdown``) is compared with it: an identical save is no
-    edit.
+    a fingerprint of the name and of what a reader sees of the body we sent.  When
+    the count moved on (someone saved the page, the publisher's own move, or a
+    retried request counted twice), the page's stored body (``raw_html``, or
+    ``markdown``) is fingerprinted the same way and compared: a save that changes
+    only markup readers never see (an editor's rewrite, the render filter's
+    removals) is no edit; a changed word, link, image, code line or structure is.
 
 A page without these tags (imported through a ZIP, or written by an older
 sphinx-mosaic) counts as edited when its last editor is not the user who created
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -38,13 +41,174 @@ from sphinx_mosaic.publish.state import TAG_BODY, TAG_REVISION, ServerState
 CONTENT_WRITES = (Kind.UPDATE, Kind.RELINK)
 
 
-class _Fingerprint(HTMLParser):
-    """The parts of HTML an editor changes, as BookStack stores them.
+#: The ``mosaic-body`` format this version writes: ``2-`` and 20 hex digits.  Format 1 (the
+#: bare 20 hex digits of sphinx-mosaic 0.1) is still read, and compared the way it was made.
+BODY_FORMAT = "2"
 
-    BookStack rewrites markup on save without changing it for a reader: ``<img/>``
-    becomes ``<img>``, ids get a ``bkmrk-`` prefix or are made up for top-level
-    blocks, entities and quoting change.  Elements, their other attributes and
-    the text (whitespace collapsed) are what count.
+#: Elements whose whole content readers never see in BookStack: removed from the page when it
+#: is shown (scripts; ``style``, ``link``, ``meta``, ``title``, ``template``; inline SVG and
+#: MathML from v25.12.4) or not rendered at all.
+_DROPPED_SUBTREES = frozenset({"script", "style", "template", "title", "svg", "math", "noscript"})
+_DROPPED_VOID = frozenset({"link", "meta", "base"})
+#: Tags that never have an end tag (an ``<img/>`` and an ``<img>`` are the same element).
+_VOID = frozenset(
+    {"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"} | _DROPPED_VOID
+)
+#: Same element for readers: TinyMCE writes ``strong``/``em`` for ``b``/``i``.
+_ALIASES = {"b": "strong", "i": "em"}
+#: Attributes the editors or the v25.12.4 render filter add, drop or rewrite without a
+#: reader seeing it: ids (``bkmrk-`` prefixes, made-up ids on top-level blocks, a duplicate
+#: id dropped) and ``rel`` (removed).
+_IGNORED_ATTRIBUTES = frozenset({"id", "rel"})
+#: The CSS properties HTML Purifier keeps in a ``style`` attribute (its CSS definition with
+#: the "tricky" set); anything else (``position``, custom properties...) is removed when the
+#: page is shown, and a colleague's save stores the page without it.
+_KEPT_CSS = frozenset(
+    """
+    background background-attachment background-color background-image background-position
+    background-repeat border border-bottom border-bottom-color border-bottom-style
+    border-bottom-width border-collapse border-color border-left border-left-color
+    border-left-style border-left-width border-radius border-right border-right-color
+    border-right-style border-right-width border-spacing border-style border-top
+    border-top-color border-top-style border-top-width border-width caption-side clear color
+    display empty-cells float font font-family font-size font-style font-variant font-weight
+    height letter-spacing line-height list-style list-style-image list-style-position
+    list-style-type margin margin-bottom margin-left margin-right margin-top max-height
+    max-width min-height min-width opacity overflow padding padding-bottom padding-left
+    padding-right padding-top table-layout text-align text-decoration text-indent
+    text-transform vertical-align visibility white-space width word-spacing
+    """.split()  # noqa: SIM905 - a list of 73 names reads better as words
+)
+
+
+def _style(value: str) -> str:
+    """A ``style`` value as the reader gets it: kept properties, spacing and case normalised."""
+    kept = []
+    for declaration in value.split(";"):
+        prop, colon, rest = declaration.partition(":")
+        prop = prop.strip().lower()
+        if colon and prop in _KEPT_CSS:
+            kept.append(f"{prop}:{' '.join(rest.split())}")
+    return ";".join(kept)
+
+
+class _ReaderView(HTMLParser):
+    """HTML reduced to what a reader of the BookStack page sees (fingerprint format 2).
+
+    BookStack's editors and filters rewrite a page without changing what readers see:
+    TinyMCE unwraps attribute-less ``<span>``s, orders and quotes attributes its own way,
+    writes entities and URL escapes differently (``&#x27;`` and ``'``, ``%5B`` and ``[``),
+    stores ``<img/>`` as ``<img>`` and drops the trailing newline; the v25.12.4 render filter
+    removes every ``data-*`` attribute, ``<style>``, ``<link>``, ``rel``, inline SVG and
+    MathML, CSS properties outside its list and a duplicate ``id``, and a colleague's save
+    stores the filtered page.  None of that is kept here.  Kept: every other element in
+    order (headings, lists, tables, code, links, images), every other attribute's value
+    (link targets, image sources, classes, alt text), and the text, with runs of white
+    space collapsed (white space inside ``<pre>`` counts, but for line ends).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._text: list[str] = []
+        self._skip: list[str] = []  # the dropped element being skipped, once per nesting
+        self._spans: list[bool] = []  # per open <span>: whether it is kept
+        self._pre = 0
+
+    def _flush(self) -> None:
+        text = "".join(self._text)
+        self._text.clear()
+        if self._pre:
+            lines = text.replace("\r\n", "\n").split("\n")
+            text = "\n".join([line.rstrip(" \t") for line in lines[:-1]] + lines[-1:])
+            if text:
+                self.parts.append(text)
+            return
+        text = " ".join(text.split())
+        if text:
+            self.parts.append(text)
+
+    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+        kept: dict[str, str] = {}
+        for name, raw in attrs:
+            if name in _IGNORED_ATTRIBUTES or name.startswith(("data-", "on")) or name in kept:
+                continue
+            value = urllib.parse.unquote(raw or "")
+            if value == name:  # checked="checked" is checked
+                value = ""
+            if name == "style":
+                value = _style(value)
+                if not value:
+                    continue
+            elif name == "class":
+                value = " ".join(value.split())
+            elif name == "target" and value != "_blank":
+                continue  # the filter keeps target=_blank only
+            kept[name] = value
+        if tag == "img" and "alt" not in kept and kept.get("src"):
+            # HTML Purifier gives an image without alt text its file name as alt text.
+            kept["alt"] = kept["src"].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        return sorted(kept.items())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skip:
+            if tag == self._skip[0]:
+                self._skip.append(tag)
+            return
+        if tag in _DROPPED_SUBTREES:
+            self._skip.append(tag)
+            return
+        if tag in _DROPPED_VOID:
+            return
+        if tag == "br" and self._pre:
+            self._text.append("\n")
+            return
+        kept = self._attributes(tag, attrs)
+        if tag == "span":
+            self._spans.append(bool(kept))
+            if not kept:
+                return  # TinyMCE unwraps a span without attributes
+        self._flush()
+        tag = _ALIASES.get(tag, tag)
+        self.parts.append(f"<{tag} {kept}>" if kept else f"<{tag}>")
+        if tag == "pre":
+            self._pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            if tag == self._skip[0]:
+                self._skip.pop()
+            return
+        if tag in _VOID:
+            return
+        if tag == "span" and not (self._spans and self._spans.pop()):
+            return
+        self._flush()
+        if tag == "pre" and self._pre:
+            self._pre -= 1
+        self.parts.append(f"</{_ALIASES.get(tag, tag)}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            if self._pre and not self._text and self.parts and self.parts[-1].startswith("<pre"):
+                data = data.removeprefix("\r\n").removeprefix("\n")  # as an HTML parser does
+            self._text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+class _LegacyFingerprint(HTMLParser):
+    """Fingerprint format 1 (sphinx-mosaic 0.1): elements, attributes but ``id``, text.
+
+    Kept to judge pages whose ``mosaic-body`` tag a 0.1 publish wrote, so a new algorithm
+    never makes them look edited.
     """
 
     def __init__(self) -> None:
@@ -67,17 +231,50 @@ class _Fingerprint(HTMLParser):
             self.parts.append(text)
 
 
+def _digest(name: str, content: str) -> str:
+    payload = f"{' '.join(name.split())}\x1e{content}"
+    return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+def _markdown(body: str) -> str:
+    return "\n".join(line.rstrip() for line in body.strip().splitlines())
+
+
 def fingerprint(name: str, body: str, markdown: bool) -> str:
-    """What ``mosaic-body`` holds for a page named *name* with *body*."""
+    """What ``mosaic-body`` holds for a page named *name* with *body* (format 2).
+
+    Why a new format is safe for pages published before it: the tag value says its
+    format, and :func:`body_matches` compares a page with a format-1 value the old way,
+    so no page counts as edited because the algorithm changed.  Nor does the change
+    rewrite pages: whether a page is written at all is decided by its ``mosaic-hash``
+    (the build's content hash), never by this fingerprint, so a page gets a format-2
+    value the next time its source changes and is written anyway.
+    """
     if markdown:
-        content = "\n".join(line.rstrip() for line in body.strip().splitlines())
+        content = _markdown(body)
     else:
-        parser = _Fingerprint()
+        parser = _ReaderView()
         parser.feed(body)
         parser.close()
         content = "\x1f".join(parser.parts)
-    payload = f"{' '.join(name.split())}\x1e{content}"
-    return hashlib.sha256(payload.encode()).hexdigest()[:20]
+    return f"{BODY_FORMAT}-{_digest(name, content)}"
+
+
+def legacy_fingerprint(name: str, body: str, markdown: bool) -> str:
+    """The format-1 ``mosaic-body`` value (sphinx-mosaic 0.1) of a page."""
+    if markdown:
+        return _digest(name, _markdown(body))
+    parser = _LegacyFingerprint()
+    parser.feed(body)
+    parser.close()
+    return _digest(name, "\x1f".join(parser.parts))
+
+
+def body_matches(value: str, name: str, body: str, markdown: bool) -> bool:
+    """Does a page named *name* holding *body* look as it did when *value* was written?"""
+    if value.startswith(f"{BODY_FORMAT}-"):
+        return fingerprint(name, body, markdown) == value
+    return legacy_fingerprint(name, body, markdown) == value
 
 
 def _user(value: Any) -> tuple[int | None, str]:
@@ -116,7 +313,7 @@ def edited(detail: dict[str, Any], tags: dict[str, str]) -> bool:
         stored = (
             str(detail.get("markdown") or "") if markdown else str(detail.get("raw_html") or "")
         )
-        return fingerprint(str(detail.get("name") or ""), stored, markdown) != body
+        return not body_matches(body, str(detail.get("name") or ""), stored, markdown)
     creator, _ = _user(detail.get("created_by"))
     editor, _ = _user(detail.get("updated_by"))
     return creator is not None and editor is not None and creator != editor
