@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -45,6 +46,7 @@ from sphinx_mosaic.bookstack.callouts import (
 from sphinx_mosaic.bookstack.design import DesignVisitors, only_icons
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language, highlighted_as
+from sphinx_mosaic.bookstack.rawimages import LocalFiles, pack_local_images
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
 from sphinx_mosaic.bookstack.signatures import SignatureVisitors
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
@@ -175,7 +177,36 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         try:
             super().visit_raw(node)
         finally:  # docutils ends with SkipNode
+            self._pack_raw_images(node, start)
             self._report_unsafe(node, start, "raw HTML")
+
+    def _pack_raw_images(self, node: nodes.raw, start: int) -> None:
+        """Local ``<img src>`` of raw HTML: packed like other images (:mod:`~.rawimages`)."""
+        written = "".join(self.body[start:])
+        if "<img" not in written.lower():
+            return
+        line = get_source_line(node)[1]
+        files = LocalFiles(
+            Path(self.builder.srcdir),
+            Path(self.builder.confdir),
+            self.config.html_static_path,
+            self.config.html_extra_path,
+        )
+
+        def missing(src: str) -> None:
+            warn(
+                MosaicWarning.IMAGE,
+                f"raw HTML image {src!r} names no file of the project (looked for in the "
+                "source folder, html_static_path and html_extra_path); its alt text is shown "
+                "instead in the BookStack output",
+                location=node,
+            )
+
+        packed = pack_local_images(
+            written, self.docname, files, lambda found: self.result.add_image(found, line), missing
+        )
+        if packed != written:
+            self.body[start:] = [packed]
 
     def visit_paragraph(self, node: nodes.paragraph) -> None:
         if only_icons(node):
