@@ -11,7 +11,7 @@ from bookstack_server import FakeBookStack
 from publish_fixtures import FakeClock, run_publish, small_shelf, write_output
 
 from sphinx_mosaic.cli import main
-from sphinx_mosaic.publish.bundle import load_bundle
+from sphinx_mosaic.publish.bundle import Book, Page, load_bundle
 from sphinx_mosaic.publish.client import ClientSettings, RateLimiter, parse_retry_after
 from sphinx_mosaic.publish.errors import SettingsError
 from sphinx_mosaic.publish.links import render
@@ -76,8 +76,59 @@ def test_cross_links_keep_their_anchor(tmp_path: Path) -> None:
     body, unresolved = render(api, book, lambda kind, key: f"https://w/{kind}/{key}", {})
     assert 'href="https://w/page/getting-started/setup/configure#bkmrk-intro"' in body
     assert unresolved == []
+    # A target missing from the server: the link's text stays, without a target.
     body, unresolved = render(api, book, lambda kind, key: None, {})
-    assert unresolved and "/books/getting-started/page/configure" in body
+    assert [u.what for u in unresolved] == ["page getting-started/setup/configure"]
+    assert "/books/" not in body and "<a " not in body
+    assert "<p>to getting-started/setup/configure</p>" in body
+
+
+def _install_page(tmp_path: Path) -> tuple[Book, Page]:
+    spec = small_shelf()
+    spec.page("getting-started/setup/install").attachments = [("notes.txt", b"n")]
+    spec.page("getting-started/setup/install").links.append("getting-started/overview")
+    bundle = load_bundle(write_output(spec, tmp_path))
+    book = bundle.books[0]
+    return book, next(p for p in book.iter_pages() if p.key == "getting-started/setup/install")
+
+
+def test_no_zip_reference_is_ever_sent(tmp_path: Path) -> None:
+    book, page = _install_page(tmp_path)
+    assert page.html.count("[[bsexport:") == 3  # a page, an image, an attachment
+    everything = {("image", 1): "https://w/img.png", ("attachment", 1): "https://w/att/1"}
+    body, unresolved = render(page, book, lambda kind, key: f"https://w/{kind}/{key}", everything)
+    assert unresolved == [] and "bsexport" not in body
+    assert '<img src="https://w/img.png" alt="diagram.png">' in body
+    # Nothing on the server: the image becomes its alt text, the links their text.
+    body, unresolved = render(page, book, lambda kind, key: None, {})
+    assert "bsexport" not in body and "<img" not in body and "<a " not in body
+    assert "<p>diagram.png</p>" in body and "<p>notes.txt</p>" in body
+    assert "<p>to getting-started/overview</p>" in body
+    assert sorted(u.what for u in unresolved) == [
+        "attachment 'notes.txt'",
+        "image 'diagram.png'",
+        "page getting-started/overview",
+        "page reference/api",
+    ]
+    # An image without alt text becomes its file name; a reference elsewhere just goes.
+    page.html = '<p><img src="[[bsexport:image:1]]"> [[bsexport:page:99]]</p>'
+    body, unresolved = render(page, book, lambda kind, key: None, {})
+    assert body == "<p>diagram.png </p>" and len(unresolved) == 2
+
+
+def test_no_zip_reference_is_sent_in_markdown_either(tmp_path: Path) -> None:
+    book, page = _install_page(tmp_path)
+    page.markdown = (
+        "See [the overview]([[bsexport:page:1]]#bkmrk-intro), ![A diagram]([[bsexport:image:1]])"
+        " and ![]([[bsexport:image:1]]).\n"
+    )
+    body, unresolved = render(page, book, lambda kind, key: None, {})
+    assert body == "See the overview, A diagram and diagram.png.\n"
+    assert len(unresolved) == 3
+    body, _ = render(page, book, lambda kind, key: f"https://w/{kind}", {("image", 1): "https://i"})
+    assert body.startswith(
+        "See [the overview](https://w/page#bkmrk-intro), ![A diagram](https://i)"
+    )
 
 
 def test_cli_publishes_with_the_environment(

@@ -112,6 +112,10 @@ def test_a_book_with_a_broken_image_still_gets_all_its_pages(tmp_path: Path) -> 
         [error] = report.result.errors
         assert error.startswith("page 'Install' (getting-started/setup/install.md): image")
         assert "'diagram.png'" in error and "published without it" in error
+        # ...really without it: its alt text in its place, no reference (BookStack would
+        # store it URL-encoded: a broken image).
+        assert "<p>diagram.png</p>" in pages["Install"]["html"]
+        assert "bsexport" not in pages["Install"]["html"] and "<img" not in pages["Install"]["html"]
         assert not report.ok
         # The page is left unfinished, so the next run tries the image again, and only it.
         server.reset_counts()
@@ -130,3 +134,27 @@ def test_an_import_the_server_fails_on_goes_page_by_page(tmp_path: Path) -> None
         [note] = [line for line in lines if "refused its import" in line]
         assert "book 'Getting Started'" in note and "HTTP 500" in note
         assert "new books through the imports API" in lines[-1]
+
+
+def test_a_link_to_a_page_the_server_refused_becomes_text_until_it_exists(
+    tmp_path: Path,
+) -> None:
+    spec = small_shelf()
+    spec.page("reference/api").links.append("reference/glossary")
+    spec.page("reference/glossary").name = "G" * 256  # the server refuses the name
+    out = write_output(spec, tmp_path)
+    with FakeBookStack() as server:
+        report, lines = run_publish(server, out, use_import=False)
+        assert not report.ok
+        [api] = [p for p in server.live("pages") if p["name"] == "API"]
+        assert "bsexport" not in api["html"] and "<p>to reference/glossary</p>" in api["html"]
+        [warning] = [line for line in lines if "published as their text" in line]
+        assert warning.startswith("warning: page 'API' (reference/api.md): 1 link(s)")
+        assert "page reference/glossary" in warning
+        spec.page("reference/glossary").name = "Glossary"
+        write_output(spec, out)
+        report, _ = run_publish(server, out, use_import=False)
+        assert report.ok, report.result.errors
+        [glossary] = [p for p in server.live("pages") if p["name"] == "Glossary"]
+        [api] = [p for p in server.live("pages") if p["name"] == "API"]
+        assert f'href="{server.url}/link/{glossary["id"]}#bkmrk-intro"' in api["html"]

@@ -485,15 +485,20 @@ class Applier:
                 refused = files.refused
                 for reason in files.reasons:
                     self.result.errors.append(
-                        f"{page.label}: {reason}; the page was published without it"
+                        f"{page.label}: {reason}; the page was published without it (its alt "
+                        "text or link text in its place)"
                     )
             body, unresolved = render(page, book, self.url_of, file_urls)
+            # A refused file was reported above; other targets missing from the server:
             gone = {reference(a.kind, a.zip_id) for a in refused}
-            unresolved = [u for u in unresolved if u not in gone]
+            unresolved = [u for u in unresolved if u.reference not in gone]
             if unresolved:
-                self.result.notes.append(
-                    f"{page.label}: left {len(unresolved)} link(s) unresolved: "
-                    + ", ".join(unresolved[:3])
+                self.result.warnings.append(
+                    f"{page.label}: {len(unresolved)} link(s) or image(s) whose target is not "
+                    "on the server were published as their text: "
+                    + ", ".join(u.what for u in unresolved[:3])
+                    + (", ..." if len(unresolved) > 3 else "")
+                    + " (the next run links them once the target exists)"
                 )
             kept = [a for a in page.images + page.attachments if a not in refused]
             written = {TAG_BODY: fingerprint(page.name, body, bool(page.markdown))}
