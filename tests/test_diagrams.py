@@ -121,12 +121,17 @@ def test_missing_renderers_keep_code_blocks_with_one_warning_each(
 ) -> None:
     outdir, warnings = maths_only
     found = renderer_warnings(warnings)
-    # The Graphviz diagram and the inheritance diagram: one warning for both.
-    assert len(found) == 2, found
-    assert any("Graphviz" in line and "install Graphviz" in line for line in found)
-    assert any(
-        "mermaid" in line and "npm install -g @mermaid-js/mermaid-cli" in line for line in found
-    )
+    # One warning at each diagram shown as code: the Graphviz diagram, the inheritance
+    # diagram and the two Mermaid diagrams, each with its file and line.
+    assert [re.search(r"(1-drawings/[^:]+:\d+): ", line)[1] for line in found] == [
+        "1-drawings/1-diagrams.md:18",
+        "1-drawings/1-diagrams.md:25",
+        "1-drawings/1-diagrams.md:5",
+        "1-drawings/1-diagrams.md:13",
+    ], found
+    assert all("npm install -g @mermaid-js/mermaid-cli" in line for line in found[:2])
+    assert all("install Graphviz" in line for line in found[2:])
+    assert all("leave 'graphviz' out of mosaic_diagrams" in line for line in found[2:])
     blocks = code_blocks(outdir)
     assert GRAPHVIZ in [block.strip() for block in blocks]
     assert any("Shape" in block and "digraph" in block for block in blocks)  # inheritance's dot
@@ -134,14 +139,14 @@ def test_missing_renderers_keep_code_blocks_with_one_warning_each(
     assert "[mosaic.drawing]" not in warnings
 
 
-def test_missing_renderers_warn_once_in_a_parallel_build(tmp_path: Path) -> None:
+def test_missing_renderers_warn_once_per_diagram_in_a_parallel_build(tmp_path: Path) -> None:
     outdir, warnings = build(
         copy_root("diagrams", tmp_path),
         tmp_path / "_build",
         confoverrides=NO_PROGRAMS,
         parallel=2,
     )
-    assert len(renderer_warnings(strip_colors(warnings))) == 2
+    assert len(renderer_warnings(strip_colors(warnings))) == 4
     assert set(images_by_alt(outdir)) == FORMULAS
 
 
@@ -183,7 +188,8 @@ def test_missing_ziamath_keeps_maths_as_code(
         copy_root("diagrams", tmp_path), tmp_path / "_build", confoverrides=NO_PROGRAMS
     )
     found = renderer_warnings(strip_colors(warnings))
-    assert len([line for line in found if "pip install ziamath" in line]) == 1, found
+    # One warning at each formula shown as code.
+    assert len([line for line in found if "pip install ziamath" in line]) == len(FORMULAS), found
     assert INLINE in inline_code(outdir)
     assert DISPLAY in [block.strip() for block in code_blocks(outdir)]
 
@@ -424,3 +430,42 @@ def test_every_mermaid_fence_of_a_real_tree_becomes_an_image(tmp_path: Path) -> 
     assert images + len(refused) == total, (images, refused)
     assert all(re.search(r"\.md:\d+: WARNING", line) for line in refused), refused
     assert "[mosaic.renderer]" not in warnings
+
+
+def test_kinds_left_out_of_mosaic_diagrams_stay_code_without_a_warning(tmp_path: Path) -> None:
+    outdir, warnings = build(
+        copy_root("diagrams", tmp_path),
+        tmp_path / "_build",
+        confoverrides={**NO_PROGRAMS, "mosaic_diagrams": ["math"]},
+    )
+    assert renderer_warnings(strip_colors(warnings)) == []
+    blocks = [block.strip() for block in code_blocks(outdir)]
+    assert GRAPHVIZ in blocks and MERMAID in blocks
+    assert set(images_by_alt(outdir)) == FORMULAS  # maths is still drawn
+
+
+def test_an_unknown_kind_in_mosaic_diagrams_is_reported(tmp_path: Path) -> None:
+    _, warnings = build(
+        copy_root("diagrams", tmp_path),
+        tmp_path / "_build",
+        confoverrides={**NO_PROGRAMS, "mosaic_diagrams": ["maths"]},
+    )
+    assert "lists ['maths']; the kinds are graphviz, mermaid, math" in strip_colors(warnings)
+
+
+@pytest.mark.parametrize(("kinds", "expected"), [(True, 2), (["graphviz", "math"], 0)])
+def test_html_says_a_mermaid_fence_is_kept_as_code(
+    tmp_path: Path, kinds: object, expected: int
+) -> None:
+    # The root does not load sphinxcontrib.mermaid: html shows both fences as code.
+    _, warnings = build(
+        copy_root("diagrams", tmp_path),
+        tmp_path / "_build",
+        "html",
+        confoverrides={**NO_PROGRAMS, "mosaic_diagrams": kinds},
+    )
+    found = [w for w in renderer_warnings(strip_colors(warnings)) if "Mermaid" in w]
+    assert len(found) == expected, found
+    for line in found:
+        assert re.search(r"1-diagrams\.md:(18|25): ", line), line
+        assert "sphinxcontrib-mermaid is not loaded" in line

@@ -127,7 +127,9 @@ class MosaicWarning(enum.Enum):
         "renderer",
         "A program or package that draws diagrams or formulas is not installed (Graphviz's "
         "``dot``, the Mermaid CLI ``mmdc`` with chromium, or ziamath); the drawings of that "
-        "kind stay code blocks. Given once per kind per build, saying what to install.",
+        "kind stay code blocks. Given at each drawing kept as code, saying what to install (html: "
+        "a Mermaid fence without sphinxcontrib-mermaid); a kind left out of "
+        "``mosaic_diagrams`` is kept as code without it.",
     )
     DRAWING = (
         "drawing",

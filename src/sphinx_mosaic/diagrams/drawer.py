@@ -1,4 +1,4 @@
-"""Sources to cached PNG files, with the warnings: one per missing renderer, one per refusal.
+"""Sources to cached PNG files, with the warnings: one per diagram kept as code, located.
 
 One :class:`Drawer` per build environment (:func:`drawer_of`), so per build.  It runs in the
 process that resolves doctrees: the main process, also under ``-j`` (Sphinx
@@ -21,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx_mosaic.bookstack import svg
 from sphinx_mosaic.diagrams import renderers
 from sphinx_mosaic.diagrams.cache import FOLDER, DrawingCache, drawing_key
+from sphinx_mosaic.diagrams.options import KINDS
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 #: Font sizes (CSS px) of formulas: body text, and a little larger on their own line.
@@ -28,12 +29,11 @@ INLINE_MATH_SIZE = 16.0
 DISPLAY_MATH_SIZE = 18.0
 
 
-#: What each kind of drawing is called in warnings.
-_KINDS = {
-    "graphviz": "Graphviz and inheritance diagrams",
-    "mermaid": "Mermaid diagrams",
-    "math": "formulas (LaTeX source)",
-}
+def draws(value: object, kind: str) -> bool:
+    """Whether the ``mosaic_diagrams`` *value* (a bool, or a list of kinds) draws *kind*."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, (list, tuple, set, frozenset)) and kind in value
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,9 @@ class Drawn:
 @dataclass
 class Drawer:
     env: BuildEnvironment
-    #: Kinds ("graphviz", "mermaid", "math") whose missing renderer was warned about.
-    warned: set[str] = field(default_factory=set)
-    #: Kinds whose renderer is known to be missing in this build.
-    missing: set[str] = field(default_factory=set)
+    #: Kinds ("graphviz", "mermaid", "math") whose renderer is missing in this build, with
+    #: the reason and how to install it.
+    missing: dict[str, str] = field(default_factory=dict)
     #: Refusals not worth remembering across builds (a timeout on a busy machine).
     transient: dict[str, str] = field(default_factory=dict)
 
@@ -60,19 +59,28 @@ class Drawer:
 
     @property
     def enabled(self) -> bool:
-        return bool(self.env.config.mosaic_diagrams)
+        """Whether any kind is drawn (``mosaic_diagrams`` is neither False nor empty)."""
+        return any(self.draws(kind) for kind in KINDS)
+
+    def draws(self, kind: str) -> bool:
+        """Whether *kind* is drawn: ``mosaic_diagrams`` is True or lists it."""
+        return draws(self.env.config.mosaic_diagrams, kind)
 
     def _timeout(self) -> float:
         return float(self.env.config.mosaic_drawing_timeout)
 
     def _missing(self, kind: str, message: str) -> None:
-        self.missing.add(kind)
-        if kind not in self.warned:
-            self.warned.add(kind)
-            warn(
-                MosaicWarning.RENDERER,
-                f"{_KINDS[kind]} are kept as code: {message}",
-            )
+        self.missing.setdefault(kind, message)
+
+    def _kept(self, kind: str, what: str, location: Any) -> None:
+        """Warn, at the diagram, that its renderer is missing (one warning per diagram:
+        each one is a place the reader sees code instead of a picture)."""
+        warn(
+            MosaicWarning.RENDERER,
+            f"{what} is kept as code: {self.missing[kind]}; or leave {kind!r} out of "
+            "mosaic_diagrams to keep such drawings as code without a warning",
+            location=location,
+        )
 
     def _refused(self, what: str, message: str, location: Any) -> None:
         warn(
@@ -108,19 +116,22 @@ class Drawer:
 
     def graphviz(self, code: str, program: str, cwd: Path | None, location: Any) -> Drawn | None:
         args = [str(a) for a in self.env.config.graphviz_dot_args]
+        if not self.draws("graphviz"):
+            return None
         key = drawing_key("graphviz", (program, *args, "-Tpng"), code)
         if not self._known(key):
-            if "graphviz" in self.missing:
+            if "graphviz" not in self.missing:
+                try:
+                    png = renderers.graphviz_png(code, program, args, cwd, self._timeout())
+                except renderers.Missing as error:
+                    self._missing("graphviz", str(error))
+                except renderers.Refused as error:
+                    self._refuse(key, f"{program} says: {error}")
+                else:
+                    self.cache.store(key, png)
+            if "graphviz" in self.missing and not self._known(key):
+                self._kept("graphviz", "this Graphviz diagram", location)
                 return None
-            try:
-                png = renderers.graphviz_png(code, program, args, cwd, self._timeout())
-            except renderers.Missing as error:
-                self._missing("graphviz", str(error))
-                return None
-            except renderers.Refused as error:
-                self._refuse(key, f"{program} says: {error}")
-            else:
-                self.cache.store(key, png)
         path = self._outcome("graphviz", key, "this Graphviz diagram", location)
         return Drawn(path) if path is not None else None
 
@@ -143,7 +154,7 @@ class Drawer:
 
         With no sources, nothing is looked up: finding the browser searches PATH, and
         this runs for every page of a bookstack, alongside or latex build."""
-        if not sources or not self.enabled or "mermaid" in self.missing:
+        if not sources or not self.draws("mermaid") or "mermaid" in self.missing:
             return
         setup = self._mermaid_setup()
         wanted: dict[str, str] = {}
@@ -165,10 +176,13 @@ class Drawer:
                 self.cache.store(key, result)
 
     def mermaid(self, source: str, location: Any) -> Drawn | None:
+        if not self.draws("mermaid"):
+            return None
         setup = self._mermaid_setup()
         key = self._mermaid_key(setup, source)
         self.prepare_mermaid([source])
         if "mermaid" in self.missing and self.cache.get(key) is None:
+            self._kept("mermaid", "this Mermaid diagram", location)
             return None
         path = self._outcome("mermaid", key, "this Mermaid diagram", location)
         return Drawn(path) if path is not None else None
@@ -176,6 +190,8 @@ class Drawer:
     # -- maths ----------------------------------------------------------------
 
     def math(self, latex: str, inline: bool, location: Any) -> Drawn | None:
+        if not self.draws("math"):
+            return None
         size = INLINE_MATH_SIZE if inline else DISPLAY_MATH_SIZE
         options = (
             f"ziamath {renderers.math_version()}",
@@ -186,18 +202,19 @@ class Drawer:
         )
         key = drawing_key("math", options, latex)
         if not self._known(key):
-            if "math" in self.missing:
+            if "math" not in self.missing:
+                try:
+                    drawing = renderers.math_svg(latex, inline, size)
+                    png = svg.svg_to_png(drawing)
+                except renderers.Missing as error:
+                    self._missing("math", str(error))
+                except (renderers.Refused, svg.SvgError) as error:
+                    self._refuse(key, str(error))
+                else:
+                    self.cache.store(key, png)
+            if "math" in self.missing and not self._known(key):
+                self._kept("math", "this formula", location)
                 return None
-            try:
-                drawing = renderers.math_svg(latex, inline, size)
-                png = svg.svg_to_png(drawing)
-            except renderers.Missing as error:
-                self._missing("math", str(error))
-                return None
-            except (renderers.Refused, svg.SvgError) as error:
-                self._refuse(key, str(error))
-            else:
-                self.cache.store(key, png)
         path = self._outcome("math", key, "this formula", location)
         if path is None:
             return None

@@ -13,15 +13,32 @@ def _check_timeout(value: Any) -> str | None:
     return None
 
 
+#: The kinds ``mosaic_diagrams`` may list (the drawer's KINDS; repeated here so that
+#: declaring the options imports no renderer).
+KINDS = ("graphviz", "mermaid", "math")
+
+
+def _check_kinds(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    unknown = [kind for kind in value if kind not in KINDS]
+    if unknown:
+        return f"lists {unknown}; the kinds are {', '.join(KINDS)} (or True or False for all)"
+    return None
+
+
 declare(
     Option(
         "diagrams",
         True,
         "Draw diagrams and formulas as PNG images where the output cannot draw them itself: "
         "Graphviz, inheritance diagrams, Mermaid and maths in the BookStack output, Mermaid in "
-        "the PDF.  ``False`` leaves them as the code blocks they were before.",
+        "the PDF.  ``False`` leaves them all as the code blocks they were before; a list of "
+        'kinds (``["graphviz", "math"]``) draws only those and keeps the others as code. A '
+        "kind left out is kept as code on purpose, without a warning.",
         rebuild="",
-        types=(bool,),
+        types=(bool, list, tuple),
+        check=_check_kinds,
     ),
     Option(
         "mermaid_command",

@@ -28,7 +28,8 @@ from sphinx.ext.graphviz import graphviz
 from sphinx.ext.inheritance_diagram import get_graph_hash, inheritance_diagram
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_mosaic.diagrams.drawer import Drawer, Drawn, drawer_of
+from sphinx_mosaic.diagrams.drawer import Drawer, Drawn, drawer_of, draws
+from sphinx_mosaic.warnings import MosaicWarning, warn
 
 MERMAID_MODULE = "sphinxcontrib.mermaid"
 
@@ -214,11 +215,27 @@ class HtmlMermaid(SphinxPostTransform):
     formats = ("html",)
     default_priority = 150
 
+    def drawer_draws_mermaid(self) -> bool:
+        return draws(self.config.mosaic_diagrams, "mermaid")
+
     def run(self, **kwargs: Any) -> None:
         # Loaded in this application (by conf.py or by another extension): it registered
         # its html visitor.  Sphinx 9 reaches the registry from the environment, 8 from the app.
         registry = getattr(self.env, "_registry", None) or self.env.app.registry
         if "mermaid" not in registry.translation_handlers.get("html", {}):
+            # Shown as code: say so at each diagram, as the BookStack and LaTeX builds do
+            # when they cannot draw it (unless Mermaid is kept as code on purpose).
+            if self.drawer_draws_mermaid():
+                for node in self.document.findall(nodes.literal_block):
+                    if is_mermaid_fence(node):
+                        warn(
+                            MosaicWarning.RENDERER,
+                            "this Mermaid diagram is kept as code in HTML: sphinxcontrib-mermaid "
+                            "is not loaded (pip install sphinxcontrib-mermaid and add "
+                            "'sphinxcontrib.mermaid' to extensions); or leave 'mermaid' out of "
+                            "mosaic_diagrams to keep such drawings as code without a warning",
+                            location=node,
+                        )
             return
         from sphinxcontrib.mermaid import mermaid
 
