@@ -177,8 +177,9 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         try:
             super().visit_raw(node)
         finally:  # docutils ends with SkipNode
-            self._pack_raw_images(node, start)
+            # What BookStack's rules remove is reported on the block as written.
             self._report_unsafe(node, start, "raw HTML")
+            self._pack_raw_images(node, start)
 
     def _pack_raw_images(self, node: nodes.raw, start: int) -> None:
         """Local ``<img src>`` of raw HTML: packed like other images (:mod:`~.rawimages`)."""
