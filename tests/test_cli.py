@@ -83,3 +83,70 @@ def test_check_without_conf_py_uses_defaults(
     assert main(["check", str(tmp_path / "docs")]) == 1
     assert "1 mosaic.code-language" in capsys.readouterr().out
     assert main(["check", str(tmp_path / "docs"), "-D", "mosaic_require_code_language=0"]) == 0
+
+
+#: A tree seeded with mistakes that only some builders see: a Mermaid diagram no renderer
+#: can draw (bookstack, latex; html without sphinxcontrib-mermaid), a link to a scratchpads
+#: page (bookstack: not in any book), plus read-time ones (an unknown status).
+SEEDED = {
+    "conf.py": (
+        'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Seeded"\n'
+        'mosaic_mermaid_command = "no-such-mmdc"\n'
+    ),
+    "README.md": "# Shelf\n\nIntro.\n",
+    "1-guide/README.md": "# Guide\n\nThe guide.\n",
+    "1-guide/1-start.md": (
+        "---\nstatus: compelte\n---\n# Start\n\nSee [the notes](../scratchpads/notes.md).\n\n"
+        "```mermaid\ngraph TD\n  A --> B\n```\n"
+    ),
+    "scratchpads/notes.md": "# Notes\n\nWorking notes.\n",
+}
+
+
+def test_check_reports_every_warning_the_builds_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+    from sphinx.util.console import strip_colors
+
+    src = tmp_path / "docs"
+    for name, text in SEEDED.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    assert main(["check", str(src)]) == 1
+    reported = capsys.readouterr().out
+    built: dict[str, set[str]] = {}
+    for builder in ("html", "latex", "bookstack"):
+        warning = StringIO()
+        app = SphinxTestApp(
+            builder, srcdir=src, builddir=tmp_path / f"_{builder}", status=StringIO(),
+            warning=warning,
+        )  # fmt: skip
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        built[builder] = {
+            line for line in strip_colors(warning.getvalue()).splitlines() if "WARNING" in line
+        }
+    # Each builder has warnings of its own, and check reports all of them.
+    assert any("scratchpads/notes" in line for line in built["bookstack"])
+    assert any("Mermaid" in line for line in built["latex"])
+    missing = {line for lines in built.values() for line in lines if line not in reported}
+    assert missing == set()
+    assert not (src / "_build").exists()
+
+
+def test_check_can_be_limited_to_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "docs"
+    for name, text in SEEDED.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    assert main(["check", "-b", "dummy", str(src)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown status 'compelte'" in out
+    assert "Mermaid" not in out  # only a writing builder tries to draw it

@@ -3,9 +3,14 @@
 ``tree`` prints the structure the layout model finds (``--json`` for tools);
 ``tree --bookstack`` reads the project with Sphinx and prints the BookStack
 books it maps to, from whichever source the build would use (layout or toctree);
-``check`` runs a full Sphinx read with the ``dummy`` builder, so every check
-the build makes (structure, writing, status, paths, links) runs, and writes
-no output.  It exits with status 1 when there are warnings.
+``check`` builds the project with the builders CI uses (``html``, ``latex`` and
+``bookstack`` by default) into a temporary folder, so every warning those
+builds give is reported: the checks made while reading (structure, writing,
+status, paths, links) and those made while writing one format (a diagram no
+renderer can draw, a link BookStack cannot follow).  The sources are read
+once: the builders after the first reuse its environment.  Nothing is
+published and nothing is written beside the sources.  It exits with status 1
+when there are warnings.
 """
 
 from __future__ import annotations
@@ -62,8 +67,23 @@ def register(subparsers: Any) -> None:
         help="run the build's checks without writing output; exit 1 on warnings",
     )
     check.add_argument("docs", type=Path, help="the Sphinx source folder (the shelf)")
+    check.add_argument(
+        "-b",
+        "--builder",
+        dest="builders",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="a builder whose warnings to report; repeat for several (default: "
+        + ", ".join(CHECK_BUILDERS)
+        + "; 'dummy' reads only)",
+    )
     _conf_arguments(check)
     check.set_defaults(run=run_check)
+
+
+#: What ``check`` builds by default: the outputs a sphinx-mosaic CI builds with -W.
+CHECK_BUILDERS = ("html", "latex", "bookstack")
 
 
 def _conf_arguments(parser: Any) -> None:
@@ -174,38 +194,49 @@ def shelf_dict(shelf: Any) -> dict[str, Any]:
 
 
 def _read_project(
-    docs: Path, args: argparse.Namespace, warnings: Any, then: Callable[[Any], Any] | None = None
+    docs: Path,
+    args: argparse.Namespace,
+    warnings: Any,
+    then: Callable[[Any], Any] | None = None,
+    builders: tuple[str, ...] = ("dummy",),
 ) -> Any:
-    """Run a Sphinx read of *docs* with the ``dummy`` builder (no output kept).
+    """Build *docs* with each of *builders* in turn, into a temporary folder.
 
-    Returns what *then* returns for the application, before its temporary
-    folders are removed.
+    The first builder reads the sources; the others reuse its environment
+    (one doctree folder), so they only write.  Returns what *then* returns
+    for the last application, before the temporary folders are removed.
     """
     from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     conf_dir = args.conf_dir.resolve() if args.conf_dir else find_conf_dir(docs)
-    overrides: dict[str, Any] = {}
+    # A check publishes nothing, whatever conf.py says.
+    overrides: dict[str, Any] = {"mosaic_publish": False}
     if conf_dir is None:
         overrides["extensions"] = ["myst_parser", "sphinx_mosaic"]
     for item in args.overrides:
         name, _, value = item.partition("=")
         overrides[name] = value
-    with tempfile.TemporaryDirectory() as out, patch_docutils(conf_dir), docutils_namespace():
-        app = Sphinx(
-            str(docs),
-            str(conf_dir) if conf_dir else None,
-            str(Path(out) / "out"),
-            str(Path(out) / "doctrees"),
-            "dummy",
-            confoverrides=overrides,
-            status=None,
-            warning=warnings,
-            freshenv=True,
-            keep_going=True,
-        )
-        app.build(force_all=True)
-        return then(app) if then is not None else None
+    result = None
+    with tempfile.TemporaryDirectory() as out:
+        for index, builder in enumerate(builders):
+            from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+            with patch_docutils(conf_dir), docutils_namespace():
+                app = Sphinx(
+                    str(docs),
+                    str(conf_dir) if conf_dir else None,
+                    str(Path(out) / builder),
+                    str(Path(out) / "doctrees"),
+                    builder,
+                    confoverrides=overrides,
+                    status=None,
+                    warning=warnings,
+                    freshenv=index == 0,
+                    keep_going=True,
+                )
+                app.build(force_all=True)
+                result = then(app) if then is not None else None
+    return result
 
 
 def run_tree(args: argparse.Namespace) -> int:
@@ -262,8 +293,11 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-mosaic check: {docs} is not a folder", file=sys.stderr)
         return 2
     warnings = StringIO()
-    _read_project(docs, args, warnings)
-    lines = [line for line in warnings.getvalue().splitlines() if line.strip()]
+    builders = tuple(dict.fromkeys(args.builders or CHECK_BUILDERS))
+    _read_project(docs, args, warnings, builders=builders)
+    # A warning made while reading (or at the consistency check, which every build runs)
+    # is the same line from each builder: report it once.
+    lines = list(dict.fromkeys(line for line in warnings.getvalue().splitlines() if line.strip()))
     for line in lines:
         print(line)
     counts = Counter(
