@@ -15,6 +15,19 @@ Use::
         server.drop(count=1, after=True)   # process the next request, then drop the connection
         server.down_after_writes(10)       # after 10 more writes, drop everything (server.up())
         server.counts                      # Counter of requests by method
+
+    FakeBookStack(workers=2, race=True)    # two requests at once; overlapping writes in
+                                           # one book fail as on a real server (see below)
+    FakeBookStack(drop_every=7)            # every 7th write is done, its answer dropped
+    FakeBookStack(version="v25.11.0")      # null relation ids, one id sequence for all types
+
+The race: every page or chapter create or update (and every book update) makes a
+real BookStack rebuild the permission rows of the whole book, in two transactions.
+A write that arrives while another write in the same book is rebuilding fails
+with a 404 ("No query results for model [...Chapter] 45"; nothing saved) or a
+500 ("Integrity constraint violation: 1062 Duplicate entry ..."): that write WAS
+saved, but its entity is hidden from every read, listing and search until a later
+successful write in that book rebuilds the rows (``server.hidden``).
 """
 
 from __future__ import annotations
@@ -133,6 +146,14 @@ class FakeBookStack(ImportsApi):
     #: The instance's default sort rule (v25.02+), given to every new book; the fake's
     #: rules all sort by name, A to Z, as BookStack's "Name - Alphabetical" does.
     default_sort_rule: int | None = None
+    #: Requests served at once (None: no limit), as the PHP workers of php-fpm.
+    workers: int | None = None
+    #: Overlapping writes in one book fail as on a real server (see the module docstring).
+    race: bool = False
+    #: How long a write's permission rebuild keeps its book busy, in seconds (real time).
+    race_window: float = 0.02
+    #: Drop the answer of every Nth successful write (the write itself is done).
+    drop_every: int | None = None
 
     def __post_init__(self) -> None:
         self.lock = threading.RLock()
@@ -148,6 +169,16 @@ class FakeBookStack(ImportsApi):
         self._down_after: int | None = None
         self._down = False
         self.httpd: ThreadingHTTPServer | None = None
+        self.slots = threading.BoundedSemaphore(self.workers) if self.workers else None
+        #: Books whose permission rows are being rebuilt now: book id -> writes in flight.
+        self.busy: collections.Counter[int] = collections.Counter()
+        #: Saved entities without permission rows: (table, id), invisible to every reader.
+        self.hidden: set[tuple[str, int]] = set()
+        #: What the race did: "404", "500" (per conflicting write), "revealed" (per entity).
+        self.races: collections.Counter[str] = collections.Counter()
+        #: Most writes rebuilding permission rows at one time (any books).
+        self.peak_rebuilds = 0
+        self._writes_done = 0
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -275,44 +306,170 @@ class FakeBookStack(ImportsApi):
     # -- request handling -------------------------------------------------------------------
 
     def handle(self, request: Request) -> tuple[int, dict[str, str], bytes] | object:
-        with self.lock:
-            self.log.append((request.method, request.path))
-            if self._down:
+        rebuilding: list[int] = []
+        try:
+            with self.lock:
+                answer = self._handle(request, rebuilding)
+            if rebuilding:
+                time.sleep(self.race_window)  # the rebuild: other requests run meanwhile
+            return answer
+        finally:
+            if rebuilding:
+                with self.lock:
+                    self.busy.subtract(rebuilding)
+
+    def _handle(
+        self, request: Request, rebuilding: list[int]
+    ) -> tuple[int, dict[str, str], bytes] | object:
+        self.log.append((request.method, request.path))
+        if self._down:
+            return _DROP
+        for fault in self.faults:
+            if fault.action == "slow" or fault.action.startswith("race-"):
+                continue
+            if fault.count > 0 and fault.matches(request.method, request.path):
+                fault.count -= 1
+                if fault.action == "drop" and not fault.after:
+                    return _DROP
+                if fault.action == "status":
+                    headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                    body = {"error": {"message": "Injected fault", "code": fault.status}}
+                    if fault.status == 429:
+                        body = {"error": {"message": "Too Many Attempts.", "code": 429}}
+                    return fault.status, headers, json.dumps(body).encode()
+                break
+        else:
+            fault = None
+        try:
+            status, body = self._race(request, rebuilding)
+            headers: dict[str, str] = {}
+        except ApiError as exc:
+            status, body, headers = exc.status, exc.body, exc.headers
+        except Exception as exc:  # a bug in the fake: answer it loudly, do not hang up
+            status, headers = 599, {}
+            body = {"message": f"fake server bug: {exc!r}", "status": "error"}
+        if request.method != "GET" and status < 300:
+            self._run_sort_rules()
+        if request.method != "GET" and status < 300 and self._down_after is not None:
+            self._down_after -= 1
+            if self._down_after <= 0:
+                self._down = True
+        if fault is not None and fault.action == "drop":
+            return _DROP
+        if request.method != "GET" and status < 300 and self.drop_every:
+            self._writes_done += 1
+            if self._writes_done % self.drop_every == 0:
                 return _DROP
-            for fault in self.faults:
-                if fault.action == "slow":
-                    continue
-                if fault.count > 0 and fault.matches(request.method, request.path):
-                    fault.count -= 1
-                    if fault.action == "drop" and not fault.after:
-                        return _DROP
-                    if fault.action == "status":
-                        headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-                        body = {"error": {"message": "Injected fault", "code": fault.status}}
-                        if fault.status == 429:
-                            body = {"error": {"message": "Too Many Attempts.", "code": 429}}
-                        return fault.status, headers, json.dumps(body).encode()
-                    break
-            else:
-                fault = None
-            try:
-                status, body = self._dispatch(request)
-                headers: dict[str, str] = {}
-            except ApiError as exc:
-                status, body, headers = exc.status, exc.body, exc.headers
-            except Exception as exc:  # a bug in the fake: answer it loudly, do not hang up
-                status, headers = 599, {}
-                body = {"message": f"fake server bug: {exc!r}", "status": "error"}
-            if request.method != "GET" and status < 300:
-                self._run_sort_rules()
-            if request.method != "GET" and status < 300 and self._down_after is not None:
-                self._down_after -= 1
-                if self._down_after <= 0:
-                    self._down = True
-            if fault is not None and fault.action == "drop":
-                return _DROP
-            payload = b"" if status == 204 else json.dumps(body).encode()
-            return status, headers, payload
+        payload = b"" if status == 204 else json.dumps(body).encode()
+        return status, headers, payload
+
+    def race_next(self, outcome: str, count: int = 1, **match: Any) -> None:
+        """The next matching writes fail as if another client wrote in the book at that time.
+
+        *outcome* ``"404"``: nothing saved; ``"500"``: saved, but hidden until the next
+        successful write in the same book.
+        """
+        self.faults.append(Fault("race-" + outcome, count, **match))
+
+    @property
+    def null_relations(self) -> bool:
+        """v25.11 and later answer ``chapter_id: null`` for "no chapter" (``0`` before)."""
+        return self.version_tuple >= (25, 11)
+
+    @property
+    def shared_ids(self) -> bool:
+        """v25.11 and later keep books, chapters, pages and shelves in one table: one sequence."""
+        return self.version_tuple >= (25, 11)
+
+    def _race(self, request: Request, rebuilding: list[int]) -> tuple[int, Any]:
+        """Dispatch a request; a write that overlaps another in its book fails as on BookStack."""
+        books, table, model = self._books_written(request)
+        forced = self._forced_race(request) if books else None
+        if books and (forced or (self.race and any(self.busy[b] for b in books))):
+            outcome = forced or self.rng.choice(("404", "500"))
+            if outcome == "404" or table == "books" or request.method == "DELETE":
+                self.races["404"] += 1
+                raise error(
+                    404, f"No query results for model [BookStack\\Entities\\Models\\{model}"
+                )
+            status, body = self._dispatch(request)
+            if status < 300 and isinstance(body, dict) and "id" in body:
+                self.hidden.add((table, int(body["id"])))
+            self.races["500"] += 1
+            book = books[0]
+            raise error(
+                500,
+                "SQLSTATE[23000]: Integrity constraint violation: 1062 Duplicate entry "
+                f"'1-book-{book}' for key 'PRIMARY' (Connection: mysql, SQL: insert into "
+                "`joint_permissions` (`entity_id`, `entity_type`, `has_permission`, "
+                "`has_permission_own`, `owned_by`, `role_id`) values (...))",
+            )
+        status, body = self._dispatch(request)
+        if books and status < 300:
+            self._reveal(books)
+            if self.race:
+                rebuilding.extend(books)
+                self.busy.update(books)
+                self.peak_rebuilds = max(self.peak_rebuilds, sum(self.busy.values()))
+        return status, body
+
+    def _forced_race(self, request: Request) -> str | None:
+        for fault in self.faults:
+            if (
+                fault.action.startswith("race-")
+                and fault.count > 0
+                and fault.matches(request.method, request.path)
+            ):
+                fault.count -= 1
+                return fault.action[len("race-") :]
+        return None
+
+    def _books_written(self, request: Request) -> tuple[list[int], str, str]:
+        """The books whose permission rows a write rebuilds, its table, and the model a
+        404 names (the parent of a create, the entity of an update)."""
+        parts = request.path[len("/api/") :].strip("/").split("/")
+        if request.method not in ("POST", "PUT", "DELETE") or parts[0] not in (
+            "books",
+            "chapters",
+            "pages",
+        ):
+            return [], "", ""
+        table = parts[0]
+        data = request.json if isinstance(request.json, dict) else {}
+        books: set[int] = set()
+        chapter_id = _int(str(data.get("chapter_id") or 0), 0)
+        book_id = _int(str(data.get("book_id") or 0), 0)
+        if chapter_id and chapter_id in self.tables["chapters"]:
+            books.add(self.tables["chapters"][chapter_id]["book_id"])
+        elif book_id in self.tables["books"]:
+            books.add(book_id)
+        if len(parts) == 1:
+            if request.method != "POST" or table == "books":
+                return [], "", ""
+            model = f"Chapter] {chapter_id}" if chapter_id else f"Book] {book_id}"
+            return sorted(books), table, model
+        item = self.tables[table].get(_int(parts[1], 0)) if len(parts) == 2 else None
+        if item is None:
+            return [], "", ""
+        books.add(item["id"] if table == "books" else item["book_id"])
+        return sorted(books), table, f"{table[:-1].title()}] {item['id']}"
+
+    def _reveal(self, books: list[int]) -> None:
+        """A successful write rebuilt these books' rows: what was hidden in them shows again."""
+        for table, entity_id in sorted(self.hidden):
+            entity = self.tables[table].get(entity_id)
+            if entity is None or entity.get("book_id") in books:
+                self.hidden.discard((table, entity_id))
+                self.races["revealed"] += 1
+
+    def _visible(self, table: str, entity: dict[str, Any]) -> bool:
+        return (table, entity["id"]) not in self.hidden
+
+    def _shown(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A row as the API shows it: v25.11+ says ``null`` where older versions say 0."""
+        if self.null_relations and row.get("chapter_id") == 0:
+            return {**row, "chapter_id": None}
+        return row
 
     def _throttle(self) -> None:
         if self.rate_limit is None:
@@ -407,7 +564,7 @@ class FakeBookStack(ImportsApi):
                 return 200, self._output(table, self._create(table, self._input(request)))
         elif len(parts) == 2 and parts[1].isdigit():
             item = self.tables[table].get(int(parts[1]))
-            if item is None:
+            if item is None or not self._visible(table, item):
                 raise error(404, f"{table[:-1].title()} not found")
             if method == "GET":
                 return 200, self._read(table, item)
@@ -478,9 +635,10 @@ class FakeBookStack(ImportsApi):
         if table in ("image-gallery", "attachments"):
             return self._create_file(table, data)
         self._check(table, data, creating=True)
-        self.next_id[table] += 1
+        sequence = "entities" if self.shared_ids else table
+        self.next_id[sequence] += 1
         item: dict[str, Any] = {
-            "id": self.next_id[table],
+            "id": self.next_id[sequence],
             "name": data["name"].strip(),
             "tags": _tags(data.get("tags")),
             "created_at": "2026-01-01",
@@ -517,6 +675,12 @@ class FakeBookStack(ImportsApi):
             chapter = self.tables["chapters"].get(int(data["chapter_id"]))
             if chapter is None:
                 raise invalid({"chapter_id": "The selected chapter id is invalid."})
+            if not self._visible("chapters", chapter):
+                raise error(
+                    404,
+                    "No query results for model [BookStack\\Entities\\Models\\Chapter] "
+                    f"{chapter['id']}",
+                )
             item["book_id"], item["chapter_id"] = chapter["book_id"], chapter["id"]
         else:
             if int(data["book_id"]) not in self.tables["books"]:
@@ -672,7 +836,7 @@ class FakeBookStack(ImportsApi):
     # -- reading ------------------------------------------------------------------------------
 
     def _output(self, table: str, item: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in item.items() if k not in ("data", "zip")}
+        out = self._shown({k: v for k, v in item.items() if k not in ("data", "zip")})
         if "tags" in out:
             out["tags"] = _ordered(out["tags"])
         return out
@@ -701,18 +865,20 @@ class FakeBookStack(ImportsApi):
 
     def _brief(self, item: dict[str, Any]) -> dict[str, Any]:
         keys = ("id", "name", "slug", "book_id", "chapter_id", "priority", "draft")
-        return {k: item[k] for k in keys if k in item}
+        return self._shown({k: item[k] for k in keys if k in item})
 
     def _pages_of(self, **where: int) -> list[dict[str, Any]]:
         pages = [
-            p for p in self.tables["pages"].values() if all(p[k] == v for k, v in where.items())
+            p
+            for p in self.tables["pages"].values()
+            if all(p[k] == v for k, v in where.items()) and self._visible("pages", p)
         ]
         return sorted(pages, key=lambda p: (p["priority"], p["id"]))
 
     def _contents(self, book_id: int) -> list[dict[str, Any]]:
         children: list[dict[str, Any]] = []
         for chapter in self.tables["chapters"].values():
-            if chapter["book_id"] == book_id:
+            if chapter["book_id"] == book_id and self._visible("chapters", chapter):
                 entry = {**self._brief(chapter), "type": "chapter"}
                 entry["pages"] = [
                     {**self._brief(p), "type": "page"}
@@ -730,7 +896,7 @@ class FakeBookStack(ImportsApi):
         fields = LISTING_FIELDS[table]
         count = max(min(_int(query.get("count"), 100), 500), 1)
         offset = max(_int(query.get("offset"), 0), 0)
-        rows = list(self.tables[table].values())
+        rows = [r for r in self.tables[table].values() if self._visible(table, r)]
         for key, value in query.items():
             match = re.fullmatch(r"filter\[([^\]:]*)(?::([^\]]*))?\]", key)
             if match is None or match.group(1) not in fields:
@@ -744,7 +910,7 @@ class FakeBookStack(ImportsApi):
         if name not in fields:
             name = fields[0]  # an unknown sort field falls back to the first listed field
         rows.sort(key=lambda r: _sort_key(r.get(name)), reverse=sort.startswith("-"))
-        data = [{k: r.get(k) for k in fields} for r in rows[offset : offset + count]]
+        data = [self._shown({k: r.get(k) for k in fields}) for r in rows[offset : offset + count]]
         return {"data": data, "total": total}
 
     def _search(self, query: dict[str, str]) -> dict[str, Any]:
@@ -766,6 +932,7 @@ class FakeBookStack(ImportsApi):
                 e
                 for e in sorted(self.tables[table].values(), key=lambda e: e["id"])
                 if all(_tag_search_matches(e, name, value) for name, value in tags)
+                and self._visible(table, e)
             ]
             total += len(hits)
             # Each entity type is paged on its own: a page holds up to *count* of each.
@@ -783,7 +950,7 @@ class FakeBookStack(ImportsApi):
                     entry["book_id"] = e["book_id"]
                 if table == "pages":
                     entry["chapter_id"] = e["chapter_id"]
-                data.append(entry)
+                data.append(self._shown(entry))
         return {"data": data, "total": total}
 
     def _url_of(self, table: str, e: dict[str, Any]) -> str:
@@ -974,7 +1141,11 @@ class _Handler(BaseHTTPRequestHandler):
         pause = self.app.delay(request.method, request.path)
         if pause:
             time.sleep(pause)  # outside the lock: other requests go on meanwhile
-        answer = self.app.handle(request)
+        if self.app.slots is not None:
+            with self.app.slots:  # as php-fpm: the other requests wait for a free worker
+                answer = self.app.handle(request)
+        else:
+            answer = self.app.handle(request)
         if answer is _DROP:
             self.close_connection = True
             return

@@ -6,12 +6,23 @@ removals (pages, chapters, books); the shelf's book list last.  Files are
 uploaded before the content that shows them, and every link target exists
 before the page linking to it is written.  Each step is safe to repeat: a rerun
 finds what an interrupted run created by its tags and finishes it.
+
+Writes in one book go one at a time.  BookStack rebuilds the permission rows of a
+page's or chapter's whole book on every create and update, in two transactions;
+two writes in one book at the same time make one of them fail, with a 404, or with
+a 500 whose page or chapter was saved but is invisible to everyone (every list,
+search and read) until a later write rebuilds that book's rows.  The rows of
+different books are separate, so different books are written in parallel (up to
+``concurrency`` books at once).  A create whose answer is lost or ambiguous is
+settled by reading its parent (the book's contents or the chapter's pages), never
+by sending it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -19,7 +30,7 @@ from typing import Any, TypeVar
 from sphinx_mosaic.bookstack.manifest import reference
 from sphinx_mosaic.publish.bundle import SHELF_KEY, Asset, Book, Bundle, Chapter, Page
 from sphinx_mosaic.publish.client import BookStackClient
-from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
+from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected
 from sphinx_mosaic.publish.files import PageFiles
 from sphinx_mosaic.publish.imports import (
     ImportRefused,
@@ -33,8 +44,9 @@ from sphinx_mosaic.publish.state import (
     TAG_BODY,
     TAG_FILE,
     TAG_REVISION,
+    RemoteEntity,
     ServerState,
-    find_owned,
+    is_owned,
     read_state,
 )
 from sphinx_mosaic.publish.wiki_edits import fingerprint
@@ -42,6 +54,50 @@ from sphinx_mosaic.publish.wiki_edits import fingerprint
 PLACEHOLDER_HTML = "<p>This page is being published; reload in a minute.</p>"
 API_PATHS = {"bookshelf": "shelves", "book": "books", "chapter": "chapters", "page": "pages"}
 Item = TypeVar("Item")
+#: Tries of a write that answers 404 although its target (or parent) is known to exist:
+#: another client's write in the same book was rebuilding its permission rows.
+MISSING_TRIES = 3
+#: What the user can do about an entity saved but left without permission rows.
+INVISIBLE_HINT = (
+    "it may have been saved but be invisible: BookStack loses an entity's permission rows "
+    "when two writes in one book overlap (here, probably another client's). An admin can "
+    "run `php artisan bookstack:regenerate-permissions` on the server; otherwise the next "
+    "write in that book makes it reappear. Publish again: the next run adopts it by its "
+    "tags once it shows, instead of creating it twice"
+)
+
+
+class PossiblyInvisible(RequestRejected):
+    """A create got no clear answer, and the parent does not show what it created."""
+
+    def __init__(self, cause: str, where: str):
+        super().__init__(
+            0,
+            f"no clear answer to creating it ({cause}), and {where} does "
+            f"not show it; {INVISIBLE_HINT}",
+        )
+
+
+class BookLocks:
+    """One lock per book: the writes that touch a book go one at a time.
+
+    Keys are our book keys, or ``#<id>`` for a book we do not own.  A write
+    that touches two books (a move) takes both locks, always in key order, so
+    two moves in opposite directions cannot wait for each other forever.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+
+    @contextlib.contextmanager
+    def hold(self, books: Iterable[str]) -> Iterator[None]:
+        with self._guard:
+            locks = [self._locks.setdefault(key, threading.RLock()) for key in sorted(set(books))]
+        with contextlib.ExitStack() as stack:
+            for lock in locks:
+                stack.enter_context(lock)
+            yield
 
 
 @dataclass
@@ -99,6 +155,7 @@ class Applier:
         self._shelf_books: list[int] | None = list(state.shelf_book_ids) if state.shelf else None
         self._shelf_written = False
         self._lock = threading.Lock()
+        self.locks = BookLocks()
         self._load_refs(state)
 
     # -- bookkeeping -----------------------------------------------------------------------
@@ -109,10 +166,10 @@ class Applier:
                 self.refs[(kind, key)] = Ref(remote.id, remote.slug)
         if state.shelf is not None:
             self.refs[("bookshelf", SHELF_KEY)] = Ref(state.shelf.id, state.shelf.slug)
-        for book_id, slug in state.book_slugs.items():
-            for ref in self.refs.values():
-                if ref.id == book_id and not ref.slug:
-                    ref.slug = slug
+        # Ids are keyed by type: from v25.11 a book and a page may share an id.
+        for (kind, _key), ref in self.refs.items():
+            if kind == "book" and not ref.slug:
+                ref.slug = state.book_slugs.get(ref.id, "")
 
     def _remember(self, kind: str, key: str, answer: dict[str, Any]) -> Ref:
         ref = Ref(int(answer["id"]), str(answer.get("slug") or ""))
@@ -143,14 +200,40 @@ class Applier:
         return f"{base}/books/{book.slug}/chapter/{ref.slug}" if book else None
 
     def _each(
-        self, items: Iterable[Item], work: Callable[[Item], None], label: Callable[[Item], str]
+        self,
+        items: Iterable[Item],
+        work: Callable[[Item], None],
+        label: Callable[[Item], str],
+        books: Callable[[Item], list[str]],
     ) -> None:
-        """Run *work* on every item concurrently; item errors are collected, faults abort."""
-        items = list(items)
-        if not items:
+        """Run *work* on every item, one at a time per book, books in parallel.
+
+        *books* names the books an item's writes touch, the one it belongs to
+        first: items are queued per first book, and up to ``concurrency`` queues
+        run at once; each item also holds the lock of every book it touches (a
+        move touches two).  Item errors are collected; faults abort the run.
+        """
+        lanes: dict[str, list[tuple[Item, list[str]]]] = {}
+        for item in items:
+            touched = books(item)
+            lanes.setdefault(touched[0], []).append((item, touched))
+        if not lanes:
             return
+        stop = threading.Event()
+
+        def run(lane: list[tuple[Item, list[str]]]) -> None:
+            for item, touched in lane:
+                if stop.is_set():
+                    return
+                try:
+                    with self.locks.hold(touched):
+                        work(item)
+                except RequestRejected as exc:
+                    with self._lock:
+                        self.result.errors.append(str(exc.about(label(item))))
+
         with ThreadPoolExecutor(max_workers=self.client.settings.concurrency) as pool:
-            futures: dict[Future[None], Item] = {pool.submit(work, item): item for item in items}
+            futures: list[Future[None]] = [pool.submit(run, lane) for lane in lanes.values()]
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -158,25 +241,145 @@ class Applier:
                     exc = future.exception()
                     if exc is None:
                         continue
-                    if isinstance(exc, RequestRejected):
-                        self.result.errors.append(str(exc.about(label(futures[future]))))
-                        continue
+                    stop.set()
                     for other in pending:
                         other.cancel()
                     wait(pending)
                     raise exc
 
-    def _create(self, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """POST a new entity; after a lost answer, adopt it if it did get created."""
-        for _ in range(self.client.settings.attempts):
+    # -- which books a write touches ---------------------------------------------------------
+
+    def _book_key(self, book_id: int | None) -> str:
+        """The lock key of the book with *book_id*: our key for our books, else ``#<id>``."""
+        with self._lock:
+            for (kind, key), ref in self.refs.items():
+                if kind == "book" and ref.id == book_id:
+                    return key
+        return f"#{book_id}"
+
+    def _touched(self, kind: str, key: str, book_key: str) -> list[str]:
+        """*book_key* (where the entity belongs), then the book the server has it in now."""
+        remote = self.state.by_type(kind).get(key) if kind in ("chapter", "page") else None
+        books = [book_key]
+        if remote is not None and remote.book_id:
+            now = self._book_key(remote.book_id)
+            if now != book_key:
+                books.append(now)
+        return books
+
+    def _remote(self, kind: str, remote_id: int | None) -> RemoteEntity | None:
+        """Our entity of *kind* with *remote_id* (duplicates included), keyed by type and id."""
+        owned = self.state.by_type(kind).values() if kind in ("book", "chapter", "page") else []
+        for entity in [*owned, *self.state.duplicates]:
+            if entity.type == kind and entity.id == remote_id:
+                return entity
+        return None
+
+    # -- writes that survive the permission race ---------------------------------------------
+
+    def _create(
+        self, kind: str, key: str, payload: dict[str, Any], book: str | None = None
+    ) -> dict[str, Any]:
+        """POST a new entity in *book*; settle a lost or ambiguous answer by reading the parent.
+
+        A 404 means the parent was unreadable for a moment (another client's write in
+        the book): the create is sent again, a bounded number of times.
+        """
+        for attempt in range(1, MISSING_TRIES + 1):
             try:
                 answer: dict[str, Any] = self.client.post(f"/api/{API_PATHS[kind]}", payload)
                 return answer
-            except AmbiguousWrite:
-                found = find_owned(self.client, self.project, key, kind)
-                if found is not None:
-                    return found
-        raise ServerUnreachable(f"creating {kind} {key} kept failing")
+            except AmbiguousWrite as exc:
+                return self._settle(kind, key, payload, book, exc.cause)
+            except RequestRejected as exc:
+                if exc.status != 404 or book is None or attempt == MISSING_TRIES:
+                    raise
+                self._pause(attempt, book)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _put(self, path: str, payload: dict[str, Any], book: str | None) -> Any:
+        """PUT to an entity we know exists; a 404 (the race's other face) is tried again."""
+        for attempt in range(1, MISSING_TRIES + 1):
+            try:
+                return self.client.put(path, payload)
+            except RequestRejected as exc:
+                if exc.status != 404 or attempt == MISSING_TRIES:
+                    raise
+                self._pause(attempt, None if path.startswith("/api/books/") else book)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, attempt: int, book: str | None) -> None:
+        """Wait for another client's write to end; from the second try, rebuild *book*."""
+        self.client.clock.sleep(float(attempt))
+        if attempt >= 2 and book is not None:
+            self._rebuild(book)
+
+    def _rebuild(self, book_key: str) -> bool:
+        """Save *book_key*'s book unchanged: BookStack then rebuilds the permission rows of
+        everything in it, which shows again what a failed write left invisible."""
+        ref = self.refs.get(("book", book_key))
+        book = next((b for b in self.bundle.books if b.key == book_key), None)
+        if ref is None or book is None:
+            return False
+        try:
+            self.client.put(f"/api/books/{ref.id}", {"name": book.name})
+        except (RequestRejected, AmbiguousWrite):
+            return False
+        return True
+
+    def _settle(
+        self, kind: str, key: str, payload: dict[str, Any], book: str | None, cause: str
+    ) -> dict[str, Any]:
+        """The entity an ambiguous create made, found in its parent; never a second POST."""
+        found, where = self._find_created(kind, key, payload)
+        # Saved but invisible (a 500 of the permission race)?  Rebuilding the book's rows
+        # shows it again.
+        if (
+            found is None
+            and book is not None
+            and kind in ("chapter", "page")
+            and self._rebuild(book)
+        ):
+            found, where = self._find_created(kind, key, payload)
+        if found is None:
+            raise PossiblyInvisible(cause, where)
+        with self._lock:
+            self.result.notes.append(
+                f"{kind} {key}: no clear answer to creating it ({cause}); found it in "
+                f"{where} and kept it"
+            )
+        return found
+
+    def _find_created(
+        self, kind: str, key: str, payload: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, str]:
+        """Our *kind* with *key* among its parent's children (by name, then by tags)."""
+        name = str(payload.get("name") or "").strip()
+        path = API_PATHS[kind]
+        if kind == "page" and payload.get("chapter_id"):
+            where = f"chapter #{payload['chapter_id']}"
+            rows = self.client.get(f"/api/chapters/{payload['chapter_id']}").get("pages") or []
+        elif kind in ("page", "chapter"):
+            where = f"book #{payload.get('book_id')}"
+            contents = self.client.get(f"/api/books/{payload.get('book_id')}").get("contents")
+            rows = [row for row in contents or [] if row.get("type") == kind]
+        else:
+            where = f"the {path} named {name!r}"
+            rows = self.client.get(f"/api/{path}", {"filter[name]": name}).get("data") or []
+        with self._lock:
+            known = {ref.id for (k, _), ref in self.refs.items() if k == kind}
+        for row in sorted(rows, key=lambda r: int(r["id"])):
+            if str(row.get("name") or "").strip() != name or int(row["id"]) in known:
+                continue
+            try:
+                detail: dict[str, Any] = self.client.get(f"/api/{path}/{int(row['id'])}")
+            except RequestRejected as exc:
+                if exc.status == 404:
+                    continue
+                raise
+            if is_owned({**detail, "type": kind}, self.project, key):
+                return detail, where
+        return None, where
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -190,7 +393,10 @@ class Applier:
             if a.key in self._fallback
         ]
         self._each(
-            actions, lambda a: self._write_book(a, books[a.key]), lambda a: books[a.key].label
+            actions,
+            lambda a: self._write_book(a, books[a.key]),
+            lambda a: books[a.key].label,
+            lambda a: [a.key],
         )
         chapters = {c.key: c for c in self.bundle.chapters()}
         actions = [a for a in self.plan.chapters if a.kind.writes and not self._imported(a)]
@@ -198,6 +404,7 @@ class Applier:
             actions,
             lambda a: self._write_chapter(a, chapters[a.key]),
             lambda a: chapters[a.key].label,
+            lambda a: self._touched("chapter", a.key, chapters[a.key].book_key),
         )
         shelf_linked = any(
             link.get("type") == "bookshelf" for p in self.bundle.pages() for link in p.cross_links
@@ -305,12 +512,25 @@ class Applier:
                     )
                     writes.append((API_PATHS[entity.kind], remote.id, last, action))
 
+        book_of = {c.key: c.book_key for c in self.bundle.chapters()}
+        book_of.update({p.key: p.book_key for p in self.bundle.pages()})
+
         def reorder(item: tuple[str, int, int, Action]) -> None:
             path, remote_id, priority, action = item
-            self.client.put(f"/api/{path}/{remote_id}", {"priority": priority})
+            payload: dict[str, Any] = {"priority": priority}
+            tags = self._retagged(action.key) if action.type == "page" else None
+            if tags is not None:
+                payload["tags"] = tags
+            answer = self._put(f"/api/{path}/{remote_id}", payload, book_of[action.key])
+            self._note_revision(action, answer)
             self._done(action)
 
-        self._each(writes, reorder, lambda item: f"{item[3].type} {item[3].name!r}")
+        self._each(
+            writes,
+            reorder,
+            lambda item: f"{item[3].type} {item[3].name!r}",
+            lambda item: [book_of[item[3].key]],
+        )
 
     def _sort_rule(self, book: Book, answer: dict[str, Any]) -> None:
         """Warn (once per book) when the server gave a new book a sort rule."""
@@ -333,7 +553,7 @@ class Applier:
                 self._remember("book", book.key, answer)
                 self._sort_rule(book, answer)
             else:
-                answer = self.client.put(f"/api/books/{action.remote_id}", payload)
+                answer = self._put(f"/api/books/{action.remote_id}", payload, book.key)
                 self._remember("book", book.key, answer)
         except RequestRejected:
             self.failed.add(("book", book.key))
@@ -357,9 +577,9 @@ class Applier:
             )
         try:
             if action.kind is Kind.CREATE:
-                answer = self._create("chapter", chapter.key, payload)
+                answer = self._create("chapter", chapter.key, payload, chapter.book_key)
             else:
-                answer = self.client.put(f"/api/chapters/{action.remote_id}", payload)
+                answer = self._put(f"/api/chapters/{action.remote_id}", payload, chapter.book_key)
         except RequestRejected:
             self.failed.add(("chapter", chapter.key))
             raise
@@ -402,7 +622,11 @@ class Applier:
             for a in actions
             if a.key in created and (pages[a.key].images or pages[a.key].attachments)
         ]
-        self._each(with_files, lambda a: self._placeholder(pages[a.key]), label)
+
+        def touched(action: Action) -> list[str]:
+            return self._touched("page", action.key, pages[action.key].book_key)
+
+        self._each(with_files, lambda a: self._placeholder(pages[a.key]), label, touched)
 
         def ready(key: str) -> bool:
             return ("page", key) in self.refs or ("page", key) in self.failed
@@ -418,6 +642,7 @@ class Applier:
                     wave,
                     lambda a: self._write_page(a, pages[a.key], books[pages[a.key].book_key]),
                     label,
+                    touched,
                 )
                 pending = [a for a in pending if a not in wave]
                 continue
@@ -427,6 +652,7 @@ class Applier:
                 [a for a in pending if a.key in cycle],
                 lambda a: self._placeholder(pages[a.key]),
                 label,
+                touched,
             )
             for key in cycle:
                 if not ready(key):
@@ -459,7 +685,7 @@ class Applier:
             "tags": owned_tags(self.project, page.key, None, page.tags, []),
             **self._parent(page),
         }
-        answer = self._create("page", page.key, payload)
+        answer = self._create("page", page.key, payload, page.book_key)
         self._remember("page", page.key, answer)
         with self._lock:
             self.fresh.add(page.key)
@@ -501,34 +727,76 @@ class Applier:
                     + " (the next run links them once the target exists)"
                 )
             kept = [a for a in page.images + page.attachments if a not in refused]
+            # A link to a page that failed cannot point at it yet: without its hash, the
+            # next run writes this page again (and the link with it).
+            waiting = link_targets(page, book) & self.failed
             written = {TAG_BODY: fingerprint(page.name, body, bool(page.markdown))}
             # BookStack counts every write: a new page has revision 1, an update adds one.
-            known = 0 if ref is None else self.revisions.get(page.key)
+            known = 0 if ref is None else self._known_revision(page.key)
             if known is not None:
                 written[TAG_REVISION] = str(known + 1)
             payload.update(
                 name=page.name,
                 # Without its hash while a file is missing: the next run tries the page again.
                 tags=owned_tags(
-                    self.project, page.key, None if refused else page.hash, page.tags, kept, written
+                    self.project,
+                    page.key,
+                    None if refused or waiting else page.hash,
+                    page.tags,
+                    kept,
+                    written,
                 ),
             )
             payload["markdown" if page.markdown else "html"] = body
+        elif ref is not None:
+            # A move or a new priority adds a revision too: keep mosaic-revision with it,
+            # or the next run would take our own write for an edit made in the wiki.
+            tags = self._retagged(page.key)
+            if tags is not None:
+                payload["tags"] = tags
         if ref is None:
             try:
-                answer = self._create("page", page.key, payload)
+                answer = self._create("page", page.key, payload, page.book_key)
             except RequestRejected:
                 self.failed.add(("page", page.key))
                 raise
         else:
-            answer = self.client.put(f"/api/pages/{ref.id}", payload)
+            answer = self._put(f"/api/pages/{ref.id}", payload, page.book_key)
         self._remember("page", page.key, answer)
-        if isinstance(answer.get("revision_count"), int):
-            with self._lock:
-                self.revisions[page.key] = answer["revision_count"]
+        self._note_revision(action, answer)
         for path in stale:
             self.client.delete(path)
         self._done(action)
+
+    def _known_revision(self, key: str) -> int | None:
+        """The page's ``revision_count`` after our last write: read this run, or its tag."""
+        with self._lock:
+            known = self.revisions.get(key)
+        if known is None:
+            remote = self.state.pages.get(key)
+            value = remote.tag(TAG_REVISION) if remote is not None else None
+            if value is not None and value.isdigit():
+                known = int(value)
+        return known
+
+    def _retagged(self, key: str) -> list[dict[str, str]] | None:
+        """The page's tags as they are, with ``mosaic-revision`` one more (the write to come).
+
+        None when the page has no revision to carry on (imported, or from an old run).
+        """
+        remote = self.state.pages.get(key)
+        known = self._known_revision(key)
+        if remote is None or known is None:
+            return None
+        tags = [dict(t) for t in remote.tags if t.get("name") != TAG_REVISION]
+        return [*tags, {"name": TAG_REVISION, "value": str(known + 1)}]
+
+    def _note_revision(self, action: Action, answer: Any) -> None:
+        if action.type == "page" and isinstance(answer, dict):
+            count = answer.get("revision_count")
+            if isinstance(count, int):
+                with self._lock:
+                    self.revisions[action.key] = count
 
     def _had_files(self, page: Page) -> bool:
         remote = self.state.pages.get(page.key)
@@ -539,11 +807,65 @@ class Applier:
     def _removals(self) -> None:
         for kind in ("page", "chapter", "book", "bookshelf"):
             actions = [a for a in self.plan.removals if a.kind is Kind.DELETE and a.type == kind]
-            self._each(actions, self._delete, lambda a: f"{a.type} {a.name!r} ({a.key})")
+            self._each(
+                actions,
+                self._delete,
+                lambda a: f"{a.type} {a.name!r} ({a.key})",
+                self._removal_books,
+            )
+
+    def _removal_books(self, action: Action) -> list[str]:
+        if action.type == "book":
+            return [self._book_key(action.remote_id)]
+        remote = self._remote(action.type, action.remote_id)
+        if remote is not None and remote.book_id:
+            return [self._book_key(remote.book_id)]
+        return [f"{action.type}#{action.remote_id}"]
 
     def _delete(self, action: Action) -> None:
+        if action.type in ("chapter", "book"):
+            held = self._kept_inside(action)
+            if held:
+                # Deleting it would send those pages to the recycle bin, and restoring them
+                # gives them new ids: every /link/{id} to them would break.
+                with self._lock:
+                    self.result.notes.append(
+                        f"{action.type} {action.name!r} ({action.key}, #{action.remote_id}) not "
+                        f"deleted: it still holds {', '.join(held[:3])}, which the sources keep; "
+                        "the next run deletes it once they have moved out"
+                    )
+                return
         self.client.delete(f"/api/{API_PATHS[action.type]}/{action.remote_id}")
         self._done(action)
+
+    def _kept_inside(self, action: Action) -> list[str]:
+        """What the chapter or book to delete still holds that the plan keeps (by type and id)."""
+        path = f"/api/{API_PATHS[action.type]}/{action.remote_id}"
+        try:
+            detail = self.client.get(path)
+        except RequestRejected as exc:
+            if exc.status == 404:
+                return []  # gone already
+            raise
+        children: list[tuple[str, int]] = []
+        if action.type == "chapter":
+            children = [("page", int(p["id"])) for p in detail.get("pages") or []]
+        for row in detail.get("contents") or []:
+            children.append((str(row.get("type")), int(row["id"])))
+            children += [("page", int(p["id"])) for p in row.get("pages") or []]
+        with self._lock:
+            kept = {
+                (kind, ref.id): key
+                for (kind, key), ref in self.refs.items()
+                if kind in ("chapter", "page")
+            }
+        wanted = {("chapter", c.key) for c in self.bundle.chapters()}
+        wanted |= {("page", p.key) for p in self.bundle.pages()}
+        return [
+            f"{kind} {kept[(kind, child)]}"
+            for kind, child in children
+            if (kind, child) in kept and (kind, kept[(kind, child)]) in wanted
+        ]
 
     def _shelf(self, final: bool = True) -> None:
         """Create or update the shelf; early (before pages) only when pages link to it."""
