@@ -37,6 +37,7 @@ def image_mime(data: bytes) -> str:
 
 
 TOKEN_RE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
+STORED_TOKEN_RE = re.compile(r"(?:\[\[|%5B%5B)bsexport:([a-z]+):(\d+)(?:\]\]|%5D%5D)")
 
 
 # -- BookStack's error shapes (its API exception handler), shared with bookstack_server ---
@@ -172,7 +173,9 @@ class ImportsApi:
                     )
                 )
         for page in made_pages:
-            page["html"] = TOKEN_RE.sub(
+            # The reference as stored: a page's HTML is saved (brackets in addresses
+            # URL-encoded) before the references are replaced.
+            page["html"] = STORED_TOKEN_RE.sub(
                 lambda m: refs.get((m.group(1), int(m.group(2))), m.group(0)), page["html"]
             )
         del self.tables["imports"][row["id"]]

@@ -133,7 +133,9 @@ class Assembler:
 
     def _register(self, book: Book) -> None:
         for page in book.iter_pages():
-            self.targets[page.docname] = Target(book, page.key, page.zip_id, page.name)
+            self.targets[page.docname] = Target(
+                book, page.key, page.zip_id, page.name, page_key=page.key
+            )
         if book.docname:
             target = self.targets.setdefault(book.docname, Target(book, book.key))
             target.container, target.container_name = ("book", 1), book.name

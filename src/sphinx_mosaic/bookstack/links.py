@@ -44,9 +44,26 @@ class Target:
     #: ("book", id) or ("chapter", id) when the document is an index page.
     container: tuple[str, int] | None = None
     container_name: str = ""
+    #: The key of the page made from this document ("" when none): an index document's
+    #: ``key`` is its book's or chapter's.
+    page_key: str = ""
+
+    def goes_to_page(self, anchor: str) -> bool:
+        """Whether a link (with *anchor*, or none) lands on the page, not the container.
+
+        An index document with a body is both its book or chapter and a page: a link to
+        it goes to the container, but a link to an anchor goes to the page that holds the
+        element (a book's or chapter's description keeps no ids).
+        """
+        return self.page_id is not None and (self.container is None or bool(anchor))
+
+    def link_key(self, anchor: str) -> str:
+        """The key of the entity a link with *anchor* lands on, for ``cross_links``."""
+        return (self.page_key or self.key) if self.goes_to_page(anchor) else self.key
 
     def zip_reference(self, anchor: str) -> str:
-        if self.container is not None and (not anchor or self.page_id is None):
+        if not self.goes_to_page(anchor):
+            assert self.container is not None
             kind, ident = self.container
             return reference(kind, ident)
         # A target without a page is always a book or chapter (see the assembler).
@@ -57,7 +74,8 @@ class Target:
         book = entity_url("books", self.book.name)
         if book.startswith("/search"):
             return search_url(self.page_name or self.container_name or self.book.name)
-        if self.container is not None and (not anchor or self.page_id is None):
+        if not self.goes_to_page(anchor):
+            assert self.container is not None
             if self.container[0] == "book":
                 return book
             chapter = bookstack_slug(self.container_name)

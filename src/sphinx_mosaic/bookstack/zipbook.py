@@ -168,16 +168,24 @@ def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -
         return _link(asm, book, page, context, *fragment.links[index])
 
     html = _IMG_TAG.sub(replace_image_tag, fragment.html)
-    page.html = TOKEN.sub(replace_token, html)
+    page.html = _UNLINK.sub(r"\1", TOKEN.sub(replace_token, html)).replace(_NO_TARGET, "")
     page.hash = content_hash(page.html, page.name, tags_json(page.tags), *file_hashes)
+
+
+#: What a link to a document outside the books gets as its address, for :data:`_UNLINK`.
+_NO_TARGET = "[[mosaic:no-target]]"
+#: An ``<a>`` whose target is not in the BookStack output: only its content is kept.
+_UNLINK = re.compile(
+    r"<a\b[^>]*\shref=\"" + re.escape(_NO_TARGET) + r"[^\"]*\"[^>]*>(.*?)</a>", re.DOTALL
+)
 
 
 def _link(
     asm: Assembler, book: Book, page: Page, context: ZipContext, docname: str, anchor: str
 ) -> str:
     anchor_id = ""
+    target_fragment = asm.fragments.get(docname)
     if anchor:
-        target_fragment = asm.fragments.get(docname)
         anchor_id = (
             target_fragment.anchors.get(anchor, f"bkmrk-{anchor}")
             if target_fragment
@@ -186,6 +194,8 @@ def _link(
     target = asm.targets.get(docname)
     if target is None:
         if docname == asm.shelf.docname:
+            # No page holds the root document's content: the shelf shows its description.
+            _anchor_lost(asm, page, docname, anchor_id, "the shelf")
             url = f"/shelves/{bookstack_slug(asm.shelf.name)}"
             page.cross_links.append({"href": url, "key": "", "anchor": None})
             context.cross[url] = (docname, "")
@@ -193,16 +203,44 @@ def _link(
         key = (page.docname, docname)
         if key not in asm.warned:
             asm.warned.add(key)
+            # Only a document of the project can be put in a book; Sphinx's generated
+            # pages (the index, the module index, search, highlighted source) cannot.
+            hint = " (see mosaic_bookstack_extras)" if target_fragment is not None else ""
             warn(
                 MosaicWarning.BOOKSTACK,
                 f"link to {docname!r}, which is not part of any book in the BookStack output; "
-                "the link text is kept without a target (see mosaic_bookstack_extras)",
+                f"the link text is kept without a target{hint}",
                 location=page.docname,
             )
-        return "#"
+        return _NO_TARGET
+    if anchor_id and not target.goes_to_page(anchor_id):
+        assert target.container is not None
+        _anchor_lost(asm, page, docname, anchor_id, f"its {target.container[0]}")
+        anchor_id = ""
     if target.book is book:
         return target.zip_reference(anchor_id)
     url = target.predicted_url(anchor_id)
-    page.cross_links.append({"href": url, "key": target.key, "anchor": anchor_id or None})
+    page.cross_links.append(
+        {"href": url, "key": target.link_key(anchor_id), "anchor": anchor_id or None}
+    )
     context.cross[url] = (docname, anchor_id)
     return url
+
+
+def _anchor_lost(asm: Assembler, page: Page, docname: str, anchor_id: str, where: str) -> None:
+    """Warn (once per page and target) that a link to *anchor_id* goes to *where* without it.
+
+    A document made only a description (an index page without body) has no page; its
+    book, chapter or shelf shows the description, whose filter keeps no ids, so an
+    anchor there would land nowhere.
+    """
+    if not anchor_id or (page.docname, f"{docname}#{anchor_id}") in asm.warned:
+        return
+    asm.warned.add((page.docname, f"{docname}#{anchor_id}"))
+    warn(
+        MosaicWarning.BOOKSTACK,
+        f"link to {docname!r}#{anchor_id.removeprefix('bkmrk-')}: that document is only the "
+        f"description of {where} in the BookStack output, which keeps no anchors; the link "
+        "goes to it without the anchor",
+        location=page.docname,
+    )

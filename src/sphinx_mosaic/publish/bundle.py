@@ -148,7 +148,10 @@ def load_bundle(root: Path) -> Bundle:
         for page in book.iter_pages():
             for link in page.cross_links:
                 key = str(link.get("key") or "")
-                if key in ("", shelf.docname, SHELF_KEY):
+                # The root document's key is its docname: a link to it goes to the page
+                # that holds its content when there is one (the first page of the first
+                # book), else to the shelf, which shows its description.
+                if key in ("", SHELF_KEY) or (key == shelf.docname and key not in kinds):
                     link["type"], link["key"] = "bookshelf", SHELF_KEY
                 else:
                     link["type"] = kinds.get(key, "page")

@@ -146,7 +146,6 @@ def render(
         href = str(link["href"])
         kind, key = str(link.get("type", "page")), str(link["key"])
         url = url_of(kind, key)
-        anchor = link.get("anchor")
         base = href.split("#", 1)[0]
         quoted_bases = dict.fromkeys((base, html.escape(base, quote=True)))
         if url is None:
@@ -168,16 +167,15 @@ def render(
                 unresolved.append(Unresolved(href, f"{kind} {key}" if key else kind))
             continue
 
-        def replace(match: re.Match[str], url: str = url, anchor: str | None = anchor) -> str:
-            fragment = match.group(2) or (f"#{anchor}" if anchor else "")
+        def replace(match: re.Match[str], url: str = url) -> str:
             quote = match.group(1)
-            return f"href={quote}{html.escape(url + fragment, quote=True)}{quote}"
+            return f"href={quote}{html.escape(url + (match.group(2) or ''), quote=True)}{quote}"
 
-        def markdown_link(match: re.Match[str], url: str = url, anchor: str | None = anchor) -> str:
-            fragment = match.group(1) or (f"#{anchor}" if anchor else "")
-            return f"]({url}{fragment})"
+        def markdown_link(match: re.Match[str], url: str = url) -> str:
+            return f"]({url}{match.group(1) or ''})"
 
-        # The href may carry the predicted #anchor or not; the fragment in the text wins.
+        # Each link keeps the fragment it has in the text: several links to one page (one
+        # with an anchor, one without) share the base, and none takes another's anchor.
         for quoted in quoted_bases:
             pattern = rf"""href=(["']){re.escape(quoted)}(#[^"']*)?\1"""
             body = re.sub(pattern, replace, body)
