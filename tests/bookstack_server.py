@@ -146,6 +146,9 @@ class FakeBookStack(ImportsApi):
     #: The instance's default sort rule (v25.02+), given to every new book; the fake's
     #: rules all sort by name, A to Z, as BookStack's "Name - Alphabetical" does.
     default_sort_rule: int | None = None
+    #: The URL the server knows itself by (BookStack's ``APP_URL``), in ``/api/system``,
+    #: entity and upload URLs; None: the address it listens on (``http://127.0.0.1:<port>``).
+    app_url: str | None = None
     #: Requests served at once (None: no limit), as the PHP workers of php-fpm.
     workers: int | None = None
     #: Overlapping writes in one book fail as on a real server (see the module docstring).
@@ -208,6 +211,11 @@ class FakeBookStack(ImportsApi):
         assert self.httpd is not None, "start() the server first"
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def own_url(self) -> str:
+        """The server's ``APP_URL`` (what it writes into the URLs it gives)."""
+        return self.app_url or self.url
 
     # -- test controls ----------------------------------------------------------------------
 
@@ -550,7 +558,7 @@ class FakeBookStack(ImportsApi):
                 "instance_id": "fake",
                 "app_name": "BookStack",
                 "app_logo": None,
-                "base_url": self.url,
+                "base_url": self.own_url,
             }
         if parts == ["search"] and method == "GET":
             return 200, self._search(request.query)
@@ -799,7 +807,7 @@ class FakeBookStack(ImportsApi):
                 data=upload[1],
                 path=f"/uploads/images/gallery/{item['id']}-{upload[0]}",
             )
-            item["url"] = self.url + item["path"]
+            item["url"] = self.own_url + item["path"]
         else:
             if not str(data.get("name") or "").strip():
                 raise invalid({"name": "The name field is required."})
@@ -955,12 +963,12 @@ class FakeBookStack(ImportsApi):
 
     def _url_of(self, table: str, e: dict[str, Any]) -> str:
         if table == "shelves":
-            return f"{self.url}/shelves/{e['slug']}"
+            return f"{self.own_url}/shelves/{e['slug']}"
         if table == "books":
-            return f"{self.url}/books/{e['slug']}"
+            return f"{self.own_url}/books/{e['slug']}"
         book = self.tables["books"][e["book_id"]]["slug"]
         kind = "chapter" if table == "chapters" else "page"
-        return f"{self.url}/books/{book}/{kind}/{e['slug']}"
+        return f"{self.own_url}/books/{book}/{kind}/{e['slug']}"
 
 
 def _ordered(tags: list[dict[str, str]]) -> list[dict[str, Any]]:

@@ -217,7 +217,7 @@ class ImportsApi:
             else:
                 fields["link"] = attachment.get("link")
             made = self._create("attachments", fields)
-            refs[("attachment", attachment["id"])] = f"{self.url}/attachments/{made['id']}"
+            refs[("attachment", attachment["id"])] = f"{self.own_url}/attachments/{made['id']}"
         refs[("page", zpage.get("id") or 0)] = self._url_of("pages", page)
         return page
 

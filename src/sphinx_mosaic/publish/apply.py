@@ -40,6 +40,7 @@ from sphinx_mosaic.publish.imports import (
 )
 from sphinx_mosaic.publish.links import link_targets, render
 from sphinx_mosaic.publish.plan import Action, Kind, Plan, containers_to_order, sort_rule_note
+from sphinx_mosaic.publish.public_url import upload_mismatch
 from sphinx_mosaic.publish.state import (
     TAG_BODY,
     TAG_FILE,
@@ -461,9 +462,10 @@ class Applier:
         if not imported_books:
             return
         # The import created new ids; read them back by tags (a few requests).
-        sort_rules = self.state.sort_rules
+        sort_rules, public_url = self.state.sort_rules, self.state.base_url
         self.state = read_state(self.client, self.project)
         self.state.sort_rules.update(sort_rules)
+        self.state.base_url = public_url  # chosen once per run (publish/public_url.py)
         self._load_refs(self.state)
         self._order_imported({book.key for book in imported_books})
 
@@ -709,6 +711,7 @@ class Applier:
                 remote = self.state.pages.get(page.key)
                 file_urls, stale = files.sync(page, ref.id, remote, page.key in self.fresh)
                 refused = files.refused
+                self._check_public_url(file_urls)
                 for reason in files.reasons:
                     self.result.errors.append(
                         f"{page.label}: {reason}; the page was published without it (its alt "
@@ -797,6 +800,16 @@ class Applier:
             if isinstance(count, int):
                 with self._lock:
                     self.revisions[action.key] = count
+
+    def _check_public_url(self, file_urls: dict[tuple[str, int], str]) -> None:
+        """Warn once when image URLs (from the server) show another URL than the links."""
+        for (kind, _), url in sorted(file_urls.items()):
+            problem = upload_mismatch(self.state.base_url, url) if kind == "image" else None
+            if problem is not None:
+                with self._lock:
+                    if problem not in self.result.warnings:
+                        self.result.warnings.append(problem)
+                return
 
     def _had_files(self, page: Page) -> bool:
         remote = self.state.pages.get(page.key)

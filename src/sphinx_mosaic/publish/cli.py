@@ -38,6 +38,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("output", type=Path, help="the output folder of a bookstack build")
     parser.add_argument("--url", help=f"BookStack base URL (default: ${ENV_URL})")
     parser.add_argument("--token-id", help=f"API token id (default: ${ENV_TOKEN_ID})")
+    parser.add_argument(
+        "--public-url",
+        default="",
+        metavar="URL",
+        help="the URL readers reach the wiki at, for links in pages (default: the URL the "
+        "server gives itself where it tells it, else --url)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     parser.add_argument(
         "--prune",
@@ -94,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         overwrite_wiki_edits=args.overwrite_wiki_edits,
         page_notice=args.page_notice,
+        public_url=args.public_url,
     )
     try:
         settings = settings_from(

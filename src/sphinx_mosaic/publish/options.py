@@ -39,6 +39,16 @@ declare(
         types=(str,),
     ),
     Option(
+        "publish_public_url",
+        "",
+        "The URL readers reach the wiki at, used in the links of published pages; empty "
+        "means the URL the server gives itself (``/api/system`` on BookStack v25.05+, or the "
+        "URLs its search returns), else ``mosaic_publish_url``. Set it when the build reaches "
+        "the wiki by another address than readers do.",
+        rebuild="",
+        types=(str,),
+    ),
+    Option(
         "publish_token_id",
         "",
         "The API token id; empty means ``BOOKSTACK_TOKEN_ID``. The secret is read from "
@@ -119,6 +129,7 @@ def publish_after_build(app: Sphinx, outdir: Path) -> None:
         use_import=config.mosaic_publish_import,
         overwrite_wiki_edits=config.mosaic_publish_overwrite_wiki_edits,
         page_notice=config.mosaic_publish_page_notice,
+        public_url=config.mosaic_publish_public_url,
     )
     try:
         settings = settings_from(

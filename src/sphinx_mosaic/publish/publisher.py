@@ -13,7 +13,8 @@ from sphinx_mosaic.publish.client import BookStackClient, ClientSettings, Clock,
 from sphinx_mosaic.publish.errors import redact
 from sphinx_mosaic.publish.notice import add_notices
 from sphinx_mosaic.publish.plan import Kind, Plan, PlanOptions, containers_to_order, make_plan
-from sphinx_mosaic.publish.state import read_sort_rules, read_state
+from sphinx_mosaic.publish.public_url import base_of_entity, choose_public_url
+from sphinx_mosaic.publish.state import ServerState, read_sort_rules, read_state
 from sphinx_mosaic.publish.wiki_edits import WikiEdit, find_wiki_edits, guard, read_pages
 
 ENV_URL = "BOOKSTACK_URL"
@@ -33,6 +34,8 @@ class PublishOptions:
     overwrite_wiki_edits: bool = False
     #: HTML put at the top of every page ({source}, {docname}, {key}, {name}); "" for none.
     page_notice: str = ""
+    #: The URL readers reach the wiki at, for links in pages; "" to take the server's own.
+    public_url: str = ""
 
 
 @dataclass
@@ -108,6 +111,17 @@ def _redacting(out: Callable[[str], None], settings: ClientSettings) -> Callable
     return show
 
 
+def public_url_of(state: ServerState, reached: str, explicit: str) -> tuple[str, list[str]]:
+    """The URL links in pages start with, and warnings (see :mod:`.public_url`)."""
+    if state.has_system:
+        own: str | None = state.base_url
+        source = "base_url of /api/system"
+    else:
+        own = base_of_entity(state.listed_url) if state.listed_url else None
+        source = "the URLs its search returns"
+    return choose_public_url(explicit, reached, own, source)
+
+
 def _publish(
     output: Path,
     settings: ClientSettings,
@@ -121,6 +135,9 @@ def _publish(
     client = BookStackClient(settings, clock=clock)
     try:
         state = read_state(client, bundle.project)
+        state.base_url, url_warnings = public_url_of(state, client.base_url, options.public_url)
+        for warning in url_warnings:
+            out(f"warning: {warning}")
         # Only books whose order we are about to set are asked about their sort rule.
         chapter_book = {c.key: c.book_key for c in bundle.chapters()}
         read_sort_rules(

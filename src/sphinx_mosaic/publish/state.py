@@ -101,6 +101,9 @@ class ServerState:
     version: tuple[int, ...] | None
     #: False when ``/api/system`` is missing: BookStack older than v25.05.
     has_system: bool = True
+    #: The URL of an entity the tag search returned (it starts with the server's own URL,
+    #: ``APP_URL``, on any version); "" when it returned none.
+    listed_url: str = ""
     shelf: RemoteEntity | None = None
     shelf_book_ids: list[int] = field(default_factory=list)
     books: dict[str, RemoteEntity] = field(default_factory=dict)
@@ -258,6 +261,7 @@ def read_state(client: BookStackClient, project: str) -> ServerState:
     for item in search_owned(client, owner_query(project)):
         if not is_owned(item, project):
             continue  # the search matched loosely; ownership is the exact tag pair
+        state.listed_url = state.listed_url or str(item.get("url") or "")
         entity = _entity(item)
         found[entity.type].append(entity)
     for kind, entities in found.items():
