@@ -8,7 +8,12 @@ an accepted type by their content (magic bytes, as BookStack's MIME sniffing
 does, and a full decode with Pillow), names within limits (255 characters, 180 for images),
 descriptions within the allow-list BookStack filters them through, priorities
 as integers, and every ``[[bsexport:...]]`` reference naming an object of the
-same ZIP.  It keeps its own copy of BookStack's limits rather than importing
+same ZIP.  And what a reader of the imported book would find broken: an image
+whose ``src`` is neither a ZIP image nor an ``http(s)`` URL, a link to the page
+itself (``href="#"``), a ``#fragment`` that names no element of its page (in
+the same page, or in page N for ``[[bsexport:page:N]]#...``), and a relative
+URL (``../_modules/foo.html``), which BookStack resolves against its own page
+URL.  It keeps its own copy of BookStack's limits rather than importing
 the builder's, so a wrong limit on one side shows.  Used by the tests, the
 benchmarks (``benchmarks/checks.py`` loads it by path) and CI.
 """
@@ -44,6 +49,71 @@ def _tags(html: str) -> set[str]:
     parser = _Tags()
     parser.feed(html)
     return parser.tags
+
+
+class _Targets(HTMLParser):
+    """The ids of a page, and the URLs of its links and images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        #: (tag, attribute, URL) in document order.
+        self.urls: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            elif (tag, name) in (("a", "href"), ("img", "src")) and value is not None:
+                self.urls.append((tag, name, value))
+
+
+def _targets(html: str) -> _Targets:
+    parser = _Targets()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+#: A link into the ZIP: ``[[bsexport:page:N]]``, optionally with ``#fragment``.
+_ZIP_URL = re.compile(r"^\[\[bsexport:([a-z]+):(\d+)\]\](?:#(.*))?$", re.DOTALL)
+#: Schemes a BookStack page links to as they are.
+_SCHEMES = re.compile(r"^(https?|mailto|tel|ftp):", re.IGNORECASE)
+
+
+def url_problems(where: str, html: str, page_ids: dict[int, set[str]]) -> list[str]:
+    """Broken images, links to the page itself, fragments naming no element and
+    relative URLs in the HTML *html* (a page's or a description's).
+
+    *page_ids*: the ids of every page of the ZIP, by page id.
+    """
+    found = _targets(html)
+    problems: list[str] = []
+    for tag, attribute, url in found.urls:
+        shown = f"<{tag} {attribute}={url!r}>"
+        zip_url = _ZIP_URL.match(url)
+        if tag == "img":
+            if zip_url and zip_url.group(1) == "image" and zip_url.group(3) is None:
+                continue
+            if not url.strip().lower().startswith(("http://", "https://")):
+                problems.append(f"{where}: {shown} is no image of the ZIP nor http(s)")
+            continue
+        if url == "#" or not url.strip():
+            problems.append(f"{where}: {shown} links to the page itself")
+        elif url.startswith("#"):
+            if url[1:] not in found.ids:
+                problems.append(f"{where}: {shown} names no element of the page")
+        elif zip_url:
+            kind, ident, fragment = zip_url.group(1), int(zip_url.group(2)), zip_url.group(3)
+            if fragment is None:
+                continue
+            if kind != "page":
+                problems.append(f"{where}: {shown} has a fragment on a {kind}")
+            elif fragment not in page_ids.get(ident, set()):
+                problems.append(f"{where}: {shown} names no element of page {ident}")
+        elif not (_SCHEMES.match(url) or url.startswith("/")):
+            problems.append(f"{where}: {shown} is a relative URL")
+    return problems
 
 
 #: The image types BookStack's import takes (``ZipExportImage``'s rule), by magic bytes.
@@ -103,6 +173,7 @@ def check_package(path: Path) -> list[str]:
         return ["data.json is not a non-empty object"]
     ids: dict[str, set[int]] = {}
     html_parts: list[tuple[str, str]] = []
+    page_ids: dict[int, set[str]] = {}
 
     def check_id(kind: str, item: dict[str, Any], where: str) -> None:
         ident = item.get("id")
@@ -162,6 +233,8 @@ def check_package(path: Path) -> list[str]:
         check_priority(page, where)
         check_tags(page, where)
         html_parts.append((where, page.get("html") or ""))
+        if isinstance(page.get("id"), int):
+            page_ids[page["id"]] = _targets(page.get("html") or "").ids
         for number, image in enumerate(page.get("images") or []):
             spot = f"{where}.images.{number}"
             check_id("image", image, spot)
@@ -209,4 +282,6 @@ def check_package(path: Path) -> list[str]:
         for kind, ident in REFERENCE.findall(html):
             if int(ident) not in ids.get(kind, set()):
                 problems.append(f"{where}: [[bsexport:{kind}:{ident}]] names nothing in the ZIP")
+    for where, html in html_parts:
+        problems.extend(url_problems(where, html, page_ids))
     return problems

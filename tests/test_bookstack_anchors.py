@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bookstack_checks import check_package
 from bs4 import BeautifulSoup
 from test_bookstack import all_pages, build, copy_root, read_book
 
@@ -115,3 +116,19 @@ def test_labels_before_a_description_lead_to_its_book_or_chapter(
     chapter = guide["chapters"][0]
     assert chapter["name"] == "Advanced"
     assert here["advanced use"] == f"[[bsexport:chapter:{chapter['id']}]]"
+
+
+def test_links_within_a_page_never_lead_to_nothing(
+    anchors_build: tuple[Path, str], books: dict[str, dict[str, Any]]
+) -> None:
+    api = next(page for page in all_pages(books["Anchors"]) if page["name"] == "API")
+    soup = BeautifulSoup(api["html"], "html.parser")
+    # A label on the page's title: the page's own URL, not "#" (the top of whatever page
+    # the reader is on).
+    top = soup.find("a", string="back to the top")
+    assert top is not None and top["href"] == f"[[bsexport:page:{api['id']}]]"
+    # A fragment that names nothing on the page: the text stays, without a link.
+    lacking = soup.find("a", string="a heading this page lacks")
+    assert lacking is not None and not lacking.get("href")
+    for path in sorted((anchors_build[0] / "books").glob("*.zip")):
+        assert check_package(path) == [], path.name

@@ -523,21 +523,33 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
             if uri.startswith(INTERNAL_URI):
                 docname, _, anchor = uri[len(INTERNAL_URI) :].partition("#")
                 if docname == self.docname and anchor:
-                    uri = self.ids.href(anchor)
+                    uri = self._in_page(anchor)
                 else:
                     uri = self.result.add_link(docname, anchor)
             elif uri.startswith("#"):
-                uri = self.ids.href(uri[1:]) if len(uri) > 1 else "#"
+                uri = self._in_page(uri[1:])
             elif not is_safe_url(uri):
                 self._unsafe_url(node, "link", uri)
                 uri = None
         else:
-            uri = self.ids.href(node.get("refid", ""))
+            uri = self._in_page(node.get("refid", ""))
         if node.get("reftitle"):
             atts["title"] = node["reftitle"]
         if node.get("target") == "_blank":
             atts["target"] = "_blank"
         self.body.append(self.starttag(node, "a", "", href=uri, **atts))
+
+    def _in_page(self, refid: str) -> str | None:
+        """The href of a link to *refid* on this page.
+
+        The page itself (its title, or no id) is the page's own URL, not ``#``; an id that
+        names no element of the page (a Markdown link to a file that does not exist, to a
+        heading slug the page does not have) gives no href: the text stays, unlinked.
+        """
+        if refid not in self.ids.anchors:
+            return None if refid else self.result.add_link(self.docname, "")
+        href = self.ids.href(refid)
+        return self.result.add_link(self.docname, "") if href == "#" else href
 
     def _unsafe_url(self, node: nodes.Element, what: str, uri: str) -> None:
         shown = uri if len(uri) <= 40 else uri[:39] + "…"
