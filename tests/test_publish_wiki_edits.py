@@ -9,10 +9,15 @@ import pytest
 import requests
 from bookstack_editor import render_filter, tinymce_save
 from bookstack_server import FakeBookStack
-from publish_fixtures import ShelfSpec, run_publish, small_shelf, write_output
+from publish_fixtures import PNG, ShelfSpec, run_publish, small_shelf, write_output
 
 from sphinx_mosaic.cli import main
-from sphinx_mosaic.publish.wiki_edits import edited, fingerprint, legacy_fingerprint
+from sphinx_mosaic.publish.wiki_edits import (
+    edited,
+    fingerprint,
+    import_fingerprint,
+    legacy_fingerprint,
+)
 
 KEY = "reference/glossary"
 
@@ -277,18 +282,22 @@ def _rich_shelf(tmp_path: Path) -> tuple[ShelfSpec, Path]:
     return spec, write_output(spec, tmp_path)
 
 
+@pytest.mark.parametrize("use_import", [True, False], ids=["imported", "page-by-page"])
 @pytest.mark.parametrize("filtered", [False, True], ids=["tinymce", "v25.12.4-filtered"])
 def test_an_unchanged_save_in_the_editor_never_blocks_a_run(
-    server: FakeBookStack, tmp_path: Path, filtered: bool
+    server: FakeBookStack, tmp_path: Path, filtered: bool, use_import: bool
 ) -> None:
     spec, out = _rich_shelf(tmp_path)
-    run_publish(server, out, use_import=False)
+    spec.page(KEY).links.append("reference/api")  # a ZIP reference the importer resolves
+    spec.page(KEY).images = [("diagram.png", PNG)]
+    write_output(spec, out)
+    run_publish(server, out, use_import=use_import)
     page = _page(server)
     before = page["html"]
     saved = server.save_in_editor(page["id"], filtered=filtered)
     assert saved["html"] != before and saved["updated_by"]["name"] == "Jane Doe"
     _changed(spec, out)
-    report, lines = run_publish(server, out, use_import=False)
+    report, lines = run_publish(server, out, use_import=use_import)
     assert report.ok, report.result.errors
     assert "Changed in Git." in _page(server)["html"]
     assert not any("edited" in line for line in lines)
@@ -304,17 +313,18 @@ def test_an_unchanged_save_in_the_editor_never_blocks_a_run(
     ],
     ids=["word", "link", "code-line", "table-cell"],
 )
+@pytest.mark.parametrize("use_import", [True, False], ids=["imported", "page-by-page"])
 def test_a_real_change_in_the_editor_is_still_reported_and_kept(
-    server: FakeBookStack, tmp_path: Path, old: str, new: str
+    server: FakeBookStack, tmp_path: Path, old: str, new: str, use_import: bool
 ) -> None:
     spec, out = _rich_shelf(tmp_path)
-    run_publish(server, out, use_import=False)
+    run_publish(server, out, use_import=use_import)
     page = _page(server)
     saved = server.save_in_editor(page["id"], filtered=True, change=lambda h: h.replace(old, new))
     assert new in saved["html"]
     _changed(spec, out)
     server.reset_counts()
-    report, lines = run_publish(server, out, use_import=False)
+    report, lines = run_publish(server, out, use_import=use_import)
     assert not report.ok and server.writes == 0
     assert _page(server)["html"] == saved["html"]
     assert any("edited in the wiki by Jane Doe" in line for line in lines)
@@ -341,3 +351,23 @@ def test_pages_published_by_the_old_version_keep_working(
     assert report.ok, report.result.errors
     body = next(t["value"] for t in _page(server)["tags"] if t["name"] == "mosaic-body")
     assert body.startswith("2-")  # written again: the new format from now on
+
+
+def test_an_imported_page_is_fingerprinted_without_the_addresses_the_importer_writes() -> None:
+    sent = (
+        '<p><a href="[[bsexport:page:3]]#bkmrk-intro">Intro</a> '
+        '<img src="[[bsexport:image:1]]" alt="Diagram"/> <a href="https://example.com/x">x</a></p>'
+    )
+    stored = (
+        '<p><a href="http://wiki.local/books/guide/page/intro#bkmrk-intro">Intro</a> '
+        '<img alt="Diagram" src="http://wiki.local/uploads/images/gallery/2026-12/a.png"> '
+        '<a href="https://example.com/x">x</a></p>'
+    )
+    ours = import_fingerprint("P", sent)
+    assert ours.startswith("2i-")
+    assert import_fingerprint("P", tinymce_save(render_filter(stored))) == ours
+    detail = {"name": "P", "raw_html": stored, "revision_count": 2, "created_by": 3}
+    assert not edited({**detail, "updated_by": 9}, {"mosaic-body": ours})
+    for old, new in [("Intro<", "Outro<"), ("#bkmrk-intro", "#bkmrk-other"), ("/x", "/y")]:
+        changed = {**detail, "raw_html": stored.replace(old, new), "updated_by": 9}
+        assert edited(changed, {"mosaic-body": ours}), new

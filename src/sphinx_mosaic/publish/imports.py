@@ -18,6 +18,7 @@ from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
 from sphinx_mosaic.publish.state import (
     OWNERSHIP_TAGS,
+    TAG_BODY,
     TAG_FILE,
     TAG_HASH,
     TAG_KEY,
@@ -25,6 +26,7 @@ from sphinx_mosaic.publish.state import (
     find_owned,
     stamp,
 )
+from sphinx_mosaic.publish.wiki_edits import import_fingerprint
 
 #: Seconds to wait for the answer to running an import (a large book takes a while).
 RUN_TIMEOUT = 600.0
@@ -168,8 +170,10 @@ def _mark_page(zpage: dict[str, Any], pages: dict[int, Page], project: str) -> N
     page = pages.get(int(zpage["id"]))
     if page is None:
         return
+    # A fingerprint of what is imported, so a person's unchanged save is no wiki edit.
+    written = {} if page.markdown else {TAG_BODY: import_fingerprint(page.name, page.html)}
     zpage["tags"] = owned_tags(
-        project, page.key, page.hash, page.tags, page.images + page.attachments
+        project, page.key, page.hash, page.tags, page.images + page.attachments, written
     )
     zpage["priority"] = page.priority
     # The bundle's page is what is published (a page notice may have been added to it).

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,6 +45,18 @@ CONTENT_WRITES = (Kind.UPDATE, Kind.RELINK)
 #: The ``mosaic-body`` format this version writes: ``2-`` and 20 hex digits.  Format 1 (the
 #: bare 20 hex digits of sphinx-mosaic 0.1) is still read, and compared the way it was made.
 BODY_FORMAT = "2"
+#: The format of pages created by BookStack's importer (``2i-``): written before the
+#: importer turns each ZIP reference into a URL we cannot predict, so addresses into the
+#: wiki are left out of it (see :func:`import_fingerprint`).
+IMPORT_FORMAT = "2i"
+#: A ZIP reference in an attribute (URL-decoded already).
+_ZIP_REFERENCE = re.compile(r"\[\[bsexport:[a-z]+:\d+\]\]")
+#: What BookStack's importer writes for a ZIP reference: a book, chapter or page URL, an
+#: uploaded image, an attachment (the fragment after it is kept).
+_WIKI_ADDRESS = re.compile(
+    r"^https?://[^#]*?/(?:books/[^/#]+(?:/(?:page|chapter)/[^/#]+)?|uploads/images/[^#]+"
+    r"|attachments/\d+|link/\d+)(?=#|$)"
+)
 
 #: Elements whose whole content readers never see in BookStack: removed from the page when it
 #: is shown (scripts; ``style``, ``link``, ``meta``, ``title``, ``template``; inline SVG and
@@ -107,8 +120,10 @@ class _ReaderView(HTMLParser):
     space collapsed (white space inside ``<pre>`` counts, but for line ends).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, addresses: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        #: False: links and images into the wiki count by their fragment only.
+        self.addresses = addresses
         self.parts: list[str] = []
         self._text: list[str] = []
         self._skip: list[str] = []  # the dropped element being skipped, once per nesting
@@ -136,6 +151,8 @@ class _ReaderView(HTMLParser):
             value = urllib.parse.unquote(raw or "")
             if value == name:  # checked="checked" is checked
                 value = ""
+            if not self.addresses and name in ("href", "src"):
+                value = _WIKI_ADDRESS.sub("\x00", _ZIP_REFERENCE.sub("\x00", value))
             if name == "style":
                 value = _style(value)
                 if not value:
@@ -260,6 +277,22 @@ def fingerprint(name: str, body: str, markdown: bool) -> str:
     return f"{BODY_FORMAT}-{_digest(name, content)}"
 
 
+def import_fingerprint(name: str, body: str) -> str:
+    """The ``mosaic-body`` value (format ``2i``) of a page BookStack's importer creates.
+
+    The importer replaces each ``[[bsexport:...]]`` reference with a URL only the server
+    knows, so the fingerprint leaves out every address into the wiki (the reference here,
+    the URL in the stored page) and keeps everything else, fragments included: a person's
+    unchanged save of an imported page is no edit, a changed word is.  (A link re-pointed
+    to another page of the wiki goes unnoticed until the page is next written by the
+    publisher, which then records a full format-2 fingerprint.)
+    """
+    parser = _ReaderView(addresses=False)
+    parser.feed(body)
+    parser.close()
+    return f"{IMPORT_FORMAT}-{_digest(name, chr(0x1F).join(parser.parts))}"
+
+
 def legacy_fingerprint(name: str, body: str, markdown: bool) -> str:
     """The format-1 ``mosaic-body`` value (sphinx-mosaic 0.1) of a page."""
     if markdown:
@@ -274,6 +307,8 @@ def body_matches(value: str, name: str, body: str, markdown: bool) -> bool:
     """Does a page named *name* holding *body* look as it did when *value* was written?"""
     if value.startswith(f"{BODY_FORMAT}-"):
         return fingerprint(name, body, markdown) == value
+    if value.startswith(f"{IMPORT_FORMAT}-"):
+        return not markdown and import_fingerprint(name, body) == value
     return legacy_fingerprint(name, body, markdown) == value
 
 
