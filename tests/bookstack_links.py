@@ -6,6 +6,8 @@ A link into the wiki must name an entity that exists (``/link/{id}``, ``/books/{
 on that page.  Books, chapters and shelves show their description, whose filter keeps no
 ids (only ``p``, ``a``, lists, ``strong``, ``em``, ``br``): a fragment there lands nowhere.
 A bare ``href="#"`` goes to the top of the same page, which is not what a link means.
+Ids are those readers get from v25.12.4 on: the page after its render filter (which drops a
+duplicate id).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from bookstack_editor import render_filter
 from bookstack_server import FakeBookStack
 
 
@@ -41,7 +44,7 @@ class _Links(HTMLParser):
 
 def _parse(page_html: str) -> _Links:
     parser = _Links()
-    parser.feed(page_html)
+    parser.feed(render_filter(page_html))
     parser.close()
     return parser
 
