@@ -143,6 +143,9 @@ class FakeBookStack(ImportsApi):
     import_failure: str | None = None
     #: Largest request body in bytes (PHP post_max_size); larger ones get 413.
     max_body: int | None = None
+    #: BookStack's upload limit (FILE_UPLOAD_SIZE_LIMIT, here in bytes): from v25.12 an
+    #: import's data.json and each file in its ZIP must not be larger (422 otherwise).
+    upload_limit: int | None = None
     #: The instance's default sort rule (v25.02+), given to every new book; the fake's
     #: rules all sort by name, A to Z, as BookStack's "Name - Alphabetical" does.
     default_sort_rule: int | None = None

@@ -73,6 +73,8 @@ class ImportsApi:
     denied: set[str]
     import_failure: str | None
     max_body: int | None
+    upload_limit: int | None
+    version_tuple: tuple[int, ...]
 
     def _upload_import(self, request: Request) -> dict[str, Any]:
         if "content-import" in self.denied:
@@ -96,6 +98,13 @@ class ImportsApi:
                 "[format] Could not read ZIP file contents.",
             ) from None
         names = set(archive.namelist())
+        too_large = self._zip_too_large(archive, data)
+        if too_large:
+            raise json_error(
+                422,
+                "ZIP upload failed with the following validation errors: \n"
+                + "\n".join(f"[{k}] {v}" for k, v in too_large),
+            )
         missing = sorted(_referenced_files(data) - names)
         if missing:
             # BookStack's ZIP reader fread()s the named file before validating it: a missing
@@ -118,6 +127,41 @@ class ImportsApi:
         }
         self.tables["imports"][row["id"]] = row
         return {k: v for k, v in row.items() if k != "zip"}
+
+    def _zip_too_large(
+        self, archive: zipfile.ZipFile, data: dict[str, Any]
+    ) -> list[tuple[str, str]]:
+        """v25.12's limits: data.json and each file no larger than the upload limit."""
+        if self.upload_limit is None or self.version_tuple < (25, 12):
+            return []
+        megabytes = self.upload_limit / 1_000_000
+        if archive.getinfo("data.json").file_size > self.upload_limit:
+            message = (
+                "ZIP data.json content exceeds the configured application maximum upload size."
+            )
+            return [("format", message)]
+        problems = []
+        book = data.get("book") or {}
+        pages = [(f"book.pages.{i}", p) for i, p in enumerate(book.get("pages") or [])]
+        for c, chapter in enumerate(book.get("chapters") or []):
+            pages += [
+                (f"book.chapters.{c}.pages.{i}", p)
+                for i, p in enumerate(chapter.get("pages") or [])
+            ]
+        for where, page in pages:
+            for kind in ("images", "attachments"):
+                for i, item in enumerate(page.get(kind) or []):
+                    name = f"files/{item.get('file')}"
+                    if name in archive.namelist() and (
+                        archive.getinfo(name).file_size > self.upload_limit
+                    ):
+                        problems.append(
+                            (
+                                f"{where}.{kind}.{i}.file",
+                                f"The file {item.get('file')} must not exceed {megabytes:g} MB.",
+                            )
+                        )
+        return problems
 
     def _run_import(self, row: dict[str, Any]) -> dict[str, Any]:
         if self.import_failure:

@@ -102,7 +102,7 @@ def test_removals_respect_pruning_duplicates_and_foreign_content(bundle: Bundle)
     state.chapters["old/chapter"] = RemoteEntity(
         "chapter", 901, "Old", "old", tags("old/chapter", "x"), book_id=1
     )
-    state.foreign_in_chapter[901] = {5000}
+    state.foreign_in_chapter[901] = {("page", 5000)}
     twin = RemoteEntity("page", 902, "API", "api", tags("reference/api", "x"))
     state.duplicates.append(twin)
     kept = make_plan(bundle, state, PlanOptions())

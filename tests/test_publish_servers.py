@@ -23,6 +23,8 @@ VERSIONS = [
     ("v25.02", False, False),
     ("v25.05", True, False),
     ("v25.07.2", True, True),
+    ("v25.11.0", True, True),  # null relation ids, one id sequence for every type
+    ("v26.05.4", True, True),
 ]
 
 
@@ -99,7 +101,7 @@ def test_every_version_is_published_and_a_rerun_writes_nothing(
         assert posted_imports == (2 if imports else 0)
         summary = lines[-1]
         if imports:
-            assert "new books through the imports API (BookStack v25.07.2 has" in summary
+            assert f"new books through the imports API (BookStack {version} has" in summary
         elif system:
             assert "new books page by page (BookStack v25.05 has no imports API" in summary
         else:
@@ -153,3 +155,40 @@ def test_tags_keep_the_order_they_were_sent_in() -> None:
         ).json()["data"]
     expected = [{**tag, "order": number} for number, tag in enumerate(sent)]
     assert book["tags"] == expected and found[0]["tags"] == expected
+
+
+@pytest.mark.parametrize("use_import", [True, False])
+def test_v25_11_null_ids_are_read_and_pruned_by_type(tmp_path: Path, use_import: bool) -> None:
+    spec = small_shelf()
+    out = write_output(spec, tmp_path)
+    with FakeBookStack(version="v25.11.0") as server:
+        report, _ = run_publish(server, out, use_import=use_import)
+        assert report.ok, report.result.errors
+        ids = [e["id"] for t in ("books", "chapters", "pages") for e in server.live(t)]
+        assert len(ids) == len(set(ids))  # one sequence
+        server.reset_counts()
+        again, _ = run_publish(server, out, use_import=use_import)
+        assert again.ok and server.writes == 0  # null and 0 are both "no chapter"
+        spec.books[1].contents.pop()  # reference/glossary
+        write_output(spec, out)
+        pruned, _ = run_publish(server, out, prune=True)
+        assert pruned.ok, pruned.result.errors
+        assert len(server.live("pages")) == 4 and len(server.live("books")) == 2
+
+
+def test_a_zip_over_the_v25_12_upload_limit_is_published_page_by_page(tmp_path: Path) -> None:
+    spec = small_shelf()
+    spec.page("reference/glossary").text = "A long glossary. " * 400
+    out = write_output(spec, tmp_path)
+    with FakeBookStack(version="v25.12.0", upload_limit=5_000) as server:
+        report, lines = run_publish(server, out)
+        assert report.ok, report.result.errors
+        assert server.log.count(("POST", "/api/imports")) == 2  # both tried, one refused
+        [note] = [line for line in lines if "refused its import" in line]
+        assert note.startswith("note: book 'Reference'") and "page by page" in note
+        assert "exceeds the configured application maximum upload size" in note
+        assert "FILE_UPLOAD_SIZE_LIMIT" in note
+        assert len(server.live("pages")) == 5
+        server.reset_counts()
+        again, _ = run_publish(server, out)
+        assert again.ok and server.writes == 0

@@ -86,7 +86,7 @@ def check_state(server: FakeBookStack, state: ServerState, project: str) -> None
     }
     for book_id in ours:
         expected = {
-            e["id"]
+            (table[:-1], e["id"])
             for table in ("chapters", "pages")
             for e in server.live(table)
             if e["book_id"] == book_id and e["id"] not in owned_ids[table]
@@ -96,7 +96,7 @@ def check_state(server: FakeBookStack, state: ServerState, project: str) -> None
         if chapter["book_id"] not in ours:
             continue
         expected = {
-            p["id"]
+            ("page", p["id"])
             for p in server.live("pages")
             if p["chapter_id"] == chapter["id"] and p["id"] not in owned_ids["pages"]
         }

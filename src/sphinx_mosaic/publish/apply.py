@@ -33,6 +33,7 @@ from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected
 from sphinx_mosaic.publish.files import PageFiles
 from sphinx_mosaic.publish.imports import (
+    SIZE_NOTE,
     ImportRefused,
     ImportUnsupported,
     owned_tags,
@@ -433,8 +434,8 @@ class Applier:
             except ImportUnsupported as exc:
                 if exc.book_only:
                     self.result.notes.append(
-                        f"{book.label}: the server refused the ZIP ({exc}); publishing the book "
-                        "page by page"
+                        f"{book.label}: the ZIP is too large for the server ({exc}); publishing "
+                        f"the book page by page ({SIZE_NOTE})"
                     )
                 else:
                     self.result.notes.append(
@@ -448,9 +449,10 @@ class Applier:
             except ImportRefused as exc:
                 # One bad file must not lose the book: its pages go one by one, and the
                 # file is refused (and reported) alone, if at all.
+                why = f" ({SIZE_NOTE})" if exc.too_large else ""
                 self.result.notes.append(
                     f"{book.label}: the server refused its import ({exc}); publishing the "
-                    "book page by page"
+                    f"book page by page{why}"
                 )
                 self._fallback.add(book.key)
                 continue

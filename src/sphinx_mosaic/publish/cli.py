@@ -81,7 +81,11 @@ def register(subparsers: Any) -> None:
         help="request budget; at most the server's API_REQUESTS_PER_MIN (default: 180)",
     )
     parser.add_argument(
-        "--concurrency", type=int, default=4, metavar="N", help="requests in flight (default: 4)"
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="requests at once, each in another book (default: 4)",
     )
     parser.add_argument(
         "--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default: 30)"

@@ -60,6 +60,23 @@ class ImportRefused(Exception):
     The book is published page by page instead; the message names what was refused.
     """
 
+    def __init__(self, message: str, too_large: bool = False):
+        #: Refused for its size (BookStack v25.12+ limits data.json and each file).
+        self.too_large = too_large
+        super().__init__(message)
+
+
+#: How BookStack v25.12+ words a ZIP over its upload limit (``FILE_UPLOAD_SIZE_LIMIT``):
+#: data.json ("...exceeds the configured application maximum upload size") or a file in
+#: it ("The file x must not exceed 50 MB").
+TOO_LARGE = re.compile(r"maximum upload size|must not exceed [\d.]+ ?MB", re.IGNORECASE)
+#: Said in every note about a ZIP too large for the server.
+SIZE_NOTE = (
+    "BookStack v25.12 and later refuse a ZIP whose data.json or any file in it is larger "
+    "than the upload limit (FILE_UPLOAD_SIZE_LIMIT), and a web server refuses a request "
+    "larger than its own limit (HTTP 413)"
+)
+
 
 def name_zip_paths(message: str, book: Book) -> str:
     """Replace data.json paths in an import error by the page, chapter or file they point at."""
@@ -210,7 +227,8 @@ def run_import(
             if exc.status in UNSUPPORTED:
                 raise ImportUnsupported(exc.server_message, exc.status) from None
             raise ImportRefused(
-                f"HTTP {exc.status}: {name_zip_paths(exc.server_message, book)}"
+                f"HTTP {exc.status}: {name_zip_paths(exc.server_message, book)}",
+                too_large=bool(TOO_LARGE.search(exc.server_message)),
             ) from None
     if upload is None:
         if last.startswith("HTTP 500"):

@@ -106,7 +106,7 @@ declare(
     Option(
         "publish_concurrency",
         4,
-        "How many requests run at once (within the budget).",
+        "How many requests run at once, each in another book (within the budget).",
         rebuild="",
         types=(int,),
         check=_at_least_one,

@@ -358,8 +358,11 @@ def make_plan(bundle: Bundle, state: ServerState, options: PlanOptions) -> Plan:
         reasons = _content_reasons(state.shelf, shelf.name, shelf.hash, options.force)
         our_ids = [state.books[b.key].id if b.key in state.books else -1 for b in bundle.books]
         theirs = [i for i in state.shelf_book_ids if i not in set(our_ids)]
+        # Book ids only: a page or chapter removed may have the same id as a book.
         gone = {
-            a.remote_id for a in _removals(bundle, state, options.prune) if a.kind is Kind.DELETE
+            a.remote_id
+            for a in _removals(bundle, state, options.prune)
+            if a.kind is Kind.DELETE and a.type == "book"
         }
         if our_ids + [i for i in theirs if i not in gone] != state.shelf_book_ids:
             reasons.append("books")

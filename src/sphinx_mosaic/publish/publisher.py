@@ -62,9 +62,13 @@ class PublishReport:
         if dry_run:
             done = f"dry run, nothing written ({self.plan.summary()})"
         else:
-            unchanged = self.plan.counts()[Kind.UNCHANGED]
+            # What was written, then what the plan left alone on purpose: unchanged, kept
+            # (removed from the sources), edited in the wiki (not overwritten).
+            planned = self.plan.counts()
             parts = [f"{n} {kind.value}" for kind, n in counts.items() if n]
-            done = ", ".join([*parts, f"{unchanged} unchanged"])
+            parts.append(f"{planned[Kind.UNCHANGED]} unchanged")
+            parts += [f"{planned[k]} {k.value}" for k in (Kind.KEEP, Kind.EDITED) if planned[k]]
+            done = ", ".join(parts)
         errors = len(self.result.errors) + (0 if self.overwrote else len(self.wiki_edits))
         return (
             f"publish: {done}; {self.requests.total} requests ({self.requests.reads} reads, "

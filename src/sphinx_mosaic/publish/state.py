@@ -111,9 +111,11 @@ class ServerState:
     pages: dict[str, RemoteEntity] = field(default_factory=dict)
     #: Owned entities that repeat a key (left by an older, interrupted run): removed.
     duplicates: list[RemoteEntity] = field(default_factory=list)
-    #: Ids of content we did not create, inside our books and chapters, by container id.
-    foreign_in_book: dict[int, set[int]] = field(default_factory=dict)
-    foreign_in_chapter: dict[int, set[int]] = field(default_factory=dict)
+    #: Content we did not create, as (type, id), inside our books and chapters, by container
+    #: id.  Ids are keyed with their type: from v25.11 all types share one id sequence,
+    #: before it each type had its own, so an id alone names no entity.
+    foreign_in_book: dict[int, set[tuple[str, int]]] = field(default_factory=dict)
+    foreign_in_chapter: dict[int, set[tuple[str, int]]] = field(default_factory=dict)
     book_slugs: dict[int, str] = field(default_factory=dict)
     #: Owned books (by key) whose content BookStack re-sorts by a sort rule (the book's own,
     #: or the instance default given to new books), as far as the run has read them.
@@ -398,7 +400,7 @@ def _place_listed(
         if chapter is not None:
             chapter.book_id, chapter.priority = book_id, row.get("priority")
         elif book_id in ours:
-            state.foreign_in_book[book_id].add(chapter_id)
+            state.foreign_in_book[book_id].add(("chapter", chapter_id))
         if book_id in ours:
             state.foreign_in_chapter.setdefault(chapter_id, set())
     for page_id, row in pages.items():
@@ -409,9 +411,9 @@ def _place_listed(
             page.book_id, page.chapter_id = book_id, parent
             page.priority = row.get("priority")
         elif book_id in ours:
-            state.foreign_in_book[book_id].add(page_id)
+            state.foreign_in_book[book_id].add(("page", page_id))
             if parent is not None:
-                state.foreign_in_chapter.setdefault(parent, set()).add(page_id)
+                state.foreign_in_chapter.setdefault(parent, set()).add(("page", page_id))
 
 
 def note_sort_rule(state: ServerState, key: str, book: dict[str, Any]) -> None:
@@ -446,22 +448,22 @@ def _read_books(client: BookStackClient, state: ServerState) -> None:
             if child.get("type") == "chapter":
                 chapter = chapters.get(child_id)
                 if chapter is None:
-                    foreign.add(child_id)
+                    foreign.add(("chapter", child_id))
                 else:
                     chapter.book_id, chapter.priority = book.id, child.get("priority")
                 inner = state.foreign_in_chapter.setdefault(child_id, set())
                 for grandchild in child.get("pages") or []:
                     page = pages.get(int(grandchild["id"]))
                     if page is None:
-                        inner.add(int(grandchild["id"]))
-                        foreign.add(int(grandchild["id"]))
+                        inner.add(("page", int(grandchild["id"])))
+                        foreign.add(("page", int(grandchild["id"])))
                     else:
                         page.book_id, page.chapter_id = book.id, child_id
                         page.priority = grandchild.get("priority")
             else:
                 page = pages.get(child_id)
                 if page is None:
-                    foreign.add(child_id)
+                    foreign.add(("page", child_id))
                 else:
                     page.book_id, page.chapter_id = book.id, None
                     page.priority = child.get("priority")
