@@ -14,7 +14,7 @@ from check_project import documents_in
 from publish_fixtures import run_publish
 from test_bookstack import all_pages, build, copy_root, read_book
 
-from sphinx_mosaic.bookstack.toctree import Project, RootToctree, map_toctree
+from sphinx_mosaic.bookstack.toctree import Project, RootToctree, map_toctree, natural_key
 
 #: Sphinx's own pages, which are no documents.
 SPECIAL_PAGES = {"genindex", "search", "py-modindex"}
@@ -307,3 +307,85 @@ def test_a_document_changing_role_is_translated_again(tmp_path: Path) -> None:
     guides = read_book(incremental / "books" / "guides.zip")["book"]
     development = next(p for p in all_pages(guides) if p["name"] == "Development")
     assert "How Widget is developed." in development["html"]
+
+
+def test_an_orphan_table_of_contents_is_a_book(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack-orphans", tmp_path)
+    html, _ = build(srcdir, tmp_path / "html", "html")
+    outdir, warnings = build(srcdir, tmp_path / "bookstack")
+    assert outline(outdir) == [
+        # (Index pages holding only a description are no pages.)
+        ("book", "book:index", "Orphans"),
+        ("page", "a", "A"),
+        # The :orphan: documents with toctrees map like root entries, in natural order.
+        ("book", "book:b", "B contents"),
+        ("page", "c", "C"),
+        ("chapter", "chapter:guide/index", "Guide"),
+        ("  page", "guide/step", "Step"),
+        ("book", "book:z-more", "Z more"),
+        ("page", "y", "Y"),
+    ]
+    # The leaf orphans alone are left out, in one warning, in natural order.
+    assert strip(warnings) == [
+        "the BookStack output leaves out the documents in no toctree: release-2.2, "
+        'release-2.10 (list them in a toctree, or set mosaic_bookstack_extras = "books" to '
+        "put them in a book of their own) [mosaic.bookstack]"
+    ]
+    found = docnames_in_output(outdir)
+    assert sorted(found) == sorted(set(found)), "a document is in two places"
+    assert set(found) == html_pages(html) - {"release-2.2", "release-2.10"}
+    for path in sorted((outdir / "books").glob("*.zip")):
+        assert check_package(path) == [], path.name
+
+
+def test_other_pages_come_in_natural_order(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack-orphans", tmp_path)
+    conf = {"mosaic_bookstack_extras": "books"}
+    html, _ = build(srcdir, tmp_path / "html", "html", confoverrides=conf)
+    outdir, warnings = build(srcdir, tmp_path / "bookstack", confoverrides=conf)
+    assert warnings == ""
+    assert outline(outdir)[-3:] == [
+        ("book", "book:@other-pages", "Other pages"),
+        ("page", "release-2.2", "Release 2.2"),
+        ("page", "release-2.10", "Release 2.10"),
+    ]
+    found = docnames_in_output(outdir)
+    assert sorted(found) == sorted(set(found)) and set(found) == html_pages(html)
+
+
+def test_orphan_trees_that_include_each_other() -> None:
+    # "toc" includes "part" (an orphan with entries of its own): one book, "toc"'s; "x"
+    # and "y" only include each other: the first in natural order is the book.
+    project = Project(
+        root_doc="index",
+        project="P",
+        docnames=["index", "a", "toc", "part", "p1", "x", "y", "y1"],
+        titles={},
+        includes={"index": ["a"], "toc": ["part"], "part": ["p1"], "x": ["y"], "y": ["x", "y1"]},
+        root_toctrees=[RootToctree(None, [(None, "a")])],
+        source_of=lambda docname: f"{docname}.rst",
+    )
+    mapped = map_toctree(project, extras="omit")
+    assert [book.key for book in mapped.shelf.books] == ["book:index", "book:toc", "book:x"]
+    toc, x = mapped.shelf.books[1:]
+    assert [(type(e).__name__, e.key) for e in toc.contents] == [
+        ("Page", "toc"),
+        ("Chapter", "chapter:part"),
+    ]
+    assert [(type(e).__name__, e.key) for e in x.contents] == [
+        ("Page", "x"),
+        ("Chapter", "chapter:y"),
+    ]
+    assert mapped.orphans == [] and mapped.issues == []
+
+
+def test_natural_order() -> None:
+    names = ["release-2.10.0", "release-2.2.0", "Release-10", "release-2.2.1", "a", "B"]
+    assert sorted(names, key=natural_key) == [
+        "a",
+        "B",
+        "release-2.2.0",
+        "release-2.2.1",
+        "release-2.10.0",
+        "Release-10",
+    ]

@@ -29,7 +29,8 @@ declare(
         "omit",
         "What the BookStack output does with what is outside the books: with the layout, "
         "unnumbered top-level folders (extras such as ``scratchpads/``); with the toctree, "
-        "documents in no toctree.  ``omit`` leaves them out, ``books`` makes each extra folder "
+        "documents in no toctree and without toctree entries of their own (one with entries "
+        "is a book either way).  ``omit`` leaves them out, ``books`` makes each extra folder "
         "a book of its own (its sub-folders become chapters), or puts the documents in no "
         'toctree in one book, "Other pages".  With ``mosaic_unnumbered_folders = "books"`` '
         "extra folders are books anyway.",

@@ -20,9 +20,13 @@ project"):
 * entries below a chapter's entries are flattened into the chapter in
   toctree (depth-first) order, with a ``mosaic.toctree-depth`` warning;
 * a document listed in several toctrees is placed where it is met first;
-* documents in no toctree (and ``:orphan:`` ones) are left out, listed in one
-  warning, or with ``mosaic_bookstack_extras = "books"`` put in one book of
-  their own.
+* a document outside the root's tree that has toctree entries of its own (an
+  ``:orphan:`` table of contents beside a landing page) maps like a root entry:
+  its tree is a book, after the root's books; several such books come in
+  natural order of their documents' names (``2.2`` before ``2.10``);
+* the other documents in no toctree (and ``:orphan:`` ones) are left out, listed
+  in one warning, or with ``mosaic_bookstack_extras = "books"`` put in one book
+  of their own, in natural order of their names.
 
 Keys do not depend on the place in the toctree: a page's key is its
 document's name, a book's or chapter's ``<kind>:<document>``, so moving a page
@@ -43,6 +47,16 @@ from sphinx_mosaic.layout.model import humanize
 
 ORPHANS_KEY = "book:@other-pages"
 _SLUG = re.compile(r"[^\w]+")
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[list[str | int], str]:
+    """Sort key reading runs of digits as numbers: ``release-2.2`` before ``release-2.10``."""
+    parts: list[str | int] = [
+        int(part) if index % 2 else part.casefold()
+        for index, part in enumerate(_DIGITS.split(text))
+    ]
+    return parts, text
 
 
 @dataclass(frozen=True)
@@ -190,6 +204,26 @@ def has_entries(project: Project, docname: str) -> bool:
     return any(child in set(project.docnames) for child in project.includes.get(docname, ()))
 
 
+def _orphan_trees(project: Project, mapper: _Mapper) -> list[Book]:
+    """Books of the documents outside the root's tree that have toctree entries.
+
+    Those no other toctree includes come first (a table of contents beside the
+    landing page), then any left (toctrees that only include each other), each in
+    natural order of the document names; a document whose entries are all placed
+    already is no book.
+    """
+    included = {child for children in project.includes.values() for child in children}
+    unplaced = sorted((d for d in project.docnames if d not in mapper.placed), key=natural_key)
+    books: list[Book] = []
+    for docname in [d for d in unplaced if d not in included] + unplaced:
+        if docname in mapper.placed:
+            continue
+        if any(child not in mapper.placed for child in mapper.children(docname)):
+            mapper.take(docname)
+            books.append(mapper.book(docname, None))
+    return books
+
+
 def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
     """Map the toctree of *project* onto BookStack's shelf > book > chapter > page."""
     mapper = _Mapper(project)
@@ -233,6 +267,7 @@ def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
             else:
                 mapper.take(docname)
                 root_book.contents.append(mapper.page(docname, name=name))
+    books += _orphan_trees(project, mapper)
     # The root book holds the root page and the root's leaf entries: first on the shelf.
     if any(isinstance(e, Page) and not e.is_index for e in root_book.contents) or not books:
         shelf.books.append(root_book)
@@ -241,7 +276,9 @@ def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
         books[0].contents.insert(0, root_book.contents[0])
     shelf.books += books
     result = ToctreeShelf(shelf, mapper.issues)
-    result.orphans = [d for d in project.docnames if d not in mapper.placed]
+    result.orphans = sorted(
+        (d for d in project.docnames if d not in mapper.placed), key=natural_key
+    )
     if result.orphans and extras == "books":
         other = Book(
             key=ORPHANS_KEY,
