@@ -13,22 +13,51 @@ whose ``src`` is neither a ZIP image nor an ``http(s)`` URL, a link to the page
 itself (``href="#"``), a ``#fragment`` that names no element of its page (in
 the same page, or in page N for ``[[bsexport:page:N]]#...``), and a relative
 URL (``../_modules/foo.html``), which BookStack resolves against its own page
-URL.  It keeps its own copy of BookStack's limits rather than importing
-the builder's, so a wrong limit on one side shows.  Used by the tests, the
+URL.  Every page is also run through the emulation of BookStack's render-time
+content filter (``bookstack_filter.py``): whatever it would remove or change is
+a problem, since a colleague's save stores the filtered page.  It keeps its own
+copy of BookStack's limits rather than importing the builder's, so a wrong
+limit on one side shows.  Used by the tests, the
 benchmarks (``benchmarks/checks.py`` loads it by path) and CI.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import re
+import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
+
+
+def _load_filter() -> Any:
+    """``bookstack_filter`` beside this file, also when this file is loaded by path."""
+    name = "mosaic_bookstack_filter"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).with_name("bookstack_filter.py")
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while it loads
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def filter_problems(html: str, where: str) -> list[str]:
+    """What BookStack's content filter (v25.12.4 and later) would take from a page."""
+    filtered = _load_filter().content_filter(html)
+    problems = [f"{where}: BookStack's content filter removes {what}" for what in filtered.removed]
+    if filtered.html != filtered.original and not problems:
+        problems.append(f"{where}: BookStack's content filter changes the page")
+    return problems
+
 
 REFERENCE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
 SAFE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.[A-Za-z0-9]{1,10}$")
@@ -278,6 +307,8 @@ def check_package(path: Path) -> list[str]:
         priorities.append(page.get("priority", 0))
     if len(set(priorities)) != len(priorities):
         problems.append("book: chapter and page priorities repeat")
+    for where, html in html_parts:
+        problems.extend(filter_problems(html, where))
     for where, html in html_parts:
         for kind, ident in REFERENCE.findall(html):
             if int(ident) not in ids.get(kind, set()):

@@ -58,6 +58,7 @@ from sphinx_mosaic.bookstack.metadata import page_tags
 from sphinx_mosaic.bookstack.model import Book, Shelf
 from sphinx_mosaic.bookstack.navigation_only import navigation_only
 from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
+from sphinx_mosaic.bookstack.purifier import purify
 from sphinx_mosaic.bookstack.sanitize import clean_html
 from sphinx_mosaic.bookstack.sources import report, shelf_skeleton
 from sphinx_mosaic.bookstack.translator import INTERNAL_URI, BookStackTranslator
@@ -297,6 +298,15 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
         if visitor.needs_cleaning:
             # HTML we did not write: BookStack's render rules, applied before storing.
             fragment.html = clean_html(fragment.html).strip() + "\n"
+            # What HTML Purifier changes besides removals (v25.12.4's filter).
+            fragment.html, changed = purify(fragment.html)
+            if changed:
+                warn(
+                    MosaicWarning.BOOKSTACK,
+                    "the page's raw HTML holds what BookStack's content filter removes when "
+                    f"it shows the page; removed from the BookStack output: {', '.join(changed)}",
+                    location=docname,
+                )
         if visitor.needs_id_scan:
             fragment.html = ensure_top_level_ids(fragment.html, visitor.ids)
         fragment.description_html = description

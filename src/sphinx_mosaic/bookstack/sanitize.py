@@ -70,7 +70,9 @@ ATTRIBUTES: dict[str, set[str]] = {
     "li": {"value"},
     "details": {"open"},
     "div": {"drawio-diagram"},
-    "iframe": {"src", "width", "height", "allowfullscreen", "frameborder", "allow"},
+    # HTML Purifier's HTML5 iframe: no allowfullscreen, frameborder or allow (BookStack
+    # does not turn HTML.IframeAllowFullscreen on).
+    "iframe": {"src", "width", "height", "name"},
     "video": {"src", "controls", "width", "height", "poster", "loop", "muted"},
     "audio": {"src", "controls", "loop", "muted"},
     "source": {"src", "type"},

@@ -26,6 +26,8 @@ its text (the builder warns once per node type).
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
@@ -33,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.utils import get_source_line
+from selectolax.lexbor import LexborHTMLParser
 from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
@@ -49,6 +52,7 @@ from sphinx_mosaic.bookstack.languages import bookstack_language, highlighted_as
 from sphinx_mosaic.bookstack.rawimages import LocalFiles, pack_local_images
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
 from sphinx_mosaic.bookstack.signatures import SignatureVisitors
+from sphinx_mosaic.bookstack.svg import inline_svgs, standalone
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -63,6 +67,15 @@ Handler = Callable[[nodes.Node], None]
 _KEPT_CLASSES = frozenset(
     {"callout", "info", "success", "warning", "danger", "task-list-item", "contains-task-list"}
 )
+
+
+def _filtered_attribute(name: str) -> bool:
+    """Whether BookStack's content filter (v25.12.4 and later) removes the attribute
+    *name* when it shows a page, so that a colleague's save stores the page without
+    it: ``role`` and ``aria-*`` (Sphinx's toctree captions and footnote links),
+    every ``data-*`` and ``rel``.  They are never written, so the page shown is
+    the page stored."""
+    return name in ("role", "rel") or name.startswith(("aria-", "data-"))
 
 
 def _text(value: str) -> str:
@@ -150,6 +163,9 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         written = "".join(self.body[start:])
         if not written.strip():
             return
+        if "<svg" in written.lower():
+            written = self._draw_inline_svgs(node, written)
+            self.body[start:] = [written]
         removed = clean_reporting(written)[1]
         if removed:
             warn(
@@ -158,6 +174,42 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
                 f"output: {', '.join(removed)} (review the raw HTML)",
                 location=node,
             )
+
+    def _draw_inline_svgs(self, node: nodes.Node, written: str) -> str:
+        """*written* with each inline ``<svg>`` replaced by an image of it.
+
+        BookStack's content filter removes inline SVG when it shows a page (and a
+        colleague's save stores the page without it), so the drawing becomes a
+        PNG image like any SVG file.  The SVG is kept as a file in the build's
+        cache, named by its content, for the books to read.
+        """
+        pieces: list[str] = []
+        end = 0
+        for begin, finish in inline_svgs(written):
+            pieces += [written[end:begin], self._inline_svg_image(node, written[begin:finish])]
+            end = finish
+        return "".join([*pieces, written[end:]])
+
+    def _inline_svg_image(self, node: nodes.Node, markup: str) -> str:
+        data = standalone(markup)
+        folder = Path(self.builder.cache_dir) / "inline-svg"
+        path = folder / f"inline-{hashlib.sha256(data).hexdigest()[:16]}.svg"
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            partial.write_bytes(data)
+            partial.replace(path)
+        root = LexborHTMLParser(markup).css_first("svg")
+        attributes = root.attributes if root is not None else {}
+        title = root.css_first("title") if root is not None else None
+        alt = (title.text() if title is not None else "") or attributes.get("aria-label") or ""
+        atts = {"alt": " ".join(alt.split()), "src": self.result.add_image(str(path))}
+        for dimension in ("width", "height"):
+            value = (attributes.get(dimension) or "").strip().removesuffix("px")
+            if value.isdigit():
+                atts[dimension] = value
+        shown = " ".join(f'{name}="{escape(value)}"' for name, value in sorted(atts.items()))
+        return f"<img {shown} />"
 
     def dispatch_visit(self, node: nodes.Node) -> None:
         visit = self._handlers(type(node))[0]
@@ -235,7 +287,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
             name = name.lower()
             if name in ("class", "classes"):
                 classes.extend(value.split() if isinstance(value, str) else value)
-            elif name == "ids" or value is None:
+            elif name == "ids" or value is None or _filtered_attribute(name):
                 continue
             elif isinstance(value, (list, tuple)):
                 atts[name] = " ".join(str(v) for v in value)
