@@ -48,9 +48,10 @@ def _value(match: re.Match[str]) -> str:
 
 
 def is_local(src: str) -> bool:
-    """Whether *src* names a file of the site (no scheme, not ``//host``)."""
+    """Whether *src* names a file of the site (no scheme, not ``//host``, and not one
+    of the builder's own image tokens, such as an inline SVG drawn as an image)."""
     src = src.strip()
-    return bool(src) and url_scheme(src) is None and not src.startswith("//")
+    return bool(src) and url_scheme(src) is None and not src.startswith(("//", "[[mosaic:"))
 
 
 class LocalFiles:
