@@ -959,6 +959,8 @@ class FakeBookStack(ImportsApi):
                 }
                 if table in ("chapters", "pages"):
                     entry["book_id"] = e["book_id"]
+                elif self.null_relations:
+                    entry["book_id"] = None  # v25.11: one table, no book for a book
                 if table == "pages":
                     entry["chapter_id"] = e["chapter_id"]
                 data.append(self._shown(entry))

@@ -236,3 +236,22 @@ def test_a_404_on_a_write_is_tried_again(tmp_path: Path) -> None:
         assert server.counts["PUT"] == 3 + 1  # two 404s, the write, one book rewrite
         [page] = [p for p in server.live("pages") if p["name"] == "API"]
         assert "Changed." in page["html"]
+
+
+def test_an_update_saved_but_hidden_by_the_race_is_shown_again(tmp_path: Path) -> None:
+    spec = small_shelf()
+    out = write_output(spec, tmp_path)
+    with FakeBookStack(version="v24.10") as server:
+        run_publish(server, out)
+        spec.page("reference/api").text = "Changed."
+        write_output(spec, tmp_path)
+        # Saved, hidden, 500; the client sends the PUT again, which finds nothing (404).
+        server.race_next("500", method="PUT", path=r"/api/pages/\d+$")
+        report, _ = run_publish(server, out)
+        assert report.ok, report.result.errors
+        assert server.races["500"] == 1 and server.hidden == set()
+        [page] = [p for p in server.live("pages") if p["name"] == "API"]
+        assert "Changed." in page["html"]
+        server.reset_counts()
+        again, _ = run_publish(server, out)
+        assert again.ok and again.wiki_edits == [] and server.writes == 0

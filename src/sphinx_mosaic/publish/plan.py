@@ -330,6 +330,9 @@ def make_plan(bundle: Bundle, state: ServerState, options: PlanOptions) -> Plan:
     renewed |= {(a.type, a.key) for a in book_actions if a.kind is Kind.IMPORT}
     renewed |= {(a.type, a.key) for a in book_actions + chapter_actions if "renamed" in a.reasons}
     renewed |= {("page", p.key) for p in bundle.pages() if p.key not in state.pages}
+    # A duplicate is deleted and the one with the lower id kept: pages that linked to the
+    # copy (written while the kept one was invisible, say) must point at the kept one.
+    renewed |= {(d.type, d.key) for d in state.duplicates}
     if state.shelf is None:
         renewed.add(("bookshelf", bundle.shelf.key))
 
