@@ -52,9 +52,12 @@ REMOVED_WITH_CONTENT = frozenset(
     }
 )
 
+# ``data`` and ``rtc`` are not in HTML Purifier's HTML5 list: their text is kept, the tags go.
 TAGS = (frozenset(nh3.ALLOWED_TAGS) | {"iframe", "video", "audio", "source", "input"}) - {
     "map",
     "area",
+    "data",
+    "rtc",
 }
 
 _COMMON = {"id", "class", "title", "lang", "dir", "style"}
@@ -73,8 +76,9 @@ ATTRIBUTES: dict[str, set[str]] = {
     # HTML Purifier's HTML5 iframe: no allowfullscreen, frameborder or allow (BookStack
     # does not turn HTML.IframeAllowFullscreen on).
     "iframe": {"src", "width", "height", "name"},
-    "video": {"src", "controls", "width", "height", "poster", "loop", "muted"},
-    "audio": {"src", "controls", "loop", "muted"},
+    # HTML Purifier's HTML5 media: no loop, muted or autoplay.
+    "video": {"src", "controls", "width", "height", "poster", "preload"},
+    "audio": {"src", "controls", "preload"},
     "source": {"src", "type"},
     "input": {"checked", "disabled"},
     "blockquote": {"cite"},
