@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from pdf_tools import compile_pdf
+from sphinx.util.texescape import escape
 from test_bookstack import build, copy_root
 
+from sphinx_mosaic.layout.model import Folder, Layout, Page, discover
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "mosaic-sdk-docs"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 DIVISION = re.compile(r"^\\(part|chapter\*?|section|subsection)\{(.*)\}", re.MULTILINE)
 DOCUMENT_LABEL = re.compile(r"\\label\{\\detokenize\{([^{}]+)::doc\}\}")
 
@@ -28,10 +33,12 @@ def test_books_are_parts_and_the_shelf_page_is_front_matter(tmp_path: Path) -> N
     tex = latex_of(outdir)
     body = tex[tex.index("\\sphinxtableofcontents") :]
     divisions = DIVISION.findall(body)
-    assert divisions[:6] == [
+    # 1-quick-start/ has no README: a chapter named after its folder, its pages sections.
+    assert divisions[:7] == [
         ("chapter*", "Shelf"),
         ("part", "Getting started"),
-        ("chapter", "Overview"),
+        ("chapter", "Quick start"),
+        ("section", "Overview"),
         ("section", "Local"),
         ("chapter", "Installation"),
         ("part", "Dev"),
@@ -42,6 +49,130 @@ def test_books_are_parts_and_the_shelf_page_is_front_matter(tmp_path: Path) -> N
     assert "Welcome to the shelf." in front and "\\subsubsection*{Books}" in front
     assert "\\chapter{Books}" not in tex
     assert "\\addcontentsline{toc}{chapter}{Shelf}" in front
+
+
+#: The new user's tree of issue #31: a book whose chapter folder has no README.
+README_LESS = {
+    "conf.py": 'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Outline"\n',
+    "README.md": "# Shelf\n\nIntro.\n",
+    "1-getting-started/README.md": "# Getting started\n\nThe book.\n",
+    "1-getting-started/1-overview.md": "---\nstatus: complete\n---\n# Overview\n\nText.\n",
+    "1-getting-started/2-installation/1-local-setup.md": (
+        "# Local Setup\n\nLocal.\n\n## Database\n\nDB.\n\n## Verify\n\nV.\n"
+    ),
+    "1-getting-started/2-installation/2-docker-setup.md": "# Docker Setup\n\nDocker.\n",
+    "2-guide/README.md": "# Guide\n\nG.\n",
+    "2-guide/1-usage/README.md": "# Usage\n\nHow to use it.\n",
+    "2-guide/1-usage/1-basics.md": "# Basics\n\nB.\n",
+    "2-guide/2-faq.md": "# FAQ\n\nF.\n",
+}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def expected_outline(layout: Layout) -> list[tuple[str, str]]:
+    """The divisions the layout asks for: a book is a part, a folder (named by its index
+    page, or by itself without one) or a page directly in a book a chapter, one level
+    further down for each folder."""
+    levels = ("part", "chapter", "section", "subsection")
+    result: list[tuple[str, str]] = []
+
+    def walk(folder: Folder, depth: int) -> None:
+        for child in folder.children:
+            if isinstance(child, Page):
+                result.append((levels[depth], child.title))
+            else:
+                result.append((levels[depth], child.index.title if child.index else child.title))
+                walk(child, depth + 1)
+
+    for book in layout.books:
+        result.append(("part", book.index.title if book.index else book.title))
+        walk(book, 1)
+    return result
+
+
+def page_outline(tex: str) -> list[tuple[str, str]]:
+    """The .tex's divisions that start a page or a folder (a page's own sub-headings are
+    left out: they carry neither a document label nor a folder id)."""
+    found = []
+    for match in re.finditer(
+        r"^\\(part|chapter|section|subsection)\{(.*)\}\n((?:\\label\{\\detokenize\{[^{}]+\}\})+)",
+        tex,
+        re.MULTILINE,
+    ):
+        if "::doc}" in match[3] or ":mosaic-folder-" in match[3]:
+            found.append((match[1], match[2]))
+    return found
+
+
+@pytest.mark.parametrize("tree", ["readme-less", "our docs"])
+def test_the_pdf_outline_follows_the_layout(tmp_path: Path, tree: str) -> None:
+    if tree == "our docs":
+        # Our conf.py lives beside docs/ and finds docs/_ext from there: a copy of both.
+        srcdir = tmp_path / "docs"
+        shutil.copytree(DOCS, srcdir)
+        (srcdir / "conf.py").write_text(
+            (DOCS.parent / "conf.py")
+            .read_text(encoding="utf-8")
+            .replace('HERE / "docs" / "_ext"', 'HERE / "_ext"'),
+            encoding="utf-8",
+        )
+    else:
+        srcdir = write_tree(tmp_path / "src", README_LESS)
+    outdir, _ = build(srcdir, tmp_path / "latex", "latex")
+    tex = latex_of(outdir)
+    layout = discover(srcdir)
+    assert page_outline(tex) == [
+        (level, escape(title)) for level, title in expected_outline(layout)
+    ]
+    # Each page's "Last updated" line once, at the end of its own content: before the
+    # next page's heading, never piled up after the pages its toctree includes.
+    body = tex[tex.index("\\part{") :]
+    for chunk in re.split(r"\\label\{\\detokenize\{[^{}]+::doc\}\}", body)[1:]:
+        assert chunk.count("\\DUrole{mosaic-last-updated}") <= 1, chunk[:400]
+    if tree == "readme-less":  # every page has a date (the files' times)
+        assert tex.count("\\DUrole{mosaic-last-updated}") == len(re.findall(r"::doc\}\}", tex))
+    # Pages open on any page (no blank left-hand pages), and the front matter has its own
+    # running head instead of the table of contents'.
+    assert re.search(r"\\documentclass\[[^]]*openany[^]]*\]\{sphinxmanual\}", tex)
+    assert "\\markboth{" in tex[: tex.index("\\part{")]
+
+
+def test_conf_py_class_options_are_kept(tmp_path: Path) -> None:
+    srcdir = write_tree(tmp_path / "src", README_LESS)
+    overrides = {"latex_elements": {"extraclassoptions": "openright"}}
+    outdir, _ = build(srcdir, tmp_path / "latex", "latex", confoverrides=overrides)
+    assert "openany" not in latex_of(outdir)
+
+
+@pytest.mark.latex
+def test_a_short_shelf_pdf_has_no_blank_pages(tmp_path: Path) -> None:
+    outdir, _ = build(write_tree(tmp_path / "src", README_LESS), tmp_path / "latex", "latex")
+    compile_pdf(outdir)
+    (pdf,) = outdir.glob("*.pdf")
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout,
+        )[1]
+    )
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), pdf, "-"], capture_output=True, text=True
+        ).stdout.strip()
+        for n in range(1, pages + 1)
+    ]
+    # A page holding nothing but its number is padding as much as an empty one.
+    blank = [n for n, text in enumerate(texts, start=1) if len(text) <= 3]
+    assert blank == [], texts
+    # Title, contents, the shelf, and a part page and the content of each book's chapters:
+    # 11 pages (0.2.0 with Sphinx's right-hand openings and a blank after each part: 21).
+    assert pages <= 12, texts
 
 
 def test_conf_py_sectioning_is_kept(tmp_path: Path) -> None:

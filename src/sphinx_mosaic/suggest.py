@@ -12,19 +12,20 @@ import difflib
 from collections.abc import Iterable
 
 
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice closest to *word* (compared without case), or None when none is close."""
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice closest to *word* (compared without case), or None when none is at least
+    *cutoff* alike (difflib's ratio)."""
     by_folded: dict[str, str] = {}
     for choice in choices:
         by_folded.setdefault(choice.casefold(), choice)
     folded = word.strip().casefold()
     if not folded or folded in by_folded:
         return None
-    found = difflib.get_close_matches(folded, sorted(by_folded), n=1)
+    found = difflib.get_close_matches(folded, sorted(by_folded), n=1, cutoff=cutoff)
     return by_folded[found[0]] if found else None
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """``" (did you mean 'x'?)"`` for the closest choice, or ``""``: to follow the name."""
-    match = closest(word, choices)
+    match = closest(word, choices, cutoff)
     return f" (did you mean {match!r}?)" if match is not None else ""

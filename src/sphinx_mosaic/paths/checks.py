@@ -81,7 +81,9 @@ def _check_audiences(env: BuildEnvironment) -> None:
         for audience in parse_audiences(env.metadata.get(docname, {}).get("audience")):
             if audience in known:
                 continue
-            hint = did_you_mean(audience, known)
+            # Stricter than for other names: an audience may rightly be a near neighbour
+            # of another ("tour" and "tourists"), where a typo is one letter off.
+            hint = did_you_mean(audience, known, cutoff=0.8)
             if hint:
                 source = Path(env.doc2path(docname))
                 warn(
