@@ -179,6 +179,11 @@ BLOCKS = frozenset(
     }
 )  # fmt: skip
 
+#: Elements HTML Purifier removes anywhere inside another (its ``excludes``).
+EXCLUDED_INSIDE: dict[str, frozenset[str]] = {
+    "pre": frozenset({"img", "big", "small", "object", "applet", "font", "basefont"}),
+}
+
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _IGNORED_IN_URL = re.compile(r"[\t\n\r]")
 _LEADING = "".join(chr(code) for code in range(0x21))
@@ -276,6 +281,13 @@ def content_filter(html: str) -> Filtered:
                     inner = next((n for n in _elements(node)[1:] if n.tag in BLOCKS), None)
                     if inner is not None:
                         lose(f"<{inner.tag}> inside the inline <{tag}> (moved or dropped)", node)
+                excluded = EXCLUDED_INSIDE.get(tag, frozenset())
+                while excluded:  # one at a time: a removed element takes its children along
+                    inner = next((n for n in _elements(node)[1:] if n.tag in excluded), None)
+                    if inner is None:
+                        break
+                    lose(f"<{inner.tag}> inside <{tag}> (removed)", node)
+                    inner.decompose()
                 visit(node)
                 if tag == "details":
                     _summary_first(node, lose)

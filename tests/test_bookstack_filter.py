@@ -56,6 +56,7 @@ def fidelity(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         ('<p onclick="go()">t</p>', 'onclick="go()" on <p>'),
         ('<iframe src="https://e.org" allowfullscreen></iframe>', "allowfullscreen on <iframe>"),
         ('<input type="text">', "<input> and its content"),
+        ('<pre>a <img src="x.png" alt="i"> b</pre>', "<img> inside <pre>"),
     ],
 )
 def test_the_emulation_finds(html: str, lost: str) -> None:
