@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,26 @@ def test_writes_in_two_books_at_once_both_succeed(racing: FakeBookStack) -> None
     for thread in threads:
         thread.join()
     assert answers == [200, 200] and racing.races == {}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_server_serves_as_many_requests_at_once_as_it_has_workers(workers: int) -> None:
+    with FakeBookStack(workers=workers, race=True, race_window=0.5) as server:
+        books = [server.create("books", name=name)["id"] for name in ("A", "B")]
+
+        def create(book_id: int) -> None:
+            body = {"name": "P", "html": "<p/>", "book_id": book_id}
+            assert api(server, "POST", "/api/pages", body).status_code == 200
+
+        threads = [threading.Thread(target=create, args=(b,)) for b in books]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+        # Each write holds its worker for its permission rebuild (0.5 s).
+        assert (elapsed >= 0.9) is (workers == 1), elapsed
 
 
 def test_a_500_of_the_race_saves_an_invisible_page_until_the_next_write_in_its_book() -> None:

@@ -62,10 +62,11 @@ MISSING_TRIES = 3
 #: What the user can do about an entity saved but left without permission rows.
 INVISIBLE_HINT = (
     "it may have been saved but be invisible: BookStack loses an entity's permission rows "
-    "when two writes in one book overlap (here, probably another client's). An admin can "
-    "run `php artisan bookstack:regenerate-permissions` on the server; otherwise the next "
-    "write in that book makes it reappear. Publish again: the next run adopts it by its "
-    "tags once it shows, instead of creating it twice"
+    "when two writes in one book overlap (here, probably another client's). Have an admin "
+    "run `php artisan bookstack:regenerate-permissions` on the server (or save the book "
+    "once in BookStack), then publish again: the run adopts it by its tags. Published again "
+    "without that, it is created anew, and the hidden one comes back as a duplicate once "
+    "its book's rows are rebuilt (the run after that removes it)"
 )
 
 
