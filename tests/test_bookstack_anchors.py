@@ -132,3 +132,25 @@ def test_links_within_a_page_never_lead_to_nothing(
     assert lacking is not None and not lacking.get("href")
     for path in sorted((anchors_build[0] / "books").glob("*.zip")):
         assert check_package(path) == [], path.name
+
+
+def test_labels_on_design_tabs_and_cards_land_on_their_labels_and_titles(
+    books: dict[str, dict[str, Any]],
+) -> None:
+    # sphinx-design's tabs and cards are written without their containers; their labels
+    # and titles are written by rules of their own, so the containers' ids go to the first
+    # element written inside.
+    design = next(page for page in all_pages(books["Anchors"]) if page["name"] == "Design")
+    soup = BeautifulSoup(design["html"], "html.parser")
+    here = links(design)
+    for text, shown in (
+        ("the tabs", "First tab"),
+        ("the first tab", "First tab"),
+        ("the card", "Card title"),
+    ):
+        target = soup.find(id=here[text][1:])
+        assert target is not None and target.get_text() == shown, text
+    usage = next(page for page in all_pages(books["guide"]) if page["name"] == "Usage")
+    card = links(usage)["the card"]
+    assert card.startswith("/books/anchors/page/design#")
+    assert soup.find(id=card.partition("#")[2]).get_text() == "Card title"

@@ -15,7 +15,9 @@ heading one (``app/Entities/Tools/PageContent.php``).  We emit those ids ourselv
   *carrier*: ``.. _label:`` before ``.. py:function::`` puts ``label`` on the
   description, whose signature is the element on the page.  The label becomes
   an alias of the signature's id, or the signature's id when it has none
-  (``:no-index:``).
+  (``:no-index:``).  Where the carrier is written by rules of its own (a
+  sphinx-design tab's label, a card's title), the wrapper's ids become aliases
+  of the first id written after the wrapper begins (:meth:`PageAnchors.settle`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ PREFIX = "bkmrk-"
 _SPACE = re.compile(r"\s+")
 #: The ids docutils numbers for nodes that no label names.
 _AUTO_ID = re.compile(r"id\d+")
+#: An element id, and a link within the page, as the translator writes them.
+_ID = re.compile(r'\sid="([^"]+)"')
+_HREF = re.compile(r'href="#([^"]+)"')
 
 #: Wrappers the translator leaves out: their children are top-level blocks.
 TRANSPARENT = (
@@ -139,6 +144,10 @@ class PageAnchors:
         self._given: set[int] = set()
         #: Carriers without ids of their own (by node id) -> the id they are written with.
         self._carried: dict[int, str] = {}
+        #: Wrappers with ids that write no element (by node id) -> their ``bkmrk-`` id.
+        self.wrappers: dict[int, str] = {}
+        #: (body, position in it, ``bkmrk-`` id) of each wrapper as the translator met it.
+        self._opened: list[tuple[list[str], int, str]] = []
         for node in document.findall(nodes.Element):
             ids = node.get("ids") or []
             if not ids:
@@ -148,6 +157,8 @@ class PageAnchors:
                     self.anchors[ident] = ""
                 continue
             canonical = self._canonical(node, ids)
+            if writes_no_element(node):
+                self.wrappers[id(node)] = canonical
             self.used.add(canonical)
             for ident in ids:
                 self.anchors.setdefault(ident, canonical)
@@ -170,6 +181,44 @@ class PageAnchors:
             # names it, and the carrier keeps the id its text gives it.
             return PREFIX + ids[0]
         return self._carried.setdefault(id(inner), PREFIX + named[0])
+
+    def opened(self, node: nodes.Node, body: list[str]) -> None:
+        """Note where the wrapper *node* begins in *body* (see :meth:`settle`)."""
+        canonical = self.wrappers.get(id(node))
+        if canonical is not None:
+            self._opened.append((body, len(body), canonical))
+
+    def settle(self, body: list[str]) -> None:
+        """Give a wrapper's id that no element carries to the first element after it.
+
+        A wrapper's carrier may be written by rules of its own, without its id; the
+        wrapper's ids then become aliases of the first id written after the wrapper
+        begins, in the anchors (links from other pages) and in this page's links.
+        """
+        opened = [(position, ident) for held, position, ident in self._opened if held is body]
+        if not opened:
+            return
+        written = set(_ID.findall("".join(body)))
+        moved: dict[str, str] = {}
+        for position, canonical in opened:
+            if canonical in written or canonical in moved:
+                continue
+            found = _ID.search("".join(body[position:]))
+            if found is not None:
+                moved[canonical] = found.group(1)
+        if not moved:
+            return
+        for ident, target in self.anchors.items():
+            if target in moved:
+                self.anchors[ident] = moved[target]
+
+        def relink(match: re.Match[str]) -> str:
+            target = moved.get(match.group(1))
+            return f'href="#{target}"' if target else match.group(0)
+
+        for index, text in enumerate(body):
+            if 'href="#' in text:
+                body[index] = _HREF.sub(relink, text)
 
     def element_id(self, node: object, tagname: str) -> str | None:
         """The id to write on *node*'s start tag (each node gets one id, once)."""

@@ -212,6 +212,8 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         return f"<img {shown} />"
 
     def dispatch_visit(self, node: nodes.Node) -> None:
+        if id(node) in self.ids.wrappers:
+            self.ids.opened(node, self.body)
         visit = self._handlers(type(node))[0]
         if visit is not None:
             visit(node)
@@ -220,6 +222,10 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         depart = self._handlers(type(node))[1]
         if depart is not None:
             depart(node)
+
+    def depart_document(self, node: nodes.document) -> None:
+        super().depart_document(node)
+        self.ids.settle(self.body)
 
     def visit_raw(self, node: nodes.raw) -> None:
         if "html" not in node.get("format", "").split():
