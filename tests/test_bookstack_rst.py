@@ -54,12 +54,13 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 def test_glob_images_are_shown(built: Any) -> None:
     """``.. image:: pic.*`` takes the file BookStack shows as it is (the PNG before
-    the SVG beside it); ``drawing.*``, an SVG alone, is drawn as PNG."""
+    the SVG beside it); ``drawing.*``, an SVG alone, is drawn as PNG; ``both.*`` takes
+    the SVG, not the PDF beside it (made for LaTeX)."""
     pages, warnings, _ = built
     assert "cannot read" not in warnings
     page = pages["Pictures"]
     images = {image["name"]: image for image in page["images"]}
-    assert sorted(images) == ["drawing.svg", "pic.png"]
+    assert sorted(images) == ["both.svg", "drawing.svg", "pic.png"]  # not both.pdf
     root = Path(__file__).parent / "roots" / "test-bookstack-rst"
     assert page["files"][f"files/{images['pic.png']['file']}"] == (root / "pic.png").read_bytes()
     assert images["drawing.svg"]["file"].endswith(".png")
@@ -70,7 +71,9 @@ def test_glob_images_are_shown(built: Any) -> None:
     assert shown == [
         ("a picture", f"[[bsexport:image:{images['pic.png']['id']}]]"),
         ("a drawing", f"[[bsexport:image:{images['drawing.svg']['id']}]]"),
+        ("both", f"[[bsexport:image:{images['both.svg']['id']}]]"),
     ]
+    assert not page["attachments"]
 
 
 def code_languages(html: str) -> list[str | None]:
