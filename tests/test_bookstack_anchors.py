@@ -16,8 +16,11 @@ from typing import Any
 import pytest
 from bookstack_checks import check_package
 from bs4 import BeautifulSoup
+from docutils import frontend, nodes
+from docutils.utils import new_document
 from test_bookstack import all_pages, build, copy_root, read_book
 
+from sphinx_mosaic.bookstack.anchors import PageAnchors
 from sphinx_mosaic.bookstack.links import bookstack_slug
 
 _ZIP_LINK = re.compile(r"^\[\[bsexport:(page|chapter|book):(\d+)\]\](?:#(.*))?$")
@@ -154,3 +157,19 @@ def test_labels_on_design_tabs_and_cards_land_on_their_labels_and_titles(
     card = links(usage)["the card"]
     assert card.startswith("/books/anchors/page/design#")
     assert soup.find(id=card.partition("#")[2]).get_text() == "Card title"
+
+
+def test_an_id_without_its_element_goes_to_the_next_element_written() -> None:
+    document = new_document("page", frontend.get_default_settings())
+    wrapper = nodes.container(ids=["wrapped"])
+    wrapper += nodes.paragraph(text="inside")
+    document += wrapper
+    anchors = PageAnchors(document)
+    body = ['<pre><code>the text id="fake" in code</code></pre>\n']
+    anchors.opened(wrapper, body)
+    # Written by rules of its own, without the wrapper's id:
+    body += ['<p id="bkmrk-inside">inside</p>\n', '<p><a href="#bkmrk-wrapped">link</a></p>\n']
+    anchors.settle(body)
+    assert anchors.anchors["wrapped"] == "bkmrk-inside"
+    assert body[-1] == '<p><a href="#bkmrk-inside">link</a></p>\n'
+    assert body[0] == '<pre><code>the text id="fake" in code</code></pre>\n'

@@ -33,9 +33,10 @@ PREFIX = "bkmrk-"
 _SPACE = re.compile(r"\s+")
 #: The ids docutils numbers for nodes that no label names.
 _AUTO_ID = re.compile(r"id\d+")
-#: An element id, and a link within the page, as the translator writes them.
-_ID = re.compile(r'\sid="([^"]+)"')
-_HREF = re.compile(r'href="#([^"]+)"')
+#: An element id, and a link within the page, in a start tag as the translator writes
+#: them (text holds no "<": it is escaped).
+_ID = re.compile(r'<[A-Za-z][^<>]*?\sid="([^"]+)"')
+_HREF = re.compile(r'(<a\b[^<>]*?\shref=")#([^"]+)"')
 
 #: Wrappers the translator leaves out: their children are top-level blocks.
 TRANSPARENT = (
@@ -213,8 +214,8 @@ class PageAnchors:
                 self.anchors[ident] = moved[target]
 
         def relink(match: re.Match[str]) -> str:
-            target = moved.get(match.group(1))
-            return f'href="#{target}"' if target else match.group(0)
+            target = moved.get(match.group(2))
+            return f'{match.group(1)}#{target}"' if target else match.group(0)
 
         for index, text in enumerate(body):
             if 'href="#' in text:
