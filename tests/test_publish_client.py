@@ -174,3 +174,40 @@ def test_plan_lists_only_changes_unless_verbose(server: FakeBookStack, tmp_path:
     _, verbose = run_publish(server, out, verbose=True)
     assert not any("unchanged" in line for line in quiet[1:-2])
     assert sum(line.startswith("  unchanged") for line in verbose) == 9
+
+
+def test_a_dry_run_without_url_says_how_to_give_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = write_output(small_shelf(), tmp_path)
+    monkeypatch.delenv("BOOKSTACK_URL", raising=False)
+    monkeypatch.setenv("BOOKSTACK_TOKEN_ID", "id")
+    monkeypatch.setenv("BOOKSTACK_TOKEN_SECRET", "secret-value")
+    assert main(["publish", str(out), "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert "no BookStack URL: set BOOKSTACK_URL or pass --url" in err
+    assert "''" not in err  # not "the BookStack URL '' must start with http://"
+
+
+def test_an_unreachable_server_is_reported_at_once_and_a_dry_run_says_nothing_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+    import time
+
+    out = write_output(small_shelf(), tmp_path)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("BOOKSTACK_TOKEN_ID", "id")
+    monkeypatch.setenv("BOOKSTACK_TOKEN_SECRET", "secret-value")
+    started = time.monotonic()
+    assert main(["publish", str(out), "--dry-run", "--url", f"http://127.0.0.1:{port}"]) == 1
+    # No back-off for an address where nothing has ever answered (0.2 waited 19 s).
+    assert time.monotonic() - started < 5
+    err = capsys.readouterr().err
+    assert f"could not connect to http://127.0.0.1:{port}" in err
+    assert "Nothing was written (a dry run only reads)" in err
+    assert "resumes where it stopped" not in err
+    assert main(["publish", str(out), "--url", f"http://127.0.0.1:{port}"]) == 1
+    assert "resumes where it stopped" in capsys.readouterr().err

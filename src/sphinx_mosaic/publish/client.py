@@ -96,6 +96,12 @@ class ClientSettings:
         return (self.token_secret, password)
 
     def check(self) -> None:
+        if not self.url:
+            raise SettingsError(
+                "no BookStack URL: set BOOKSTACK_URL or pass --url with the address you open "
+                "BookStack at (https://wiki.example.com); a dry run needs it too, as it reads "
+                "the server to show the plan"
+            )
         if not self.url.startswith(("http://", "https://")):
             raise SettingsError(
                 f"the BookStack URL {redact(self.url, self.secrets)!r} must start with http:// "
@@ -269,6 +275,9 @@ class BookStackClient:
         self.counter = RequestCounter()
         self.session = session or requests.Session()
         self.session.cookies = NoCookies()
+        #: Whether anything has answered at this address yet (a refused first connection
+        #: is reported at once, not retried).
+        self._answered = False
         #: Whether PROBE_PATH answers JSON: None until an HTML answer makes it worth asking.
         self._api_answers_json: bool | None = None
         self._probe_lock = threading.Lock()
@@ -456,6 +465,13 @@ class BookStackClient:
             # Nothing reached the server: safe to retry whatever the method.
             raise _Transient(f"connection timed out ({exc.__class__.__name__})") from None
         except requests.ConnectionError as exc:
+            if self._refused(exc) and not self._answered:
+                # Nothing has ever answered at this address: a wrong URL or a server that is
+                # not running.  Half a minute of retries would only delay saying so.
+                raise ServerUnreachable(
+                    f"could not connect to {self.base_url} ({_short(exc)}): check --url or "
+                    "BOOKSTACK_URL, and that BookStack is running"
+                ) from None
             if self._refused(exc) or idempotent:
                 raise _Transient(f"connection failed ({_short(exc)})") from None
             raise AmbiguousWrite(f"connection lost during {method} ({_short(exc)})") from None
@@ -463,6 +479,7 @@ class BookStackClient:
             if idempotent:
                 raise _Transient("no answer within the timeout") from None
             raise AmbiguousWrite(f"no answer to {method} within the timeout") from None
+        self._answered = True
         return self._decode(method, url, response, idempotent)
 
     @staticmethod

@@ -35,9 +35,19 @@ class ServerUnreachable(PublishError):
     """The server did not answer, or kept failing after every retry."""
 
     HINT = "Run the publish again once the server is back: it resumes where it stopped."
+    #: A dry run wrote nothing, so there is nothing to resume.
+    DRY_RUN_HINT = (
+        "Nothing was written (a dry run only reads): check the URL and that the server is "
+        "running, then try again."
+    )
 
-    def __init__(self, message: str):
-        super().__init__(f"{message}. {self.HINT}")
+    def __init__(self, message: str, hint: str = HINT):
+        self.reason = message
+        super().__init__(f"{message}. {hint}")
+
+    def in_dry_run(self) -> ServerUnreachable:
+        """The same problem, told as a dry run should tell it."""
+        return ServerUnreachable(self.reason, self.DRY_RUN_HINT)
 
 
 class NotBookStack(PublishError):

@@ -10,7 +10,7 @@ from pathlib import Path
 from sphinx_mosaic.publish.apply import Applier, ApplyResult
 from sphinx_mosaic.publish.bundle import load_bundle
 from sphinx_mosaic.publish.client import BookStackClient, ClientSettings, Clock, RequestCounter
-from sphinx_mosaic.publish.errors import redact
+from sphinx_mosaic.publish.errors import ServerUnreachable, redact
 from sphinx_mosaic.publish.notice import add_notices
 from sphinx_mosaic.publish.plan import Kind, Plan, PlanOptions, containers_to_order, make_plan
 from sphinx_mosaic.publish.public_url import base_of_entity, choose_public_url
@@ -104,7 +104,12 @@ def publish(
     clock: Clock | None = None,
 ) -> PublishReport:
     """Sync the bookstack build in *output* to the server; print the plan and progress."""
-    return _publish(output, settings, options, _redacting(out, settings), clock)
+    try:
+        return _publish(output, settings, options, _redacting(out, settings), clock)
+    except ServerUnreachable as exc:
+        if options.dry_run:
+            raise exc.in_dry_run() from None
+        raise
 
 
 def _redacting(out: Callable[[str], None], settings: ClientSettings) -> Callable[[str], None]:
