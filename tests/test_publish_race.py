@@ -276,3 +276,36 @@ def test_an_update_saved_but_hidden_by_the_race_is_shown_again(tmp_path: Path) -
         server.reset_counts()
         again, _ = run_publish(server, out)
         assert again.ok and again.wiki_edits == [] and server.writes == 0
+
+
+def test_pages_moving_between_two_books_both_ways_at_once(tmp_path: Path) -> None:
+    spec = small_shelf()
+    out = write_output(spec, tmp_path)
+    with FakeBookStack(version="v24.10", workers=2, race=True, race_window=0.05) as server:
+        run_publish(server, out)
+        overview = spec.page("getting-started/overview")
+        glossary = spec.page("reference/glossary")
+        spec.books[0].contents.remove(overview)
+        spec.books[1].contents.remove(glossary)
+        spec.books[0].contents.append(glossary)
+        spec.books[1].contents.append(overview)
+        write_output(spec, tmp_path)
+        report, lines = run_publish(server, out, settings={"concurrency": 4})
+        assert report.ok, report.result.errors
+        moves = [line for line in lines if line.startswith("  ") and "moved" in line]
+        assert len(moves) == 2 and server.races == {}
+        books = {b["id"]: b["name"] for b in server.live("books")}
+        placed = {p["name"]: books[p["book_id"]] for p in server.live("pages")}
+        assert placed["Overview"] == "Reference" and placed["Glossary"] == "Getting Started"
+
+
+def test_a_404_on_a_create_is_tried_again_and_the_book_rewritten(tmp_path: Path) -> None:
+    out = write_output(small_shelf(), tmp_path)
+    with FakeBookStack(version="v24.10") as server:
+        # Another client's write made the parent unreadable for a moment: nothing saved.
+        server.race_next("404", count=2, method="POST", path="/api/pages$")
+        report, _ = run_publish(server, out, settings={"concurrency": 1})
+        assert report.ok, report.result.errors
+        assert server.log.count(("POST", "/api/pages")) == 5 + 2
+        assert server.counts["PUT"] == 2 + 1  # the two placeholders filled, one book rewrite
+        assert set(owned_keys(server, "pages", "Demo").values()) == {1}

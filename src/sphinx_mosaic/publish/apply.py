@@ -359,16 +359,22 @@ class Applier:
         """Our *kind* with *key* among its parent's children (by name, then by tags)."""
         name = str(payload.get("name") or "").strip()
         path = API_PATHS[kind]
-        if kind == "page" and payload.get("chapter_id"):
-            where = f"chapter #{payload['chapter_id']}"
-            rows = self.client.get(f"/api/chapters/{payload['chapter_id']}").get("pages") or []
-        elif kind in ("page", "chapter"):
-            where = f"book #{payload.get('book_id')}"
-            contents = self.client.get(f"/api/books/{payload.get('book_id')}").get("contents")
-            rows = [row for row in contents or [] if row.get("type") == kind]
-        else:
-            where = f"the {path} named {name!r}"
-            rows = self.client.get(f"/api/{path}", {"filter[name]": name}).get("data") or []
+        try:
+            if kind == "page" and payload.get("chapter_id"):
+                where = f"chapter #{payload['chapter_id']}"
+                chapter = self.client.get(f"/api/chapters/{payload['chapter_id']}")
+                rows = chapter.get("pages") or []
+            elif kind in ("page", "chapter"):
+                where = f"book #{payload.get('book_id')}"
+                contents = self.client.get(f"/api/books/{payload.get('book_id')}").get("contents")
+                rows = [row for row in contents or [] if row.get("type") == kind]
+            else:
+                where = f"the {path} named {name!r}"
+                rows = self.client.get(f"/api/{path}", {"filter[name]": name}).get("data") or []
+        except RequestRejected as exc:
+            if exc.status != 404:
+                raise
+            return None, f"{where} (which the server does not show either)"
         with self._lock:
             known = {ref.id for (k, _), ref in self.refs.items() if k == kind}
         for row in sorted(rows, key=lambda r: int(r["id"])):
