@@ -16,7 +16,7 @@ Since v25.12.4 BookStack filters page HTML when it shows a page
   and MathML, ``rel``, elements and attributes it does not know, CSS
   properties outside its list (no ``position``, no custom properties), a
   duplicate ``id`` (the later one), and it puts a ``details``' ``summary``
-  first.
+  first and gives an ``img`` without ``alt`` its file name as ``alt``.
 
 The filter does not change what is stored, but BookStack's editor is filled
 with the filtered HTML for anyone but the page's author: a colleague's save
@@ -277,6 +277,11 @@ def content_filter(html: str) -> Filtered:
                 node.decompose()
             else:
                 _filter_attributes(node, lose, seen_ids)
+                if tag == "img" and "alt" not in node.attributes:
+                    # HTML Purifier's required attributes: an image's file name as its alt.
+                    src = (node.attributes.get("src") or "").split("?")[0].rstrip("/")
+                    lose("an <img> without alt (its file name added as alt)", node)
+                    node.attrs["alt"] = src.rsplit("/", 1)[-1]
                 if tag in INLINE:
                     inner = next((n for n in _elements(node)[1:] if n.tag in BLOCKS), None)
                     if inner is not None:

@@ -57,6 +57,7 @@ def fidelity(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         ('<iframe src="https://e.org" allowfullscreen></iframe>', "allowfullscreen on <iframe>"),
         ('<input type="text">', "<input> and its content"),
         ('<pre>a <img src="x.png" alt="i"> b</pre>', "<img> inside <pre>"),
+        ('<img src="https://e.org/a/pic.png">', "an <img> without alt"),
     ],
 )
 def test_the_emulation_finds(html: str, lost: str) -> None:
@@ -96,6 +97,7 @@ HOSTILE_RAW_HTML = [
     '<audio src="https://e.org/a.mp3" controls loop></audio><data value="1">one</data>',
     '<input type="text" value="x"><button>b</button><form><input type="checkbox"></form>',
     "<math><mi>x</mi></math><template><p>t</p></template><object data=x></object>",
+    '<p>An image without alt: <img src="https://example.org/pic.png"></p>',
 ]
 
 

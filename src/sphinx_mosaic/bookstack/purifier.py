@@ -15,7 +15,10 @@ properties, URLs); this pass does what HTML Purifier does beyond removals:
 * an ``id`` already used earlier on the page is removed (HTML Purifier keeps
   the first), with a warning, since links to it land on the first;
 * a CSS declaration whose value is a custom property (``var(--x)``) is
-  removed: HTML Purifier's value checks refuse it.
+  removed: HTML Purifier's value checks refuse it;
+* an ``img`` without ``alt`` gets ``alt=""``: HTML Purifier would give it the
+  file name of its final URL, which only the server knows, so the filter
+  would change the page on every showing.
 
 It runs only on pages holding raw HTML or the HTML of other extensions'
 visitors: the translator writes none of these itself.
@@ -31,7 +34,7 @@ DEFAULT_SUMMARY = "Details"
 
 def _needs_work(html: str) -> bool:
     lowered = html.lower()
-    return "<details" in lowered or " id=" in lowered or "var(" in lowered
+    return any(part in lowered for part in ("<details", " id=", "var(", "<img"))
 
 
 def purify(html: str) -> tuple[str, list[str]]:
@@ -54,6 +57,9 @@ def purify(html: str) -> tuple[str, list[str]]:
                 del element.attrs["id"]
                 changed = True
             seen.add(ident)
+        if element.tag == "img" and "alt" not in element.attributes:
+            element.attrs["alt"] = ""
+            changed = True
         style = element.attributes.get("style")
         if style and "var(" in style.lower():
             kept = [part for part in style.split(";") if "var(" not in part.lower()]
