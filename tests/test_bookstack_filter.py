@@ -180,6 +180,28 @@ def test_raw_html_keeps_only_what_the_filter_keeps(tmp_path: Path) -> None:
     assert "color:var(--accent)" in warnings
 
 
+def test_an_image_in_a_parsed_literal_is_its_alt_text(tmp_path: Path) -> None:
+    """HTML Purifier removes every ``<img>`` inside a ``<pre>``: a parsed-literal's
+    image is written as its alt text, with a warning."""
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('extensions = ["sphinx_mosaic"]\n', encoding="utf-8")
+    root = Path(__file__).parent / "roots" / "test-bookstack-rst"
+    (srcdir / "pic.png").write_bytes((root / "pic.png").read_bytes())
+    (srcdir / "index.rst").write_text(
+        "Code\n====\n\n.. |icon| image:: pic.png\n   :alt: the icon\n\n"
+        ".. parsed-literal::\n\n   run |icon| **now**\n",
+        encoding="utf-8",
+    )
+    outdir, warnings = build(srcdir, tmp_path / "_build")
+    (path,) = sorted((outdir / "books").glob("*.zip"))
+    assert check_package(path) == []
+    (page,) = all_pages(read_book(path)["book"])
+    pre = BeautifulSoup(page["html"], "html.parser").find("pre")
+    assert pre.get_text() == "run the icon now" and pre.find("img") is None
+    assert "inside a parsed-literal block" in warnings
+
+
 def test_inline_svg_is_drawn_as_an_image(fidelity: tuple[Path, Any, str]) -> None:
     path, pages, _ = fidelity
     page = pages["Markdown"]

@@ -78,6 +78,13 @@ def _filtered_attribute(name: str) -> bool:
     return name in ("role", "rel") or name.startswith(("aria-", "data-"))
 
 
+def _ancestors(node: nodes.Node) -> Iterable[nodes.Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def _text(value: str) -> str:
     return escape(value, quote=False)
 
@@ -620,6 +627,17 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
 
     def visit_image(self, node: nodes.Element) -> None:
         uri = node["uri"]
+        if any(isinstance(parent, nodes.literal_block) for parent in _ancestors(node)):
+            # A parsed-literal's image: HTML Purifier removes every <img> inside a <pre>
+            # (BookStack's content filter, v25.12.4 and later), so its alt text stands in.
+            warn(
+                MosaicWarning.BOOKSTACK,
+                f"image {uri!r} inside a parsed-literal block: BookStack's content filter "
+                "removes images inside code blocks, so its alt text is shown instead",
+                location=node,
+            )
+            self.body.append(_text(node.get("alt", "")))
+            raise nodes.SkipNode
         if "://" in uri or uri.startswith("data:") or ":" in uri.split("/", 1)[0]:
             if not is_safe_url(uri):
                 # data: images too: BookStack strips them when it renders.
