@@ -265,7 +265,12 @@ def content_filter(html: str) -> Filtered:
         # touched while it is still in the tree.
         for node in list(parent.iter(include_text=False)):
             tag = node.tag or ""
-            if tag in REMOVED_WITH_CONTENT or (tag == "input" and _input_type(node) != "checkbox"):
+            if tag == "-comment":  # HTML Purifier keeps no comment
+                lose("an HTML comment", node)
+                node.decompose()
+            elif tag in REMOVED_WITH_CONTENT or (
+                tag == "input" and _input_type(node) != "checkbox"
+            ):
                 lose(f"<{tag}> and its content", node)
                 node.decompose()
             elif tag not in ALLOWED_ELEMENTS:

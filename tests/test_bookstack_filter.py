@@ -58,6 +58,7 @@ def fidelity(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         ('<input type="text">', "<input> and its content"),
         ('<pre>a <img src="x.png" alt="i"> b</pre>', "<img> inside <pre>"),
         ('<img src="https://e.org/a/pic.png">', "an <img> without alt"),
+        ("<p>a<!-- note -->b</p>", "an HTML comment"),
     ],
 )
 def test_the_emulation_finds(html: str, lost: str) -> None:
