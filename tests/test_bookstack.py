@@ -17,7 +17,7 @@ from bookstack_checks import check_package
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_mosaic.bookstack.images import sniff
+from sphinx_mosaic.bookstack.format.images import sniff
 
 ROOTS = Path(__file__).parent / "roots"
 SCHEMA = json.loads((ROOTS / "test-bookstack-schema" / "bookstack-zip-schema.json").read_text())

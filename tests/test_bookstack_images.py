@@ -357,7 +357,7 @@ class _RecordingClient:
 
 
 def test_the_publisher_uploads_the_converted_png_as_png(built: tuple[Path, Path, str]) -> None:
-    from sphinx_mosaic.bookstack.model import Asset
+    from sphinx_mosaic.bookstack.format.model import Asset
     from sphinx_mosaic.publish.files import PageFiles
 
     page, files = _page(built[1]), _files(built[1])

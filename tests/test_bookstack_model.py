@@ -9,7 +9,7 @@ import pytest
 from conftest import manifest_problems
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_mosaic.bookstack.manifest import (
+from sphinx_mosaic.bookstack.format.manifest import (
     FORMAT,
     ManifestError,
     content_hash,

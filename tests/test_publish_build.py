@@ -11,8 +11,8 @@ from bookstack_server import FakeBookStack
 from publish_fixtures import run_publish
 from sphinx.testing.util import SphinxTestApp
 
-import sphinx_mosaic.publish.options  # noqa: F401 - declares the mosaic_publish* options
-from sphinx_mosaic.publish.options import publish_after_build, setup_publish
+import sphinx_mosaic.publish.after_build  # noqa: F401 - declares the mosaic_publish* options
+from sphinx_mosaic.publish.after_build import publish_after_build, setup_publish
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from bookstack_server import FakeBookStack, Request
 from publish_fixtures import FakeClock, run_publish, settings_for, small_shelf, write_output
 from sphinx.testing.util import SphinxTestApp
 
-import sphinx_mosaic.publish.options  # noqa: F401 - declares the mosaic_publish* options
+import sphinx_mosaic.publish.after_build  # noqa: F401 - declares the mosaic_publish* options
 from sphinx_mosaic import cli
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import PublishError, SettingsError, redact

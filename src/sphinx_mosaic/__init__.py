@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:  # the publisher and the command line import this package without Sphinx
+    from sphinx.application import Sphinx
 
 __version__ = "0.2.0"
 
@@ -25,7 +26,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx_mosaic.layout.extension import setup_layout
     from sphinx_mosaic.memory import setup_memory
     from sphinx_mosaic.paths import setup_paths
-    from sphinx_mosaic.publish.options import setup_publish
+    from sphinx_mosaic.publish.after_build import setup_publish
     from sphinx_mosaic.status import setup_status
 
     setup_layout(app)

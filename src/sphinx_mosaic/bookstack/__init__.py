@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:  # bookstack.format and the pure modules are imported without Sphinx
+    from sphinx.application import Sphinx
 
 
 def setup_bookstack(app: Sphinx) -> None:

@@ -14,8 +14,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from sphinx_mosaic.bookstack.manifest import REFERENCE
-from sphinx_mosaic.bookstack.model import Chapter, Page, Shelf
+from sphinx_mosaic.bookstack.format.manifest import REFERENCE
+from sphinx_mosaic.bookstack.format.model import Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.package import write_if_changed
 from sphinx_mosaic.bookstack.structure import safe_file_name
 from sphinx_mosaic.bookstack.zipbook import ZipContext

@@ -44,18 +44,18 @@ from sphinx_mosaic.bookstack.description import (
     plain_description,
 )
 from sphinx_mosaic.bookstack.foreign import report_failures
-from sphinx_mosaic.bookstack.fragments import Fragment, fragment_path
-from sphinx_mosaic.bookstack.htmlcompat import HTMLBuilderAttributes
-from sphinx_mosaic.bookstack.images import ImageConverter
-from sphinx_mosaic.bookstack.manifest import (
+from sphinx_mosaic.bookstack.format.manifest import (
     DESCRIPTION_LIMIT,
     UPLOAD_LIMIT,
     manifest_bytes,
     manifest_data,
     zip_name,
 )
+from sphinx_mosaic.bookstack.format.model import Book, Shelf
+from sphinx_mosaic.bookstack.fragments import Fragment, fragment_path
+from sphinx_mosaic.bookstack.htmlcompat import HTMLBuilderAttributes
+from sphinx_mosaic.bookstack.images import ImageConverter
 from sphinx_mosaic.bookstack.metadata import page_tags
-from sphinx_mosaic.bookstack.model import Book, Shelf
 from sphinx_mosaic.bookstack.navigation_only import navigation_only
 from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
 from sphinx_mosaic.bookstack.purifier import purify

@@ -13,7 +13,7 @@ from html import escape
 from docutils import nodes
 
 from sphinx_mosaic.bookstack.anchors import title_section
-from sphinx_mosaic.bookstack.manifest import DESCRIPTION_LIMIT
+from sphinx_mosaic.bookstack.format.manifest import DESCRIPTION_LIMIT
 
 _EXTERNAL = ("http://", "https://", "mailto:")
 

@@ -25,6 +25,7 @@ import PIL
 import resvg_py
 
 from sphinx_mosaic.bookstack import raster, svg
+from sphinx_mosaic.bookstack.format.images import sniff
 from sphinx_mosaic.bookstack.structure import safe_file_name
 
 ACCEPTED = {
@@ -39,19 +40,6 @@ _CONVERSION = (
     f"pillow {PIL.__version__}, resvg {resvg_py.__resvg_version__}, "
     f"svg {svg.SCALE}x max {svg.MAX_SIDE}px"
 ).encode()
-
-
-def sniff(data: bytes) -> str | None:
-    """The MIME type of *data* if it is one BookStack accepts."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def is_svg(path: str, data: bytes) -> bool:

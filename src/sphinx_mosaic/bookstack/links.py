@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sphinx_mosaic.bookstack.manifest import reference
-from sphinx_mosaic.bookstack.model import Book
-from sphinx_mosaic.bookstack.slugs import bookstack_slug
+from sphinx_mosaic.bookstack.format.manifest import reference
+from sphinx_mosaic.bookstack.format.model import Book
+from sphinx_mosaic.bookstack.format.urls import bookstack_slug
 
 __all__ = ["Target", "bookstack_slug", "entity_url", "search_url"]
 

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from sphinx_mosaic.bookstack.manifest import TAG_VALUE_LIMIT
+from sphinx_mosaic.bookstack.format.manifest import TAG_VALUE_LIMIT
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 Tags = list[dict[str, str]]

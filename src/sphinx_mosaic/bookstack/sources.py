@@ -15,7 +15,7 @@ from pathlib import Path
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
-from sphinx_mosaic.bookstack.model import Book, Chapter, Page, Shelf
+from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.structure import plan_shelf
 from sphinx_mosaic.bookstack.toctree import Issue, Project, RootToctree, map_toctree
 from sphinx_mosaic.layout.extension import get_layout

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from sphinx_mosaic.bookstack.model import Book, Chapter, Page, Shelf
+from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.layout import model as layout_model
 from sphinx_mosaic.layout.model import Folder, Layout, plain_path
 

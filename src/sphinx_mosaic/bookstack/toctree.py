@@ -41,7 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from sphinx_mosaic.bookstack.model import Book, Chapter, Page, Shelf
+from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.structure import safe_file_name, unique_stems
 from sphinx_mosaic.layout.model import humanize
 

@@ -20,11 +20,16 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from sphinx_mosaic.bookstack.assemble import Assembler, limited
+from sphinx_mosaic.bookstack.format.manifest import (
+    IMAGE_NAME_LIMIT,
+    content_hash,
+    reference,
+    tags_json,
+)
+from sphinx_mosaic.bookstack.format.model import Asset, Book, Chapter, Page
 from sphinx_mosaic.bookstack.fragments import TOKEN
 from sphinx_mosaic.bookstack.images import Refused
 from sphinx_mosaic.bookstack.links import bookstack_slug
-from sphinx_mosaic.bookstack.manifest import IMAGE_NAME_LIMIT, content_hash, reference, tags_json
-from sphinx_mosaic.bookstack.model import Asset, Book, Chapter, Page
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 _IMG_TAG = re.compile(r"<img [^>]*?src=\"\[\[mosaic:image:(\d+)\]\]\"[^>]*>")

@@ -131,7 +131,7 @@ def render_tree(layout: Layout) -> str:
 
 def render_shelf(shelf: Any) -> str:
     """The BookStack mapping: shelf, books (with their ZIP), chapters, pages."""
-    from sphinx_mosaic.bookstack.model import Chapter
+    from sphinx_mosaic.bookstack.format.model import Chapter
 
     def page_line(page: Any, depth: int) -> str:
         kind = "index page" if page.is_index else "page"
@@ -154,7 +154,7 @@ def render_shelf(shelf: Any) -> str:
 
 
 def shelf_dict(shelf: Any) -> dict[str, Any]:
-    from sphinx_mosaic.bookstack.model import Chapter
+    from sphinx_mosaic.bookstack.format.model import Chapter
 
     def page(p: Any) -> dict[str, Any]:
         return {

@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sphinx_mosaic.bookstack.manifest import reference
+from sphinx_mosaic.bookstack.format.manifest import reference
 from sphinx_mosaic.publish.bundle import SHELF_KEY, Asset, Book, Bundle, Chapter, Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected

@@ -1,8 +1,8 @@
 """The builder's output as the publisher sees it: ``manifest.json`` plus one ZIP per book.
 
 The manifest is read through the contract module
-(:mod:`sphinx_mosaic.bookstack.manifest`) into the BookStack output model
-(:mod:`sphinx_mosaic.bookstack.model`), the same types the builder writes
+(:mod:`sphinx_mosaic.bookstack.format.manifest`) into the BookStack output model
+(:mod:`sphinx_mosaic.bookstack.format.model`), the same types the builder writes
 from: every entity has a stable ``key`` (number-free name) and a content
 ``hash``; each book's ZIP holds the page HTML with ``[[bsexport:...]]`` tokens
 and the image and attachment files, which are loaded here.  This module only
@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sphinx_mosaic.bookstack.manifest import (
+from sphinx_mosaic.bookstack.format.manifest import (
     FORMAT,
     ManifestError,
     read_manifest,
     shelf_from_manifest,
 )
-from sphinx_mosaic.bookstack.model import SHELF_KEY, Asset, Book, Chapter, Page, Shelf, Tag
+from sphinx_mosaic.bookstack.format.model import SHELF_KEY, Asset, Book, Chapter, Page, Shelf, Tag
 from sphinx_mosaic.publish.errors import PublishError
 
 MANIFEST_FORMAT = FORMAT

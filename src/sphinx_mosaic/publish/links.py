@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sphinx_mosaic.bookstack.manifest import REFERENCE as TOKEN
+from sphinx_mosaic.bookstack.format.manifest import REFERENCE as TOKEN
 from sphinx_mosaic.publish.bundle import Book, Page
 
 ENTITY_TOKENS = ("page", "chapter", "book")

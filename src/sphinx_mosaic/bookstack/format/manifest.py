@@ -12,7 +12,7 @@ Both sides import this module and nothing else of each other:
   upload size);
 * :func:`manifest_data` writes the manifest from the model, and
   :func:`read_manifest` / :func:`shelf_from_manifest` read it back into the
-  same model types (:mod:`~sphinx_mosaic.bookstack.model`).
+  same model types (:mod:`~sphinx_mosaic.bookstack.format.model`).
 
 UTF-8 JSON with sorted keys and an indent of 2, so it is deterministic and
 diffs well.
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_mosaic import __version__
-from sphinx_mosaic.bookstack.model import SHELF_KEY, Asset, Book, Chapter, Page, Shelf, Tag
+from sphinx_mosaic.bookstack.format.model import SHELF_KEY, Asset, Book, Chapter, Page, Shelf, Tag
 
 FORMAT = "sphinx-mosaic-bookstack/1"
 

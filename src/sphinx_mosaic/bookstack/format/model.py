@@ -13,7 +13,7 @@ documents, order); :mod:`~sphinx_mosaic.bookstack.assemble` fills in ids,
 priorities, tags and descriptions; :mod:`~sphinx_mosaic.bookstack.zipbook`
 resolves each page's HTML, images and attachments.  Every output is made from
 the finished tree: the ZIPs (``zipbook.data_json``), ``manifest.json``
-(:mod:`~sphinx_mosaic.bookstack.manifest`), the browsable copy
+(:mod:`~sphinx_mosaic.bookstack.format.manifest`), the browsable copy
 (:mod:`~sphinx_mosaic.bookstack.browse`), and, read back from the manifest and
 the ZIPs, the publisher's plan (:mod:`sphinx_mosaic.publish.bundle`).
 
