@@ -317,13 +317,23 @@ def test_an_orphan_table_of_contents_is_a_book(tmp_path: Path) -> None:
         # (Index pages holding only a description are no pages.)
         ("book", "book:index", "Orphans"),
         ("page", "a", "A"),
-        # The :orphan: documents with toctrees map like root entries, in natural order.
+        # A one-level orphan tree that a page links to (a :ref: from "a") is a chapter
+        # at the end of that page's book.
+        ("chapter", "chapter:history", "History"),
+        ("  page", "old/v1", "V1"),
+        ("  page", "old/v2", "V2"),
+        # A deeper one is a book, although the landing page links to it; books of
+        # orphan trees come in natural order.
         ("book", "book:b", "B contents"),
         ("page", "c", "C"),
         ("chapter", "chapter:guide/index", "Guide"),
         ("  page", "guide/step", "Step"),
-        ("book", "book:z-more", "Z more"),
-        ("page", "y", "Y"),
+        # Linked by a Markdown link from "c" (in the book of "b", met before it).
+        ("chapter", "chapter:z-more", "Z more"),
+        ("  page", "y", "Y"),
+        # No page links to it: a book.
+        ("book", "book:w-lone", "W lone"),
+        ("page", "x", "X"),
     ]
     # The leaf orphans alone are left out, in one warning, in natural order.
     assert strip(warnings) == [
@@ -377,6 +387,26 @@ def test_orphan_trees_that_include_each_other() -> None:
         ("Chapter", "chapter:y"),
     ]
     assert mapped.orphans == [] and mapped.issues == []
+
+
+def test_an_orphan_tree_goes_to_the_first_book_that_links_to_it() -> None:
+    project = Project(
+        root_doc="index",
+        project="P",
+        docnames=["index", "a", "b", "b1", "toc", "t1", "deep", "d1", "d11"],
+        titles={},
+        includes={"index": ["a", "b"], "b": ["b1"], "toc": ["t1"], "deep": ["d1"], "d1": ["d11"]},
+        root_toctrees=[RootToctree(None, [(None, "a"), (None, "b")])],
+        source_of=lambda docname: f"{docname}.rst",
+        links={"b1": {"toc", "deep"}, "a": {"toc"}},
+    )
+    mapped = map_toctree(project, extras="omit")
+    assert [book.key for book in mapped.shelf.books] == ["book:index", "book:b", "book:deep"]
+    # "a" (in the root's book) and "b1" (in the book of "b") link to "toc": the first book.
+    assert [e.key for e in mapped.shelf.books[0].contents] == ["index", "a", "chapter:toc"]
+    # Without links, the same tree is a book.
+    alone = map_toctree(Project(**{**project.__dict__, "links": {}}), extras="omit")
+    assert [b.key for b in alone.shelf.books] == ["book:index", "book:b", "book:deep", "book:toc"]
 
 
 def test_natural_order() -> None:

@@ -12,8 +12,9 @@ __version__ = "0.2.0"
 #: Bump whenever what we store on the build environment changes shape, so
 #: Sphinx discards pickled environments written by an older version.  4: doctrees
 #: of tables with a header and no body are now mended when read (layout/tables.py).
-#: 5: the status records keep each status table's scope, not a flag.
-ENV_VERSION = 5
+#: 5: the status records keep each status table's scope, not a flag.  6: the documents
+#: each document links to (bookstack/references.py).
+ENV_VERSION = 6
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
+from sphinx_mosaic.bookstack.references import linked_documents
 from sphinx_mosaic.bookstack.structure import plan_shelf
 from sphinx_mosaic.bookstack.toctree import Issue, Project, RootToctree, map_toctree
 from sphinx_mosaic.layout.extension import get_layout
@@ -53,6 +54,7 @@ def toctree_project(env: BuildEnvironment) -> Project:
         includes=env.toctree_includes,
         root_toctrees=toctrees,
         source_of=source_of,
+        links=linked_documents(env),
     )
 
 

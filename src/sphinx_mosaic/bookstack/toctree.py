@@ -23,7 +23,10 @@ project"):
 * a document outside the root's tree that has toctree entries of its own (an
   ``:orphan:`` table of contents beside a landing page) maps like a root entry:
   its tree is a book, after the root's books; several such books come in
-  natural order of their documents' names (``2.2`` before ``2.10``);
+  natural order of their documents' names (``2.2`` before ``2.10``).  A tree
+  one level deep (its entries have no entries of their own) that a page of a
+  book links to (``:doc:``, ``:ref:``, a Markdown link) is a chapter at the end
+  of the first such book instead;
 * the other documents in no toctree (and ``:orphan:`` ones) are left out, listed
   in one warning, or with ``mosaic_bookstack_extras = "books"`` put in one book
   of their own, in natural order of their names.
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -80,6 +84,8 @@ class Project:
     includes: Mapping[str, Sequence[str]]
     root_toctrees: Sequence[RootToctree]
     source_of: Callable[[str], str]
+    #: docname -> the documents it links to (cross-references), for orphan trees.
+    links: Mapping[str, AbstractSet[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -204,13 +210,15 @@ def has_entries(project: Project, docname: str) -> bool:
     return any(child in set(project.docnames) for child in project.includes.get(docname, ()))
 
 
-def _orphan_trees(project: Project, mapper: _Mapper) -> list[Book]:
-    """Books of the documents outside the root's tree that have toctree entries.
+def _orphan_trees(project: Project, mapper: _Mapper, placed: Sequence[Book]) -> list[Book]:
+    """Place the documents outside the root's tree that have toctree entries.
 
     Those no other toctree includes come first (a table of contents beside the
     landing page), then any left (toctrees that only include each other), each in
     natural order of the document names; a document whose entries are all placed
-    already is no book.
+    already is placed nowhere.  A tree one level deep (its entries have no entries
+    of their own) that a page of the books *placed* links to is a chapter at the end
+    of the first such book; any other tree is a book of its own (returned).
     """
     included = {child for children in project.includes.values() for child in children}
     unplaced = sorted((d for d in project.docnames if d not in mapper.placed), key=natural_key)
@@ -218,10 +226,29 @@ def _orphan_trees(project: Project, mapper: _Mapper) -> list[Book]:
     for docname in [d for d in unplaced if d not in included] + unplaced:
         if docname in mapper.placed:
             continue
-        if any(child not in mapper.placed for child in mapper.children(docname)):
-            mapper.take(docname)
+        entries = [child for child in mapper.children(docname) if child not in mapper.placed]
+        if not entries:
+            continue
+        home = None
+        if not any(mapper.children(child) for child in entries):
+            home = _linking_book(project, docname, [*placed, *books])
+        mapper.take(docname)
+        if home is None:
             books.append(mapper.book(docname, None))
+        else:
+            home.contents.append(mapper.entry(docname, None))
     return books
+
+
+def _linking_book(project: Project, docname: str, books: Sequence[Book]) -> Book | None:
+    """The first of *books* with a page that links to *docname*."""
+    linking = {source for source, targets in project.links.items() if docname in targets}
+    if not linking:
+        return None
+    for book in books:
+        if any(page.docname in linking for page in book.iter_pages()):
+            return book
+    return None
 
 
 def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
@@ -267,9 +294,9 @@ def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
             else:
                 mapper.take(docname)
                 root_book.contents.append(mapper.page(docname, name=name))
-    books += _orphan_trees(project, mapper)
+    books += _orphan_trees(project, mapper, [root_book, *books])
     # The root book holds the root page and the root's leaf entries: first on the shelf.
-    if any(isinstance(e, Page) and not e.is_index for e in root_book.contents) or not books:
+    if any(not (isinstance(e, Page) and e.is_index) for e in root_book.contents) or not books:
         shelf.books.append(root_book)
     elif root_book.contents:
         # Only the root page: it opens the first book instead of making a book of its own.
