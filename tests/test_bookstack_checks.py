@@ -46,7 +46,7 @@ def package(tmp_path: Path, first: str, second: str = '<p id="bkmrk-x">x</p>') -
 def test_a_sound_page_has_no_problem(tmp_path: Path) -> None:
     html = (
         '<p id="bkmrk-a"><img src="[[bsexport:image:1]]" alt="a">'
-        '<img src="https://example.org/b.png"> <a href="#bkmrk-a">here</a> '
+        '<img src="https://example.org/b.png" alt="b"> <a href="#bkmrk-a">here</a> '
         '<a href="[[bsexport:page:2]]#bkmrk-x">there</a> <a href="[[bsexport:page:2]]">two</a> '
         '<a href="/books/other/page/p#bkmrk-q">other book</a> <a href="mailto:a@b.c">mail</a> '
         '<a href="https://example.org/">web</a> <a>no link</a></p>'
@@ -57,7 +57,7 @@ def test_a_sound_page_has_no_problem(tmp_path: Path) -> None:
 def test_what_a_reader_finds_broken_is_found(tmp_path: Path) -> None:
     html = (
         '<p id="bkmrk-a"><img src="_static/logo.png" alt="local">'
-        '<img src="[[bsexport:image:1]]#x"> <a href="#">top</a> <a href="#bkmrk-gone">gone</a> '
+        '<img src="[[bsexport:image:1]]#x" alt="x"> <a href="#">top</a> <a href="#bkmrk-gone">gone</a> '
         '<a href="[[bsexport:page:2]]#bkmrk-missing">missing</a> '
         '<a href="[[bsexport:book:1]]#bkmrk-b">on a book</a> '
         '<a href="../_modules/foo.html">source</a> <a href="other.html#x">page</a></p>'
