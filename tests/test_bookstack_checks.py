@@ -57,7 +57,8 @@ def test_a_sound_page_has_no_problem(tmp_path: Path) -> None:
 def test_what_a_reader_finds_broken_is_found(tmp_path: Path) -> None:
     html = (
         '<p id="bkmrk-a"><img src="_static/logo.png" alt="local">'
-        '<img src="[[bsexport:image:1]]#x" alt="x"> <a href="#">top</a> <a href="#bkmrk-gone">gone</a> '
+        '<img src="[[bsexport:image:1]]#x" alt="x"> <a href="#">top</a> '
+        '<a href="#bkmrk-gone">gone</a> '
         '<a href="[[bsexport:page:2]]#bkmrk-missing">missing</a> '
         '<a href="[[bsexport:book:1]]#bkmrk-b">on a book</a> '
         '<a href="../_modules/foo.html">source</a> <a href="other.html#x">page</a></p>'
