@@ -285,7 +285,10 @@ def test_hostile_titles_are_text_in_every_output(built: tuple[Path, str]) -> Non
         text = path.read_text(encoding="utf-8")
         soup = BeautifulSoup(text, "html.parser")
         assert unsafe_parts(str(soup.body)) == [], path
-        assert [m.attrs for m in soup.find_all("meta")] == [{"charset": "utf-8"}], path
+        assert [m.attrs for m in soup.find_all("meta")] == [
+            {"charset": "utf-8"},
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+        ], path
         assert len(soup.find_all("title")) == 1 and len(soup.find_all("h1")) == 1, path
 
 
