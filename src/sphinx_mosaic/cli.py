@@ -1,4 +1,4 @@
-"""The ``sphinx-mosaic`` command line: ``tree``, ``check`` and ``publish``.
+"""The ``sphinx-mosaic`` command line: ``tree``, ``check``, ``publish`` and ``import``.
 
 Each sub-command lives beside the component it drives and registers itself
 here through a ``register(subparsers)`` function.
@@ -14,7 +14,11 @@ from collections.abc import Sequence
 from sphinx_mosaic import __version__
 
 #: Modules that contribute sub-commands, in the order ``--help`` lists them.
-COMMAND_MODULES = ("sphinx_mosaic.layout.cli", "sphinx_mosaic.publish.cli")
+COMMAND_MODULES = (
+    "sphinx_mosaic.layout.cli",
+    "sphinx_mosaic.publish.cli",
+    "sphinx_mosaic.wiki.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

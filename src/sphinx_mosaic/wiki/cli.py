@@ -1,0 +1,100 @@
+"""``sphinx-mosaic import``: BookStack ZIP exports to a numbered MyST tree."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+DESCRIPTION = """\
+Turn BookStack books into a numbered MyST docs tree in sphinx-mosaic's layout.
+SOURCE is a book's ZIP export (BookStack's "Portable ZIP" export, v24.12+), a
+folder of such ZIPs (imported in name order), or the output folder of a
+`sphinx-build -b bookstack` build (its manifest.json gives the shelf and the
+books' order). Books, chapters and pages are numbered from their order in
+BookStack; everything that did not convert is listed, with its page, and the
+command then exits with 1 (the tree is written all the same).
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "import",
+        help="turn BookStack ZIP exports into a numbered MyST tree",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")
+    parser.add_argument(
+        "--title", default="", help="the shelf's name, for the root README.md (default: Wiki)"
+    )
+    parser.add_argument(
+        "--sphinx-design",
+        action="store_true",
+        help="write collapsible blocks as sphinx-design dropdowns (default: admonitions "
+        "with :class: dropdown, which need no extension)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="write into an output folder that is not empty"
+    )
+    parser.add_argument("--report", type=Path, help="also write the report to this file")
+    parser.set_defaults(run=run)
+
+
+def _zips(sources: list[Path]) -> tuple[list[Path], dict[str, Any]]:
+    """The ZIPs to import, in order, and the shelf from a build's manifest (if any)."""
+    zips: list[Path] = []
+    shelf: dict[str, Any] = {}
+    for source in sources:
+        manifest = source / "manifest.json"
+        if source.is_dir() and manifest.is_file():
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            shelf = data.get("shelf") or {}
+            zips.extend(source / str(book["zip"]) for book in data.get("books", []))
+        elif source.is_dir():
+            zips.extend(sorted(source.glob("*.zip")))
+        else:
+            zips.append(source)
+    return zips, shelf
+
+
+def run(args: argparse.Namespace) -> int:
+    from sphinx_mosaic.wiki.export import ExportError, read_export
+    from sphinx_mosaic.wiki.importer import ImportOptions, import_books, write_conf
+
+    out: Path = args.output
+    if out.exists() and any(out.iterdir()) and not args.force:
+        print(f"error: {out} is not empty (use --force to write into it)", file=sys.stderr)
+        return 2
+    try:
+        zips, shelf = _zips(args.sources)
+        if not zips:
+            print(
+                "error: no ZIP export found in " + ", ".join(map(str, args.sources)),
+                file=sys.stderr,
+            )
+            return 2
+        books = [read_export(path) for path in zips]
+    except (ExportError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    options = ImportOptions(
+        design=args.sphinx_design,
+        title=args.title or str(shelf.get("name") or ""),
+        description_html=str(shelf.get("description_html") or ""),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    result = import_books(books, out, options)
+    write_conf(out, options.title or "Wiki", options.design)
+    lines = [f"imported {len(books)} book(s), {result.pages} page(s) into {out}"]
+    if result.problems:
+        lines.append(f"{len(result.problems)} thing(s) did not convert exactly:")
+        lines.extend(f"  {p}" for p in result.problems)
+    report = "\n".join(lines) + "\n"
+    sys.stdout.write(report)
+    if args.report:
+        args.report.write_text(report, encoding="utf-8")
+    return 1 if result.problems else 0
