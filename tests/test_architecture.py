@@ -18,14 +18,6 @@ HEAVY = ("sphinx", "docutils", "PIL", "resvg_py")
 #: list may only shrink.  Each is a strongly connected set of modules.
 KNOWN_CIRCLES: list[set[str]] = [
     {
-        "sphinx_mosaic.layout.contents",
-        "sphinx_mosaic.layout.extension",
-        "sphinx_mosaic.layout.guard",
-        "sphinx_mosaic.layout.names",
-        "sphinx_mosaic.layout.pdf",
-    },
-    {"sphinx_mosaic.status.collector", "sphinx_mosaic.status.table"},
-    {
         "sphinx_mosaic.bookstack.builder",
         "sphinx_mosaic.bookstack.design",
         "sphinx_mosaic.bookstack.signatures",

@@ -23,6 +23,8 @@ from weakref import WeakKeyDictionary
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from sphinx_mosaic import envdata
+
 #: A component's reason: the documents whose output is stale for it.
 Reason = Callable[[Sphinx, BuildEnvironment], Iterable[str]]
 
@@ -42,14 +44,14 @@ def add_reason(app: Sphinx, name: str, reason: Reason) -> None:
 
 def mark_navigation_changed(env: BuildEnvironment, changed: bool) -> None:
     """Record whether this build's navigation differs from the last build's."""
-    env.mosaic_navigation_changed = changed  # type: ignore[attr-defined]
+    envdata.set_navigation_changed(env, changed)
 
 
 def _documents_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     pages: set[str] = set()
     for reason in _REASONS.get(app, {}).values():
         pages.update(reason(app, env))
-    if getattr(env, "mosaic_navigation_changed", False):
+    if envdata.navigation_changed(env):
         mark_navigation_changed(env, False)
         if app.builder.format == "html":
             pages |= env.found_docs

@@ -34,6 +34,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.bookstack.anchors import ensure_top_level_ids
 from sphinx_mosaic.bookstack.assemble import Assembler, Tags
 from sphinx_mosaic.bookstack.browse import write_browsable
@@ -63,7 +64,6 @@ from sphinx_mosaic.bookstack.sanitize import clean_html
 from sphinx_mosaic.bookstack.sources import report, shelf_skeleton
 from sphinx_mosaic.bookstack.translator import INTERNAL_URI, BookStackTranslator
 from sphinx_mosaic.bookstack.zipbook import ZipContext, book_data, build_book
-from sphinx_mosaic.layout.extension import get_layout
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 logger = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
         """
         shelf = self.shelf_plan()
         described = {self.config.root_doc} | shelf.container_docnames()
-        layout = get_layout(self.env)
+        layout = envdata.layout(self.env)
         if shelf.source == "layout" and layout is not None:
             described |= {f.index.docname for f in layout.folders() if f.index}
         return described

@@ -22,18 +22,14 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from sphinx_mosaic import envdata
+
 _STANDARD_NODE_MODULES = frozenset({"docutils.nodes", "sphinx.addnodes"})
-
-
-def _pages(env: BuildEnvironment) -> set[str]:
-    if not hasattr(env, "mosaic_navigation_only"):
-        env.mosaic_navigation_only = set()  # type: ignore[attr-defined]
-    return env.mosaic_navigation_only  # type: ignore[attr-defined, no-any-return]
 
 
 def navigation_only(env: BuildEnvironment, docname: str) -> bool:
     """Whether *docname*, as read, shows nothing another page can change."""
-    return docname in _pages(env)
+    return docname in envdata.navigation_only(env)
 
 
 def _shows_only_itself(doctree: nodes.document) -> bool:
@@ -52,7 +48,7 @@ def _path_navigation(node: nodes.Element) -> bool:
 
 
 def _record(app: Sphinx, doctree: nodes.document) -> None:
-    pages, docname = _pages(app.env), app.env.docname
+    pages, docname = envdata.navigation_only(app.env), app.env.docname
     if _shows_only_itself(doctree):
         pages.add(docname)
     else:
@@ -60,11 +56,11 @@ def _record(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _pages(env).discard(docname)
+    envdata.navigation_only(env).discard(docname)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
-    _pages(env).update(_pages(other) & set(docnames))
+    envdata.navigation_only(env).update(envdata.navigation_only(other) & set(docnames))
 
 
 def setup_navigation_only(app: Sphinx) -> None:

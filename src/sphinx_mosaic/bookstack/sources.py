@@ -15,11 +15,11 @@ from pathlib import Path
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.references import linked_documents
 from sphinx_mosaic.bookstack.structure import plan_shelf
 from sphinx_mosaic.bookstack.toctree import Issue, Project, RootToctree, map_toctree
-from sphinx_mosaic.layout.extension import get_layout
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 
@@ -28,7 +28,7 @@ def chosen_source(env: BuildEnvironment) -> str:
     choice = str(env.config.mosaic_bookstack_source)
     if choice != "auto":
         return choice
-    layout = get_layout(env)
+    layout = envdata.layout(env)
     return "layout" if layout is not None and layout.active and layout.books else "toctree"
 
 
@@ -64,7 +64,7 @@ def shelf_skeleton(env: BuildEnvironment) -> tuple[Shelf, list[Issue]]:
     if chosen_source(env) == "toctree":
         mapped = map_toctree(toctree_project(env), extras=config.mosaic_bookstack_extras)
         return mapped.shelf, mapped.issues
-    layout = get_layout(env)
+    layout = envdata.layout(env)
     if layout is None:
         shelf = Shelf(name=config.project, docname=config.root_doc, project=config.project)
         return shelf, []

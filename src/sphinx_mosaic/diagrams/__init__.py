@@ -17,6 +17,7 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 
 import sphinx_mosaic.diagrams.options  # noqa: F401  (declares the options)
+from sphinx_mosaic import envdata
 from sphinx_mosaic.diagrams.drawer import drawer_of
 from sphinx_mosaic.diagrams.transform import (
     BookStackDrawings,
@@ -27,32 +28,23 @@ from sphinx_mosaic.diagrams.transform import (
 
 #: Formats whose output gets the PNG of a Mermaid diagram.
 _DRAWN_FORMATS = ("bookstack", "latex")
-_ENV_KEY = "mosaic_mermaid_sources"
-
-
-def _sources(env: BuildEnvironment) -> dict[str, list[str]]:
-    found = getattr(env, _ENV_KEY, None)
-    if not isinstance(found, dict):
-        found = {}
-        setattr(env, _ENV_KEY, found)
-    return found
 
 
 def _note_sources(app: Sphinx, doctree: nodes.document) -> None:
     sources = mermaid_sources(doctree)
     if sources:
-        _sources(app.env)[app.env.docname] = sources
+        envdata.mermaid_sources(app.env)[app.env.docname] = sources
     else:
-        _sources(app.env).pop(app.env.docname, None)
+        envdata.mermaid_sources(app.env).pop(app.env.docname, None)
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _sources(env).pop(docname, None)
+    envdata.mermaid_sources(env).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    theirs = _sources(other)
-    _sources(env).update({name: theirs[name] for name in docnames if name in theirs})
+    theirs = envdata.mermaid_sources(other)
+    envdata.mermaid_sources(env).update({name: theirs[name] for name in docnames if name in theirs})
 
 
 def _draw_all(app: Sphinx, builder: Builder) -> None:
@@ -62,7 +54,7 @@ def _draw_all(app: Sphinx, builder: Builder) -> None:
     alongside = bool(app.config.mosaic_bookstack_alongside) and builder.name in HTML_BUILDERS
     if builder.format not in _DRAWN_FORMATS and not alongside:
         return
-    everything = _sources(app.env)
+    everything = envdata.mermaid_sources(app.env)
     drawer_of(app.env).prepare_mermaid(
         [source for name in sorted(everything) for source in everything[name]]
     )

@@ -14,6 +14,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
+from sphinx_mosaic import envdata
+
 
 def first_paragraph(doctree: nodes.document) -> nodes.paragraph | None:
     """The first paragraph of a page's body (not inside an admonition, table or list)."""
@@ -26,8 +28,7 @@ def first_paragraph(doctree: nodes.document) -> nodes.paragraph | None:
 
 def descriptions(env: BuildEnvironment) -> dict[str, str]:
     """docname -> description, for every document read."""
-    data: dict[str, str] = env.__dict__.setdefault("mosaic_descriptions", {})
-    return data
+    return envdata.descriptions(env)
 
 
 class DescriptionCollector(EnvironmentCollector):

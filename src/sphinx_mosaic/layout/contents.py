@@ -19,8 +19,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.collector import descriptions
-from sphinx_mosaic.layout.extension import get_layout
 from sphinx_mosaic.layout.model import Folder, Page
 from sphinx_mosaic.layout.names import name_resolver
 from sphinx_mosaic.rewrites import add_reason
@@ -32,11 +32,6 @@ EXTRA_ENTRY = "mosaic-contents-extra"
 
 class contents_placeholder(nodes.General, nodes.Element):
     """Replaced by a bullet list in every builder; never reaches a translator."""
-
-
-def _pages_showing_contents(env: BuildEnvironment) -> set[str]:
-    pages: set[str] = env.__dict__.setdefault("mosaic_contents_pages", set())
-    return pages
 
 
 class ContentsDirective(SphinxDirective):
@@ -61,7 +56,7 @@ class ContentsDirective(SphinxDirective):
             classes=["mosaic-contents", *self.options.get("class", [])],
         )
         self.set_source_info(node)
-        _pages_showing_contents(self.env).add(self.env.docname)
+        envdata.contents_pages(self.env).add(self.env.docname)
         return [node]
 
 
@@ -80,7 +75,7 @@ class ContentsResolver(SphinxPostTransform):
 
     def folder_for(self, node: contents_placeholder) -> Folder | None:
         """The folder the directive names (by the one name resolver), or its page's folder."""
-        layout = get_layout(self.env)
+        layout = envdata.layout(self.env)
         if layout is None or not layout.active:
             return None
         docname: str = node["docname"]
@@ -99,7 +94,7 @@ class ContentsResolver(SphinxPostTransform):
                 location=node,
             )
             return []
-        layout = get_layout(self.env)
+        layout = envdata.layout(self.env)
         assert layout is not None
         items = nodes.bullet_list(classes=node["classes"])
         texts = descriptions(self.env)
@@ -141,22 +136,22 @@ class ContentsResolver(SphinxPostTransform):
 
 
 def _rewrite_contents_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    if not getattr(env, "mosaic_docs_read", False):
+    if not envdata.docs_read(env):
         return []
-    env.mosaic_docs_read = False  # type: ignore[attr-defined]
-    return sorted(_pages_showing_contents(env) & env.found_docs)
+    envdata.set_docs_read(env, False)
+    return sorted(envdata.contents_pages(env) & env.found_docs)
 
 
 def _note_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    env.mosaic_docs_read = bool(docnames)  # type: ignore[attr-defined]
+    envdata.set_docs_read(env, bool(docnames))
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _pages_showing_contents(env).discard(docname)
+    envdata.contents_pages(env).discard(docname)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _pages_showing_contents(env).update(_pages_showing_contents(other) & docnames)
+    envdata.contents_pages(env).update(envdata.contents_pages(other) & docnames)
 
 
 def setup_contents(app: Sphinx) -> None:

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -23,6 +23,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.layout.model import (
     INDEX_STEMS,
@@ -85,11 +86,6 @@ _WARNING_OF_CODE = {
     "outside-book": MosaicWarning.OUTSIDE_BOOK,
     "front-matter": MosaicWarning.FRONT_MATTER,
 }
-
-
-def get_layout(env: BuildEnvironment) -> Layout | None:
-    """The layout model of this build (None before the read phase starts)."""
-    return cast("Layout | None", getattr(env, "mosaic_layout", None))
 
 
 def _set_root_doc(app: Sphinx, config: Config) -> None:
@@ -185,9 +181,9 @@ def report_issues(layout: Layout) -> None:
 def _on_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    previous = get_layout(env)
+    previous = envdata.layout(env)
     layout = build_env_layout(env)
-    env.mosaic_layout = layout  # type: ignore[attr-defined]
+    envdata.set_layout(env, layout)
     report_issues(layout)
     old = previous.toctrees() if previous else {}
     new = layout.toctrees()
@@ -213,7 +209,7 @@ def _use_layout_title(app: Sphinx, doctree: nodes.document) -> None:
     names all agree.  The layout model's own reading of the heading serves
     only before the read and on the command line."""
     env = app.env
-    layout = get_layout(env)
+    layout = envdata.layout(env)
     page = layout.page(env.docname) if layout is not None and layout.active else None
     if page is None or env.docname not in env.titles:
         return
@@ -239,7 +235,7 @@ class LayoutNavigation(SphinxTransform):
     default_priority = 800
 
     def apply(self, **kwargs: Any) -> None:
-        layout = get_layout(self.env)
+        layout = envdata.layout(self.env)
         if layout is None or not layout.active:
             return
         docname = self.env.docname
@@ -372,4 +368,4 @@ def setup_layout(app: Sphinx) -> None:
     setup_navigation(app)
 
 
-__all__ = ["INDEX_STEMS", "get_layout", "setup_layout"]
+__all__ = ["INDEX_STEMS", "setup_layout"]

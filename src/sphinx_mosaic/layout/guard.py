@@ -27,7 +27,7 @@ from typing import NamedTuple
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.sources import parse_front_matter, split_front_matter
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -136,7 +136,7 @@ def _blank_unreadable_front_matter(app: Sphinx, docname: str, source: list[str])
     block, _body, body_line = split_front_matter(source[0].lstrip("\ufeff"))
     if block is None:
         return
-    layout = get_layout(app.env)
+    layout = envdata.layout(app.env)
     if layout is not None and layout.active:
         # The layout model parsed every page's front matter before the read: take its
         # verdict rather than parse the block a second time.

@@ -18,14 +18,14 @@ from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.resolve import NameResolver
 
 
 def name_resolver(env: BuildEnvironment) -> NameResolver:
     """The resolver of this build's names (its documents and layout)."""
     suffixes: Any = env.config.source_suffix
-    return NameResolver(env.found_docs, get_layout(env), suffixes)
+    return NameResolver(env.found_docs, envdata.layout(env), suffixes)
 
 
 class PlainNameReferences(SphinxPostTransform):
@@ -35,7 +35,7 @@ class PlainNameReferences(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        layout = get_layout(self.env)
+        layout = envdata.layout(self.env)
         if layout is None or not layout.active:
             return  # a project without the numbered layout keeps Sphinx's own rules
         resolver: NameResolver | None = None

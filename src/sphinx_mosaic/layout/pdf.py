@@ -37,12 +37,12 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.texescape import escape
 
-from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.model import Folder
 
 
 def _layout_active(env: BuildEnvironment) -> bool:
-    layout = get_layout(env)
+    layout = envdata.layout(env)
     return layout is not None and layout.active and bool(layout.books)
 
 
@@ -154,7 +154,7 @@ def folders_without_index(app: Sphinx, doctree: nodes.document) -> None:
     layout.  A page that hosts several nested folders (a folder whose first
     entry is itself a folder without index) is left as Sphinx assembles it.
     """
-    layout = get_layout(app.env)
+    layout = envdata.layout(app.env)
     if layout is None:
         return
     by_docname = {node["docname"]: node for node in doctree.findall(addnodes.start_of_file)}

@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.fileutil import copy_asset_file
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.paths.checks import check_paths
 from sphinx_mosaic.paths.directives import (
@@ -76,9 +77,9 @@ def pages_to_rewrite(old: PathsView, new: PathsView, users: set[str]) -> set[str
 
 
 def _stale_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    old = getattr(env, "mosaic_paths_view", None)
+    old = envdata.paths_view(env)
     new = build_view(env)
-    env.mosaic_paths_view = new  # type: ignore[attr-defined]
+    envdata.set_paths_view(env, new)
     if not isinstance(old, PathsView):
         old = PathsView(paths=())
     users = set(get_domain(env).users)

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.resolve import NameResolver
 from sphinx_mosaic.paths.domain import get_domain
 from sphinx_mosaic.paths.model import (
@@ -62,7 +62,7 @@ class PathsView:
 
 
 def reading_order(env: BuildEnvironment) -> list[str]:
-    layout = get_layout(env)
+    layout = envdata.layout(env)
     ordered = [page.docname for page in layout.pages()] if layout is not None else []
     known = set(ordered)
     return ordered + sorted(doc for doc in env.found_docs if doc not in known)
@@ -72,12 +72,12 @@ def target_resolver(env: BuildEnvironment) -> NameResolver:
     """The one name resolver, over the documents read in this build."""
     docs = env.found_docs & set(env.all_docs) if env.all_docs else env.found_docs
     suffixes: Any = env.config.source_suffix
-    return NameResolver(docs, get_layout(env), suffixes)
+    return NameResolver(docs, envdata.layout(env), suffixes)
 
 
 def page_title(env: BuildEnvironment, docname: str) -> str:
     """The title navigation shows for *docname* (numbers stripped as the layout says)."""
-    layout = get_layout(env)
+    layout = envdata.layout(env)
     page = layout.page(docname) if layout is not None else None
     if page is not None:
         return page.title
@@ -166,5 +166,5 @@ def build_view(env: BuildEnvironment) -> PathsView:
 
 def current_view(env: BuildEnvironment) -> PathsView:
     """The view computed for this build's write phase (see ``env-get-updated``)."""
-    view = getattr(env, "mosaic_paths_view", None)
+    view = envdata.paths_view(env)
     return view if isinstance(view, PathsView) else build_view(env)

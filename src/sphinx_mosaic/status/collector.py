@@ -26,10 +26,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.config import Option, declare
-from sphinx_mosaic.rewrites import add_reason
 from sphinx_mosaic.status.badge import badge_for
-from sphinx_mosaic.status.last_updated import compute_dates, page_footer, parse_date
+from sphinx_mosaic.status.last_updated import page_footer, parse_date
 from sphinx_mosaic.status.vocabulary import vocabulary_of
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -61,9 +61,7 @@ class PageRecord:
 
 
 def records(env: BuildEnvironment) -> dict[str, PageRecord]:
-    if not hasattr(env, "mosaic_status_pages"):
-        env.mosaic_status_pages = {}  # type: ignore[attr-defined]
-    return env.mosaic_status_pages  # type: ignore[attr-defined, no-any-return]
+    return envdata.status_pages(env)
 
 
 def record_of(env: BuildEnvironment, docname: str) -> PageRecord:
@@ -151,38 +149,6 @@ class StatusCollector(EnvironmentCollector):
         ):
             append_footer(doctree, docname)
 
-    @staticmethod
-    def stale_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
-        """The pages whose footer date changed, and those whose status tables show other
-        rows than in the last build (a reason of :mod:`sphinx_mosaic.rewrites`)."""
-        from sphinx_mosaic.status.table import table_views
-
-        pages = records(env)
-        front_matter = {
-            docname: record.front_matter_date
-            for docname, record in pages.items()
-            if record.front_matter_date is not None
-        }
-        dates = compute_dates(env, front_matter)
-        previous_dates: dict[str, tuple[date, str]] = getattr(env, "mosaic_last_updated", {})
-        env.mosaic_last_updated = dates  # type: ignore[attr-defined]
-        changed = {
-            docname
-            for docname in set(dates) | set(previous_dates)
-            if dates.get(docname) != previous_dates.get(docname)
-        }
-        # A table shows each row's title, roll-up and newest date: the pages whose
-        # tables show anything else now (a status, a date, a book renamed or moved).
-        views = table_views(env, {name: r.tables for name, r in pages.items() if r.tables})
-        previous_views: dict[str, Any] = getattr(env, "mosaic_status_table_views", {})
-        env.mosaic_status_table_views = views  # type: ignore[attr-defined]
-        changed |= {
-            docname
-            for docname in set(views) | set(previous_views)
-            if views.get(docname) != previous_views.get(docname)
-        }
-        return sorted(changed & env.found_docs)
-
 
 def insert_badge(doctree: nodes.document, badge: nodes.Element) -> None:
     """Put *badge* in its own paragraph right under the page title."""
@@ -203,4 +169,3 @@ def append_footer(doctree: nodes.document, docname: str) -> None:
 
 def setup_collector(app: Sphinx) -> None:
     app.add_env_collector(StatusCollector)
-    add_reason(app, "status", StatusCollector.stale_pages)

@@ -29,6 +29,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.i18n import format_date as sphinx_format_date
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.status.history import read_git_history
 
@@ -120,7 +121,7 @@ def compute_dates(
 
 def last_updated(env: BuildEnvironment, docname: str) -> date | None:
     """The last-updated date of a page (None when no source gives one)."""
-    dates: dict[str, tuple[date, str]] = getattr(env, "mosaic_last_updated", {})
+    dates = envdata.last_updated(env)
     entry = dates.get(docname)
     return entry[0] if entry else None
 

@@ -21,7 +21,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_mosaic.layout.extension import get_layout
+from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.model import Folder, Layout, Page, plain_path
 from sphinx_mosaic.layout.names import name_resolver
 from sphinx_mosaic.layout.resolve import NameResolver
@@ -119,7 +119,7 @@ def row_data(env: BuildEnvironment, item: Folder | Page) -> RowData | None:
 def table_views(env: BuildEnvironment, tables: dict[str, list[str]]) -> dict[str, Any]:
     """For each page of *tables* (docname: the ``book`` option of each of its tables),
     everything its tables show; a page is written again when this changes."""
-    layout = get_layout(env)
+    layout = envdata.layout(env)
     if layout is None or not layout.active:
         return {docname: None for docname in tables}
     views: dict[str, Any] = {}
@@ -147,7 +147,7 @@ class StatusTableResolver(SphinxPostTransform):
                 placeholder.replace_self(table)
 
     def build(self, placeholder: status_table) -> nodes.table | None:
-        layout = get_layout(self.env)
+        layout = envdata.layout(self.env)
         if layout is None or not layout.active:
             warn(
                 MosaicWarning.STATUS,
