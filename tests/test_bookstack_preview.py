@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,23 @@ def test_a_page_shows_breadcrumbs_tags_headings_and_the_book_tree(built: Path) -
         ("previous", "The guide"),
         ("next", "Links"),
     ]
+
+
+def test_a_page_lists_its_attachments(built: Path) -> None:
+    book = read_book(built / "books" / "1-guide.zip")["book"]
+    links = next(page for page in all_pages(book) if page["name"] == "Links")
+    path = preview_of(built, "1-guide", links)
+    listed = soup_of(path).select("aside .attachment-list a")
+    assert [a.get_text() for a in listed] == [item["name"] for item in links["attachments"]]
+    for a, item in zip(listed, links["attachments"], strict=True):
+        assert (path.parent / a["href"]).read_bytes() == read_zip_file(
+            built / "books" / "1-guide.zip", item["file"]
+        )
+
+
+def read_zip_file(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(f"files/{name}")
 
 
 def test_book_and_shelf_files_show_their_contents_and_tags(built: Path) -> None:

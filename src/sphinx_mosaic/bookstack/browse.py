@@ -7,8 +7,8 @@ attachments sit in ``html/_files/``.
 
 Each file is framed the way BookStack frames a page, so that a reviewer sees
 what wiki readers will see: a header, breadcrumbs (shelf > book > chapter >
-page), a left sidebar with the tags as name/value chips, the page's headings
-and the book's tree (the current page highlighted), and a card holding the
+page), a left sidebar with the tags as name/value chips, the attachments, the
+page's headings and the book's tree (the current page highlighted), and a card holding the
 page's name and its HTML, styled by ``html/_static/bookstack-preview.css``
 (shipped with the package: an approximation of BookStack's page view, no web
 font, script or network request).  The page's HTML itself is written exactly
@@ -146,6 +146,20 @@ def _book_tree(book: Book, current: Page | None) -> str:
     return (
         '<nav class="book-tree" aria-label="Book navigation">\n<h5>Book navigation</h5>\n'
         f"<ul>\n{''.join(items)}</ul>\n</nav>\n"
+    )
+
+
+def _attachments(page: Page) -> str:
+    """The page's attachments, listed in the sidebar as BookStack lists them."""
+    if not page.attachments:
+        return ""
+    items = [
+        f'<li><a href="../_files/{attachment.ref}">{escape(attachment.name)}</a></li>\n'
+        for attachment in page.attachments
+    ]
+    return (
+        '<section class="attachments" aria-label="Attachments">\n<h5>Attachments</h5>\n'
+        f'<ul class="attachment-list">\n{"".join(items)}</ul>\n</section>\n'
     )
 
 
@@ -312,7 +326,12 @@ def write_browsable(root: Path, shelf: Shelf, contexts: dict[str, ZipContext]) -
                 up="../",
                 shelf_name=shelf.name,
                 breadcrumbs=_breadcrumbs(crumbs),
-                sidebar=_tags(page.tags) + _page_navigation(html) + _book_tree(book, page),
+                sidebar=(
+                    _tags(page.tags)
+                    + _attachments(page)
+                    + _page_navigation(html)
+                    + _book_tree(book, page)
+                ),
                 main=main,
                 after=_siblings(
                     pages[number - 1] if number else None,
