@@ -9,13 +9,10 @@ Two rewrites, each as measured on a real server or read in BookStack's code:
     entities as the editor spells them, ``<img/>`` as ``<img>``, an id made up for a
     top-level block without one, the trailing newline gone.
 :func:`render_filter`
-    BookStack v25.12.4's content filter (HTML Purifier with an HTML5 allow-list), run
-    when a page is shown; the editor is pre-filled with the filtered page for anyone
-    but its author, so a colleague's save stores it: every ``data-*`` attribute,
-    ``rel`` and ``on*`` removed, ``<style>``, ``<script>``, ``<link>``, ``<meta>``,
-    inline ``<svg>`` and MathML removed with their content, CSS properties outside the
-    allow-list removed, a duplicate ``id`` dropped, ``target`` other than ``_blank``
-    dropped, an image without alt text given its file name as alt text.
+    BookStack v25.12.4's content filter, run when a page is shown; the editor is
+    pre-filled with the filtered page for anyone but its author, so a colleague's save
+    stores it.  The emulation itself is :mod:`bookstack_filter` (HTML Purifier's HTML5
+    allow-list), the one the ZIP check uses too.
 """
 
 from __future__ import annotations
@@ -24,13 +21,12 @@ import html
 import itertools
 from html.parser import HTMLParser
 
+from bookstack_filter import content_filter
+
 VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"})
 BLOCKS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "pre", "blockquote", "div"}
 )
-DROPPED = frozenset({"script", "style", "svg", "math", "template", "title"})
-#: A few CSS properties HTML Purifier removes (the fake's allow-list is "all but these").
-REMOVED_CSS = ("position", "top", "left", "right", "bottom", "z-index", "--")
 
 
 def _attribute(name: str, value: str | None) -> str:
@@ -39,9 +35,8 @@ def _attribute(name: str, value: str | None) -> str:
 
 
 class _Rewriter(HTMLParser):
-    def __init__(self, filtered: bool) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.filtered = filtered
         self.out: list[str] = []
         self.depth = 0
         self.spans: list[bool] = []
@@ -49,48 +44,16 @@ class _Rewriter(HTMLParser):
         self.ids: set[str] = set()
         self.made_up = itertools.count(1)
 
-    def _attrs(self, tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
-        if not self.filtered:
-            return sorted(attrs, key=lambda a: a[0])
-        kept: list[tuple[str, str | None]] = []
-        for name, value in attrs:
-            if name.startswith(("data-", "on")) or name == "rel":
-                continue
-            if name == "target" and value != "_blank":
-                continue
-            if name == "id":
-                if value in self.ids:
-                    continue  # HTML Purifier drops a duplicate id
-                self.ids.add(value or "")
-            if name == "style":
-                rules = [
-                    rule.strip()
-                    for rule in (value or "").split(";")
-                    if rule.strip() and not rule.strip().lower().startswith(REMOVED_CSS)
-                ]
-                if not rules:
-                    continue
-                value = ";".join(rules) + ";"
-            kept.append((name, value))
-        if tag == "img" and not any(n == "alt" for n, _ in kept):
-            src = next((v or "" for n, v in kept if n == "src"), "")
-            kept.append(("alt", src.rsplit("/", 1)[-1]))
-        return sorted(kept, key=lambda a: a[0])
-
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skip:
             if tag == self.skip[0]:
-                self.skip.append(tag)
-            return
-        if self.filtered and (tag in DROPPED or tag in ("link", "meta")):
-            if tag not in VOID:
                 self.skip.append(tag)
             return
         if tag == "span":
             self.spans.append(bool(attrs))
             if not attrs:
                 return
-        kept = self._attrs(tag, attrs)
+        kept = sorted(attrs, key=lambda a: a[0])
         if self.depth == 0 and tag in BLOCKS and not any(n == "id" for n, _ in kept):
             kept = sorted([*kept, ("id", f"bkmrk-{next(self.made_up)}")], key=lambda a: a[0])
         text = "".join(f" {_attribute(n, v)}" for n, v in kept)
@@ -124,8 +87,8 @@ class _Rewriter(HTMLParser):
             self.out.append(f"<!--{data}-->")
 
 
-def _rewrite(page_html: str, filtered: bool) -> str:
-    parser = _Rewriter(filtered)
+def _rewrite(page_html: str) -> str:
+    parser = _Rewriter()
     parser.feed(page_html)
     parser.close()
     return "".join(parser.out).rstrip("\n")
@@ -133,9 +96,13 @@ def _rewrite(page_html: str, filtered: bool) -> str:
 
 def tinymce_save(page_html: str) -> str:
     """The HTML BookStack stores when a person saves *page_html* unchanged in TinyMCE."""
-    return _rewrite(page_html, filtered=False)
+    return _rewrite(page_html)
 
 
 def render_filter(page_html: str) -> str:
-    """*page_html* as BookStack v25.12.4 shows it (and pre-fills a colleague's editor)."""
-    return _rewrite(page_html, filtered=True)
+    """*page_html* as BookStack v25.12.4 shows it (and pre-fills a colleague's editor).
+
+    The one emulation of the filter (:mod:`bookstack_filter`, HTML Purifier's HTML5
+    allow-list), so the fake server shows pages as the ZIP check judges them."""
+    shown = content_filter(page_html).html
+    return shown.removeprefix("<body>").removesuffix("</body>")
