@@ -72,6 +72,16 @@ def _validate(app: Sphinx, config: Config) -> None:
             setattr(config, option.key, option.default)
 
 
+def explicitly_set(config: Config, key: str) -> bool:
+    """Whether *key* is set in ``conf.py`` or with ``-D``, rather than left at its default.
+
+    Some behaviour is on by default only with the numbered layout (footers with dates,
+    the writing checks); a project without it turns it on by setting the option.
+    """
+    raw: Any = getattr(config, "_raw_config", {})
+    return key in config.overrides or key in raw
+
+
 def setup_config(app: Sphinx) -> None:
     for option in all_options():
         types: Any = option.types

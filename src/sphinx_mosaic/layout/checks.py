@@ -3,7 +3,10 @@
 * ``mosaic.code-language``: a code block that names no language.  MyST fences
   without an info string and ``code-block`` directives without an argument
   get the language ``default``; reST ``::`` literal blocks are not code
-  blocks and are left alone.
+  blocks and are left alone.  It is the numbered layout's writing rule: a
+  project without the layout (Sphinx's toctrees) gets it only by setting
+  ``mosaic_require_code_language = True`` itself, since Sphinx highlights
+  such blocks in its default language and nothing is wrong with them.
 * ``mosaic_code_language_aliases``: names real trees use that Pygments does
   not know (``env``, ``ssh-config``, ``mermaid``) are registered as lexers of
   a language it does know, so HTML and LaTeX builds do not warn
@@ -18,14 +21,17 @@ from pathlib import PurePosixPath
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic import envdata
+from sphinx_mosaic.config import Option, declare, explicitly_set
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 declare(
     Option(
         "require_code_language",
         True,
-        "Warn (``mosaic.code-language``) about code blocks that name no language.",
+        "Warn (``mosaic.code-language``) about code blocks that name no language. On by "
+        "default with the numbered layout; a project without it gets the check only by "
+        "setting this option.",
         types=(bool,),
     ),
     Option(
@@ -54,6 +60,11 @@ def _is_unnamed_code_block(node: nodes.literal_block, markdown: bool) -> bool:
 
 def check_code_languages(app: Sphinx, doctree: nodes.document) -> None:
     if not app.config.mosaic_require_code_language:
+        return
+    layout = envdata.layout(app.env)
+    if (layout is None or not layout.active) and not explicitly_set(
+        app.config, "mosaic_require_code_language"
+    ):
         return
     source = app.env.doc2path(app.env.docname)
     markdown = PurePosixPath(str(source)).suffix == ".md"

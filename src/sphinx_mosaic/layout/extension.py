@@ -169,6 +169,8 @@ def build_env_layout(env: BuildEnvironment) -> Layout:
 def report_issues(layout: Layout) -> None:
     for issue in layout.issues:
         warn(_WARNING_OF_CODE[issue.code], issue.message, location=(issue.docname, issue.line))
+    if not layout.active:
+        return  # number-free names are the layout's: Sphinx's own link rules apply
     for name, docnames in layout.ambiguous_names().items():
         warn(
             MosaicWarning.AMBIGUOUS_NAME,
