@@ -419,3 +419,43 @@ def test_natural_order() -> None:
         "release-2.10.0",
         "Release-10",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Table of Contents", "Widgets"),
+        ("Contents:", "Widgets"),
+        ("Widgets documentation contents", "Widgets"),
+        ("Welcome to Widgets's documentation!", "Widgets"),
+        ("Widget handbook", "Widget handbook"),
+        ("Table of contents of the widget API", "Table of contents of the widget API"),
+    ],
+)
+def test_a_generic_root_title_gives_way_to_the_project(title: str, expected: str) -> None:
+    project = Project(
+        root_doc="index",
+        project="Widgets",
+        docnames=["index", "a"],
+        titles={"index": title, "a": "A"},
+        includes={"index": ["a"]},
+        root_toctrees=[RootToctree(None, [(None, "a")])],
+        source_of=lambda docname: f"{docname}.rst",
+    )
+    shelf = map_toctree(project, extras="omit").shelf
+    assert (shelf.name, [book.name for book in shelf.books]) == (expected, [expected])
+    # The page keeps the title the html build gives it.
+    assert shelf.books[0].contents[0].name == title
+
+
+def test_a_generic_root_title_stays_without_a_project() -> None:
+    project = Project(
+        root_doc="index",
+        project="Project name not set",
+        docnames=["index"],
+        titles={"index": "Contents"},
+        includes={},
+        root_toctrees=[],
+        source_of=lambda docname: f"{docname}.rst",
+    )
+    assert map_toctree(project, extras="omit").shelf.name == "Contents"

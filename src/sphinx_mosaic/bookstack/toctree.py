@@ -4,7 +4,9 @@ The mapping (documented in the user guide, "BookStack from an existing Sphinx
 project"):
 
 * the root document is the shelf: its title names it, its first paragraph
-  describes it;
+  describes it; a generic title (``Table of Contents``, ``Contents:``, ``X
+  documentation contents``, ``Welcome to X's documentation!``) names neither
+  the shelf nor the root's book, the ``project`` of ``conf.py`` does;
 * an entry of a root toctree that has toctree entries of its own is a **book**,
   named by its title (or the entry's explicit title) and described by its
   first paragraph; the rest of its content is the book's first page;
@@ -50,6 +52,15 @@ from sphinx_mosaic.bookstack.structure import safe_file_name, unique_stems
 from sphinx_mosaic.layout.model import humanize
 
 ORPHANS_KEY = "book:@other-pages"
+#: Root titles that say "this is the table of contents" or "welcome" rather than what the
+#: project is; the shelf and first book read better by the project's name.
+_GENERIC_TITLE = re.compile(
+    r"(?:(?:table\s+of\s+)?contents|(?:.+\s+)?documentation\s+contents|"
+    r"welcome(?:\s+to\s+.+?(?:['\u2019]s)?\s+documentation)?|documentation|index|home)",
+    re.IGNORECASE,
+)
+#: Sphinx's ``project`` when ``conf.py`` sets none.
+_NO_PROJECT = "Project name not set"
 _SLUG = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"(\d+)")
 
@@ -251,12 +262,25 @@ def _linking_book(project: Project, docname: str, books: Sequence[Book]) -> Book
     return None
 
 
+def is_generic_title(title: str) -> bool:
+    """Whether *title* names a table of contents or a welcome rather than a project."""
+    return bool(_GENERIC_TITLE.fullmatch(title.strip().rstrip(":!.").strip()))
+
+
+def shelf_name(project: Project, title: str) -> str:
+    """The shelf's name: the root's *title*, or ``project`` where the title is generic."""
+    name = project.project.strip()
+    if name and name != _NO_PROJECT and is_generic_title(title):
+        return name
+    return title
+
+
 def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
     """Map the toctree of *project* onto BookStack's shelf > book > chapter > page."""
     mapper = _Mapper(project)
     root = project.root_doc
     shelf = Shelf(
-        name=mapper.title(root) if root in mapper.known else project.project,
+        name=shelf_name(project, mapper.title(root)) if root in mapper.known else project.project,
         docname=root if root in mapper.known else None,
         project=project.project,
         source="toctree",
