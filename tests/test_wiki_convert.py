@@ -89,7 +89,7 @@ def test_links_between_pages_images_and_attachments() -> None:
         html,
         PageContext(
             pages={2: "/guide/setup"},
-            headings={"/guide/setup": {"bkmrk-install": "Install it"}},
+            anchors={"/guide/setup": {"bkmrk-install": "install-it"}},
             images={3: "img/pic.png"},
             attachments={5: "files/manual.pdf"},
             urls={"/books/other/page/intro": "/other/intro"},
@@ -101,7 +101,8 @@ def test_links_between_pages_images_and_attachments() -> None:
         "![pic](img/pic.png)\n"
     )
     assert conversion.problems == [
-        "link 'a paragraph' to #bkmrk-para on /guide/setup: not a heading, links to the page"
+        "link 'a paragraph' to #bkmrk-para on /guide/setup: no block of the page has that id, "
+        "links to the page"
     ]
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bs4 import BeautifulSoup, Comment, Tag
@@ -123,8 +123,12 @@ class PageContext:
     urls: dict[str, str] = field(default_factory=dict)
     images: dict[int, str] = field(default_factory=dict)
     attachments: dict[int, str] = field(default_factory=dict)
-    #: number-free name -> the heading ids (``bkmrk-...``) on that page and their text.
-    headings: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: number-free name -> {``bkmrk-`` id on that page: the anchor a link writes for it}.
+    #: Without an entry for a page, its headings are linked by their MyST slugs.
+    anchors: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ids of this page's blocks that get a MyST target (``(name)=``) before them, so
+    #: links reach them (paragraphs, lists; headings whose slug is not their id).
+    labels: dict[str, str] = field(default_factory=dict)
     #: export page id (and element id, or None) -> that page's or element's HTML.
     include: Callable[[int, str | None], str | None] | None = None
     #: sphinx-design is in use: ``details`` become ``{dropdown}``.
@@ -189,7 +193,8 @@ class _Inline(MarkdownConverter):
             return ""
         if target is None:
             return text
-        return f"[{text}]({target})"
+        title = str(el.get("title") or "").replace("\\", "\\\\").replace('"', '\\"')
+        return f'[{text}]({target} "{title}")' if title else f"[{text}]({target})"
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         src = self.page.image(str(el.get("src") or ""))
@@ -205,7 +210,15 @@ class _Inline(MarkdownConverter):
             # Code with markup (an API signature's bold name): MyST's inline code
             # cannot say it, inline HTML can.
             return self.raw(el)
-        return str(getattr(MarkdownConverter, "convert_code")(self, el, text, parent_tags))  # noqa: B009
+        # The code's own text, spaces included (markdownify trims them): a code span
+        # keeps them when padded with one more space on each side.
+        code = el.get_text()
+        if not code:
+            return ""
+        runs = [len(m.group(0)) for m in re.finditer(r"`+", code)]
+        ticks = "`" * (max(runs, default=0) + 1)
+        pad = " " if code[0] in " `" or code[-1] in " `" else ""
+        return f"{ticks}{pad}{code}{pad}{ticks}"
 
     def convert_abbr(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         title = str(el.get("title") or "")
@@ -215,8 +228,12 @@ class _Inline(MarkdownConverter):
         return f"{{abbr}}`{content} ({title})`" if title else content
 
     def raw(self, el: Tag) -> str:
-        """*el* kept as inline HTML (MyST passes it through to the page)."""
-        return str(el).replace("\n", " ")
+        """*el* kept as inline HTML (MyST passes it through to the page), without the ids
+        the wiki gave it (the build gives ids of its own; a copied one would be a duplicate)."""
+        copy = BeautifulSoup(str(el), "html.parser")
+        for tag in copy.find_all(True):
+            tag.attrs.pop("id", None)
+        return str(copy).replace("\n", " ")
 
     def convert_span(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return text
@@ -279,13 +296,13 @@ class _Page:
     def anchored(self, name: str, fragment: str, text: str, local: bool = False) -> str | None:
         if not fragment:
             return name
-        headings = self.context.headings.get(name, {})
-        if fragment in headings:
-            slug = heading_slug(headings[fragment])
-            return f"#{slug}" if local else f"{name}#{slug}"
+        anchors = self.context.anchors.get(name, {})
+        if fragment in anchors:
+            anchor = anchors[fragment]
+            return f"#{anchor}" if local else f"{name}#{anchor}"
         where = "this page" if local else name
         self.problems.append(
-            f"link '{text}' to #{fragment} on {where}: not a heading, "
+            f"link '{text}' to #{fragment} on {where}: no block of the page has that id, "
             + ("kept as text" if local else "links to the page")
         )
         return None if local else name
@@ -572,7 +589,7 @@ class _Page:
             kind = _callout_kind(el)
             if kind is None:
                 md = self.one(el)
-                out.append(Block(_ids(el), str(el), "\n\n".join(x for x in md if x)))
+                out.append(self.labelled(Block(_ids(el), str(el), "\n\n".join(x for x in md if x))))
                 i += 1
                 continue
             # Find how far this admonition goes: continuations of the same kind.  A
@@ -597,9 +614,17 @@ class _Page:
                     end = j
                 j += 1
             group = elements[i : end + 1]
-            out.append(self.admonition(kind, group))
+            out.append(self.labelled(self.admonition(kind, group)))
             i = end + 1
         return out
+
+    def labelled(self, block: Block) -> Block:
+        """*block* with a MyST target before it when a link points at one of its ids."""
+        labels = [self.context.labels[i] for i in block.ids if i in self.context.labels]
+        if not labels or self.depth:
+            return block
+        targets = "\n".join(f"({label})=" for label in labels)
+        return Block(block.ids, block.html, f"{targets}\n{block.markdown}")
 
     def admonition(self, kind: str, group: list[Any]) -> Block:
         html = "\n".join(str(el) for el in group)
@@ -672,7 +697,12 @@ def _ids(el: Any) -> tuple[str, ...]:
 
 def convert_page(html: str, context: PageContext | None = None) -> PageConversion:
     """*html* (a BookStack page body) as MyST blocks, with what did not convert."""
-    page = _Page(context or PageContext())
+    context = context or PageContext()
+    if context.name not in context.anchors:
+        # Links within the page reach its headings by their MyST slugs.
+        own = {i: heading_slug(text) for i, text in page_headings(html).items()}
+        context = replace(context, anchors={**context.anchors, context.name: own})
+    page = _Page(context)
     blocks = page.convert(html)
     return PageConversion(blocks, page.problems)
 

@@ -4,9 +4,10 @@ The converter's output goes through mdformat with its MyST plugin, so the same
 page HTML always gives the same bytes (bullets, emphasis markers, escapes,
 table padding, blank lines) and a re-import of an unchanged wiki gives an
 empty ``git diff``.  mdformat-myst keeps roles, targets (``(name)=``),
-directives in backtick fences, front matter and footnotes as they are written;
-it does not know colon fences (it escapes ``:::{x}``), so the converter writes
-every directive in backtick fences.  Directive bodies are not formatted by
+directives in backtick fences, front matter and footnotes as they are written,
+and mdformat-deflist keeps definition lists.  mdformat-myst does not know colon
+fences (it escapes ``:::{x}``), so the converter writes every directive in
+backtick fences.  Directive bodies are not formatted by
 mdformat: the converter formats each body itself before fencing it.
 """
 
@@ -23,4 +24,4 @@ def canonical(markdown: str) -> str:
     """*markdown* in its canonical spelling, ending in one newline (or empty)."""
     if not markdown.strip():
         return ""
-    return str(mdformat.text(markdown, options=_OPTIONS, extensions={"myst"}))
+    return str(mdformat.text(markdown, options=_OPTIONS, extensions={"myst", "deflist"}))

@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from bs4 import BeautifulSoup, Tag
 from text_unidecode import unidecode
 
-from sphinx_mosaic.wiki.convert import Block, PageContext, convert_page, page_headings
+from sphinx_mosaic.wiki.convert import Block, PageContext, convert_page, heading_slug
 from sphinx_mosaic.wiki.export import WikiBook, WikiChapter, WikiFile, WikiPage
 from sphinx_mosaic.wiki.fmt import canonical
 
@@ -95,7 +95,7 @@ class _Plan:
         self.book_names: list[str] = []
         self.urls: dict[str, str] = {}
         self.by_page: dict[tuple[int, int], _Doc] = {}
-        root = _Doc(PurePosixPath("README.md"), "/", options.title or "Wiki")
+        root = _Doc(PurePosixPath("README.md"), "/README", options.title or "Wiki")
         root.description_html = options.description_html
         self.docs.append(root)
         taken: set[str] = set()
@@ -167,6 +167,69 @@ class _Plan:
         self.pages[index][page.id] = doc.name
         self.by_page[(index, page.id)] = doc
         self.urls.setdefault(f"/books/{book_slug}/page/{slug(page.name)}", doc.name)
+
+
+_LABEL = re.compile(r"[A-Za-z0-9][\w.-]*")
+_TOKEN = re.compile(r"^\[\[bsexport:(page|chapter|book):(\d+)\]\]#(.+)$")
+_URL = re.compile(r"^(?:https?://[^/]+)?(/books/[^#?]*)#(.+)$")
+
+
+def _anchors(plan: _Plan) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """What links with a ``#fragment`` write, page by page, and the MyST targets to add.
+
+    A heading is reached by its MyST slug when that is its id without ``bkmrk-``; any
+    other top-level block a link points at (a paragraph, a list, a heading whose slug
+    differs) gets a target ``(id)=`` before it, which Sphinx turns back into that id.
+    """
+    blocks: dict[str, dict[str, str | None]] = {}
+    for doc in plan.docs:
+        if doc.page is None:
+            continue
+        soup = BeautifulSoup(doc.page.html, "html.parser")
+        found = blocks.setdefault(doc.name, {})
+        for el in soup.find_all(True, recursive=False):
+            if el.get("id"):
+                heading = el.name in ("h1", "h2", "h3", "h4", "h5", "h6")
+                found[str(el["id"])] = " ".join(el.get_text().split()) if heading else None
+    anchors: dict[str, dict[str, str]] = {}
+    for name, ids in blocks.items():
+        anchors[name] = {
+            i: heading_slug(text)
+            for i, text in ids.items()
+            if text is not None and heading_slug(text) == i.removeprefix("bkmrk-")
+        }
+    wanted: set[tuple[str, str]] = set()
+    for doc in plan.docs:
+        if doc.page is None:
+            continue
+        soup = BeautifulSoup(doc.page.html, "html.parser")
+        for a in soup.find_all("a", href=True):
+            href = str(a["href"])
+            if href.startswith("#"):
+                wanted.add((doc.name, href[1:]))
+                continue
+            token = _TOKEN.match(href)
+            if token:
+                table = {"page": plan.pages, "chapter": plan.chapters}.get(token.group(1))
+                target = table[doc.book].get(int(token.group(2))) if table else None
+                if target:
+                    wanted.add((target, token.group(3)))
+                continue
+            url = _URL.match(href)
+            if url and url.group(1).rstrip("/") in plan.urls:
+                wanted.add((plan.urls[url.group(1).rstrip("/")], url.group(2)))
+    labels: dict[str, dict[str, str]] = {}
+    used: set[str] = set()
+    for name, fragment in sorted(wanted):
+        if fragment in anchors.get(name, {}) or fragment not in blocks.get(name, {}):
+            continue
+        label = fragment.removeprefix("bkmrk-")
+        if not _LABEL.fullmatch(label) or label in used:
+            continue
+        used.add(label)
+        labels.setdefault(name, {})[fragment] = label
+        anchors.setdefault(name, {})[fragment] = label
+    return anchors, labels
 
 
 def _relative(target: PurePosixPath, start: PurePosixPath) -> str:
@@ -251,8 +314,7 @@ def import_books(
     plan = _Plan(books, options)
     result = ImportResult()
     files = _Files(out, result)
-    # Every page's headings, for links with anchors; every book's images and attachments.
-    headings = {d.name: page_headings(d.page.html) for d in plan.docs if d.page is not None}
+    anchors, labels = _anchors(plan)
     images: list[dict[int, PurePosixPath]] = [{} for _ in books]
     attachments: list[dict[int, PurePosixPath | str]] = [{} for _ in books]
     for doc in plan.docs:
@@ -303,7 +365,8 @@ def import_books(
                 k: v if isinstance(v, str) else _relative(v, folder)
                 for k, v in (attachments[doc.book].items() if books else [])
             },
-            headings=headings,
+            anchors=anchors,
+            labels=labels.get(doc.name, {}),
             include=include_of(doc.book),
             design=options.design,
         )
