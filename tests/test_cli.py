@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from trees import write_tree
 
 from sphinx_mosaic.cli import main
 
@@ -111,10 +112,7 @@ def test_check_reports_every_warning_the_builds_give(
     from sphinx.testing.util import SphinxTestApp
     from sphinx.util.console import strip_colors
 
-    src = tmp_path / "docs"
-    for name, text in SEEDED.items():
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        (src / name).write_text(text, encoding="utf-8")
+    src = write_tree(tmp_path / "docs", SEEDED)
     assert main(["check", str(src)]) == 1
     reported = capsys.readouterr().out
     built: dict[str, set[str]] = {}
@@ -142,10 +140,7 @@ def test_check_reports_every_warning_the_builds_give(
 def test_check_can_be_limited_to_reading(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = tmp_path / "docs"
-    for name, text in SEEDED.items():
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        (src / name).write_text(text, encoding="utf-8")
+    src = write_tree(tmp_path / "docs", SEEDED)
     assert main(["check", "-b", "dummy", str(src)]) == 1
     out = capsys.readouterr().out
     assert "unknown status 'compelte'" in out

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
+from trees import write_tree
 
 from sphinx_mosaic.layout.sources import read_source
 from sphinx_mosaic.status.vocabulary import Vocabulary
@@ -31,11 +32,7 @@ FILES = {
 
 
 def build(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> list[str]:
-    for name, text in FILES.items():
-        path = tmp_path / "src" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    app = make_app("html", srcdir=tmp_path / "src")
+    app = make_app("html", srcdir=write_tree(tmp_path / "src", FILES))
     app.build()
     text = ANSI.sub("", app.warning.getvalue()).replace(str(app.srcdir) + "/", "")
     return [line.replace("WARNING: ", "") for line in text.splitlines() if line.strip()]

@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from navigation import global_toc
 from sphinx.testing.util import SphinxTestApp
+from trees import write_tree
 
 EXPECTED_NAV = [
     (1, "Getting started", "1-getting-started/README"),
@@ -237,9 +238,7 @@ def _older_tree(root: Path) -> Path:
         "engineering/getting-started/01-setup.md": "# Setup\n",
         "scratch/todo.md": "# Todo\n",
     }
-    for name, text in pages.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+    write_tree(root, pages)
     (root / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinx_mosaic"]\nhtml_theme = "furo"\n', encoding="utf-8"
     )

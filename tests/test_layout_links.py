@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
+from trees import write_tree
 
 GUIDE_INDEX = """\
 # Guide
@@ -42,10 +43,7 @@ PAGES = {
 
 
 def write_project(srcdir: Path) -> Path:
-    for name, text in PAGES.items():
-        path = srcdir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_tree(srcdir, PAGES)
     conf = 'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Links"\n'
     (srcdir / "conf.py").write_text(conf + "myst_heading_anchors = 3\n", encoding="utf-8")
     return srcdir

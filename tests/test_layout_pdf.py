@@ -12,6 +12,7 @@ import pytest
 from pdf_tools import compile_pdf
 from sphinx.util.texescape import escape
 from test_bookstack import build, copy_root
+from trees import write_tree
 
 from sphinx_mosaic.layout.model import Folder, Layout, Page, discover
 
@@ -66,13 +67,6 @@ README_LESS = {
     "2-guide/1-usage/1-basics.md": "# Basics\n\nB.\n",
     "2-guide/2-faq.md": "# FAQ\n\nF.\n",
 }
-
-
-def write_tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
 
 
 def expected_outline(layout: Layout) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from test_bookstack import build
+from trees import write_tree
 
 #: A toctree project whose names clash once numbers are stripped (``guide`` and
 #: ``guide/index``) and with a fence that names no language.
@@ -19,20 +20,12 @@ TOCTREE_PROJECT = {
 }
 
 
-def write_project(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def subtypes(warnings: str) -> list[str]:
     return sorted(re.findall(r"\[(mosaic\.[a-z-]+)\]", re.sub(r"\x1b\[[0-9;]*m", "", warnings)))
 
 
 def build_project(tmp_path: Path, files: dict[str, str], **kwargs: Any) -> tuple[Path, str]:
-    src = write_project(tmp_path / "src", files)
+    src = write_tree(tmp_path / "src", files)
     return build(src, tmp_path / "_build", "html", **kwargs)
 
 
