@@ -53,3 +53,36 @@ def test_layout_checks_still_run_with_the_layout(tmp_path: Path) -> None:
     _, warnings = build_project(tmp_path, files)
     assert subtypes(warnings).count("mosaic.ambiguous-name") == 1
     assert subtypes(warnings).count("mosaic.code-language") == 1
+
+
+def footers(outdir: Path) -> list[str]:
+    html = (outdir / "index.html").read_text(encoding="utf-8")
+    return re.findall(r'class="mosaic-page-footer"', html)
+
+
+def test_no_dated_footer_without_the_layout(tmp_path: Path) -> None:
+    outdir, _ = build_project(
+        tmp_path, {**TOCTREE_PROJECT, "conf.py": 'release = "1.0"\n' + TOCTREE_PROJECT["conf.py"]}
+    )
+    assert footers(outdir) == []
+    assert "Last updated" not in (outdir / "guide.html").read_text(encoding="utf-8")
+
+
+def test_a_toctree_project_asks_for_dates(tmp_path: Path) -> None:
+    for option, value in [
+        ("mosaic_page_footer", True),
+        ("mosaic_last_updated_sources", ["front-matter", "mtime"]),
+    ]:
+        outdir, _ = build_project(tmp_path / option, TOCTREE_PROJECT, confoverrides={option: value})
+        assert "Last updated: " in (outdir / "guide.html").read_text(encoding="utf-8"), option
+
+
+def test_layout_projects_keep_their_footers(tmp_path: Path) -> None:
+    files = {
+        "conf.py": TOCTREE_PROJECT["conf.py"],
+        "index.md": "# Demo\n",
+        "1-book/README.md": "# Book\n\nAbout.\n",
+        "1-book/1-page.md": "# Page\n\nText.\n",
+    }
+    outdir, _ = build_project(tmp_path, files)
+    assert "Last updated: " in (outdir / "1-book" / "1-page.html").read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx_mosaic import envdata
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.status.badge import badge_for
-from sphinx_mosaic.status.last_updated import page_footer, parse_date
+from sphinx_mosaic.status.last_updated import dates_wanted, page_footer, parse_date
 from sphinx_mosaic.status.vocabulary import vocabulary_of
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -146,6 +146,7 @@ class StatusCollector(EnvironmentCollector):
         if (
             env.config.mosaic_page_footer
             and str(metadata.get("page_footer", "true")).strip().casefold() not in _FALSE
+            and dates_wanted(env)
         ):
             append_footer(doctree, docname)
 

@@ -9,6 +9,11 @@ Sources, tried in the order of ``mosaic_last_updated_sources``
 * ``front-matter``: the page's ``last_updated`` field (``YYYY-MM-DD``);
 * ``mtime``: the file's modification time (UTC).
 
+Dates and footers come with the numbered layout, or when a project asks for
+them by setting ``mosaic_last_updated_sources`` or ``mosaic_page_footer``
+(:func:`dates_wanted`): an ordinary Sphinx project built from an sdist would
+otherwise show file times, the date it was packaged, as edit dates.
+
 Dates are computed once per build, after reading (:func:`compute_dates`), and
 stored on the environment; the footer is a placeholder resolved at write time,
 so a new commit updates the footer without re-reading the page.
@@ -30,7 +35,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import format_date as sphinx_format_date
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import Option, declare, explicitly_set
 from sphinx_mosaic.status.history import read_git_history
 
 logger = logging.getLogger(__name__)
@@ -52,7 +57,8 @@ declare(
         "Where the last-updated date of a page comes from, tried in order: ``git`` (last "
         "commit touching the file; skipped for files whose history a shallow clone cuts), "
         "``front-matter`` (the page's ``last_updated: YYYY-MM-DD``), ``mtime`` (the file's "
-        "modification time). An empty list turns dates off.",
+        "modification time). An empty list turns dates off. Without the numbered layout, "
+        "pages get dates only when this option or ``mosaic_page_footer`` is set.",
         types=(list, tuple),
         check=_check_sources,
     ),
@@ -66,7 +72,8 @@ declare(
         "page_footer",
         True,
         "Show ``Last updated: <date> · Version: <release>`` at the end of every page (off per "
-        "page with front matter ``page_footer: false``).",
+        "page with front matter ``page_footer: false``). Without the numbered layout, only "
+        "when this option or ``mosaic_last_updated_sources`` is set.",
         types=(bool,),
     ),
 )
@@ -80,10 +87,32 @@ def parse_date(value: str) -> date | None:
         return None
 
 
+def dates_wanted(env: BuildEnvironment) -> bool:
+    """Whether pages get last-updated dates and the footer: with the numbered layout, or
+    when ``conf.py`` (or ``-D``) sets ``mosaic_last_updated_sources`` or
+    ``mosaic_page_footer``.
+
+    A project without the layout never asked for dates, and the file times of its
+    sources (all it has outside Git, as in an sdist) are packaging dates, not edit dates.
+    """
+    layout = envdata.layout(env)
+    if layout is not None and layout.active:
+        return True
+    return explicitly_set(env.config, "mosaic_last_updated_sources") or explicitly_set(
+        env.config, "mosaic_page_footer"
+    )
+
+
 def compute_dates(
     env: BuildEnvironment, front_matter: dict[str, date]
 ) -> dict[str, tuple[date, str]]:
     """docname -> (date, source name) for every document that has a date."""
+    if not dates_wanted(env):
+        logger.verbose(
+            "sphinx-mosaic: no last-updated dates (no numbered layout, and "
+            "mosaic_last_updated_sources and mosaic_page_footer are not set)"
+        )
+        return {}
     order = list(env.config.mosaic_last_updated_sources)
     srcdir = Path(env.srcdir)
     docnames = sorted(env.found_docs)
