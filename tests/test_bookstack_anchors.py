@@ -173,3 +173,29 @@ def test_an_id_without_its_element_goes_to_the_next_element_written() -> None:
     assert anchors.anchors["wrapped"] == "bkmrk-inside"
     assert body[-1] == '<p><a href="#bkmrk-inside">link</a></p>\n'
     assert body[0] == '<pre><code>the text id="fake" in code</code></pre>\n'
+
+
+def test_toctree_link_lists_get_ids_like_every_block(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "D"\n')
+    (src / "index.md").write_text(
+        "# Demo\n\nIntro.\n\n(toc-label)=\n```{toctree}\n:caption: Guides\na\n```\n\n"
+        "## Section\n\nSee [the list](#toc-label).\n\n```{toctree}\nb\n```\n",
+        encoding="utf-8",
+    )
+    for name in "ab":
+        (src / f"{name}.md").write_text(f"# {name.upper()}\n\nText.\n", encoding="utf-8")
+    outdir, _ = build(src, tmp_path / "_build")
+    pages = [
+        page
+        for zip in (outdir / "books").glob("*.zip")
+        for page in all_pages(read_book(zip)["book"])
+    ]
+    index = next(page for page in pages if page["name"] == "Demo")
+    soup = BeautifulSoup(index["html"], "html.parser")
+    top = [element for element in soup.children if getattr(element, "name", None)]
+    assert [element.name for element in top] == ["p", "ul", "h2", "p", "ul"]
+    assert all(str(element.get("id", "")).startswith("bkmrk-") for element in top)
+    # A label before the toctree leads to its caption.
+    assert links(index)["the list"] == f"#{top[0]['id']}"

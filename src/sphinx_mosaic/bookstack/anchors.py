@@ -52,6 +52,8 @@ TRANSPARENT = (
     # (signatures.py).
     addnodes.desc,
     addnodes.desc_content,
+    # A resolved toctree: its caption and link list are top-level blocks.
+    addnodes.compact_paragraph,
 )
 
 #: Tags that are blocks when they sit at the top of the page.
@@ -88,6 +90,7 @@ TAGLESS = (
     addnodes.glossary,
     addnodes.desc,
     addnodes.desc_content,
+    addnodes.compact_paragraph,
 )
 
 
