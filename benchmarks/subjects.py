@@ -27,7 +27,7 @@ from typing import Any
 from benchmarks.generator import TreeShape, generate, write_plain_toctrees
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path("/work/shared/corpora/mosaic-sdk-docs/_old/docs")
+CORPUS = REPO / "tests" / "corpus" / "mosaic-sdk-docs" / "_old" / "docs"
 FAST_THEME = "alabaster"
 
 

@@ -370,7 +370,7 @@ def test_the_pdf_gets_mermaid_as_an_image(tmp_path: Path) -> None:
 
 # -- a real tree --------------------------------------------------------------
 
-CORPUS_DOCS = Path(__file__).resolve().parents[2] / "shared/corpora/mosaic-sdk-docs/_old/docs"
+CORPUS_DOCS = Path(__file__).parent / "corpus" / "mosaic-sdk-docs" / "_old" / "docs"
 #: How the alt text (the source) of a Mermaid diagram begins: its diagram type.
 MERMAID_STARTS = (
     "graph",
@@ -400,7 +400,6 @@ _FENCE = re.compile(r"^[ \t]*```mermaid[ \t]*$", re.MULTILINE)
 
 
 @pytest.mark.mermaid
-@pytest.mark.skipif(not CORPUS_DOCS.is_dir(), reason=f"no corpus at {CORPUS_DOCS}")
 def test_every_mermaid_fence_of_a_real_tree_becomes_an_image(tmp_path: Path) -> None:
     srcdir = tmp_path / "src"
     shutil.copytree(CORPUS_DOCS, srcdir)

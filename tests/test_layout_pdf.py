@@ -16,7 +16,7 @@ from trees import write_tree
 
 from sphinx_mosaic.layout.model import Folder, Layout, Page, discover
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "mosaic-sdk-docs"
+CORPUS = Path(__file__).parent / "corpus" / "mosaic-sdk-docs"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 DIVISION = re.compile(r"^\\(part|chapter\*?|section|subsection)\{(.*)\}", re.MULTILINE)
 DOCUMENT_LABEL = re.compile(r"\\label\{\\detokenize\{([^{}]+)::doc\}\}")
@@ -178,7 +178,6 @@ def test_conf_py_sectioning_is_kept(tmp_path: Path) -> None:
     assert not [d for d in divisions if d[0] == "part"]
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
 @pytest.mark.parametrize("tree", ["docs", "_old/docs"])
 def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) -> None:
     """The corpus's two trees: numbered pages in unnumbered folders, and no numbers at all."""
@@ -201,7 +200,6 @@ def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) 
 
 
 @pytest.mark.latex
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
 @pytest.mark.parametrize(
     ("tree", "engines"), [("docs", ("pdflatex", "lualatex")), ("_old/docs", ("pdflatex",))]
 )
