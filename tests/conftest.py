@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from pdf_tools import require_programs
+from pdf_tools import require_programs, require_tex
 
 import sphinx_mosaic
 
@@ -88,6 +88,8 @@ def _require_programs(request: pytest.FixtureRequest) -> None:
     for marker, programs in REQUIRED_PROGRAMS.items():
         if request.node.get_closest_marker(marker) is not None:
             require_programs(*programs)
+            if marker == "latex":
+                require_tex("pdflatex")
 
 
 @pytest.fixture

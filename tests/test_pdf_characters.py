@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pdf_tools import LATEXMK_FLAG, compile_pdf, require_programs, skip_or_fail
+from pdf_tools import LATEXMK_FLAG, compile_pdf, require_programs, require_tex, skip_or_fail
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_mosaic.characters import characters_in, write_package
@@ -259,8 +259,9 @@ def _require_images() -> None:
         skip_or_fail(f"needs {emoji_images.EXTRA} (the test extra installs it)")
 
 
-def _require(program: str) -> None:
-    require_programs(program)
+def _require(engine: str) -> None:
+    require_programs(engine)
+    require_tex(engine)
 
 
 @pytest.mark.latex
