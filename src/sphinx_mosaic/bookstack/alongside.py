@@ -16,8 +16,30 @@ sphinx-design's tab sets have rewritten it), so the page's doctree is read
 again from the doctree folder and resolved for the BookStack builder, which is
 what ``-b bookstack`` does for it.
 
+The HTML builder read the sources, so what extensions decide at read time by
+the builder is undone or redone for BookStack, and the pages are those of
+``-b bookstack``, byte for byte:
+
+- ``only`` directives stay in the doctree until a post-transform keeps or drops
+  them by the builder's tags.  Sphinx gives every builder the application's one
+  tag set, which the HTML builder filled with ``html``, ``format_html`` and
+  ``builder_html``: the BookStack builder gets a set of its own, without them
+  (:func:`_bookstack_builder`), and the resolve sees it (:class:`_as_builder`).
+  The HTML pages keep theirs, without ``bookstack``.
+- sphinx.ext.viewcode's ``[source]`` links are made by a post-transform, for
+  HTML builder classes only: the resolve for ours drops them, as
+  ``-b bookstack`` does.
+- sphinx.ext.linkcode's links and sphinx-tabs' own nodes depend on the builder
+  that read the page; the BookStack post-transforms of
+  :mod:`~sphinx_mosaic.bookstack.readtime` make them the same either way.
+
+Resolving the page again gives again every warning the HTML builder's
+resolution gave (an unknown reference, a missing image): those are dropped
+(:class:`_RepeatedWarnings`), the BookStack resolve's own ones are kept.
+
 In the main process, at ``doctree-resolved`` (which fires there for every page
-Sphinx writes, ``-j`` included), the page is noted as written and its nodes are
+Sphinx writes, ``-j`` included), after the other handlers (sphinx.ext.ifconfig
+removes its nodes there), the page is noted as written and its nodes are
 checked once for a BookStack rendering, so warnings come once per node type
 whatever the number of workers.  A page Sphinx writes again only because the
 navigation changed (a parent in the toctree of a changed page, or every page
@@ -33,7 +55,9 @@ from __future__ import annotations
 
 import gc
 import inspect
+import logging as stdlib_logging
 import pickle
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +69,8 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.docutils import LoggingReporter
+from sphinx.util.logging import NAMESPACE, WarningStreamHandler, get_node_location
+from sphinx.util.tags import Tags
 
 from sphinx_mosaic.bookstack.navigation_only import navigation_only
 
@@ -63,9 +89,16 @@ class Alongside:
         self.wanted: set[str] = set()
         #: Documents the HTML builder writes whose BookStack page is current.
         self.skipped: set[str] = set()
+        #: The tags before any builder added its own (``-t`` and ``conf.py``'s).
+        self.config_tags: set[str] = set()
+        self.repeated: _RepeatedWarnings | None = None
 
     def active(self, app: Sphinx) -> bool:
         return bool(app.config.mosaic_bookstack_alongside) and app.builder.name in HTML_BUILDERS
+
+    def note_tags(self, app: Sphinx, config: Any) -> None:
+        """At ``config-inited``, before Sphinx makes the builder, which adds its tags."""
+        self.config_tags = set(app.tags)
 
     def note_read(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         self.read = set(docnames)
@@ -75,12 +108,13 @@ class Alongside:
         self.builder = None
         if not self.active(app):
             return
-        bookstack = _bookstack_builder(app)
+        bookstack = _bookstack_builder(app, self.config_tags)
         bookstack.prepare_writing(set(app.env.found_docs))
         # Translated whatever the page shows: read again, or an out-of-date fragment.
         self.wanted = (self.read | set(bookstack.get_outdated_docs())) & set(app.env.found_docs)
         self.skipped = set()
         self.builder = bookstack
+        self.repeated = _RepeatedWarnings.install()
 
     def resolved(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
         """At ``doctree-resolved`` of the HTML build, in the main process."""
@@ -116,6 +150,9 @@ class Alongside:
 
     def finish(self, app: Sphinx, exception: BaseException | None) -> None:
         bookstack, self.builder = self.builder, None
+        repeated, self.repeated = self.repeated, None
+        if repeated is not None:
+            repeated.remove()  # the pages left are resolved once, here
         if exception is not None or bookstack is None:
             return
         rest = sorted(self.wanted - bookstack.written_docnames() - self.skipped)
@@ -131,10 +168,25 @@ class Alongside:
             bookstack.finish()
 
 
-def _bookstack_builder(app: Sphinx) -> Any:
+def _bookstack_builder(app: Sphinx, config_tags: set[str]) -> Any:
+    """The BookStack builder, with the tags ``-b bookstack`` would have.
+
+    Sphinx's builders add their tags to the application's one set: the HTML
+    builder's (``html``, ``format_html``, ``builder_html``; ``dirhtml`` ...) are
+    left out of ours unless ``-t`` or ``conf.py`` set them, and ours
+    (``bookstack``, ``format_bookstack``, ``builder_bookstack``) stay out of the
+    HTML builder's set.
+    """
     from sphinx_mosaic.bookstack.builder import BookStackBuilder
 
-    builder = BookStackBuilder(app, app.env)
+    html = app.builder
+    added = {html.format, html.name, f"format_{html.format}", f"builder_{html.name}"}
+    saved = app.tags
+    app.tags = Tags(sorted(set(saved) - (added - config_tags)))
+    try:
+        builder = BookStackBuilder(app, app.env)
+    finally:
+        app.tags = saved
     builder.outdir = Path(app.outdir) / app.config.mosaic_bookstack_alongside_dir
     builder.init()
     return builder
@@ -144,9 +196,11 @@ class _as_builder:
     """Make Sphinx see *builder* as the application's builder while we write.
 
     Sphinx's reference resolution and post-transforms ask the application (and
-    the environment) for the builder: while the BookStack page is resolved and
-    translated they must see ours, so links and transforms are exactly those of
-    ``-b bookstack``; the HTML builder is back before its template is rendered.
+    the environment) for the builder and the tags (``only``: the builder's
+    ``tags`` on Sphinx 8, the application's on Sphinx 9): while the BookStack
+    page is resolved and translated they must see ours, so links and transforms
+    are exactly those of ``-b bookstack``; the HTML builder and its tags are
+    back before its template is rendered.
     """
 
     def __init__(self, app: Sphinx, builder: Builder) -> None:
@@ -154,15 +208,106 @@ class _as_builder:
 
     def __enter__(self) -> None:
         env = self.app.env
-        self.saved = self.app.builder, getattr(env, "_builder_cls", None)
+        self.saved = self.app.builder, getattr(env, "_builder_cls", None), self.app.tags
         self.app.builder = self.builder
+        self.app.tags = self.builder.tags
         if self.saved[1] is not None:
             env._builder_cls = type(self.builder)
 
     def __exit__(self, *exc: object) -> None:
         self.app.builder = self.saved[0]
+        self.app.tags = self.saved[2]
         if self.saved[1] is not None:
             self.app.env._builder_cls = self.saved[1]
+
+
+#: Set on a log record made while alongside mode resolves a page again.
+_AGAIN = "mosaic_resolved_again"
+
+
+class _RepeatedWarnings(stdlib_logging.Filter):
+    """On Sphinx's warning handler: a warning of the BookStack resolve of a page
+    that the HTML builder's resolve of the page gave already is dropped.
+
+    The two resolves run the same reference resolution over the same doctree,
+    so an unknown label was reported twice.  The records of the BookStack
+    resolve carry a mark (:class:`_marking`); each one is dropped while an
+    unmarked record with the same level, type, location and text is left to
+    match, so a warning that only the BookStack resolve gives, or gives more
+    often, still comes.  The HTML resolve of a page always reaches the handler
+    first: in a serial build both go through Sphinx's pending-warnings buffer in
+    order; under ``-j`` the main process resolves each page (its warnings are
+    written then) before the worker that translates it is started, and the
+    worker's records are replayed in the main process when the worker ends.
+
+    First among the handler's filters, before Sphinx counts the warning (for
+    the "build succeeded, N warnings" line and ``--fail-on-warning``).
+    """
+
+    def __init__(self, handlers: list[stdlib_logging.Handler]) -> None:
+        super().__init__()
+        self.handlers = handlers
+        self.given: Counter[tuple[object, ...]] = Counter()
+
+    @classmethod
+    def install(cls) -> _RepeatedWarnings:
+        logger = stdlib_logging.getLogger(NAMESPACE)
+        handlers: list[stdlib_logging.Handler] = [
+            h for h in logger.handlers if isinstance(h, WarningStreamHandler)
+        ]
+        repeated = cls(handlers)
+        for handler in handlers:
+            handler.filters.insert(0, repeated)
+        return repeated
+
+    def remove(self) -> None:
+        for handler in self.handlers:
+            handler.removeFilter(self)
+
+    def filter(self, record: stdlib_logging.LogRecord) -> bool:
+        key = _warning_key(record)
+        if not getattr(record, _AGAIN, False):
+            self.given[key] += 1
+            return True
+        if self.given[key]:
+            self.given[key] -= 1
+            return False
+        return True
+
+
+def _warning_key(record: stdlib_logging.LogRecord) -> tuple[object, ...]:
+    """What makes two warnings the same, before Sphinx formats the record (a
+    worker's record comes with its message formatted and a node location as text)."""
+    location = getattr(record, "location", None)
+    if isinstance(location, nodes.Node):
+        location = get_node_location(location)
+    elif isinstance(location, tuple):
+        location = ":".join(map(str, location))
+    return (
+        record.levelno,
+        getattr(record, "type", None),
+        getattr(record, "subtype", None),
+        location,
+        stdlib_logging.LogRecord.getMessage(record),
+    )
+
+
+class _marking:
+    """Mark the log records made inside the block (:class:`_RepeatedWarnings`)."""
+
+    def __enter__(self) -> None:
+        self.factory = stdlib_logging.getLogRecordFactory()
+        factory = self.factory
+
+        def marked(*args: Any, **kwargs: Any) -> stdlib_logging.LogRecord:
+            record = factory(*args, **kwargs)
+            setattr(record, _AGAIN, True)
+            return record
+
+        stdlib_logging.setLogRecordFactory(marked)
+
+    def __exit__(self, *exc: object) -> None:
+        stdlib_logging.setLogRecordFactory(self.factory)
 
 
 class _collector_paused:
@@ -207,9 +352,10 @@ def translate(app: Sphinx, builder: Any, docname: str, *, note: bool = False) ->
     # Sphinx 9 wants the tags passed; Sphinx 8 has no such parameter.
     extra: dict[str, Any] = {"tags": builder.tags} if _TAKES_TAGS else {}
     with _collector_paused():
-        doctree = env.get_and_resolve_doctree(
-            docname, builder, doctree=_read_doctree(env, docname), **extra
-        )
+        with _marking():
+            doctree = env.get_and_resolve_doctree(
+                docname, builder, doctree=_read_doctree(env, docname), **extra
+            )
         if note:
             builder.note_written(docname, doctree)
         builder.choose_images(doctree)
@@ -221,9 +367,11 @@ _TAKES_TAGS = "tags" in inspect.signature(BuildEnvironment.get_and_resolve_doctr
 
 def setup_alongside(app: Sphinx) -> None:
     alongside = Alongside()
+    app.connect("config-inited", alongside.note_tags)
     app.connect("env-before-read-docs", alongside.note_read, priority=900)
     app.connect("write-started", alongside.start)
-    app.connect("doctree-resolved", alongside.resolved)
+    # Late: sphinx.ext.ifconfig and others change the doctree there.
+    app.connect("doctree-resolved", alongside.resolved, priority=900)
     # Late: the HTML page's other handlers see the HTML builder's doctree untouched.
     app.connect("html-page-context", alongside.page_context, priority=900)
     app.connect("build-finished", alongside.finish)

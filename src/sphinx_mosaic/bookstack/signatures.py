@@ -7,13 +7,14 @@ holding one ``<code>`` line, with the object's name in bold (the name is what
 a reader scans for) and links to documented types kept; the description's body
 follows as ordinary blocks. An object with several signatures (overloads) gets
 one line per signature. The paragraph carries the signature's anchor, so
-cross-references land on it.
+cross-references land on it. sphinx.ext.linkcode's ``[source]`` link follows
+the ``<code>`` line, after a space, as a plain link.
 """
 
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -38,7 +39,14 @@ class SignatureVisitors:
     def visit_desc_signature(self, node: nodes.Element) -> None:
         translator = cast("BookStackTranslator", self)
         line = signature_html(translator, node)
-        translator.body.append(translator.starttag(node, "p", "") + f"<code>{line}</code></p>\n")
+        sources = "".join(
+            " " + _plain_link(translator, child)
+            for child in node.children
+            if _is_source_link(child)
+        )
+        translator.body.append(
+            translator.starttag(node, "p", "") + f"<code>{line}</code>{sources}</p>\n"
+        )
         raise nodes.SkipNode
 
     def visit_desc_content(self, node: nodes.Element) -> None:
@@ -57,10 +65,32 @@ def _parts(translator: BookStackTranslator, children: list[nodes.Node]) -> str:
     return "".join(_part(translator, child) for child in children)
 
 
+def _plain_link(translator: BookStackTranslator, node: nodes.Element) -> str:
+    """A link with its text alone inside."""
+    link = node.deepcopy()
+    link.children = []
+    link += nodes.Text(node.astext())
+    return translator._render_inline([link])
+
+
+def _is_source_link(node: nodes.Node) -> TypeGuard[nodes.reference]:
+    """Whether *node* is a ``[source]`` link (sphinx.ext.linkcode's, written after the line)."""
+    return (
+        isinstance(node, nodes.reference)
+        and len(node.children) == 1
+        and isinstance(node[0], nodes.inline)
+        and "viewcode-link" in node[0]["classes"]
+    )
+
+
 def _part(translator: BookStackTranslator, node: nodes.Node) -> str:
     if isinstance(node, nodes.Text):
         return _text(str(node))
-    if not isinstance(node, nodes.Element) or isinstance(node, nodes.Invisible):
+    if (
+        not isinstance(node, nodes.Element)
+        or isinstance(node, nodes.Invisible)
+        or _is_source_link(node)
+    ):
         return ""
     if isinstance(node, addnodes.desc_name):
         return f"<strong>{_parts(translator, node.children)}</strong>"
@@ -74,10 +104,7 @@ def _part(translator: BookStackTranslator, node: nodes.Node) -> str:
         return _parts(translator, node.children) + " "
     if isinstance(node, nodes.reference):
         # A link to a documented type: its text alone inside the link.
-        link = node.deepcopy()
-        link.children = []
-        link += nodes.Text(node.astext())
-        return translator._render_inline([link])
+        return _plain_link(translator, node)
     return _parts(translator, node.children)
 
 
