@@ -1,4 +1,4 @@
-"""The ``sphinx-mosaic`` command line: ``tree``, ``check``, ``publish`` and ``import``.
+"""The ``sphinx-mosaic`` command line: ``tree``, ``check``, ``publish``, ``import`` and ``pull``.
 
 Each sub-command lives beside the component it drives and registers itself
 here through a ``register(subparsers)`` function.
@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "sphinx_mosaic.layout.cli",
     "sphinx_mosaic.publish.cli",
     "sphinx_mosaic.wiki.cli",
+    "sphinx_mosaic.wiki.pull_cli",
 )
 
 

@@ -27,6 +27,7 @@ from sphinx_mosaic import envdata
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.layout.model import (
     INDEX_STEMS,
+    SIDE_SUFFIX,
     Layout,
     build_layout,
     holds_numbered,
@@ -106,6 +107,13 @@ def _set_root_doc(app: Sphinx, config: Config) -> None:
             f"{srcdir} has no README.md or index.md; using {pages[0].name!r} as the root "
             "document (add a README.md to the shelf folder, or set root_doc in conf.py)",
         )
+
+
+def _skip_side_files(app: Sphinx, config: Config) -> None:
+    """Never read the side files ``sphinx-mosaic pull`` leaves (``<source>.wiki.md``): they
+    hold wiki edits waiting for a person, and would otherwise be pages of their own."""
+    patterns = [f"*{SIDE_SUFFIX}", f"**/*{SIDE_SUFFIX}"]
+    config.exclude_patterns = [*config.exclude_patterns, *patterns]
 
 
 def _drop_extras(app: Sphinx, config: Config) -> None:
@@ -356,6 +364,7 @@ def setup_layout(app: Sphinx) -> None:
 
     app.connect("config-inited", _set_root_doc)
     app.connect("config-inited", _drop_extras)
+    app.connect("config-inited", _skip_side_files)
     app.connect("env-get-outdated", _on_get_outdated)
     app.connect("doctree-read", _use_layout_title, priority=600)
     app.add_transform(LayoutNavigation)

@@ -627,6 +627,11 @@ class _Builder:
             )
 
 
+#: The side file ``sphinx-mosaic pull`` writes next to a source (wiki edits it could not
+#: merge): never a page.
+SIDE_SUFFIX = ".wiki.md"
+
+
 def discover(
     srcdir: Path,
     *,
@@ -646,6 +651,8 @@ def discover(
     for path in sorted(srcdir.rglob("*")):
         relative = path.relative_to(srcdir).as_posix()
         if any(part.startswith((".", "_")) for part in PurePosixPath(relative).parts):
+            continue
+        if relative.endswith(SIDE_SUFFIX):
             continue
         if path.suffix in wanted and path.is_file() and not (exclude and exclude(relative)):
             found.append(relative)

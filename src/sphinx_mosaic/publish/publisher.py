@@ -166,7 +166,7 @@ def _publish(
         # Trample protection: read each page about to be rewritten and compare it with
         # what we last wrote (also in a dry run, so the plan shows it).
         details = read_pages(client, state, plan)
-        edits = find_wiki_edits(state, plan, details)
+        edits = find_wiki_edits(state, plan, details, {p.key: p for p in bundle.pages()})
         plan = guard(plan, edits, options.overwrite_wiki_edits)
         for line in plan.describe(options.verbose):
             out(line)

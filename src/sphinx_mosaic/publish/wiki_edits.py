@@ -28,11 +28,13 @@ import dataclasses
 import hashlib
 import re
 import urllib.parse
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from sphinx_mosaic.bookstack.format.model import Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import RequestRejected
 from sphinx_mosaic.publish.plan import Action, Kind, Plan
@@ -312,6 +314,35 @@ def body_matches(value: str, name: str, body: str, markdown: bool) -> bool:
     return legacy_fingerprint(name, body, markdown) == value
 
 
+#: The build's "Last updated" line: its date follows the source file, so the page built from
+#: a source that took in a wiki edit carries a newer date than the wiki's copy.
+_LAST_UPDATED = re.compile(r"<p\b[^>]*>\s*(?:<span>)?Last updated: [^<]*.*?</p>", re.S)
+#: A root-relative address into the wiki (a link the builder predicted for another book).
+_ROOT_RELATIVE = re.compile(r"""((?:href|src)=["'])(?=/(?:books|link|uploads|attachments)/)""")
+
+
+def _reader_view(html: str) -> list[str]:
+    html = _ROOT_RELATIVE.sub(r"\1https://wiki", _LAST_UPDATED.sub("", html))
+    parser = _ReaderView(addresses=False)
+    parser.feed(html)
+    parser.close()
+    return parser.parts
+
+
+def wiki_body_is(detail: dict[str, Any], page: Page) -> bool:
+    """Does the wiki's copy of a page (*detail*) read as the build's *page* does?
+
+    True once a wiki edit has been brought into the source (``sphinx-mosaic pull``)
+    and the source rebuilt: writing the page then tramples nothing.  Compared as a
+    reader sees it, addresses into the wiki set aside (we send ``[[bsexport:...]]``
+    references and predicted paths, BookStack stores URLs) and the "Last updated"
+    line left out (the merge gives the source a newer date).
+    """
+    if page.markdown or detail.get("markdown"):
+        return _markdown(str(detail.get("markdown") or "")) == _markdown(page.markdown)
+    return _reader_view(str(detail.get("raw_html") or "")) == _reader_view(page.html)
+
+
 def _user(value: Any) -> tuple[int | None, str]:
     """BookStack gives ``created_by``/``updated_by`` as an id or as ``{id, name, slug}``."""
     if isinstance(value, dict):
@@ -376,9 +407,16 @@ def read_pages(
 
 
 def find_wiki_edits(
-    state: ServerState, plan: Plan, details: dict[str, dict[str, Any]]
+    state: ServerState,
+    plan: Plan,
+    details: dict[str, dict[str, Any]],
+    pages: Mapping[str, Page] | None = None,
 ) -> list[WikiEdit]:
-    """The planned content writes that would overwrite an edit made in the wiki."""
+    """The planned content writes that would overwrite an edit made in the wiki.
+
+    With the build's *pages*, an edited page whose wiki copy already reads as the page
+    about to be written (the edit was pulled into the source) is no edit to protect.
+    """
     found = []
     for action in plan.pages:
         detail = details.get(action.key)
@@ -387,6 +425,9 @@ def find_wiki_edits(
             continue
         tags = {str(t.get("name")): str(t.get("value") or "") for t in remote.tags}
         if not edited(detail, tags):
+            continue
+        page = pages.get(action.key) if pages is not None else None
+        if page is not None and wiki_body_is(detail, page):
             continue
         _, who = _user(detail.get("updated_by"))
         found.append(

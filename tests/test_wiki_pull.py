@@ -1,0 +1,256 @@
+"""``sphinx-mosaic pull``: edits made in the wiki by another user come back into the sources."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from bookstack_server import FakeBookStack
+from publish_fixtures import run_publish, settings_for
+
+from sphinx_mosaic.cli import main
+from sphinx_mosaic.wiki.merge import merge, patch
+from sphinx_mosaic.wiki.pull import PullOptions, PullReport, pull
+
+CONF = 'project = "Pull demo"\nextensions = ["myst_parser", "sphinx_mosaic"]\n'
+SETUP = """\
+# Setup
+
+Install the tools with the package manager
+of your system, then check the version.
+
+Steps to follow:
+
+- download the archive
+- unpack it in your home folder
+- add the folder to the path
+
+```bash
+tar xf tools.tar.gz
+export PATH="$HOME/tools:$PATH"
+tools --version
+```
+
+| Setting | Default |
+|---|---|
+| port | 8000 |
+| workers | 4 |
+
+The end.
+"""
+OTHER = """\
+# Other page
+
+Nothing to see here.
+"""
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBookStack]:
+    with FakeBookStack() as fake:
+        yield fake
+
+
+def build(src: Path, out: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-E", "-W", "-b", "bookstack", str(src), str(out)],
+        check=True,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    src = tmp_path / "docs"
+    (src / "1-guide").mkdir(parents=True)
+    (src / "conf.py").write_text(CONF)
+    (src / "README.md").write_text("# Pull demo\n\nThe handbook.\n")
+    (src / "1-guide" / "README.md").write_text("# Guide\n\nHow to start.\n")
+    (src / "1-guide" / "1-setup.md").write_text(SETUP)
+    (src / "1-guide" / "2-other.md").write_text(OTHER)
+    return src
+
+
+def page_id(server: FakeBookStack, key: str) -> int:
+    [page] = [p for p in server.live("pages") if {"name": "mosaic-key", "value": key} in p["tags"]]
+    return int(page["id"])
+
+
+def run_pull(
+    server: FakeBookStack, out: Path, src: Path, **options: object
+) -> tuple[PullReport, list[str]]:
+    lines: list[str] = []
+    report = pull(
+        out, settings_for(server), PullOptions(source_dir=src, **options), out=lines.append
+    )  # type: ignore[arg-type]
+    return report, lines
+
+
+#: Another user's edits in the wiki: a word, a list item, a code line and a table cell.
+WIKI_EDITS = [
+    ("check the version", "check the installed version"),
+    ("unpack it in your home folder", "unpack it in /opt"),
+    ("tools --version\n", "tools --version --verbose\n"),
+    ("<p>8000</p>", "<p>8080</p>"),
+]
+#: The same edits as they must appear in the source, and nothing else.
+SOURCE_EDITS = [
+    ("check the version", "check the installed version"),
+    ("unpack it in your home folder", "unpack it in /opt"),
+    ("tools --version\n", "tools --version --verbose\n"),
+    ("| port | 8000 |", "| port | 8080 |"),
+]
+
+
+def edit(pairs: list[tuple[str, str]]) -> Callable[[str], str]:
+    def change(html: str) -> str:
+        for old, new in pairs:
+            assert html.count(old) == 1, old
+            html = html.replace(old, new)
+        return html
+
+    return change
+
+
+def replaced(text: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def test_wiki_edits_come_back_and_the_next_publish_takes_the_page_once(
+    server: FakeBookStack, project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(project, out)
+    report, _ = run_publish(server, out)
+    assert report.ok
+    pid = page_id(server, "guide/setup")
+    server.save_in_editor(pid, user="Jane Doe", filtered=True, change=edit(WIKI_EDITS))
+    before = {p: p.read_text() for p in project.rglob("*.md")}
+
+    pulled, lines = run_pull(server, out, project)
+
+    assert pulled.ok, lines
+    setup = project / "1-guide" / "1-setup.md"
+    # Only those four changes, each in place: the wrapped paragraph keeps its line break.
+    assert setup.read_text() == replaced(SETUP, SOURCE_EDITS)
+    assert {p: p.read_text() for p in project.rglob("*.md") if p != setup} == {
+        p: t for p, t in before.items() if p != setup
+    }
+    assert not list(project.rglob("*.wiki.md"))
+    build(project, out)
+    report, lines = run_publish(server, out)
+    assert report.ok and not report.wiki_edits, lines
+    assert [a.key for a in report.result.done] == ["guide/setup"]
+    report, lines = run_publish(server, out)
+    assert report.ok and not report.wiki_edits and not report.result.done, lines
+    # Pulling again finds nothing to bring in.
+    pulled, lines = run_pull(server, out, project)
+    assert pulled.ok and not pulled.pages, lines
+
+
+def test_a_conflicting_edit_goes_to_the_side_file_and_nothing_is_lost(
+    server: FakeBookStack,
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    published = tmp_path / "published"
+    build(project, published)
+    run_publish(server, published)
+    # Git changes the paragraph and the last line; the wiki the same paragraph and a list item.
+    setup = project / "1-guide" / "1-setup.md"
+    git = [("package manager", "system package manager"), ("The end.", "The very end.")]
+    setup.write_text(replaced(SETUP, git))
+    out = tmp_path / "out"
+    build(project, out)
+    pid = page_id(server, "guide/setup")
+    wiki = [
+        ("check the version", "check the installed version"),
+        ("unpack it in your home folder", "unpack it in /opt"),
+    ]
+    server.save_in_editor(pid, user="Jane Doe", change=edit(wiki))
+    monkeypatch.setenv("BOOKSTACK_URL", server.url)
+    monkeypatch.setenv("BOOKSTACK_TOKEN_ID", server.token_id)
+    monkeypatch.setenv("BOOKSTACK_TOKEN_SECRET", server.token_secret)
+
+    status = main(["pull", str(out), "--source-dir", str(project), "--base", str(published)])
+
+    assert status == 1
+    printed = capsys.readouterr().out
+    assert "changed in Git and in the wiki" in printed
+    # Git's changes stay, the wiki's list item comes in, the paragraph is left to a person.
+    assert setup.read_text() == replaced(SETUP, [*git, wiki[1]])
+    side = project / "1-guide" / "1-setup.md.wiki.md"
+    assert str(side) in printed
+    text = side.read_text()
+    assert "check the installed version" in text  # the wiki's paragraph
+    assert "system package manager" in text  # and what the source builds now
+    build(project, out)  # with -W: the side file is no page of the build
+
+
+def test_without_the_published_build_the_whole_page_goes_to_the_side_file(
+    server: FakeBookStack, project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(project, out)
+    run_publish(server, out)
+    setup = project / "1-guide" / "1-setup.md"
+    setup.write_text(SETUP.replace("The end.", "The very end."))
+    build(project, out)
+    server.save_in_editor(page_id(server, "guide/setup"), change=edit(WIKI_EDITS[:1]))
+
+    pulled, _ = run_pull(server, out, project)
+
+    assert not pulled.ok
+    assert setup.read_text() == SETUP.replace("The end.", "The very end.")
+    side = (project / "1-guide" / "1-setup.md.wiki.md").read_text()
+    assert "pass --base" in side and "check the installed version" in side
+    assert "tools --version" in side  # the whole page, not only the changed block
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(
+    server: FakeBookStack, project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(project, out)
+    run_publish(server, out)
+    server.save_in_editor(page_id(server, "guide/setup"), change=edit(WIKI_EDITS[1:2]))
+
+    pulled, lines = run_pull(server, out, project, dry_run=True)
+
+    assert pulled.ok
+    assert "-- unpack it in your home folder" in lines[-2]
+    assert "+- unpack it in /opt" in lines[-2]
+    assert (project / "1-guide" / "1-setup.md").read_text() == SETUP
+
+
+def test_a_change_is_placed_in_the_source_with_its_own_wrapping_and_syntax() -> None:
+    source = "Some *emphasised* words,\nwrapped over\ntwo lines. Some more."
+    assert patch(
+        source,
+        "Some _emphasised_ words, wrapped over two lines.",
+        "Some _emphasised_ words, wrapped over three lines.",
+    ) == source.replace("two", "three")
+    # A word that occurs twice is placed by the words around it.
+    assert patch("a b a c", "a b a c", "a b x c") == "a b x c"
+    # A change whose place cannot be found is not guessed.
+    assert patch("entirely different", "old text", "new text") is None
+
+
+def test_blocks_removed_or_added_in_the_wiki() -> None:
+    one, two, three = (f'<p id="bkmrk-{w}">{w.title()}.</p>' for w in ("one", "two", "three"))
+    base = "\n".join([one, two, three])
+    theirs = "\n".join([one, three, '<p id="bkmrk-new">New one.</p>'])
+    result = merge(base, theirs, base, "# Title\n\nOne.\n\nTwo.\n\nThree.\n", markdown=True)
+    assert result.text == "# Title\n\nOne.\n\nThree.\n\nNew one.\n"
+    assert not result.conflicts
+    # In a reST source a new block is left to a person (it would be MyST); removing is fine.
+    rest = merge(base, theirs, base, "Title\n=====\n\nOne.\n\nTwo.\n\nThree.\n", markdown=False)
+    assert rest.text == "Title\n=====\n\nOne.\n\nThree.\n"
+    assert [c.theirs for c in rest.conflicts] == ["New one."]
