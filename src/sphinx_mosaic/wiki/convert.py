@@ -34,6 +34,7 @@ adds a line to :attr:`PageConversion.problems`.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -230,10 +231,10 @@ class _Inline(MarkdownConverter):
     def raw(self, el: Tag) -> str:
         """*el* kept as inline HTML (MyST passes it through to the page), without the ids
         the wiki gave it (the build gives ids of its own; a copied one would be a duplicate)."""
-        copy = BeautifulSoup(str(el), "html.parser")
-        for tag in copy.find_all(True):
+        clone = copy.copy(el)
+        for tag in [clone, *clone.find_all(True)]:
             tag.attrs.pop("id", None)
-        return str(copy).replace("\n", " ")
+        return str(clone).replace("\n", " ")
 
     def convert_span(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return text
@@ -339,10 +340,13 @@ class _Page:
         """The inline content of *el* (a list stays a list)."""
         if el.name not in ("ul", "ol", "p", "[document]"):
             # Headings, cells, captions, terms: only their content, not their own syntax.
-            copy = BeautifulSoup(str(el), "html.parser").find(el.name)
-            assert isinstance(copy, Tag)
-            copy.name = "span"
-            el = copy
+            name = el.name
+            el.name = "span"
+            try:
+                text = str(self.inline.process_tag(el, set())).strip()
+            finally:
+                el.name = name
+            return self._includes_inline(text)
         text = str(self.inline.process_tag(el, set())).strip()
         return self._includes_inline(text)
 
@@ -633,9 +637,7 @@ class _Page:
         label: str | None = None
         for n, el in enumerate(group):
             if _callout_kind(el) is not None:
-                copy = BeautifulSoup(str(el), "html.parser").find("p")
-                assert isinstance(copy, Tag)
-                this_label, body = self.callout_parts(copy)
+                this_label, body = self.callout_parts(copy.copy(el))
                 if n == 0:
                     label = this_label
                 if body:
@@ -653,13 +655,14 @@ class _Page:
             return Block(ids, html, _fence(body, f"{{{LABEL_DIRECTIVES[label]}}}"))
         return Block(ids, html, _fence(body, f"{{admonition}} {label}"))
 
-    def convert(self, html: str) -> list[Block]:
-        soup = BeautifulSoup(html, "html.parser")
+    def convert(self, html: str, soup: BeautifulSoup | None = None) -> list[Block]:
+        soup = soup if soup is not None else BeautifulSoup(html, "html.parser")
         levels = [_HEADINGS[h.name] for h in soup.find_all(list(_HEADINGS), recursive=False)]
         # The page's name is its title (# Name): body headings start at level 2.
         self.shift = 1 if levels and min(levels) == 1 else 0
-        blocks = self.blocks(list(soup.children))
-        return [Block(b.ids, b.html, canonical(b.markdown).rstrip("\n")) for b in blocks]
+        # Each block's MyST is formatted with the page (PageConversion.markdown); directive
+        # bodies are formatted already.
+        return self.blocks(list(soup.children))
 
 
 def _callout_kind(el: Any) -> str | None:
@@ -695,15 +698,20 @@ def _ids(el: Any) -> tuple[str, ...]:
     return ()
 
 
-def convert_page(html: str, context: PageContext | None = None) -> PageConversion:
-    """*html* (a BookStack page body) as MyST blocks, with what did not convert."""
+def convert_page(
+    html: str, context: PageContext | None = None, soup: BeautifulSoup | None = None
+) -> PageConversion:
+    """*html* (a BookStack page body) as MyST blocks, with what did not convert.
+
+    *soup* is *html* already parsed (with ``html.parser``), if the caller has it; the
+    conversion changes it."""
     context = context or PageContext()
     if context.name not in context.anchors:
         # Links within the page reach its headings by their MyST slugs.
         own = {i: heading_slug(text) for i, text in page_headings(html).items()}
         context = replace(context, anchors={**context.anchors, context.name: own})
     page = _Page(context)
-    blocks = page.convert(html)
+    blocks = page.convert(html, soup)
     return PageConversion(blocks, page.problems)
 
 

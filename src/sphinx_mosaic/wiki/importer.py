@@ -174,7 +174,9 @@ _TOKEN = re.compile(r"^\[\[bsexport:(page|chapter|book):(\d+)\]\]#(.+)$")
 _URL = re.compile(r"^(?:https?://[^/]+)?(/books/[^#?]*)#(.+)$")
 
 
-def _anchors(plan: _Plan) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+def _anchors(
+    plan: _Plan, soups: dict[str, BeautifulSoup]
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     """What links with a ``#fragment`` write, page by page, and the MyST targets to add.
 
     A heading is reached by its MyST slug when that is its id without ``bkmrk-``; any
@@ -185,7 +187,7 @@ def _anchors(plan: _Plan) -> tuple[dict[str, dict[str, str]], dict[str, dict[str
     for doc in plan.docs:
         if doc.page is None:
             continue
-        soup = BeautifulSoup(doc.page.html, "html.parser")
+        soup = soups[doc.name]
         found = blocks.setdefault(doc.name, {})
         for el in soup.find_all(True, recursive=False):
             if el.get("id"):
@@ -202,7 +204,7 @@ def _anchors(plan: _Plan) -> tuple[dict[str, dict[str, str]], dict[str, dict[str
     for doc in plan.docs:
         if doc.page is None:
             continue
-        soup = BeautifulSoup(doc.page.html, "html.parser")
+        soup = soups[doc.name]
         for a in soup.find_all("a", href=True):
             href = str(a["href"])
             if href.startswith("#"):
@@ -314,7 +316,13 @@ def import_books(
     plan = _Plan(books, options)
     result = ImportResult()
     files = _Files(out, result)
-    anchors, labels = _anchors(plan)
+    # Every page parsed once: for its link targets, then converted.
+    soups = {
+        doc.name: BeautifulSoup(doc.page.html, "html.parser")
+        for doc in plan.docs
+        if doc.page is not None
+    }
+    anchors, labels = _anchors(plan, soups)
     images: list[dict[int, PurePosixPath]] = [{} for _ in books]
     attachments: list[dict[int, PurePosixPath | str]] = [{} for _ in books]
     for doc in plan.docs:
@@ -376,7 +384,7 @@ def import_books(
             result.problems.extend(f"{doc.path} (description): {p}" for p in description.problems)
             parts.append(description.markdown)
         if doc.page is not None:
-            conversion = convert_page(doc.page.html, context)
+            conversion = convert_page(doc.page.html, context, soups.pop(doc.name, None))
             result.problems.extend(f"{doc.path}: {p}" for p in conversion.problems)
             blocks = _generated(conversion.blocks, doc.tags)
             parts.extend(b.markdown for b in blocks if b.markdown.strip())
