@@ -196,11 +196,13 @@ class _as_builder:
     """Make Sphinx see *builder* as the application's builder while we write.
 
     Sphinx's reference resolution and post-transforms ask the application (and
-    the environment) for the builder and the tags (``only``: the builder's
-    ``tags`` on Sphinx 8, the application's on Sphinx 9): while the BookStack
-    page is resolved and translated they must see ours, so links and transforms
-    are exactly those of ``-b bookstack``; the HTML builder and its tags are
-    back before its template is rendered.
+    the environment) for the builder and the tags (``only`` is decided by the
+    builder's ``tags``, the application's, or the environment's ``_tags``, by
+    Sphinx version; on Sphinx 9 the last is a property giving the
+    application's): while the BookStack page is resolved and translated they
+    must see ours, so links and transforms are exactly those of
+    ``-b bookstack``; the HTML builder and its tags are back before its
+    template is rendered.
     """
 
     def __init__(self, app: Sphinx, builder: Builder) -> None:
@@ -213,12 +215,17 @@ class _as_builder:
         self.app.tags = self.builder.tags
         if self.saved[1] is not None:
             env._builder_cls = type(self.builder)
+        self.env_tags = vars(env).get("_tags")
+        if self.env_tags is not None:
+            vars(env)["_tags"] = self.builder.tags
 
     def __exit__(self, *exc: object) -> None:
         self.app.builder = self.saved[0]
         self.app.tags = self.saved[2]
         if self.saved[1] is not None:
             self.app.env._builder_cls = self.saved[1]
+        if self.env_tags is not None:
+            vars(self.app.env)["_tags"] = self.env_tags
 
 
 #: Set on a log record made while alongside mode resolves a page again.
