@@ -75,6 +75,8 @@ def test_only_is_decided_by_the_bookstack_tags(
         assert "For bookstack only." in text and "Not for html." in text
         assert "For html only" not in text and "For the html format only." not in text
         assert "The project is builder-dependent." in text  # ifconfig, builder-independent
+        assert "For the bookstack builder, by ifconfig." in text
+        assert "For the html builder, by ifconfig." not in text
 
 
 def test_html_pages_keep_the_html_tags(alongside: tuple[Path, str]) -> None:
@@ -82,6 +84,8 @@ def test_html_pages_keep_the_html_tags(alongside: tuple[Path, str]) -> None:
     html = (alongside[0] / "1-book" / "1-only.html").read_text(encoding="utf-8")
     assert "For html only" in html and "For the html format only." in html
     assert "For bookstack only." not in html and "Not for html." not in html
+    assert "For the html builder, by ifconfig." in html
+    assert "For the bookstack builder, by ifconfig." not in html
 
 
 def test_linkcode_source_link_is_kept_after_the_signature(
