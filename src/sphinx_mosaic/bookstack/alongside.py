@@ -34,7 +34,7 @@ the builder is undone or redone for BookStack, and the pages are those of
   :mod:`~sphinx_mosaic.bookstack.readtime` make them the same either way.
 
 Resolving the page again gives again every warning the HTML builder's
-resolution gave (an unknown reference, a missing image): those are dropped
+resolution gave (an unknown label, a missing document): those are dropped
 (:class:`_RepeatedWarnings`), the BookStack resolve's own ones are kept.
 
 In the main process, at ``doctree-resolved`` (which fires there for every page
