@@ -142,6 +142,10 @@ def test_wiki_edits_come_back_and_the_next_publish_takes_the_page_once(
         p: t for p, t in before.items() if p != setup
     }
     assert not list(project.rglob("*.wiki.md"))
+    # Pulling again before a rebuild changes nothing: the source holds the edits already.
+    again, lines = run_pull(server, out, project)
+    assert again.ok and not any(p.applied for p in again.pages), lines
+    assert setup.read_text() == replaced(SETUP, SOURCE_EDITS)
     build(project, out)
     report, lines = run_publish(server, out)
     assert report.ok and not report.wiki_edits, lines
@@ -254,3 +258,16 @@ def test_blocks_removed_or_added_in_the_wiki() -> None:
     rest = merge(base, theirs, base, "Title\n=====\n\nOne.\n\nTwo.\n\nThree.\n", markdown=False)
     assert rest.text == "Title\n=====\n\nOne.\n\nThree.\n"
     assert [c.theirs for c in rest.conflicts] == ["New one."]
+
+
+def test_every_option_of_pull_is_in_the_reference() -> None:
+    from sphinx_mosaic.cli import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if a.dest == "command"]
+    pull_parser = commands.choices["pull"]  # type: ignore[index]
+    reference = Path(__file__).parents[1] / "docs/3-reference/4-command-line/3-pull.md"
+    text = reference.read_text(encoding="utf-8")
+    options = [o for a in pull_parser._actions for o in a.option_strings if o.startswith("--")]
+    assert "--base" in options
+    assert [o for o in options if o != "--help" and f"`{o}" not in text] == []

@@ -198,7 +198,8 @@ def _publish(
         else:
             out(
                 f"error: {label}: {edit.describe()}; not overwritten. Bring the change into "
-                "the source and publish again, or publish with --overwrite-wiki-edits"
+                "the source (sphinx-mosaic pull) and publish again, or publish with "
+                "--overwrite-wiki-edits"
             )
     for error in report.result.errors:
         out(f"error: {error}")

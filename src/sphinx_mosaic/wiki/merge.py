@@ -256,6 +256,8 @@ def merge(
                 )
                 continue
             segment = "\n".join(lines[spot.start : spot.end])
+            if patch(segment, new.markdown, old.markdown) is not None:
+                continue  # the source says the wiki's version already (pulled, not rebuilt)
             patched = patch(segment, old.markdown, new.markdown)
             if patched is None and markdown and canonical(segment).rstrip("\n") == old.markdown:
                 patched = new.markdown
@@ -265,7 +267,7 @@ def merge(
                 )
                 continue
             edits.append((spot.start, spot.end, patched.split("\n")))
-            result.applied.append(f"changed: {_summary(new.markdown)}")
+            result.applied.append(f"changed: {_summary(new.markdown, old.markdown)}")
         elif old is not None:
             mine, spot = where(old)
             if mine is None:
@@ -331,6 +333,9 @@ def _apply(
     return "\n".join(out) + ("\n" if source.endswith("\n") else "")
 
 
-def _summary(markdown: str) -> str:
-    line = next((x for x in markdown.splitlines() if x.strip()), "")
+def _summary(markdown: str, before: str = "") -> str:
+    """The first line of *markdown* that *before* does not have (or its first line)."""
+    old = set(before.splitlines())
+    lines = [x.strip() for x in markdown.splitlines() if x.strip()]
+    line = next((x for x in lines if x not in old), lines[0] if lines else "")
     return line if len(line) <= 60 else line[:57] + "..."
