@@ -165,3 +165,14 @@ def test_converter_imports_no_sphinx() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_images_with_a_size_keep_it() -> None:
+    html = (
+        '<p><img alt="big" src="[[bsexport:image:1]]" width="40"></p>'
+        '<p>Inline <img alt="a^2" src="[[bsexport:image:1]]" height="15" width="16">.</p>'
+    )
+    assert md(html, images={1: "img/x.png"}) == (
+        "```{image} img/x.png\n---\nalt: big\nwidth: 40\n---\n```\n\n"
+        'Inline <img alt="a^2" height="15" src="img/x.png" width="16"/>.\n'
+    )

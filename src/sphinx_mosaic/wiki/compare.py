@@ -33,6 +33,8 @@ _BETWEEN_BLOCKS = re.compile(
     r"\s+(</?(?:p|pre|ul|ol|li|dl|dt|dd|details|summary|table|thead|tbody|tr|td|th|"
     r"caption|colgroup|col|div|blockquote)\b)"
 )
+#: Whitespace after a line break starts the next line: not shown.
+_AFTER_BREAK = re.compile(r"<br/>\s+")
 _PAGE = re.compile(r"\[\[bsexport:(page|chapter|book):(\d+)\]\]")
 
 
@@ -108,6 +110,9 @@ def _blocks(html: str, images: dict[str, str], names: dict[str, str]) -> list[st
         for span in el.find_all("span"):
             if not span.attrs:
                 span.unwrap()
+        # Browsers read a table's rows as in a tbody whether it is written or not.
+        for body in el.find_all("tbody"):
+            body.unwrap()
         for code in el.find_all("code"):
             # A code block's final newline (MyST fences keep it, reST drops it).
             last = code.contents[-1] if code.contents else None
@@ -120,6 +125,7 @@ def _blocks(html: str, images: dict[str, str], names: dict[str, str]) -> list[st
         )
         text = re.sub(r"\s+", " ", text).strip()
         text = _BETWEEN_BLOCKS.sub(r"\1", text)
+        text = _AFTER_BREAK.sub("<br/>", text)
         if el.name == "p" and el.get_text().startswith("Last updated: "):
             continue
         out.append(text)

@@ -202,6 +202,13 @@ class _Inline(MarkdownConverter):
         alt = str(el.get("alt") or "").replace("[", "\\[").replace("]", "\\]")
         if src is None:
             return alt
+        if el.get("width") or el.get("height"):
+            # A size: Markdown's image cannot say it, inline HTML can (the build packs
+            # the file it names like any image).
+            clone = copy.copy(el)
+            clone.attrs = {k: v for k, v in el.attrs.items() if k in ("alt", "width", "height")}
+            clone["src"] = src
+            return str(clone)
         return f"![{alt}]({src})"
 
     def convert_code(self, el: Tag, text: str, parent_tags: set[str]) -> str:
@@ -513,8 +520,17 @@ class _Page:
         return "\n".join(("> " + line) if line else ">" for line in body.splitlines())
 
     def paragraph(self, el: Tag) -> list[str]:
-        """A paragraph; one holding only an include tag becomes the included blocks."""
+        """A paragraph; one holding only an include tag becomes the included blocks, one
+        holding only an image with a size an ``{image}`` directive."""
         text = el.get_text().strip()
+        only = el.find_all(True)
+        if not text and len(only) == 1 and only[0].name == "img":
+            image = only[0]
+            src = self.image(str(image.get("src") or ""))
+            if src is not None and (image.get("width") or image.get("height")):
+                options = [f":alt: {image.get('alt')}"] if image.get("alt") else []
+                options += [f":{k}: {image.get(k)}" for k in ("width", "height") if image.get(k)]
+                return [_fence("\n".join(options), f"{{image}} {src}")]
         match = _INCLUDE.fullmatch(text)
         if match and el.find(True) is None:
             html = self._include_html(match)

@@ -421,7 +421,10 @@ def write_conf(out: Path, project: str, design: bool) -> Path | None:
         f"extensions = {extensions!r}\n"
         "# Definition lists and links to headings of other pages, as the import writes them.\n"
         'myst_enable_extensions = ["deflist"]\n'
-        "myst_heading_anchors = 6\n",
+        "myst_heading_anchors = 6\n"
+        "# The wiki's text already has its typographic quotes and dashes; straight ones that\n"
+        "# remain were straight in the wiki (code, option names) and stay so.\n"
+        "smartquotes = False\n",
         encoding="utf-8",
     )
     return conf
