@@ -176,3 +176,12 @@ def test_images_with_a_size_keep_it() -> None:
         "```{image} img/x.png\n---\nalt: big\nwidth: 40\n---\n```\n\n"
         'Inline <img alt="a^2" height="15" src="img/x.png" width="16"/>.\n'
     )
+
+
+def test_blocks_are_formatted_unless_only_the_page_is_wanted() -> None:
+    html = "<table><thead><tr><th>Name</th></tr></thead><tbody><tr><td>a</td></tr></tbody></table>"
+    formatted = convert_page(html)
+    assert formatted.blocks[0].markdown == "| Name |\n| ---- |\n| a    |"
+    fast = convert_page(html, formatted_blocks=False)
+    assert fast.blocks[0].markdown == "| Name |\n|---|\n| a |"
+    assert fast.markdown == formatted.markdown == "| Name |\n| ---- |\n| a    |\n"

@@ -715,12 +715,18 @@ def _ids(el: Any) -> tuple[str, ...]:
 
 
 def convert_page(
-    html: str, context: PageContext | None = None, soup: BeautifulSoup | None = None
+    html: str,
+    context: PageContext | None = None,
+    soup: BeautifulSoup | None = None,
+    formatted_blocks: bool = True,
 ) -> PageConversion:
     """*html* (a BookStack page body) as MyST blocks, with what did not convert.
 
     *soup* is *html* already parsed (with ``html.parser``), if the caller has it; the
-    conversion changes it."""
+    conversion changes it.  With *formatted_blocks* each block's MyST is in its canonical
+    spelling (what a merge compares block by block); without it only
+    :attr:`PageConversion.markdown` is, which is all an import needs (one formatting pass
+    per page instead of one per block)."""
     context = context or PageContext()
     if context.name not in context.anchors:
         # Links within the page reach its headings by their MyST slugs.
@@ -728,6 +734,8 @@ def convert_page(
         context = replace(context, anchors={**context.anchors, context.name: own})
     page = _Page(context)
     blocks = page.convert(html, soup)
+    if formatted_blocks:
+        blocks = [Block(b.ids, b.html, canonical(b.markdown).rstrip("\n")) for b in blocks]
     return PageConversion(blocks, page.problems)
 
 

@@ -384,7 +384,9 @@ def import_books(
             result.problems.extend(f"{doc.path} (description): {p}" for p in description.problems)
             parts.append(description.markdown)
         if doc.page is not None:
-            conversion = convert_page(doc.page.html, context, soups.pop(doc.name, None))
+            conversion = convert_page(
+                doc.page.html, context, soups.pop(doc.name, None), formatted_blocks=False
+            )
             result.problems.extend(f"{doc.path}: {p}" for p in conversion.problems)
             blocks = _generated(conversion.blocks, doc.tags)
             parts.extend(b.markdown for b in blocks if b.markdown.strip())
