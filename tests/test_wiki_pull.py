@@ -271,3 +271,28 @@ def test_every_option_of_pull_is_in_the_reference() -> None:
     options = [o for a in pull_parser._actions for o in a.option_strings if o.startswith("--")]
     assert "--base" in options
     assert [o for o in options if o != "--help" and f"`{o}" not in text] == []
+
+
+def test_a_rest_source_takes_a_changed_word_in_its_own_markup() -> None:
+    base = (
+        '<p id="bkmrk-run">Run the <em>server</em> with the default\nsettings.</p>\n'
+        '<p id="bkmrk-more">More.</p>'
+    )
+    theirs = base.replace("default", "production")
+    source = "Title\n=====\n\nRun the *server* with the default\nsettings.\n\nMore.\n"
+    result = merge(base, theirs, base, source, markdown=False)
+    assert result.text == source.replace("default", "production")
+    assert not result.conflicts
+
+
+def test_a_new_link_into_the_wiki_is_left_to_a_person() -> None:
+    base = '<p id="bkmrk-a">See the guide.</p>\n<p id="bkmrk-b">Other words.</p>'
+    theirs = (
+        '<p id="bkmrk-a">See the <a href="mosaic-wiki-address#x">guide</a>.</p>\n'
+        '<p id="bkmrk-b">Other new words.</p>'
+    )
+    source = "# T\n\nSee the guide.\n\nOther words.\n"
+    result = merge(base, theirs, base, source, markdown=True, unwritable="mosaic-wiki-address")
+    # The link stays out of the source; the other change of the page comes in.
+    assert result.text == "# T\n\nSee the guide.\n\nOther new words.\n"
+    assert [c.theirs for c in result.conflicts] == ["See the [guide](mosaic-wiki-address#x)."]

@@ -130,6 +130,8 @@ def source_blocks(text: str, markdown: bool) -> list[SourceBlock]:
 def _similarity(a: tuple[str, ...] | list[str], b: tuple[str, ...] | list[str]) -> float:
     if not a or not b:
         return 1.0 if a == b else 0.0
+    if not set(a) & set(b):
+        return 0.0
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
@@ -211,9 +213,25 @@ def _pair(base: list[Block], theirs: list[Block]) -> list[tuple[Block | None, Bl
 
 
 def merge(
-    base_html: str, theirs_html: str, ours_html: str, source: str, markdown: bool
+    base_html: str,
+    theirs_html: str,
+    ours_html: str,
+    source: str,
+    markdown: bool,
+    unwritable: str = "",
 ) -> MergeResult:
-    """Bring the wiki's changes (base to theirs) into *source* (which builds *ours_html*)."""
+    """Bring the wiki's changes (base to theirs) into *source* (which builds *ours_html*).
+
+    A wiki block that holds *unwritable* (a placeholder the caller put where the source
+    cannot say what the wiki says) more often than the base block is a conflict.
+    """
+
+    def sayable(new: Block, old: Block | None) -> bool:
+        before = old.markdown if old is not None else ""
+        if new.markdown.count(_RAW) > before.count(_RAW):
+            return False
+        return not unwritable or new.markdown.count(unwritable) <= before.count(unwritable)
+
     base = convert_page(base_html).blocks
     theirs = convert_page(theirs_html).blocks
     ours = convert_page(ours_html).blocks
@@ -245,9 +263,13 @@ def merge(
                     )
                 )
                 continue
-            if new.markdown.count(_RAW) > old.markdown.count(_RAW):
+            if not sayable(new, old):
                 result.conflicts.append(
-                    Conflict("the wiki's HTML has no MyST spelling", new.markdown, old.markdown)
+                    Conflict(
+                        "the wiki's HTML or link has no spelling in the source",
+                        new.markdown,
+                        old.markdown,
+                    )
                 )
                 continue
             if spot is None:
@@ -293,9 +315,12 @@ def merge(
                     Conflict("added in the wiki; a reST source takes it by hand", new.markdown)
                 )
                 continue
-            if _RAW in new.markdown:
+            if not sayable(new, None):
                 result.conflicts.append(
-                    Conflict("added in the wiki as HTML MyST cannot say", new.markdown)
+                    Conflict(
+                        "added in the wiki with HTML or a link the source cannot say",
+                        new.markdown,
+                    )
                 )
                 continue
             anchor = base[after] if after >= 0 else None

@@ -201,28 +201,23 @@ def _pull_page(
             set_addresses_aside(page.html),
             text,
             markdown=source.suffix.lower() != ".rst",
+            # A new link or image into the wiki: its target is a wiki URL, not a source.
+            unwritable=PLACEHOLDER,
         )
         result.applied = merged.applied
-        for conflict in merged.conflicts:
-            # A wiki address the merge set aside cannot be written back.
-            result.conflicts.append(conflict)
+        result.conflicts.extend(merged.conflicts)
         if merged.changed:
-            if PLACEHOLDER in merged.text and PLACEHOLDER not in text:
-                result.conflicts.append(
-                    Conflict("a new link or image into the wiki: write its target by hand", whole)
+            name = str(source)
+            result.diff = "".join(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    merged.text.splitlines(keepends=True),
+                    f"a/{name}",
+                    f"b/{name}",
                 )
-            else:
-                name = str(source)
-                result.diff = "".join(
-                    difflib.unified_diff(
-                        text.splitlines(keepends=True),
-                        merged.text.splitlines(keepends=True),
-                        f"a/{name}",
-                        f"b/{name}",
-                    )
-                )
-                if not options.dry_run:
-                    source.write_text(merged.text, encoding="utf-8")
+            )
+            if not options.dry_run:
+                source.write_text(merged.text, encoding="utf-8")
     if result.conflicts:
         folder = source.parent if source is not None else options.source_dir
         side = folder / f"{source.name if source else page.key.replace('/', '-')}{SIDE_SUFFIX}"
