@@ -97,6 +97,35 @@ class _Targets(HTMLParser):
                 self.urls.append((tag, name, value))
 
 
+class _NestedParagraphs(HTMLParser):
+    """Counts ``<p>`` start tags met inside an open ``<p>``: an HTML5 parser (BookStack's)
+    closes the outer paragraph there, leaving empty paragraphs and loose text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open = 0
+        self.nested = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p":
+            self.nested += self.open > 0
+            self.open += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self.open = max(0, self.open - 1)
+
+
+def nested_paragraph_problems(where: str, html: str) -> list[str]:
+    """A ``<p>`` inside a ``<p>`` in the HTML *html*."""
+    parser = _NestedParagraphs()
+    parser.feed(html)
+    parser.close()
+    if parser.nested:
+        return [f"{where}: {parser.nested} <p> inside a <p>"]
+    return []
+
+
 def _targets(html: str) -> _Targets:
     parser = _Targets()
     parser.feed(html)
@@ -315,4 +344,5 @@ def check_package(path: Path) -> list[str]:
                 problems.append(f"{where}: [[bsexport:{kind}:{ident}]] names nothing in the ZIP")
     for where, html in html_parts:
         problems.extend(url_problems(where, html, page_ids))
+        problems.extend(nested_paragraph_problems(where, html))
     return problems

@@ -88,3 +88,10 @@ def test_a_description_has_no_element_to_link_to(tmp_path: Path) -> None:
         for name, body in files.items():
             archive.writestr(name, body)
     assert check_package(path) == ["book: <a href='#bkmrk-a'> names no element of the page"]
+
+
+def test_a_paragraph_inside_a_paragraph_is_found(tmp_path: Path) -> None:
+    nested = '<dl id="bkmrk-p"><dd><p><strong>a</strong> – <p>One.</p>\n<p>Two.</p>\n</p></dd></dl>'
+    assert check_package(package(tmp_path, nested)) == ["book.pages.0: 2 <p> inside a <p>"]
+    siblings = '<p id="bkmrk-a">One.</p><dl id="bkmrk-b"><dd><p>Two.</p><p>Three.</p></dd></dl>'
+    assert check_package(package(tmp_path, siblings)) == []

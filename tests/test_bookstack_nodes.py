@@ -59,3 +59,39 @@ def test_unknown_nodes(tmp_path: Path) -> None:
         html = archive.read("data.json").decode()
     assert "first mystery" in html and "second mystery" in html  # text kept
     assert "<mark>highlighted by its html visitor</mark>" in html  # html fallback used
+
+
+def test_multi_paragraph_fields_never_nest_paragraphs(tmp_path: Path) -> None:
+    """Sphinx puts a field body of several paragraphs (``:param a:``, ``:returns:``) in
+    the paragraph that holds the field's name: written as is, ``<p>`` inside ``<p>``."""
+    from bookstack_checks import check_package
+    from bs4 import BeautifulSoup
+    from test_bookstack import all_pages, read_book
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_mosaic"]\nproject = "D"\n')
+    (src / "index.rst").write_text(
+        "Demo\n====\n\nIntro.\n\nSee :ref:`list <the-field>`.\n\n.. py:function:: f(a, b)\n\n"
+        "   :param a: The first.\n\n      It has a second paragraph.\n\n"
+        "      .. _the-field:\n\n      - and a list\n"
+        "   :param b: Plain.\n   :returns: Something.\n\n      Over two paragraphs.\n",
+        encoding="utf-8",
+    )
+    outdir, _ = build(src, tmp_path / "_build")
+    (zip_path,) = (outdir / "books").glob("*.zip")
+    assert check_package(zip_path) == []
+    (page,) = all_pages(read_book(zip_path)["book"])
+    soup = BeautifulSoup(page["html"], "html.parser")
+    assert soup.select("p p") == []
+    assert [p.get_text() for p in soup.select("dd p")] == [
+        "a – The first.",
+        "It has a second paragraph.",
+        "and a list",
+        "b – Plain.",
+        "Something.",
+        "Over two paragraphs.",
+    ]
+    # The label before the list inside the field still leads to it.
+    assert soup.find("a", string="list")["href"] == "#bkmrk-the-field"
+    assert soup.select_one("#bkmrk-the-field").name == "ul"

@@ -9,6 +9,14 @@ follows as ordinary blocks. An object with several signatures (overloads) gets
 one line per signature. The paragraph carries the signature's anchor, so
 cross-references land on it. sphinx.ext.linkcode's ``[source]`` link follows
 the ``<code>`` line, after a space, as a plain link.
+
+A field of a description (``:param a:``, ``:returns:``) whose body holds several
+paragraphs is, in Sphinx's doctree, one paragraph holding the field's name and
+those paragraphs; written as it is, that is ``<p>`` inside ``<p>``, which an HTML
+parser (BookStack's, on import and on every save) splits into empty paragraphs and
+loose text.  :func:`unnest_paragraphs` writes such a paragraph as the blocks it
+holds, the text before the first one joined to it: ``<p><strong>a</strong> – The
+first.</p><p>It has a second paragraph.</p>``.
 """
 
 from __future__ import annotations
@@ -54,6 +62,83 @@ class SignatureVisitors:
 
     def depart_desc_content(self, node: nodes.Element) -> None:
         pass
+
+
+#: Blocks that cannot sit inside a ``<p>``: a paragraph holding one is written as its blocks.
+_BLOCKS = (
+    nodes.paragraph,
+    nodes.Sequential,
+    nodes.literal_block,
+    nodes.doctest_block,
+    nodes.math_block,
+    nodes.line_block,
+    nodes.block_quote,
+    nodes.table,
+    nodes.Admonition,
+    nodes.container,
+    nodes.figure,
+)
+
+
+def unnest_paragraphs(document: nodes.document) -> None:
+    """Replace every paragraph that holds blocks by those blocks (see the module's doc).
+
+    Runs before the page's anchors are computed: the paragraph's ids go to the first
+    block, so links to it still land on an element.
+    """
+    holders = [
+        node
+        for node in document.findall(nodes.paragraph)
+        # A resolved toctree is a compact paragraph around its caption and list, and
+        # writes no element of its own.
+        if not isinstance(node, addnodes.compact_paragraph)
+        and any(isinstance(child, _BLOCKS) for child in node.children)
+    ]
+    for holder in reversed(holders):  # inner paragraphs first
+        _unnest(holder)
+
+
+def _visible(run: list[nodes.Node]) -> bool:
+    """Whether *run* shows anything (labels' targets and whitespace do not)."""
+    return any(
+        str(n).strip() if isinstance(n, nodes.Text) else not isinstance(n, nodes.Invisible)
+        for n in run
+    )
+
+
+def _ids(run: list[nodes.Node]) -> list[str]:
+    return [ident for n in run if isinstance(n, nodes.Element) for ident in n["ids"]]
+
+
+def _unnest(holder: nodes.paragraph) -> None:
+    pieces: list[nodes.Element] = []
+    run: list[nodes.Node] = []
+    for child in list(holder.children):
+        if not isinstance(child, _BLOCKS):
+            run.append(child)
+            continue
+        if run and not _visible(run):
+            # Only a label's target before the block: its ids go to the block.
+            child["ids"] = [*_ids(run), *child["ids"]]
+        elif isinstance(child, nodes.paragraph) and run:
+            # The field's name and dash, then its first paragraph: one paragraph.
+            merged = nodes.paragraph("", "", *run, *child.children)
+            merged["ids"] = list(child["ids"])
+            child = merged
+        elif run:
+            pieces.append(nodes.paragraph("", "", *run))
+        run = []
+        pieces.append(child)
+    if run and (_visible(run) or not pieces):
+        pieces.append(nodes.paragraph("", "", *run))
+    elif run:
+        pieces[-1]["ids"] = [*pieces[-1]["ids"], *_ids(run)]
+    pieces[0]["ids"] = [*holder["ids"], *pieces[0]["ids"]]
+    for piece in pieces:
+        if piece.source is None:
+            piece.source, piece.line = holder.source, holder.line
+    assert holder.parent is not None
+    holder.parent.replace(holder, pieces)
 
 
 def signature_html(translator: BookStackTranslator, node: nodes.Element) -> str:
@@ -124,4 +209,4 @@ def _listed(translator: BookStackTranslator, node: nodes.Element) -> str:
     return ", ".join(pieces)
 
 
-__all__ = ["SignatureVisitors", "signature_html"]
+__all__ = ["SignatureVisitors", "signature_html", "unnest_paragraphs"]

@@ -51,7 +51,7 @@ from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language, highlighted_as
 from sphinx_mosaic.bookstack.rawimages import LocalFiles, pack_local_images
 from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
-from sphinx_mosaic.bookstack.signatures import SignatureVisitors
+from sphinx_mosaic.bookstack.signatures import SignatureVisitors, unnest_paragraphs
 from sphinx_mosaic.bookstack.svg import inline_svgs, standalone
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
 from sphinx_mosaic.warnings import MosaicWarning, warn
@@ -96,6 +96,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         super().__init__(document, builder)
         self.docname: str = builder.current_docname
         self.result = Fragment(docname=self.docname)
+        unnest_paragraphs(document)  # no <p> inside a <p> (multi-paragraph fields)
         self.ids = PageAnchors(document)
         self.result.anchors = self.ids.anchors
         self._dispatch: dict[type, tuple[Handler | None, Handler | None]] = {}
