@@ -34,18 +34,20 @@ def test_local_sources_become_images_of_the_book(
     raw_build: tuple[Path, str], book: dict[str, Any]
 ) -> None:
     root, sub = all_pages(book)
-    files = {image["id"]: image["name"] for page in (root, sub) for image in page["images"]}
-    assert sorted(files.values()) == ["chart.png", "logo.png"]
-    logo = next(ident for ident, name in files.items() if name == "logo.png")
-    chart = next(ident for ident, name in files.items() if name == "chart.png")
+    listed = {page["id"]: {i["name"]: i for i in page["images"]} for page in (root, sub)}
+    assert sorted(listed[root["id"]]) == ["logo.png"]
+    assert sorted(listed[sub["id"]]) == ["chart.png", "logo.png"]
     # From html_static_path (from the root and from a sub-folder's "../_static") and
-    # beside the page: one image for the two uses of the logo.
+    # beside the page: the logo is one file of the ZIP, an image of each page showing it.
+    root_logo, sub_logo = listed[root["id"]]["logo.png"], listed[sub["id"]]["logo.png"]
+    assert root_logo["file"] == sub_logo["file"] and root_logo["id"] != sub_logo["id"]
+    chart = listed[sub["id"]]["chart.png"]["id"]
     assert images_of(root) == [
-        (f"[[bsexport:image:{logo}]]", "The logo"),
+        (f"[[bsexport:image:{root_logo['id']}]]", "The logo"),
         ("https://example.org/remote.png", "remote"),
     ]
     assert images_of(sub) == [
-        (f"[[bsexport:image:{logo}]]", "logo again"),
+        (f"[[bsexport:image:{sub_logo['id']}]]", "logo again"),
         (f"[[bsexport:image:{chart}]]", "chart"),
     ]
     assert check_package(raw_build[0] / "books" / "Raw-images.zip") == []

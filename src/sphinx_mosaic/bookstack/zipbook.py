@@ -4,9 +4,13 @@
   chapter reference for an index page);
 * links into another book: the predicted BookStack URL, listed in the page's
   ``cross_links`` for the publisher;
-* images: ``[[bsexport:image:N]]``, listed in the ``images`` of the first page
-  that uses them; a file that is not an image becomes an attachment, and a broken
-  image (:class:`~.images.Refused`) is left out, its alt text kept in its place;
+* images: ``[[bsexport:image:N]]``, listed in the ``images`` of the page that
+  shows them.  An image shown on several pages is one file in the ZIP and one
+  image entry per page: BookStack makes an image per entry, uploaded to its page,
+  so no page shows an image that belongs to another page (which a later publish
+  may delete or move to another book).  A file that is not an image becomes an
+  attachment, and a broken image (:class:`~.images.Refused`) is left out, its alt
+  text kept in its place;
 * downloads: ``[[bsexport:attachment:N]]``, one attachment per page using it.
 """
 
@@ -41,8 +45,9 @@ _ALT = re.compile(r"\salt=\"([^\"]*)\"")
 class ZipContext:
     """What resolving one book's pages learnt besides the model."""
 
-    #: File reference -> image, so a file used twice is one image.
-    images: dict[str, Asset] = field(default_factory=dict)
+    #: (page key, file reference) -> image: a file used twice on a page is one image,
+    #: a file used on two pages one image of each page (one file in the ZIP).
+    images: dict[tuple[str, str], Asset] = field(default_factory=dict)
     next_attachment: int = 0
     #: Predicted cross-book URL -> (target docname, anchor), for the browsable copy.
     cross: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -135,11 +140,11 @@ def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -
                 image_as_attachment[index] = (attach(*loaded), loaded[0])
             continue
         ref, data = got
-        if ref not in context.images:
+        if (page.key, ref) not in context.images:
             name = limited(PurePosixPath(source).name, "image", location, IMAGE_NAME_LIMIT)
-            context.images[ref] = Asset("image", len(context.images) + 1, name, ref, data)
+            context.images[page.key, ref] = Asset("image", len(context.images) + 1, name, ref, data)
             book.files[ref] = data
-        image = context.images[ref]
+        image = context.images[page.key, ref]
         if all(used.zip_id != image.zip_id for used in page.images):
             page.images.append(image)
             file_hashes.append(hashlib.sha256(data).hexdigest())
