@@ -296,3 +296,18 @@ def test_a_new_link_into_the_wiki_is_left_to_a_person() -> None:
     # The link stays out of the source; the other change of the page comes in.
     assert result.text == "# T\n\nSee the guide.\n\nOther new words.\n"
     assert [c.theirs for c in result.conflicts] == ["See the [guide](mosaic-wiki-address#x)."]
+
+
+def test_side_files_are_no_pages_of_the_layout(tmp_path: Path) -> None:
+    from sphinx_mosaic.layout.model import discover
+
+    (tmp_path / "1-guide").mkdir()
+    (tmp_path / "README.md").write_text("# Shelf\n")
+    (tmp_path / "1-guide" / "README.md").write_text("# Guide\n")
+    (tmp_path / "1-guide" / "1-setup.md").write_text("# Setup\n")
+    (tmp_path / "1-guide" / "1-setup.md.wiki.md").write_text("# Wiki edits not merged\n")
+    assert sorted(p.source for p in discover(tmp_path).pages()) == [
+        "1-guide/1-setup.md",
+        "1-guide/README.md",
+        "README.md",
+    ]

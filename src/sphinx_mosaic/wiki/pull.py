@@ -244,6 +244,12 @@ def side_file(page: Page, result: PagePull, detail: dict[str, Any]) -> str:
         f"These changes could not be written into {page.source} by `sphinx-mosaic pull`: "
         "bring them in by hand, then delete this file.",
     ]
+    if any(PLACEHOLDER in c.theirs + c.base + c.ours for c in result.conflicts):
+        lines += [
+            "",
+            f"A link or image into the wiki shows as `{PLACEHOLDER}` (its #fragment kept): "
+            "see the page in the wiki for its target.",
+        ]
     for n, conflict in enumerate(result.conflicts, 1):
         lines += ["", f"## {n}. {conflict.why}", ""]
         lines += ["The wiki now:", "", _fence(conflict.theirs or "(removed)")]
@@ -260,7 +266,7 @@ def _print(report: PullReport, options: PullOptions, out: Callable[[str], None])
     for page in report.pages:
         where = page.source if page.source is not None else "?"
         for change in page.applied:
-            out(f"{page.label}: {change} ({where})")
+            out(f"{page.label}: {change.replace(PLACEHOLDER, '...')} ({where})")
         if page.diff and options.dry_run:
             out(page.diff.rstrip("\n"))
         if page.conflicts:
