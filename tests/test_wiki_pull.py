@@ -243,6 +243,10 @@ def test_a_change_is_placed_in_the_source_with_its_own_wrapping_and_syntax() -> 
     ) == source.replace("two", "three")
     # A word that occurs twice is placed by the words around it.
     assert patch("a b a c", "a b a c", "a b x c") == "a b x c"
+    # Unique in the source is not enough: "2" is once in the source, twice in the old text.
+    numbered = "1. first\n   - nested one\n   - nested two\n2. second"
+    old_md = "1. first\n\n   - nested one\n   - nested 2\n\n2. second"
+    assert patch(numbered, old_md, old_md.replace("nested 2", "nested two")) is None
     # A change whose place cannot be found is not guessed.
     assert patch("entirely different", "old text", "new text") is None
 
@@ -311,3 +315,74 @@ def test_side_files_are_no_pages_of_the_layout(tmp_path: Path) -> None:
         "1-guide/README.md",
         "README.md",
     ]
+
+
+RICH = """\
+# Setup
+
+## Before you start
+
+:::{note}
+Keep the archive: the upgrade needs it.
+:::
+
+```{warning}
+Never run the tools as root.
+```
+
+1. first step
+   - nested one
+   - nested two
+2. second step
+
+```{list-table} Ports
+:header-rows: 1
+
+* - Name
+  - Port
+* - web
+  - 8000
+```
+
+Some *emphasis* and **strong** text with `code` and a [link](https://example.com).
+
+Term
+: Its definition here.
+"""
+#: (in the wiki's HTML, in the source): a heading, two admonitions, a nested list item, a
+#: list-table cell, a paragraph with inline markup, a definition.
+RICH_EDITS = [
+    ("Before you start", "Before you begin"),
+    ("the upgrade needs it", "the upgrade script needs it"),
+    ("as root", "as the root user"),
+    ("nested two", "nested 2"),
+    ("<p>8000</p>", "<p>8443</p>"),
+    ("<strong>strong</strong> text", "<strong>strong</strong> words"),
+    ("Its definition here.", "Its new definition."),
+]
+RICH_SOURCE_EDITS = [
+    *RICH_EDITS[:4],
+    ("  - 8000", "  - 8443"),
+    ("**strong** text", "**strong** words"),
+    RICH_EDITS[6],
+]
+
+
+def test_edits_inside_directives_lists_and_inline_markup_keep_the_source_syntax(
+    server: FakeBookStack, project: Path, tmp_path: Path
+) -> None:
+    (project / "conf.py").write_text(CONF + 'myst_enable_extensions = ["colon_fence", "deflist"]\n')
+    setup = project / "1-guide" / "1-setup.md"
+    setup.write_text(RICH)
+    out = tmp_path / "out"
+    build(project, out)
+    run_publish(server, out)
+    server.save_in_editor(page_id(server, "guide/setup"), filtered=True, change=edit(RICH_EDITS))
+
+    pulled, lines = run_pull(server, out, project)
+
+    assert pulled.ok, lines
+    assert setup.read_text() == replaced(RICH, RICH_SOURCE_EDITS)
+    build(project, out)
+    report, lines = run_publish(server, out)
+    assert report.ok and [a.key for a in report.result.done] == ["guide/setup"], lines

@@ -164,7 +164,10 @@ def _pattern(tokens: list[str]) -> str:
 
 def patch(segment: str, old: str, new: str) -> str | None:
     """*segment* with the changes from *old* to *new* made in place, or None if any
-    change cannot be placed in it exactly once."""
+    change cannot be placed in it exactly once.
+
+    Each change is looked for with 0, 1, 2... tokens of *old* around it until the pattern
+    occurs exactly once in *segment* and exactly once in *old*."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     spans: list[tuple[int, int, str]] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -180,7 +183,9 @@ def patch(segment: str, old: str, new: str) -> str | None:
             matches = list(re.finditer(regex, segment))
             if not matches:
                 return None
-            if len(matches) == 1:
+            # Unique in the source and in the old block: a change of "2" in "nested 2" is
+            # not placed on the "2." of the next list item.
+            if len(matches) == 1 and len(re.findall(regex, old)) == 1:
                 spans.append((matches[0].start("old"), matches[0].end("old"), replacement))
                 break
             if i1 - k <= 0 and i2 + k >= len(a):
