@@ -139,3 +139,16 @@ def test_import_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[
     (tmp_path / "full" / "x").write_text("x")
     assert main(["import", str(mixed_book(tmp_path)), "-o", str(tmp_path / "full")]) == 2
     assert "is not empty" in capsys.readouterr().err
+
+
+def test_every_option_is_in_the_reference() -> None:
+    from sphinx_mosaic.cli import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if a.dest == "command"]
+    import_parser = commands.choices["import"]  # type: ignore[index]
+    reference = Path(__file__).parents[1] / "docs/3-reference/4-command-line/4-import.md"
+    text = reference.read_text(encoding="utf-8")
+    options = [o for a in import_parser._actions for o in a.option_strings if o.startswith("--")]
+    assert "--sphinx-design" in options
+    assert [o for o in options if o != "--help" and f"`{o}" not in text] == []
