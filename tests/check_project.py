@@ -34,7 +34,11 @@ def documents_in(manifest: dict[str, Any]) -> list[str]:
         for entry in book["contents"]:
             inner = entry["pages"] if entry["type"] == "chapter" else [entry]
             pages += inner
-            if entry["type"] == "chapter" and entry["docname"] not in {p["docname"] for p in inner}:
+            if (
+                entry["type"] == "chapter"
+                and entry["docname"]  # a chapter made of a toctree group has no document
+                and entry["docname"] not in {p["docname"] for p in inner}
+            ):
                 found.append(entry["docname"])
         found += [page["docname"] for page in pages]
         if book["docname"] and book["docname"] not in {p["docname"] for p in pages}:

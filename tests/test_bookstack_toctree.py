@@ -14,7 +14,13 @@ from check_project import documents_in
 from publish_fixtures import run_publish
 from test_bookstack import all_pages, build, copy_root, read_book
 
-from sphinx_mosaic.bookstack.toctree import Project, RootToctree, map_toctree, natural_key
+from sphinx_mosaic.bookstack.toctree import (
+    Project,
+    RootToctree,
+    ToctreeGroup,
+    map_toctree,
+    natural_key,
+)
 
 #: Sphinx's own pages, which are no documents.
 SPECIAL_PAGES = {"genindex", "search", "py-modindex"}
@@ -459,3 +465,162 @@ def test_a_generic_root_title_stays_without_a_project() -> None:
         source_of=lambda docname: f"{docname}.rst",
     )
     assert map_toctree(project, extras="omit").shelf.name == "Contents"
+
+
+def release_project(groups: list[ToctreeGroup], *, count: int, odd: bool = True) -> Project:
+    """``index`` lists ``changes/index``, which lists *count* release notes (and, with
+    *odd*, one ``changes/odd`` of two pages) in toctrees grouped as *groups* say."""
+    notes = [f"changes/{n}" for n in range(count)]
+    children = [*notes, *(["changes/odd"] if odd else [])]
+    includes: dict[str, list[str]] = {"index": ["changes/index"], "changes/index": children}
+    if odd:
+        includes["changes/odd"] = ["changes/odd-a", "changes/odd-b"]
+    docnames = ["index", "changes/index", *children, "changes/odd-a", "changes/odd-b"]
+    return Project(
+        root_doc="index",
+        project="P",
+        docnames=docnames if odd else docnames[:-2],
+        titles={},
+        includes=includes,
+        root_toctrees=[RootToctree(None, [(None, "changes/index")])],
+        source_of=lambda docname: f"{docname}.rst",
+        groups_of=lambda docname: groups if docname == "changes/index" else [],
+    )
+
+
+def test_a_large_book_is_split_along_its_headings() -> None:
+    notes = [f"changes/{n}" for n in range(60)]
+    groups = [
+        ToctreeGroup(None, ["changes/odd"]),
+        ToctreeGroup("Version 2", notes[:30]),
+        ToctreeGroup("Version 1", notes[30:]),
+    ]
+    mapped = map_toctree(release_project(groups, count=60), extras="omit")
+    (book,) = mapped.shelf.books
+    assert [(type(e).__name__, e.key, e.name) for e in book.contents] == [
+        ("Page", "index", "Index"),
+        ("Page", "changes/index", "Index"),
+        ("Chapter", "chapter:changes/odd", "Odd"),
+        ("Chapter", "chapter:changes/index:version-2", "Version 2"),
+        ("Chapter", "chapter:changes/index:version-1", "Version 1"),
+    ]
+    assert [p.docname for p in book.chapters[1].pages] == notes[:30]
+    assert [p.docname for p in book.chapters[2].pages] == notes[30:]
+    assert mapped.issues == []
+
+
+def test_a_small_book_keeps_its_shape_and_a_large_one_without_groups_warns() -> None:
+    notes = [f"changes/{n}" for n in range(40)]
+    groups = [ToctreeGroup("Version 2", notes[:20]), ToctreeGroup("Version 1", notes[20:])]
+    small = map_toctree(release_project(groups, count=40), extras="omit")
+    assert [type(e).__name__ for e in small.shelf.books[0].contents].count("Chapter") == 1
+    assert small.issues == []
+    # 60 pages beside one chapter, and one group only: nothing to split by, a warning.
+    notes = [f"changes/{n}" for n in range(60)]
+    large = map_toctree(
+        release_project([ToctreeGroup("All", [*notes, "changes/odd"])], count=60),
+        extras="omit",
+    )
+    assert len(large.shelf.books[0].chapters) == 1
+    assert [(i.subtype, i.docname) for i in large.issues] == [("bookstack", "changes/index")]
+    assert "holds 60 pages beside a single chapter, 'Odd'" in large.issues[0].message
+
+
+def test_a_large_chapter_is_followed_by_a_chapter_per_group() -> None:
+    packages = [f"contrib/p{n}" for n in range(55)]
+    includes = {"index": ["guide"], "guide": ["contrib/index"], "contrib/index": packages}
+    project = Project(
+        root_doc="index",
+        project="P",
+        docnames=["index", "guide", "contrib/index", *packages],
+        titles={"contrib/index": "Contrib packages"},
+        includes=includes,
+        root_toctrees=[RootToctree(None, [(None, "guide")])],
+        source_of=lambda docname: f"{docname}.rst",
+        groups_of=lambda docname: (
+            [
+                ToctreeGroup(None, packages[:5]),
+                ToctreeGroup("Storage", packages[5:30]),
+                ToctreeGroup("Network", packages[30:]),
+            ]
+            if docname == "contrib/index"
+            else []
+        ),
+    )
+    mapped = map_toctree(project, extras="omit")
+    guide = next(book for book in mapped.shelf.books if book.key == "book:guide")
+    assert [(c.key, c.name, len(c.pages)) for c in guide.chapters] == [
+        ("chapter:contrib/index", "Contrib packages", 6),
+        ("chapter:contrib/index:storage", "Contrib packages: Storage", 25),
+        ("chapter:contrib/index:network", "Contrib packages: Network", 25),
+    ]
+    assert [p.docname for c in guide.chapters for p in c.pages] == ["contrib/index", *packages]
+
+
+def test_headings_and_captions_of_a_large_book_make_its_chapters(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "changes").mkdir(parents=True)
+    (src / "conf.py").write_text('extensions = ["sphinx_mosaic"]\nproject = "Rel"\n')
+    (src / "index.rst").write_text("Rel\n===\n\nAbout.\n\n.. toctree::\n\n   changes/index\n")
+    (src / "changes" / "index.rst").write_text(
+        "Changes\n=======\n\nAll releases.\n\n.. toctree::\n\n   odd\n\n"
+        "Version 2\n---------\n\nNewest first.\n\n.. toctree::\n   :glob:\n   :reversed:\n\n"
+        "   2.*\n\nVersion 1\n---------\n\n.. toctree::\n   :glob:\n   :caption: Old ones\n\n"
+        "   1.*\n"
+    )
+    (src / "changes" / "odd.rst").write_text("Odd\n===\n\nText.\n\n.. toctree::\n\n   odd-a\n")
+    (src / "changes" / "odd-a.rst").write_text("Odd A\n=====\n\nText.\n")
+    for major, count in ((2, 30), (1, 26)):
+        for minor in range(count):
+            name = f"{major}.{minor}"
+            (src / "changes" / f"{name}.rst").write_text(f"{name}\n{'=' * len(name)}\n\nText.\n")
+    outdir, warnings = build(src, tmp_path / "_build")
+    assert "WARNING" not in warnings
+    chapters = [line for line in outline(outdir) if line[0] == "chapter"]
+    assert chapters == [
+        ("chapter", "chapter:changes/odd", "Odd"),
+        ("chapter", "chapter:changes/index:version-2", "Version 2"),
+        ("chapter", "chapter:changes/index:old-ones", "Old ones"),
+    ]
+    lines = outline(outdir)
+    start = lines.index(("chapter", "chapter:changes/index:version-2", "Version 2"))
+    # In toctree order (a reversed glob: Sphinx sorts the names as strings).
+    assert [line[1] for line in lines[start + 1 : start + 3]] == ["changes/2.9", "changes/2.8"]
+    sources = {p.relative_to(src).with_suffix("").as_posix() for p in src.rglob("*.rst")}
+    assert set(docnames_in_output(outdir)) == sources
+
+
+def test_the_root_book_is_split_by_the_headings_of_its_toctrees() -> None:
+    guides = [f"guide{n}" for n in range(30)]
+    howtos = [f"howto{n}" for n in range(25)]
+    project = Project(
+        root_doc="index",
+        project="P",
+        docnames=["index", "intro", *guides, *howtos],
+        titles={},
+        includes={"index": ["intro", *guides, *howtos]},
+        root_toctrees=[
+            RootToctree(None, [(None, "intro")]),
+            RootToctree(None, [(None, d) for d in guides]),
+            RootToctree(None, [(None, d) for d in howtos]),
+        ],
+        source_of=lambda docname: f"{docname}.rst",
+        groups_of=lambda docname: [
+            ToctreeGroup(None, ["intro"]),
+            ToctreeGroup("Guides", guides),
+            ToctreeGroup("How-to", howtos),
+        ],
+    )
+    (book,) = map_toctree(project, extras="omit").shelf.books
+    assert [(type(e).__name__, e.key) for e in book.contents] == [
+        ("Page", "index"),
+        ("Page", "intro"),
+        ("Chapter", "chapter:index:guides"),
+        ("Chapter", "chapter:index:how-to"),
+    ]
+    assert [len(c.pages) for c in book.chapters] == [30, 25]
+    # Under the limit, the same root stays one flat book.
+    small = Project(
+        **{**project.__dict__, "docnames": ["index", "intro", *guides[:20], *howtos[:20]]}
+    )
+    assert map_toctree(small, extras="omit").shelf.books[0].chapters == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from docutils import nodes
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
@@ -19,7 +20,13 @@ from sphinx_mosaic import envdata
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.references import linked_documents
 from sphinx_mosaic.bookstack.structure import plan_shelf
-from sphinx_mosaic.bookstack.toctree import Issue, Project, RootToctree, map_toctree
+from sphinx_mosaic.bookstack.toctree import (
+    Issue,
+    Project,
+    RootToctree,
+    ToctreeGroup,
+    map_toctree,
+)
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 
@@ -30,6 +37,28 @@ def chosen_source(env: BuildEnvironment) -> str:
         return choice
     layout = envdata.layout(env)
     return "layout" if layout is not None and layout.active and layout.books else "toctree"
+
+
+def toctree_groups(env: BuildEnvironment, docname: str) -> list[ToctreeGroup]:
+    """The entries of *docname*'s toctrees grouped by caption, else by the heading of the
+    section they sit in (None directly under the document's title); a group runs on over
+    consecutive toctrees with the same title."""
+    doctree = env.get_doctree(docname)
+    top = next((child for child in doctree.children if isinstance(child, nodes.section)), None)
+    groups: list[ToctreeGroup] = []
+    for node in doctree.findall(addnodes.toctree):
+        title: str | None = node.get("caption") or None
+        parent = node.parent
+        while title is None and parent is not None and parent is not top:
+            if isinstance(parent, nodes.section) and isinstance(parent[0], nodes.title):
+                title = parent[0].astext()
+            parent = parent.parent
+        entries = [ref for _title, ref in node["entries"] if ref in env.found_docs]
+        if groups and groups[-1].title == title:
+            groups[-1] = ToctreeGroup(title, [*groups[-1].entries, *entries])
+        else:
+            groups.append(ToctreeGroup(title, entries))
+    return groups
 
 
 def toctree_project(env: BuildEnvironment) -> Project:
@@ -55,6 +84,7 @@ def toctree_project(env: BuildEnvironment) -> Project:
         root_toctrees=toctrees,
         source_of=source_of,
         links=linked_documents(env),
+        groups_of=lambda docname: toctree_groups(env, docname),
     )
 
 

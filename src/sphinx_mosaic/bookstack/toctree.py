@@ -21,6 +21,15 @@ project"):
   without is a page, in toctree order;
 * entries below a chapter's entries are flattened into the chapter in
   toctree (depth-first) order, with a ``mosaic.toctree-depth`` warning;
+* a large book or chapter (more than :data:`LARGE` pages) whose document groups
+  its toctree entries, under two or more toctree captions or section headings,
+  is split along those groups: in a book each group is a chapter named by the
+  caption or heading; a chapter stays with its index page and the entries
+  before the first group, and each group follows it as a chapter of its own
+  (``<chapter>: <group>``).  A group's entries and everything below them are
+  its pages, in toctree order.  A large book left with a single chapter (no
+  groups to split it by) is warned about; the root's own book (its leaf
+  entries) is split the same way by the headings its toctrees sit under;
 * a document listed in several toctrees is placed where it is met first;
 * a document outside the root's tree that has toctree entries of its own (an
   ``:orphan:`` table of contents beside a landing page) maps like a root entry:
@@ -52,6 +61,9 @@ from sphinx_mosaic.bookstack.structure import safe_file_name, unique_stems
 from sphinx_mosaic.layout.model import humanize
 
 ORPHANS_KEY = "book:@other-pages"
+#: A book or chapter with more pages than this is split along the groups of its
+#: document's toctree (captions, section headings), where it has such groups.
+LARGE = 50
 #: Root titles that say "this is the table of contents" or "welcome" rather than what the
 #: project is; the shelf and first book read better by the project's name.
 _GENERIC_TITLE = re.compile(
@@ -83,6 +95,22 @@ class RootToctree:
 
 
 @dataclass(frozen=True)
+class ToctreeGroup:
+    """Entries of a document's toctrees under one caption or section heading.
+
+    *title* is the toctree's caption, else the heading of the section it sits in;
+    None for toctrees directly under the document's title.
+    """
+
+    title: str | None
+    entries: Sequence[str]
+
+
+def _no_groups(docname: str) -> Sequence[ToctreeGroup]:
+    return ()
+
+
+@dataclass(frozen=True)
 class Project:
     """What the toctree source reads from a Sphinx environment."""
 
@@ -97,6 +125,8 @@ class Project:
     source_of: Callable[[str], str]
     #: docname -> the documents it links to (cross-references), for orphan trees.
     links: Mapping[str, AbstractSet[str]] = field(default_factory=dict)
+    #: docname -> its toctrees' entries by caption or heading (asked of large ones only).
+    groups_of: Callable[[str], Sequence[ToctreeGroup]] = _no_groups
 
 
 @dataclass
@@ -132,6 +162,8 @@ class _Mapper:
         self.known = set(project.docnames)
         self.placed: set[str] = {project.root_doc}
         self.issues: list[Issue] = []
+        #: Keys of the chapters made of toctree groups (unique across the shelf).
+        self.group_keys: set[str] = set()
 
     def title(self, docname: str, explicit: str | None = None) -> str:
         title = explicit or self.project.titles.get(docname)
@@ -167,10 +199,67 @@ class _Mapper:
                 pages.extend(self.flattened(child))
         return pages
 
-    def entry(self, docname: str, name: str | None) -> Chapter | Page:
-        """A book's entry: a chapter when it has entries of its own, else a page."""
+    def size(self, docname: str) -> int:
+        """How many pages the documents below *docname* not placed yet would make."""
+        seen: set[str] = set()
+        stack = list(self.children(docname))
+        while stack:
+            child = stack.pop()
+            if child in seen or child in self.placed:
+                continue
+            seen.add(child)
+            stack.extend(self.children(child))
+        return len(seen)
+
+    def groups(self, docname: str) -> list[ToctreeGroup]:
+        """The groups to split *docname*'s tree by: two or more with a title, when the
+        tree is large; else none."""
+        if self.size(docname) <= LARGE:
+            return []
+        groups = list(self.project.groups_of(docname))
+        if sum(1 for group in groups if group.title) < 2:
+            return []
+        grouped = {entry for group in groups for entry in group.entries}
+        rest = [child for child in self.children(docname) if child not in grouped]
+        if rest:  # entries no toctree node lists (should not happen): kept, at the end
+            groups.append(ToctreeGroup(None, rest))
+        return groups
+
+    def group_chapters(
+        self,
+        docname: str,
+        groups: list[ToctreeGroup],
+        prefix: str = "",
+        *,
+        keep_empty: bool = False,
+    ) -> list[Chapter]:
+        """One chapter per titled group: its entries and everything below them."""
+        chapters: list[Chapter] = []
+        keys = self.group_keys
+        for group in groups:
+            if group.title is None:
+                continue
+            key, n = f"chapter:{docname}:{_slug(group.title)}", 1
+            while key in keys:
+                n += 1
+                key = f"chapter:{docname}:{_slug(group.title)}-{n}"
+            keys.add(key)
+            chapter = Chapter(
+                key=key, docname=None, source=None, name=prefix + group.title, pages=[]
+            )
+            for child in group.entries:
+                if self.take(child):
+                    chapter.pages.append(self.page(child))
+                    chapter.pages.extend(self.flattened(child))
+            if chapter.pages or keep_empty:
+                chapters.append(chapter)
+        return chapters
+
+    def entry(self, docname: str, name: str | None) -> list[Chapter | Page]:
+        """A book's entry: a chapter when it has entries of its own, else a page; a large
+        chapter whose entries are grouped is followed by a chapter per group."""
         if not any(child not in self.placed for child in self.children(docname)):
-            return self.page(docname, name=name)
+            return [self.page(docname, name=name)]
         chapter = Chapter(
             key=f"chapter:{docname}",
             docname=docname,
@@ -178,7 +267,9 @@ class _Mapper:
             name=self.title(docname, name),
             pages=[self.page(docname, is_index=True, name=name)],
         )
-        for child in self.children(docname):
+        groups = self.groups(docname)
+        ungrouped = [entry for group in groups if group.title is None for entry in group.entries]
+        for child in ungrouped if groups else self.children(docname):
             if not self.take(child):
                 continue
             chapter.pages.append(self.page(child))
@@ -195,13 +286,13 @@ class _Mapper:
                         "in toctree order (move them up a level to keep the structure)",
                     )
                 )
-        return chapter
+        return [chapter, *self.group_chapters(docname, groups, f"{chapter.name}: ")]
 
     def contents(self, entries: Sequence[tuple[str | None, str]]) -> list[Chapter | Page]:
         result: list[Chapter | Page] = []
         for name, docname in entries:
             if self.take(docname):
-                result.append(self.entry(docname, name))
+                result.extend(self.entry(docname, name))
         return result
 
     def book(self, docname: str, name: str | None) -> Book:
@@ -213,7 +304,15 @@ class _Mapper:
             file_stem=_stem(docname),
         )
         book.contents.append(self.page(docname, is_index=True, name=name))
-        book.contents += self.contents([(None, child) for child in self.children(docname)])
+        groups = self.groups(docname)
+        if not groups:
+            book.contents += self.contents([(None, child) for child in self.children(docname)])
+            return book
+        for group in groups:
+            if group.title is None:
+                book.contents += self.contents([(None, child) for child in group.entries])
+            else:
+                book.contents += self.group_chapters(docname, [group])
         return book
 
 
@@ -247,7 +346,7 @@ def _orphan_trees(project: Project, mapper: _Mapper, placed: Sequence[Book]) -> 
         if home is None:
             books.append(mapper.book(docname, None))
         else:
-            home.contents.append(mapper.entry(docname, None))
+            home.contents.extend(mapper.entry(docname, None))
     return books
 
 
@@ -273,6 +372,60 @@ def shelf_name(project: Project, title: str) -> str:
     if name and name != _NO_PROJECT and is_generic_title(title):
         return name
     return title
+
+
+def _grouped_root(
+    project: Project, mapper: _Mapper, contents: list[Chapter | Page]
+) -> list[Chapter | Page]:
+    """The root book's contents, its pages in a chapter per section heading of the root
+    document when there are more than :data:`LARGE` of them under two or more headings."""
+    pages = [entry for entry in contents if isinstance(entry, Page) and not entry.is_index]
+    if len(pages) <= LARGE:
+        return contents
+    title_of = {
+        docname: group.title
+        for group in project.groups_of(project.root_doc)
+        for docname in group.entries
+    }
+    if len({title_of.get(page.docname) for page in pages} - {None}) < 2:
+        return contents
+    grouped: list[Chapter | Page] = []
+    chapters: dict[str, Chapter] = {}
+    for entry in contents:
+        title = title_of.get(entry.docname or "") if isinstance(entry, Page) else None
+        if title is None or not isinstance(entry, Page) or entry.is_index:
+            grouped.append(entry)
+            continue
+        if title not in chapters:
+            (chapter,) = mapper.group_chapters(
+                project.root_doc, [ToctreeGroup(title, [])], keep_empty=True
+            )
+            chapters[title] = chapter
+            grouped.append(chapter)
+        chapters[title].pages.append(entry)
+    return grouped
+
+
+def _lone_chapter(book: Book) -> list[Issue]:
+    """A warning for a large book of pages beside a single chapter (nothing to split by)."""
+    chapters = book.chapters
+    pages = [e for e in book.contents if isinstance(e, Page) and not e.is_index]
+    if len(chapters) != 1 or len(pages) <= LARGE:
+        return []
+    chapter = chapters[0]
+    where = book.docname or chapter.docname or ""
+    grouped = f"the entries of {book.docname!r}" if book.docname else "the entries"
+    return [
+        Issue(
+            "bookstack",
+            where,
+            f"book {book.name!r} holds {len(pages)} pages beside a single chapter, "
+            f"{chapter.name!r}; BookStack lists that chapter among the pages, as the only "
+            f"group of the book (group {grouped} under toctree captions or section headings "
+            f"to make chapters of them: a book of more than {LARGE} pages is split along "
+            "such groups)",
+        )
+    ]
 
 
 def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
@@ -318,6 +471,7 @@ def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
             else:
                 mapper.take(docname)
                 root_book.contents.append(mapper.page(docname, name=name))
+    root_book.contents = _grouped_root(project, mapper, root_book.contents)
     books += _orphan_trees(project, mapper, [root_book, *books])
     # The root book holds the root page and the root's leaf entries: first on the shelf.
     if any(not (isinstance(e, Page) and e.is_index) for e in root_book.contents) or not books:
@@ -355,5 +509,6 @@ def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
         for entry in book.contents:
             if isinstance(entry, Chapter):
                 entry.book_key = book.key
+        result.issues += _lone_chapter(book)
     unique_stems(shelf.books)
     return result
