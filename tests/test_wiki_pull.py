@@ -386,3 +386,21 @@ def test_edits_inside_directives_lists_and_inline_markup_keep_the_source_syntax(
     build(project, out)
     report, lines = run_publish(server, out)
     assert report.ok and [a.key for a in report.result.done] == ["guide/setup"], lines
+
+
+def test_a_wrong_source_folder_is_reported_and_nothing_is_written(
+    server: FakeBookStack, project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(project, out)
+    run_publish(server, out)
+    server.save_in_editor(page_id(server, "guide/setup"), change=edit(WIKI_EDITS[:1]))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    pulled, lines = run_pull(server, out, elsewhere)
+
+    assert not pulled.ok
+    assert any("does not exist: pass --source-dir" in line for line in lines), lines
+    assert list(elsewhere.iterdir()) == []
+    assert (project / "1-guide" / "1-setup.md").read_text() == SETUP

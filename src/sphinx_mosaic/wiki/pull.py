@@ -87,6 +87,8 @@ class PagePull:
     conflicts: list[Conflict] = field(default_factory=list)
     side_file: Path | None = None
     diff: str = ""
+    #: Why the page could not be merged at all, its source being missing ("" if it was).
+    missing: str = ""
 
 
 @dataclass
@@ -97,7 +99,7 @@ class PullReport:
 
     @property
     def ok(self) -> bool:
-        return not any(p.conflicts for p in self.pages)
+        return not any(p.conflicts or p.missing for p in self.pages)
 
 
 def pull(
@@ -182,8 +184,10 @@ def _pull_page(
     theirs = set_addresses_aside(str(detail.get("raw_html") or ""))
     whole = convert_page(theirs).markdown
     if source is None or not source.is_file():
-        result.conflicts.append(
-            Conflict(f"the source file {page.source or '(none)'} was not found", whole)
+        # Nothing was changed and the wiki keeps the edit: no side file in a wrong folder.
+        result.missing = (
+            f"the source file {source if source else '(none)'} does not exist: pass "
+            "--source-dir, the folder the build was made from"
         )
     elif base is None:
         result.conflicts.append(
@@ -218,9 +222,8 @@ def _pull_page(
             )
             if not options.dry_run:
                 source.write_text(merged.text, encoding="utf-8")
-    if result.conflicts:
-        folder = source.parent if source is not None else options.source_dir
-        side = folder / f"{source.name if source else page.key.replace('/', '-')}{SIDE_SUFFIX}"
+    if result.conflicts and source is not None:
+        side = source.with_name(source.name + SIDE_SUFFIX)
         result.side_file = side
         if not options.dry_run:
             side.parent.mkdir(parents=True, exist_ok=True)
@@ -269,6 +272,8 @@ def _print(report: PullReport, options: PullOptions, out: Callable[[str], None])
             out(f"{page.label}: {change.replace(PLACEHOLDER, '...')} ({where})")
         if page.diff and options.dry_run:
             out(page.diff.rstrip("\n"))
+        if page.missing:
+            out(f"error: {page.label}: edited in the wiki by {page.who}; {page.missing}")
         if page.conflicts:
             verb = "would go" if options.dry_run else "written"
             out(
@@ -276,9 +281,9 @@ def _print(report: PullReport, options: PullOptions, out: Callable[[str], None])
                 f"({', '.join(c.why for c in page.conflicts)}); {verb} to {page.side_file}"
             )
     merged = sum(1 for p in report.pages if p.applied)
-    conflicts = sum(1 for p in report.pages if p.conflicts)
+    conflicts = sum(1 for p in report.pages if p.conflicts or p.missing)
     mode = "dry run, nothing written; " if options.dry_run else ""
     out(
         f"pull: {mode}{len(report.pages)} page(s) edited in the wiki, {merged} merged into "
-        f"the sources, {conflicts} with changes left in side files"
+        f"the sources, {conflicts} with changes not merged"
     )
