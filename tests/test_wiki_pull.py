@@ -404,3 +404,16 @@ def test_a_wrong_source_folder_is_reported_and_nothing_is_written(
     assert any("does not exist: pass --source-dir" in line for line in lines), lines
     assert list(elsewhere.iterdir()) == []
     assert (project / "1-guide" / "1-setup.md").read_text() == SETUP
+
+
+def test_html_myst_cannot_say_is_left_to_a_person() -> None:
+    base = '<p id="bkmrk-a">Words.</p>\n<p id="bkmrk-b">More words.</p>'
+    theirs = (
+        '<div class="boxed" id="bkmrk-a">Words.</div>\n<p id="bkmrk-b">More words.</p>\n'
+        '<section class="x" id="bkmrk-s"><p>New.</p></section>'
+    )
+    source = "# T\n\nWords.\n\nMore words.\n"
+    result = merge(base, theirs, base, source, markdown=True)
+    assert result.text == source
+    assert len(result.conflicts) == 2
+    assert all("{raw} html" in c.theirs for c in result.conflicts)
