@@ -69,6 +69,10 @@ def _as_rubrics(section: nodes.section) -> list[nodes.Node]:
     """A section's content with its title and those of its sub-sections as rubrics."""
     title = section.next_node(nodes.title)
     rubric = nodes.rubric(title.astext() if title else "", "", *(title.children if title else []))
+    # Where the heading was written, for warnings about its text (a character the PDF
+    # cannot show): the title's own line, else its section's.
+    rubric.source = (title.source if title else None) or section.source
+    rubric.line = (title.line if title else None) or section.line
     result: list[nodes.Node] = [rubric]
     for child in section.children:
         if child is title:
