@@ -49,6 +49,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
 from bookstack_editor import render_filter, tinymce_save
+from bookstack_server_export import ExportZip
 from bookstack_server_imports import (
     ApiError,
     ImportsApi,
@@ -127,7 +128,7 @@ def slugify(name: str) -> str:
 
 
 @dataclass
-class FakeBookStack(ImportsApi):
+class FakeBookStack(ImportsApi, ExportZip):
     """The fake server; see the module docstring."""
 
     #: ``/api/system`` exists from v25.05, ``/api/imports`` from v25.07; None: v23.x.
@@ -371,6 +372,8 @@ class FakeBookStack(ImportsApi):
             self._writes_done += 1
             if self._writes_done % self.drop_every == 0:
                 return _DROP
+        if isinstance(body, bytes):  # a file (the ZIP export)
+            return status, {**headers, "Content-Type": "application/zip"}, body
         payload = b"" if status == 204 else json.dumps(body).encode()
         return status, headers, payload
 
@@ -586,6 +589,19 @@ class FakeBookStack(ImportsApi):
                 return 204, None
             if method == "POST" and table == "imports":
                 return 200, self._run_import(item)
+        elif (
+            len(parts) == 4
+            and parts[1].isdigit()
+            and parts[2:] == ["export", "zip"]
+            and table in ("books", "chapters", "pages")
+            and method == "GET"
+        ):
+            if self.version_tuple < (25, 7):
+                raise web_404()  # the ZIP export reached the API in v25.07
+            item = self.tables[table].get(int(parts[1]))
+            if item is None or not self._visible(table, item):
+                raise error(404, f"{table[:-1].title()} not found")
+            return 200, self._export_zip(table, item)
         raise error(405, "Method not allowed")
 
     # -- entities ---------------------------------------------------------------------------
@@ -1164,10 +1180,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         status, headers, payload = answer  # type: ignore[misc]
         web_page = status == 404 and b'"html"' in payload
+        headers = dict(headers)
         if web_page:
             payload, content_type = WEB_404_PAGE, "text/html; charset=UTF-8"
         else:
-            content_type = "application/json"
+            content_type = headers.pop("Content-Type", "application/json")
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

@@ -159,7 +159,7 @@ def test_page_headings() -> None:
 def test_converter_imports_no_sphinx() -> None:
     code = (
         "import sys; import sphinx_mosaic.wiki.cli, sphinx_mosaic.wiki.importer, "
-        "sphinx_mosaic.wiki.compare; "
+        "sphinx_mosaic.wiki.compare, sphinx_mosaic.wiki.api; "
         "bad = [m for m in ('sphinx', 'docutils', 'PIL') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -11,6 +11,7 @@ reference.  The format has no version field and no shelf.
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -170,10 +171,10 @@ class _Reader:
         raise ExportError(f"{self.source}: data.json holds no book, chapter or page")
 
 
-def read_export(path: Path) -> WikiBook:
-    """The book in BookStack ZIP export *path*."""
+def read_export(path: Path | str, data: bytes | None = None) -> WikiBook:
+    """The book in BookStack ZIP export *path* (or in *data*, the ZIP's bytes, named *path*)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as archive:
             try:
                 data = json.loads(archive.read("data.json"))
             except KeyError:
