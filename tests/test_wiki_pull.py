@@ -417,3 +417,27 @@ def test_html_myst_cannot_say_is_left_to_a_person() -> None:
     assert result.text == source
     assert len(result.conflicts) == 2
     assert all("{raw} html" in c.theirs for c in result.conflicts)
+
+
+def test_a_page_renamed_in_the_wiki_is_reported_and_not_renamed_back(
+    server: FakeBookStack, project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(project, out)
+    run_publish(server, out)
+    pid = page_id(server, "guide/setup")
+    server.save_in_editor(pid, change=edit(WIKI_EDITS[:1]))
+    server.edit_in_wiki(pid, name="Installing the tools")
+
+    pulled, lines = run_pull(server, out, project)
+
+    assert not pulled.ok
+    setup = project / "1-guide" / "1-setup.md"
+    assert setup.read_text() == replaced(SETUP, SOURCE_EDITS[:1])  # the text came in
+    side = (project / "1-guide" / "1-setup.md.wiki.md").read_text()
+    assert "renamed in the wiki" in side and "# Installing the tools" in side
+    build(project, out)
+    report, lines = run_publish(server, out)
+    # The body is the wiki's, but writing it would undo the rename: still an edit.
+    assert [e.key for e in report.wiki_edits] == ["guide/setup"], lines
+    assert server.tables["pages"][pid]["name"] == "Installing the tools"

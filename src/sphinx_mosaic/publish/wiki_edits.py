@@ -336,8 +336,11 @@ def wiki_body_is(detail: dict[str, Any], page: Page) -> bool:
     and the source rebuilt: writing the page then tramples nothing.  Compared as a
     reader sees it, addresses into the wiki set aside (we send ``[[bsexport:...]]``
     references and predicted paths, BookStack stores URLs) and the "Last updated"
-    line left out (the merge gives the source a newer date).
+    line left out (the merge gives the source a newer date).  The names must be the
+    same: a page renamed in the wiki is an edit the write would undo.
     """
+    if " ".join(str(detail.get("name") or "").split()) != " ".join(page.name.split()):
+        return False
     if page.markdown or detail.get("markdown"):
         return _markdown(str(detail.get("markdown") or "")) == _markdown(page.markdown)
     return _reader_view(str(detail.get("raw_html") or "")) == _reader_view(page.html)

@@ -210,6 +210,15 @@ def _pull_page(
         )
         result.applied = merged.applied
         result.conflicts.extend(merged.conflicts)
+        wiki_name = " ".join(str(detail.get("name") or "").split())
+        if wiki_name and wiki_name not in (base.name, page.name):
+            result.conflicts.append(
+                Conflict(
+                    "renamed in the wiki: give the source this title",
+                    f"# {wiki_name}",
+                    f"# {base.name}",
+                )
+            )
         if merged.changed:
             name = str(source)
             result.diff = "".join(
