@@ -6,11 +6,18 @@ latexmk), ``browser`` (Debian's chromium), ``graphviz`` (``dot``) or ``mermaid``
 skipped on a developer's machine, with the reason, but **fail** in CI (the
 ``CI`` environment variable is set), where ``.ci/run`` installs them: a
 missing dependency is never hidden there.
+
+Tests marked ``slow`` build a whole real project (the sample corpus with every
+builder, its PDFs, real projects' docs): about a quarter of the suite's
+time.  They run in CI (``CI`` set) and with ``--slow``; elsewhere they are
+skipped, with that reason.  The suite runs in parallel (pytest-xdist's ``-n auto``,
+set below); ``-n 0`` runs it in one process.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +39,37 @@ REQUIRED_PROGRAMS = {
     "graphviz": ("dot",),
     "mermaid": ("mmdc", "chromium"),
 }
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """In parallel by default: ``-n auto --dist loadfile`` unless ``-n`` or ``--dist`` is given
+    (``-n 0`` or ``-p no:xdist`` runs in one process).  Set here rather than in ``addopts``,
+    where ``-p no:xdist`` would make ``-n`` an unknown option.  ``loadfile`` keeps a test
+    file in one worker, so a module-scoped build is built once, not once per worker."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if config.option.numprocesses is None:
+        config.option.numprocesses = "auto"
+    if config.option.dist == "no" and not config.option.distload:
+        config.option.dist = "loadfile"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (whole real projects), which CI runs",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="slow (a whole real project): CI runs it; --slow runs it here")
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,8 @@ EXPECTED_SUBTYPES = {
 # parent cycle); without the CLI (a developer's machine) each fence says to install it.
 DRAWING_SUBTYPES = {"mosaic.drawing", "mosaic.renderer"}
 
+pytestmark = pytest.mark.slow
+
 
 def subtypes(warnings: str) -> Counter[str]:
     text = re.sub(r"\x1b\[[0-9;]*m", "", warnings)

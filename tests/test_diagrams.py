@@ -399,6 +399,7 @@ MERMAID_STARTS = (
 _FENCE = re.compile(r"^[ \t]*```mermaid[ \t]*$", re.MULTILINE)
 
 
+@pytest.mark.slow
 @pytest.mark.mermaid
 def test_every_mermaid_fence_of_a_real_tree_becomes_an_image(tmp_path: Path) -> None:
     srcdir = tmp_path / "src"

@@ -178,6 +178,7 @@ def test_conf_py_sectioning_is_kept(tmp_path: Path) -> None:
     assert not [d for d in divisions if d[0] == "part"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tree", ["docs", "_old/docs"])
 def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) -> None:
     """The corpus's two trees: numbered pages in unnumbered folders, and no numbers at all."""
@@ -199,6 +200,7 @@ def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) 
     assert len(pages) > 9
 
 
+@pytest.mark.slow
 @pytest.mark.latex
 @pytest.mark.parametrize(
     ("tree", "engines"), [("docs", ("pdflatex", "lualatex")), ("_old/docs", ("pdflatex",))]

@@ -64,6 +64,7 @@ def sdist_docs(requirement: str, folder: str) -> Path:
     return unpacked / "docs"
 
 
+@pytest.mark.slow
 @pytest.mark.network
 @pytest.mark.parametrize("requirement", sorted(PROJECTS))
 def test_a_real_project_becomes_books(requirement: str, tmp_path: Path) -> None:
