@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
@@ -50,7 +51,7 @@ from sphinx_mosaic.bookstack.design import DesignVisitors, only_icons
 from sphinx_mosaic.bookstack.fragments import Fragment
 from sphinx_mosaic.bookstack.languages import bookstack_language, highlighted_as
 from sphinx_mosaic.bookstack.rawimages import LocalFiles, pack_local_images
-from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url
+from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url, url_scheme
 from sphinx_mosaic.bookstack.signatures import SignatureVisitors, unnest_paragraphs
 from sphinx_mosaic.bookstack.svg import inline_svgs, standalone
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
@@ -597,6 +598,8 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
             elif not is_safe_url(uri):
                 self._unsafe_url(node, "link", uri)
                 uri = None
+            elif url_scheme(uri) is None and not uri.startswith("/"):
+                uri = self._relative(node, uri)
         else:
             uri = self._in_page(node.get("refid", ""))
         if node.get("reftitle"):
@@ -616,6 +619,41 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
             return None if refid else self.result.add_link(self.docname, "")
         href = self.ids.href(refid)
         return self.result.add_link(self.docname, "") if href == "#" else href
+
+    def _relative(self, node: nodes.Element, uri: str) -> str | None:
+        """The href of a relative URL written in the source (``monkeypatch.html``,
+        ``../how-to/unittest.html#id``), which BookStack would resolve against its own
+        page URL, where it leads nowhere.
+
+        A URL naming the html page of a document (relative to this page's folder, as a
+        browser reads it on the html build) links to that document; any other keeps its
+        text without a link, with a warning.
+        """
+        path, _, anchor = uri.partition("#")
+        path = path.partition("?")[0]
+        folder = posixpath.dirname(self.docname)
+        suffix = getattr(self.builder.config, "html_file_suffix", None) or ".html"
+        candidates: list[str] = []
+        if path.endswith(suffix):
+            candidates.append(path[: -len(suffix)])
+        elif path.endswith("/"):
+            candidates.append(path + "index")
+        found = self.builder.env.found_docs
+        for candidate in candidates:
+            docname = posixpath.normpath(posixpath.join(folder, candidate))
+            if docname in found:
+                if docname == self.docname and anchor:
+                    return self._in_page(anchor)
+                return self.result.add_link(docname, anchor)
+        shown = uri if len(uri) <= 60 else uri[:59] + "…"
+        warn(
+            MosaicWarning.BOOKSTACK,
+            f"link {shown!r} is a relative URL that names no page of the project; BookStack "
+            "would resolve it against its own page URL, so its text is kept without a link "
+            "(link to a document with :doc:, :ref: or a Markdown link, or give a full URL)",
+            location=node,
+        )
+        return None
 
     def _unsafe_url(self, node: nodes.Element, what: str, uri: str) -> None:
         shown = uri if len(uri) <= 40 else uri[:39] + "…"
