@@ -158,3 +158,16 @@ def test_the_publisher_reads_the_builder_only_through_its_format() -> None:
                 name,
                 sorted(builder),
             )
+
+
+def test_every_module_says_what_it_is_for() -> None:
+    # The architecture page is made from these (docs/_ext/mosaic_docs.py, mosaic-modules).
+    sys.path.insert(0, str(SRC.parent / "docs" / "_ext"))
+    try:
+        from mosaic_docs import module_summaries
+    finally:
+        sys.path.pop(0)
+    summaries = dict(module_summaries(SRC / "sphinx_mosaic"))
+    assert len(summaries) == len(_modules())
+    assert [name for name, summary in summaries.items() if not summary] == []
+    assert summaries["bookstack/format/"].startswith("What BookStack takes and keeps")
