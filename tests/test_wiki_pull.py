@@ -441,3 +441,33 @@ def test_a_page_renamed_in_the_wiki_is_reported_and_not_renamed_back(
     # The body is the wiki's, but writing it would undo the rename: still an edit.
     assert [e.key for e in report.wiki_edits] == ["guide/setup"], lines
     assert server.tables["pages"][pid]["name"] == "Installing the tools"
+
+
+@pytest.mark.parametrize("version", ["v25.07.2", "v24.10.0"])  # imports API, page by page
+def test_links_and_images_into_the_wiki_are_no_change(
+    version: str, project: Path, tmp_path: Path
+) -> None:
+    from publish_fixtures import PNG
+
+    setup = project / "1-guide" / "1-setup.md"
+    text = SETUP + (
+        "\n![The diagram](diagram.png)\n\n"
+        "See [the other page](2-other.md) and {doc}`the guide <README>`.\n"
+    )
+    (project / "1-guide" / "diagram.png").write_bytes(PNG)
+    setup.write_text(text)
+    out = tmp_path / "out"
+    build(project, out)
+    with FakeBookStack(version=version) as server:
+        run_publish(server, out)
+        pid = page_id(server, "guide/setup")
+        assert "/uploads/images/" in server.tables["pages"][pid]["html"]
+        server.save_in_editor(pid, filtered=True, change=edit([("the other", "the second")]))
+
+        pulled, lines = run_pull(server, out, project)
+
+        assert pulled.ok, lines
+        assert setup.read_text() == text.replace("the other page", "the second page")
+        build(project, out)
+        report, lines = run_publish(server, out)
+        assert report.ok and [a.key for a in report.result.done] == ["guide/setup"], lines

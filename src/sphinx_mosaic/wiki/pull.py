@@ -31,6 +31,7 @@ run says so and exits with 1.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -220,13 +221,17 @@ def _pull_page(
                 )
             )
         if merged.changed:
-            name = str(source)
+            # As git prints it from the current folder (an absolute path outside it).
+            name = os.path.relpath(source)
+            old_name, new_name = (
+                (str(source), str(source)) if name.startswith("..") else (f"a/{name}", f"b/{name}")
+            )
             result.diff = "".join(
                 difflib.unified_diff(
                     text.splitlines(keepends=True),
                     merged.text.splitlines(keepends=True),
-                    f"a/{name}",
-                    f"b/{name}",
+                    old_name,
+                    new_name,
                 )
             )
             if not options.dry_run:
