@@ -471,3 +471,15 @@ def test_links_and_images_into_the_wiki_are_no_change(
         build(project, out)
         report, lines = run_publish(server, out)
         assert report.ok and [a.key for a in report.result.done] == ["guide/setup"], lines
+
+
+def test_a_block_added_after_one_the_build_wrote_goes_before_the_next_source_block() -> None:
+    # The status badge comes from front matter: no source block to put the new one after.
+    base = '<p id="bkmrk-draft"><strong>Draft</strong></p>\n<p id="bkmrk-one">One.</p>'
+    theirs = '<p id="bkmrk-draft"><strong>Draft</strong></p>\n<p id="bkmrk-n">New.</p>\n' + (
+        '<p id="bkmrk-one">One.</p>'
+    )
+    source = "---\nstatus: draft\n---\n\n# Title\n\nOne.\n"
+    result = merge(base, theirs, base, source, markdown=True)
+    assert not result.conflicts
+    assert result.text == "---\nstatus: draft\n---\n\n# Title\n\nNew.\n\nOne.\n"

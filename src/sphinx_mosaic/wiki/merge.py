@@ -328,14 +328,23 @@ def merge(
                     )
                 )
                 continue
-            anchor = base[after] if after >= 0 else None
-            mine, spot = where(anchor)
-            if spot is None:
-                result.conflicts.append(
-                    Conflict("added in the wiki; no place for it found in the source", new.markdown)
+            # After the block it follows; else before the next block the source has (the
+            # blocks before it may be written by the build: a status badge, a path box).
+            _, spot = where(base[after] if after >= 0 else None)
+            if spot is not None:
+                edits.append((spot.end, spot.end, ["", *new.markdown.split("\n")]))
+            else:
+                spot = next(
+                    (s for s in (where(b)[1] for b in base[after + 1 :]) if s is not None), None
                 )
-                continue
-            edits.append((spot.end, spot.end, ["", *new.markdown.split("\n")]))
+                if spot is None:
+                    result.conflicts.append(
+                        Conflict(
+                            "added in the wiki; no place for it found in the source", new.markdown
+                        )
+                    )
+                    continue
+                edits.append((spot.start, spot.start, [*new.markdown.split("\n"), ""]))
             result.applied.append(f"added: {_summary(new.markdown)}")
     result.text = _apply(source, lines, edits, result)
     return result
