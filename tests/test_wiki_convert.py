@@ -185,3 +185,17 @@ def test_blocks_are_formatted_unless_only_the_page_is_wanted() -> None:
     fast = convert_page(html, formatted_blocks=False)
     assert fast.blocks[0].markdown == "| Name |\n|---|\n| a |"
     assert fast.markdown == formatted.markdown == "| Name |\n| ---- |\n| a    |\n"
+
+
+def test_corpus_shapes_heading_levels_targetless_links_diagram_alts_blank_code_lines() -> None:
+    html = (
+        "<h1>Second top section</h1><h3>Deep</h3>"
+        "<p><a><span>no target</span></a></p>"
+        '<p><img alt="graph LR\n A[x&lt;br/&gt;y] --&gt; B: z" src="[[bsexport:image:1]]"></p>'
+        "<pre><code>\n\nafter two blank lines\n</code></pre>"
+    )
+    assert md(html, images={1: "img/d.png"}) == (
+        "# Second top section\n\n### Deep\n\n<a><span>no target</span></a>\n\n"
+        "```{image} img/d.png\n---\nalt: 'graph LR A[x<br/>y] --> B: z'\n---\n```\n\n"
+        "```text\n\n\nafter two blank lines\n```\n"
+    )

@@ -1,13 +1,14 @@
 """The round trip as the converter's oracle: build to BookStack, import the ZIPs, build again.
 
 The two builds' pages are compared block by block (sphinx_mosaic.wiki.compare): what the
-import loses shows up as blocks that differ.  docs/2-user-guide/7-from-the-wiki/2-round-trip.md
+import loses shows up as blocks that differ.  docs/2-user-guide/7-wiki-to-git/4-round-trip.md
 publishes the same measures per construct.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,4 +68,18 @@ def test_our_docs_round_trip_keeps_99_percent(tmp_path: Path) -> None:
     result = compare(first, second)
     assert result.missing_pages == []
     assert result.blocks > 500
+    assert result.share >= 0.99, [d[:2] for d in result.differences]
+
+
+def test_corpus_round_trip_keeps_99_percent(tmp_path: Path) -> None:
+    from test_corpus import CONFIG, CORPUS
+
+    source = tmp_path / "src"
+    shutil.copytree(CORPUS, source)
+    (source / "conf.py").write_text("\n".join(f"{k} = {v!r}" for k, v in CONFIG.items()))
+    first, _ = build(source, tmp_path / "first")
+    second, _problems = round_trip(first, tmp_path, design=False, shelf="mosaic-sdk")
+    result = compare(first, second)
+    assert result.missing_pages == []
+    assert result.blocks > 5000
     assert result.share >= 0.99, [d[:2] for d in result.differences]

@@ -35,6 +35,7 @@ adds a line to :attr:`PageConversion.problems`.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -188,6 +189,10 @@ class _Inline(MarkdownConverter):
         if "_noformat" in parent_tags:
             return text
         href = str(el.get("href") or "")
+        if not href:
+            # A link without a target (one the build could not resolve): readers see its
+            # text as a link-less <a>; inline HTML keeps that.
+            return self.raw(el)
         target = self.page.link(href, el.get_text())
         text = text.strip()
         if not text:
@@ -199,12 +204,14 @@ class _Inline(MarkdownConverter):
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         src = self.page.image(str(el.get("src") or ""))
-        alt = str(el.get("alt") or "").replace("[", "\\[").replace("]", "\\]")
+        # An alt text on several lines (a diagram's source) is one line in Markdown.
+        alt = " ".join(str(el.get("alt") or "").split())
         if src is None:
             return alt
-        if el.get("width") or el.get("height"):
-            # A size: Markdown's image cannot say it, inline HTML can (the build packs
-            # the file it names like any image).
+        if el.get("width") or el.get("height") or re.search(r"[\\`*_<>\[\]]", alt):
+            # A size, or an alt text with Markdown's characters (a diagram's source; the
+            # formatting pass writes alt texts unescaped): inline HTML says them (the build
+            # packs the file it names like any image).
             clone = copy.copy(el)
             clone.attrs = {k: v for k, v in el.attrs.items() if k in ("alt", "width", "height")}
             clone["src"] = src
@@ -275,7 +282,6 @@ class _Page:
         self.problems: list[str] = []
         self.inline = _Inline(self)
         self.depth = depth
-        self.shift = 0
 
     # -- links and images ------------------------------------------------------------
 
@@ -337,8 +343,9 @@ class _Page:
         text = source.get_text()
         if isinstance(code, Tag) and len(el.find_all(True)) > 1 + len(code.find_all(True)):
             self.problems.append("code block with markup around its code: kept its text")
-        text = text.strip("\n")
-        body = text + "\n" if text else ""
+        # A fence keeps leading blank lines; its final newline is the fence's own.
+        text = text.rstrip("\n")
+        body = text + "\n" if text.strip() else ""
         runs = [len(m.group(0)) for m in re.finditer(r"`{3,}", body)]
         ticks = "`" * max(3, max(runs, default=0) + 1)
         return f"{ticks}{language or 'text'}\n{body}{ticks}"
@@ -379,9 +386,10 @@ class _Page:
         return _fence(str(el), "{raw} html")
 
     def heading(self, el: Tag) -> str:
-        level = _HEADINGS[el.name] + self.shift
-        level = max(2, min(6, level))
-        return "#" * level + " " + self.inline_md(el)
+        # Levels are kept: the page's name is its title (# Name), so an <h1> in the body is
+        # a section beside the title's, which is what a Markdown page with several
+        # "# " headings gives (BookStack's editor offers h2 to h5).
+        return "#" * _HEADINGS[el.name] + " " + self.inline_md(el)
 
     def callout_parts(self, el: Tag) -> tuple[str | None, str]:
         """The callout's label (its leading bold text, or None) and its body as MyST."""
@@ -527,10 +535,14 @@ class _Page:
         if not text and len(only) == 1 and only[0].name == "img":
             image = only[0]
             src = self.image(str(image.get("src") or ""))
-            if src is not None and (image.get("width") or image.get("height")):
-                options = [f":alt: {image.get('alt')}"] if image.get("alt") else []
-                options += [f":{k}: {image.get(k)}" for k in ("width", "height") if image.get(k)]
-                return [_fence("\n".join(options), f"{{image}} {src}")]
+            alt = " ".join(str(image.get("alt") or "").split())
+            special = re.search(r"[\\`*_<>\[\]]", alt)
+            if src is not None and (image.get("width") or image.get("height") or special):
+                # Options as YAML, the alt text quoted (a diagram's source holds ": ").
+                options = [f"alt: {json.dumps(alt, ensure_ascii=False)}"] if alt else []
+                options += [f"{k}: {image.get(k)}" for k in ("width", "height") if image.get(k)]
+                body = "---\n" + "\n".join(options) + "\n---"
+                return [_fence(body, f"{{image}} {src}")]
         match = _INCLUDE.fullmatch(text)
         if match and el.find(True) is None:
             html = self._include_html(match)
@@ -673,9 +685,6 @@ class _Page:
 
     def convert(self, html: str, soup: BeautifulSoup | None = None) -> list[Block]:
         soup = soup if soup is not None else BeautifulSoup(html, "html.parser")
-        levels = [_HEADINGS[h.name] for h in soup.find_all(list(_HEADINGS), recursive=False)]
-        # The page's name is its title (# Name): body headings start at level 2.
-        self.shift = 1 if levels and min(levels) == 1 else 0
         # Each block's MyST is formatted with the page (PageConversion.markdown); directive
         # bodies are formatted already.
         return self.blocks(list(soup.children))
