@@ -1,9 +1,11 @@
 """The write phase of ``-b bookstack`` against ``-b html`` over the same environment.
 
-    python -m benchmarks.bookstack_write [--subject docs|corpus|all] [--repeats 3]
+    python -m benchmarks.bookstack_write [--subject docs|corpus|real|all|NAME] [--repeats 3]
 
-Run from the repository root.  For each subject (our docs, and the mosaic-sdk
-corpus with its unnumbered folders as books) the environment is built once
+Run from the repository root.  For each subject (our docs, the mosaic-sdk
+corpus with its unnumbered folders as books, and with ``real`` or a project's
+name the docs real projects ship in their sdists: click, flask, jinja2,
+pytest, sphinx-inline-tabs, see ``tests/real_projects.py``) the environment is built once
 with the ``dummy`` builder; every measured run then copies those doctrees,
 builds with ``html`` or ``bookstack`` without reading anything, and times
 from Sphinx's ``write-started`` event to ``build-finished`` (so the time
@@ -25,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,13 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from benchmarks.checks import check_package
-from benchmarks.subjects import Subject, corpus_subject, docs_subject
+from benchmarks.subjects import (
+    Subject,
+    corpus_subject,
+    docs_subject,
+    real_project_names,
+    real_project_subject,
+)
 
 BUILDERS = ("html", "bookstack")
 #: The diagrams component's cache of drawn PNGs, in the doctree folder.
@@ -100,24 +109,32 @@ def measure(subject: Subject, repeats: int, root: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--subject", choices=("docs", "corpus", "all"), default="all")
+    real = real_project_names()
+    choices = ("docs", "corpus", "real", "all", *real)
+    parser.add_argument("--subject", choices=choices, default="all")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     failed = False
     with tempfile.TemporaryDirectory(prefix="bookstack-write-") as tmp:
         work = Path(tmp)
-        makers = {"docs": docs_subject, "corpus": corpus_subject}
-        names = list(makers) if args.subject == "all" else [args.subject]
-        print(f"{'subject':<8} {'pages':>5} {'html s':>8} {'bookstack s':>12} {'ratio':>6}  books")
+        makers: dict[str, Callable[[Path], Subject | None]] = {
+            "docs": docs_subject,
+            "corpus": corpus_subject,
+        }
+        for project in real:
+            makers[project] = lambda path, project=project: real_project_subject(project, path)
+        groups = {"all": ["docs", "corpus"], "real": real}
+        names = groups.get(args.subject, [args.subject])
+        print(f"{'subject':<18} {'pages':>5} {'html s':>8} {'bookstack s':>12} {'ratio':>6}  books")
         for name in names:
             subject = makers[name](work / "subjects")
             if subject is None:
-                print(f"{name:<8} not available on this machine")
+                print(f"{name:<18} not available on this machine")
                 continue
             result = measure(subject, args.repeats, work / name)
             medians = result["medians"]
             print(
-                f"{name:<8} {result['pages']:>5} {medians['html']:>8.2f} "
+                f"{name:<18} {result['pages']:>5} {medians['html']:>8.2f} "
                 f"{medians['bookstack']:>12.2f} {result['ratio']:>6.2f}  "
                 f"{result['books']} ZIPs, {len(result['invalid'])} invalid"
             )

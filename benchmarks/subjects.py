@@ -7,7 +7,10 @@ measurement may edit a page without touching the repository:
 * ``corpus``: the mosaic-sdk corpus's BookStack-shaped tree (``_old/docs``),
   with ``mosaic_unnumbered_folders = "books"`` (its folders carry no numbers)
   and a one-line root README added (it has none);
-* ``synthetic-N``: a generated tree of N content pages.
+* ``synthetic-N``: a generated tree of N content pages;
+* ``click``, ``flask``, ``pytest``, ...: the docs a real project ships in its
+  pinned sdist on PyPI (``tests/real_projects.py``, downloaded once into a
+  cache), built in place with the project's own ``conf.py`` plus sphinx-mosaic.
 
 A subject that cannot be built with plain Sphinx (our docs use the
 extension's markup) has no ``plain`` variant, so the overhead measurement
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -181,6 +185,54 @@ def corpus_subject(work: Path) -> Subject | None:
     subject.name, subject.plain = "corpus", variants["plain"]
     subject.note = "mosaic-sdk _old/docs (unnumbered folders as books), alabaster"
     return subject
+
+
+def _real_projects() -> Any:
+    """``tests/real_projects.py``, loaded by path (``tests`` is no package of ours)."""
+    name = "mosaic_real_projects"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "real_projects.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while it loads
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def real_project_names() -> list[str]:
+    """The real projects a subject can be made of."""
+    return sorted(_real_projects().PROJECTS)
+
+
+def real_project_subject(name: str, work: Path) -> Subject | None:
+    """The docs of the real project *name*, or None without PyPI (nothing cached).
+
+    Built in place (``conf.py`` files read files beside the docs folder, such as a
+    changelog one level up); no measurement here edits a page.  sphinx-mosaic is
+    added to the project's extensions, so every builder reads the same environment.
+    """
+    module = _real_projects()
+    try:
+        docs: Path = module.sdist_docs(module.PROJECTS[name])
+    except module.Unavailable:
+        return None
+    extensions = _conf_extensions(docs)
+    if "sphinx_mosaic" not in extensions:
+        extensions.append("sphinx_mosaic")
+    pages = sum(
+        1
+        for path in docs.rglob("*")
+        if path.suffix in (".rst", ".md", ".txt") and "_build" not in path.parts
+    )
+    return Subject(
+        name,
+        docs,
+        docs,
+        pages,
+        extensions,
+        overrides={"extensions": extensions},
+        note=f"{module.PROJECTS[name].requirement} sdist docs, its own conf.py",
+    )
 
 
 def synthetic_subject(

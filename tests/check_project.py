@@ -2,28 +2,49 @@
 
     python tests/check_project.py SOURCE_DIR OUTPUT_DIR [-D name=value ...]
 
-Prints the books, every problem the ZIP checks (``bookstack_checks``) find,
-and the html pages (less genindex, search, py-modindex) that are in no
-BookStack page, or in two.  A page in no toctree counts only with
-``-D mosaic_bookstack_extras=books``.  Exits 1 on any problem.
-``tests/test_real_projects.py`` runs :func:`check` on the docs that real
-projects ship in their source distributions on PyPI.
+Builds the project twice: ``-b html`` in alongside mode (so the html build also
+writes the BookStack output, into ``html/bookstack``) and ``-b bookstack``.
+Prints the books and what a reader of the imported books would miss:
+
+- every problem the ZIP checks (``bookstack_checks.check_package``) find:
+  BookStack's import rules, what BookStack v25.12.4's content filter would
+  take from a page, images that are neither a ZIP image nor ``http(s)``,
+  links to the page itself (``href="#"``), ``#fragment``s naming no element,
+  relative URLs;
+- the html pages made from a document (less genindex, search, py-modindex)
+  that are in no BookStack page (and not named in the one warning listing the
+  documents left out on purpose), or in two;
+- the images an html page shows (``<img>`` in its ``role="main"`` element) that
+  its BookStack page does not;
+- the files of the alongside output that differ from ``-b bookstack``'s (ZIPs
+  and ``manifest.json``, byte for byte).
+
+Exits 1 on any of them.  ``tests/test_real_projects.py`` runs :func:`check`
+on the docs that real projects ship in their source distributions on PyPI.
 """
 
 from __future__ import annotations
 
 import json
 import pickle
+import re
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bookstack_checks import check_package
 
 SPECIAL = {"genindex", "search", "py-modindex"}
+#: Where alongside mode writes in the html output (``mosaic_bookstack_alongside_dir``).
+ALONGSIDE = "bookstack"
+#: The one warning naming the documents the BookStack output leaves out on purpose.
+LEFT_OUT = re.compile(r"leaves out the documents in no toctree: (.*?) \(list them")
 
 
 def documents_in(manifest: dict[str, Any]) -> list[str]:
@@ -59,15 +80,26 @@ class ProjectCheck:
     books: list[str] = field(default_factory=list)
     #: html pages made from a source document (less genindex, search, py-modindex)
     html_pages: set[str] = field(default_factory=set)
-    #: those in no BookStack page, and those in two
+    #: those in no BookStack page (nor left out on purpose), and those in two
     missing: list[str] = field(default_factory=list)
     twice: list[str] = field(default_factory=list)
+    #: the documents the one ``mosaic.bookstack`` warning says are left out
+    left_out: list[str] = field(default_factory=list)
+    #: document -> (images its html page shows, images its BookStack page shows), where
+    #: the BookStack page shows fewer
+    images_lost: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: images shown by the html pages, and by their BookStack pages
+    images: tuple[int, int] = (0, 0)
+    #: files of the alongside output that differ from (or are missing in) ``-b bookstack``'s
+    alongside_differs: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         built = all(status == 0 for status, _ in self.builds.values())
         clean = not any(self.problems.values())
-        return built and clean and bool(self.problems) and not self.missing and not self.twice
+        placed = not self.missing and not self.twice
+        kept = not self.images_lost and not self.alongside_differs
+        return built and clean and bool(self.problems) and placed and kept
 
 
 def source_documents(doctrees: Path) -> set[str]:
@@ -78,29 +110,120 @@ def source_documents(doctrees: Path) -> set[str]:
     return set(env.all_docs)
 
 
+def left_out(stderr: str) -> list[str]:
+    """The documents the ``mosaic.bookstack`` warning names as left out on purpose."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", stderr)
+    return sorted(name for match in LEFT_OUT.findall(plain) for name in match.split(", "))
+
+
+def images_shown(html: str, main: bool) -> int:
+    """The ``<img>`` elements of *html*: in its ``role="main"`` element (where Sphinx's
+    themes put the document's body) when *main*, else anywhere."""
+    tree = LexborHTMLParser(html)
+    root = tree.css_first('[role="main"]') if main else tree.body
+    return len(root.css("img")) if root is not None else 0
+
+
+def page_html(output: Path, manifest: dict[str, Any]) -> dict[str, str]:
+    """The HTML of every BookStack page, by document."""
+    pages: dict[str, str] = {}
+    for book in manifest["books"]:
+        with zipfile.ZipFile(output / book["zip"]) as archive:
+            data = json.loads(archive.read("data.json"))
+        in_zip = list(data["book"].get("pages") or [])
+        for chapter in data["book"].get("chapters") or []:
+            in_zip += chapter.get("pages") or []
+        by_id = {page["id"]: page.get("html") or "" for page in in_zip}
+        for entry in book["contents"]:
+            for page in entry["pages"] if entry["type"] == "chapter" else [entry]:
+                pages[page["docname"]] = by_id[page["zip_id"]]
+    return pages
+
+
+def differing_files(alongside: Path, standalone: Path) -> list[str]:
+    """The ZIPs and ``manifest.json`` whose bytes differ between the two outputs."""
+
+    def files(folder: Path) -> dict[str, bytes]:
+        chosen = [folder / "manifest.json", *sorted((folder / "books").glob("*.zip"))]
+        return {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in chosen
+            if path.is_file()
+        }
+
+    one, other = files(alongside), files(standalone)
+    return sorted(name for name in one.keys() | other.keys() if one.get(name) != other.get(name))
+
+
+_EXTENSIONS = """
+import sys
+from sphinx.config import Config
+from sphinx.util.tags import Tags
+print(",".join(Config.read(sys.argv[1], overrides={}, tags=Tags()).extensions))
+"""
+
+
+def with_mosaic(source: Path) -> list[str]:
+    """``-D extensions=...`` for the project's own extensions and sphinx-mosaic's, which
+    alongside mode needs (``-b bookstack`` loads it by itself)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _EXTENSIONS, str(source)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    last = (done.stdout.strip().splitlines() or [""])[-1]  # conf.py may print
+    extensions = [name for name in last.split(",") if name]
+    if "sphinx_mosaic" not in extensions:
+        extensions.append("sphinx_mosaic")
+    return ["-D", "extensions=" + ",".join(extensions)]
+
+
 def check(source: Path, output: Path, extra: list[str] | None = None) -> ProjectCheck:
-    """Build *source* as html and bookstack under *output* and check the books."""
+    """Build *source* as html (alongside mode) and as bookstack under *output*, and
+    check the books.  Both builds load the project's extensions and sphinx-mosaic."""
     result = ProjectCheck()
+    extensions = with_mosaic(source)
     for builder in ("html", "bookstack"):
         command = [sys.executable, "-m", "sphinx", "-q", "-E", "-b", builder, str(source)]
         command += [str(output / builder), "-d", str(output / f"doctrees-{builder}")]
+        command += extensions
+        if builder == "html":
+            command += ["-D", "mosaic_bookstack_alongside=1"]
+            command += ["-D", f"mosaic_bookstack_alongside_dir={ALONGSIDE}"]
         done = subprocess.run([*command, *(extra or [])], capture_output=True, text=True)
         result.builds[builder] = (done.returncode, done.stderr)
         if done.returncode:
             return result
-    zips = sorted((output / "bookstack" / "books").glob("*.zip"))
+    standalone = output / "bookstack"
+    zips = sorted((standalone / "books").glob("*.zip"))
     result.problems = {path.name: check_package(path) for path in zips}
-    manifest = json.loads((output / "bookstack" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((standalone / "manifest.json").read_text(encoding="utf-8"))
     result.books = [book["name"] for book in manifest["books"]]
     found = documents_in(manifest)
+    result.left_out = left_out(result.builds["bookstack"][1])
     documents = source_documents(output / "doctrees-html")
-    result.html_pages = {
-        name
-        for path in (output / "html").rglob("*.html")
-        if (name := path.relative_to(output / "html").with_suffix("").as_posix()) in documents
-    } - SPECIAL
-    result.missing = sorted(result.html_pages - set(found))
-    result.twice = sorted({name for name in found if found.count(name) > 1})
+    html = output / "html"
+    shown = {
+        name: path
+        for path in html.rglob("*.html")
+        if (name := path.relative_to(html).with_suffix("").as_posix()) in documents
+        and path.relative_to(html).parts[0] != ALONGSIDE
+    }
+    result.html_pages = set(shown) - SPECIAL
+    result.missing = sorted(result.html_pages - set(found) - set(result.left_out))
+    placed = [*found, *result.left_out]
+    result.twice = sorted({name for name in placed if placed.count(name) > 1})
+    pages = page_html(standalone, manifest)
+    in_html = in_books = 0
+    for name in sorted(result.html_pages - set(result.left_out)):
+        wanted = images_shown(shown[name].read_text(encoding="utf-8"), main=True)
+        got = images_shown(pages[name], main=False) if name in pages else 0
+        in_html, in_books = in_html + wanted, in_books + got
+        if got < wanted:
+            result.images_lost[name] = (wanted, got)
+    result.images = (in_html, in_books)
+    result.alongside_differs = differing_files(html / ALONGSIDE, standalone)
     return result
 
 
@@ -117,8 +240,10 @@ def main(argv: list[str]) -> int:
     print({name: found for name, found in result.problems.items() if found})
     print(
         f"{len(result.html_pages)} html pages; in no BookStack page: {result.missing}; "
-        f"in two: {result.twice}"
+        f"in two: {result.twice}; left out on purpose: {result.left_out}"
     )
+    print(f"images shown in html / BookStack: {result.images}; lost: {result.images_lost}")
+    print(f"alongside output differing from -b bookstack: {result.alongside_differs}")
     return int(not result.ok)
 
 
