@@ -7,14 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from publish_fixtures import png
 
 from sphinx_mosaic.cli import main
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+PNG = png()
 
 
 def page(pid: int, name: str, html: str, priority: int, **extra: object) -> dict[str, object]:
@@ -152,3 +149,14 @@ def test_every_option_is_in_the_reference() -> None:
     options = [o for a in import_parser._actions for o in a.option_strings if o.startswith("--")]
     assert "--sphinx-design" in options
     assert [o for o in options if o != "--help" and f"`{o}" not in text] == []
+
+
+@pytest.mark.sphinx
+def test_imported_mixed_book_builds_without_warnings(tmp_path: Path) -> None:
+    from test_bookstack import build
+
+    out = tmp_path / "tree"
+    assert main(["import", str(mixed_book(tmp_path)), "-o", str(out), "--title", "Shelf"]) == 0
+    for builder in ("html", "bookstack"):
+        _outdir, warnings = build(out, tmp_path / f"_{builder}", builder)
+        assert warnings == "", (builder, warnings)
