@@ -160,3 +160,29 @@ def test_imported_mixed_book_builds_without_warnings(tmp_path: Path) -> None:
     for builder in ("html", "bookstack"):
         _outdir, warnings = build(out, tmp_path / f"_{builder}", builder)
         assert warnings == "", (builder, warnings)
+
+
+def test_attachments_saved_beside_the_page_and_linked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    html = (
+        '<p><a href="[[bsexport:attachment:1]]">the manual</a> and '
+        '<a href="[[bsexport:attachment:2]]">the site</a></p>'
+    )
+    attachments = [
+        {"id": 1, "name": "Manual v2", "file": "r4nd0m.pdf"},
+        {"id": 2, "name": "Site", "link": "https://example.org/site"},
+        {"id": 3, "name": "Notes", "file": "n0t3s.txt"},
+    ]
+    book = {"name": "B", "pages": [page(1, "P", html, 0, attachments=attachments)]}
+    source = write_zip(
+        tmp_path / "b.zip", {"book": book}, {"r4nd0m.pdf": b"%PDF", "n0t3s.txt": b"x"}
+    )
+    out = tmp_path / "t"
+    assert main(["import", str(source), "-o", str(out)]) == 1
+    assert (out / "1-b/files/manual-v2.pdf").read_bytes() == b"%PDF"
+    assert (out / "1-b/files/notes.txt").read_bytes() == b"x"
+    assert (out / "1-b/1-p.md").read_text() == (
+        "# P\n\n[the manual](files/manual-v2.pdf) and [the site](https://example.org/site)\n"
+    )
+    assert "1-b/1-p.md: attachment 'Notes' is not linked from the page" in capsys.readouterr().out
