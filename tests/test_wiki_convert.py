@@ -199,3 +199,7 @@ def test_corpus_shapes_heading_levels_targetless_links_diagram_alts_blank_code_l
         "```{image} img/d.png\n---\nalt: 'graph LR A[x<br/>y] --> B: z'\n---\n```\n\n"
         "```text\n\n\nafter two blank lines\n```\n"
     )
+
+
+def test_a_paragraph_line_starting_with_a_colon_stays_a_paragraph() -> None:
+    assert md("<p>Term\n: Its definition.</p>") == "Term\n\\: Its definition.\n"

@@ -556,7 +556,8 @@ class _Page:
                 conversion = inner.convert(html)
                 self.problems.extend(inner.problems)
                 return [b.markdown for b in conversion]
-        return [self.inline_md(el)]
+        # A line of the paragraph starting with ": " would make it a definition list.
+        return [re.sub(r"^: ", r"\\: ", self.inline_md(el), flags=re.MULTILINE)]
 
     def one(self, el: Tag | NavigableString) -> list[str]:
         """MyST for one block-level node (a list: includes can give several)."""
