@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from bs4 import BeautifulSoup, Tag
-from text_unidecode import unidecode
 
+from sphinx_mosaic.bookstack.format.urls import bookstack_slug
 from sphinx_mosaic.wiki.convert import Block, PageContext, convert_page, heading_slug
 from sphinx_mosaic.wiki.export import WikiBook, WikiChapter, WikiFile, WikiPage
 from sphinx_mosaic.wiki.fmt import canonical
@@ -39,11 +39,9 @@ _FOOTER = re.compile(r"^\s*Last updated: .*|^\s*Version: .*")
 
 
 def slug(name: str) -> str:
-    """An ASCII file-name slug of *name*, as BookStack makes its URL slugs."""
-    text = unidecode(name).lower().replace("_", "-")
-    text = re.sub(r"[^\w\s-]+", "", text)
-    text = re.sub(r"[-\s]+", "-", text).strip("-")
-    return text
+    """An ASCII file-name slug of *name*: BookStack's own URL slug (one rule, shared with
+    the builder), or ``page`` for a name that has none (a name in Chinese, say)."""
+    return bookstack_slug(name) or "page"
 
 
 @dataclass
@@ -109,19 +107,19 @@ class _Plan:
         self.book_names.append(name)
         self.pages.append({})
         self.chapters.append({})
-        self.urls[f"/books/{slug(book.name)}"] = name
+        self.urls[f"/books/{bookstack_slug(book.name)}"] = name
         contents = list(book.contents)
         first = contents[0] if contents else None
         if root is not None and isinstance(first, WikiPage) and first.name == root.title:
             contents.pop(0)
-            self._attach(index, root, first, slug(book.name))
+            self._attach(index, root, first, bookstack_slug(book.name))
         readme = _Doc(folder / "README.md", name, book.name, book.description_html, book.tags)
         readme.book = index
         self.docs.append(readme)
         first = contents[0] if contents else None
         if isinstance(first, WikiPage) and first.name == book.name:
             contents.pop(0)
-            self._attach(index, readme, first, slug(book.name))
+            self._attach(index, readme, first, bookstack_slug(book.name))
         used: set[str] = set()
         for number, item in enumerate(contents, 1):
             item_base = _unique(slug(item.name), used)
@@ -131,12 +129,12 @@ class _Plan:
                     item,
                     folder / f"{number}-{item_base}",
                     f"{name}/{item_base}",
-                    slug(book.name),
+                    bookstack_slug(book.name),
                 )
             else:
                 doc = _Doc(folder / f"{number}-{item_base}.md", f"{name}/{item_base}", item.name)
                 doc.book = index
-                self._attach(index, doc, item, slug(book.name))
+                self._attach(index, doc, item, bookstack_slug(book.name))
                 self.docs.append(doc)
 
     def _chapter(
@@ -148,7 +146,7 @@ class _Plan:
         readme.book = index
         self.docs.append(readme)
         self.chapters[index][chapter.id] = name
-        self.urls[f"/books/{book_slug}/chapter/{slug(chapter.name)}"] = name
+        self.urls[f"/books/{book_slug}/chapter/{bookstack_slug(chapter.name)}"] = name
         pages = list(chapter.pages)
         if pages and pages[0].name == chapter.name:
             self._attach(index, readme, pages.pop(0), book_slug)
@@ -166,7 +164,7 @@ class _Plan:
         doc.tags = page.tags or doc.tags
         self.pages[index][page.id] = doc.name
         self.by_page[(index, page.id)] = doc
-        self.urls.setdefault(f"/books/{book_slug}/page/{slug(page.name)}", doc.name)
+        self.urls.setdefault(f"/books/{book_slug}/page/{bookstack_slug(page.name)}", doc.name)
 
 
 _LABEL = re.compile(r"[A-Za-z0-9][\w.-]*")
