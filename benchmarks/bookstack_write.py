@@ -1,6 +1,7 @@
 """The write phase of ``-b bookstack`` against ``-b html`` over the same environment.
 
     python -m benchmarks.bookstack_write [--subject docs|corpus|real|all|NAME] [--repeats 3]
+                                         [--fresh]
 
 Run from the repository root.  For each subject (our docs, the mosaic-sdk
 corpus with its unnumbered folders as books, and with ``real`` or a project's
@@ -13,7 +14,10 @@ includes ``finish()``: ZIPs, manifest and browsable copy, or HTML's static
 files and search index).  Diagrams and formulas are drawn once, by an untimed
 bookstack build, whose drawing cache the measured runs share.  Runs alternate
 between the two builders; the report gives medians and the ratio bookstack /
-html (target: at most 0.5).  The BookStack output of the last run is also checked with
+html (target: at most 0.5).  Measured builds run in the benchmark's process,
+one after the other, unless ``--fresh`` runs each in a new process, as
+``sphinx-build`` does (in one process, later bookstack builds were slower on
+the real projects).  The BookStack output of the last run is also checked with
 ``tests/bookstack_checks.py``.
 
 This is a benchmark, not a test: numbers depend on the machine and its load.
@@ -22,8 +26,10 @@ This is a benchmark, not a test: numbers depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -62,8 +68,31 @@ def _app(subject: Subject, builder: str, outdir: Path, doctreedir: Path) -> Sphi
     )
 
 
-def write_seconds(subject: Subject, builder: str, shared: Path, work: Path) -> float:
-    """One run: copy the shared doctrees, build, return the write phase in seconds."""
+def write_seconds(
+    subject: Subject, builder: str, shared: Path, work: Path, fresh: bool = False
+) -> float:
+    """One run: copy the shared doctrees, build, return the write phase in seconds.
+
+    *fresh*: build in a new Python process, as each ``sphinx-build`` run is.  In one
+    process, the bookstack builds after the first were slower than fresh ones on the
+    real projects (Jinja's write 2.3 s against 0.8 s; html's unchanged), which no
+    ``sphinx-build`` run sees.
+    """
+    if fresh:
+        job = {
+            "name": subject.name,
+            "srcdir": str(subject.srcdir),
+            "confdir": str(subject.confdir),
+            "overrides": subject.overrides,
+            "builder": builder,
+            "shared": str(shared),
+            "work": str(work),
+        }
+        command = [sys.executable, "-m", "benchmarks.bookstack_write", "--one", json.dumps(job)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise SystemExit(f"{builder} build of {subject.name} failed: {done.stderr[-2000:]}")
+        return float(done.stdout.strip().splitlines()[-1])
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(shared, work / "doctrees")
@@ -77,7 +106,15 @@ def write_seconds(subject: Subject, builder: str, shared: Path, work: Path) -> f
     return marks["end"] - marks["start"]
 
 
-def measure(subject: Subject, repeats: int, root: Path) -> dict[str, Any]:
+def _one(job: dict[str, Any]) -> None:
+    """``--one``: time one build for a *fresh* run and print its seconds."""
+    subject = Subject(
+        job["name"], Path(job["srcdir"]), Path(job["confdir"]), 0, [], overrides=job["overrides"]
+    )
+    print(write_seconds(subject, job["builder"], Path(job["shared"]), Path(job["work"])))
+
+
+def measure(subject: Subject, repeats: int, root: Path, fresh: bool = False) -> dict[str, Any]:
     shared = root / "shared"
     app = _app(subject, "dummy", root / "dummy", shared)
     app.build()
@@ -92,7 +129,9 @@ def measure(subject: Subject, repeats: int, root: Path) -> dict[str, Any]:
     for repeat in range(repeats):
         order = BUILDERS if repeat % 2 == 0 else tuple(reversed(BUILDERS))
         for builder in order:
-            times[builder].append(write_seconds(subject, builder, shared, root / "run"))
+            times[builder].append(
+                write_seconds(subject, builder, shared, root / "run", fresh=fresh)
+            )
     books = sorted((root / "run" / "bookstack" / "books").glob("*.zip"))
     problems = {path.name: check_package(path) for path in books}
     medians = {builder: statistics.median(values) for builder, values in times.items()}
@@ -113,7 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     choices = ("docs", "corpus", "real", "all", *real)
     parser.add_argument("--subject", choices=choices, default="all")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="each measured build in a new Python process, as sphinx-build runs it",
+    )
+    parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.one:
+        _one(json.loads(args.one))
+        return 0
     failed = False
     with tempfile.TemporaryDirectory(prefix="bookstack-write-") as tmp:
         work = Path(tmp)
@@ -131,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             if subject is None:
                 print(f"{name:<18} not available on this machine")
                 continue
-            result = measure(subject, args.repeats, work / name)
+            result = measure(subject, args.repeats, work / name, fresh=args.fresh)
             medians = result["medians"]
             print(
                 f"{name:<18} {result['pages']:>5} {medians['html']:>8.2f} "
