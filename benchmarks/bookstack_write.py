@@ -16,8 +16,7 @@ bookstack build, whose drawing cache the measured runs share.  Runs alternate
 between the two builders; the report gives medians and the ratio bookstack /
 html (target: at most 0.5).  Measured builds run in the benchmark's process,
 one after the other, unless ``--fresh`` runs each in a new process, as
-``sphinx-build`` does (in one process, later bookstack builds were slower on
-the real projects).  The BookStack output of the last run is also checked with
+``sphinx-build`` does (in one process, later builds find caches warm).  The BookStack output of the last run is also checked with
 ``tests/bookstack_checks.py``.
 
 This is a benchmark, not a test: numbers depend on the machine and its load.
@@ -74,9 +73,8 @@ def write_seconds(
     """One run: copy the shared doctrees, build, return the write phase in seconds.
 
     *fresh*: build in a new Python process, as each ``sphinx-build`` run is.  In one
-    process, the bookstack builds after the first were slower than fresh ones on the
-    real projects (Jinja's write 2.3 s against 0.8 s; html's unchanged), which no
-    ``sphinx-build`` run sees.
+    process, later builds find module-level caches warm (imports, compiled templates,
+    Pygments' lexers) that no ``sphinx-build`` run has.
     """
     if fresh:
         job = {
