@@ -118,9 +118,13 @@ def left_out(stderr: str) -> list[str]:
 
 def images_shown(html: str, main: bool) -> int:
     """The ``<img>`` elements of *html*: in its ``role="main"`` element (where Sphinx's
-    themes put the document's body) when *main*, else anywhere."""
+    themes put the document's body) when *main*, else anywhere.  A page without that
+    element is an error rather than no image, so a theme that marks its body otherwise
+    cannot pass the image check unchecked."""
     tree = LexborHTMLParser(html)
     root = tree.css_first('[role="main"]') if main else tree.body
+    if root is None and main:
+        raise ValueError('html page without a role="main" element: its images cannot be found')
     return len(root.css("img")) if root is not None else 0
 
 

@@ -6,6 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from check_project import differing_files, images_shown, left_out, page_html
 
 
@@ -28,6 +29,8 @@ def test_images_of_an_html_page_are_those_of_its_main_element() -> None:
     )
     assert images_shown(page, main=True) == 2
     assert images_shown('<p><img src="[[bsexport:image:1]]"></p>', main=False) == 1
+    with pytest.raises(ValueError, match="role"):
+        images_shown('<html><body><img src="a.png"></body></html>', main=True)
 
 
 def _zip(path: Path, pages: list[dict[str, object]]) -> None:
