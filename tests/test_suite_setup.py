@@ -4,6 +4,7 @@ slow whole-project tests skipped, with the reason, outside CI."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,4 +50,4 @@ def test_parallel_by_default_and_serial_on_request(options: tuple[str, ...]) -> 
     assert parallel == (options == ()), out
     # Outside CI the slow tests are skipped with the reason, and still counted.
     assert "SKIPPED" in out and "slow (a whole real project)" in out, out
-    assert "1 passed" in out and "3 skipped" in out, out
+    assert re.search(r"\b1 passed, [1-9]\d* skipped\b", out), out
