@@ -454,6 +454,30 @@ def test_a_generic_root_title_gives_way_to_the_project(title: str, expected: str
     assert shelf.books[0].contents[0].name == title
 
 
+@pytest.mark.parametrize("caption", ["Contents:", "Table of Contents", "Contents"])
+def test_a_generic_caption_groups_nothing(caption: str) -> None:
+    """Jinja 3.1.6's index: title "Jinja", one toctree captioned "Contents:"."""
+    project = Project(
+        root_doc="index",
+        project="Jinja",
+        docnames=["index", "intro", "api", "guide", "step"],
+        titles={"index": "Jinja", "intro": "Intro", "api": "API", "guide": "Guide"},
+        includes={"index": ["intro", "api", "guide"], "guide": ["step"]},
+        root_toctrees=[RootToctree(caption, [(None, "intro"), (None, "api"), (None, "guide")])],
+        source_of=lambda docname: f"{docname}.rst",
+    )
+    shelf = map_toctree(project, extras="omit").shelf
+    assert [(book.key, book.name) for book in shelf.books] == [
+        ("book:index", "Jinja"),
+        ("book:guide", "Guide"),
+    ]
+    assert [entry.key for entry in shelf.books[0].contents] == ["index", "intro", "api"]
+    # Any other caption names a book of its own, as before.
+    usage = RootToctree("Usage", project.root_toctrees[0].entries)
+    named = map_toctree(Project(**{**project.__dict__, "root_toctrees": [usage]}), extras="omit")
+    assert [book.name for book in named.shelf.books] == ["Usage"]
+
+
 def test_a_generic_root_title_stays_without_a_project() -> None:
     project = Project(
         root_doc="index",

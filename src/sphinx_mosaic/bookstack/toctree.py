@@ -11,7 +11,9 @@ project"):
   named by its title (or the entry's explicit title) and described by its
   first paragraph; the rest of its content is the book's first page;
 * a root toctree with a ``:caption:`` is one book named by the caption, its
-  entries the book's chapters and pages (captions group books);
+  entries the book's chapters and pages (captions group books); a generic
+  caption (``Contents:``) groups nothing: its entries map as an uncaptioned
+  toctree's;
 * the root document's own content and the root toctree entries without
   entries of their own (``changelog``, ``license``) are pages of one book
   named after the root document, first on the shelf.  A flat project (no
@@ -450,7 +452,10 @@ def map_toctree(project: Project, *, extras: str) -> ToctreeShelf:
         root_book.contents.append(mapper.page(root, is_index=True))
     books: list[Book] = []
     for toctree in project.root_toctrees:
-        if toctree.caption:
+        # A generic caption ("Contents:", as Jinja's) says where the reader is, not what
+        # the entries are: it groups nothing, and its entries map as an uncaptioned
+        # toctree's (into the root's book, named like the shelf, or books of their own).
+        if toctree.caption and not is_generic_title(toctree.caption):
             book = Book(
                 key=f"caption:{_slug(toctree.caption)}",
                 docname=None,
