@@ -28,6 +28,21 @@ the token secret only from {ENV_TOKEN_SECRET}.
 """
 
 
+def add_server_arguments(parser: argparse.ArgumentParser, *, timeout: bool = True) -> None:
+    """The options that say which server to talk to, shared by every command that talks to
+    one (``publish``, ``pull``, ``import``): the secret is never one of them."""
+    parser.add_argument("--url", help=f"BookStack base URL (default: ${ENV_URL})")
+    parser.add_argument("--token-id", help=f"API token id (default: ${ENV_TOKEN_ID})")
+    if timeout:
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=30.0,
+            metavar="SECONDS",
+            help="per request (default: 30)",
+        )
+
+
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "publish",
@@ -36,8 +51,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("output", type=Path, help="the output folder of a bookstack build")
-    parser.add_argument("--url", help=f"BookStack base URL (default: ${ENV_URL})")
-    parser.add_argument("--token-id", help=f"API token id (default: ${ENV_TOKEN_ID})")
+    add_server_arguments(parser)
     parser.add_argument(
         "--public-url",
         default="",
@@ -86,9 +100,6 @@ def register(subparsers: Any) -> None:
         default=4,
         metavar="N",
         help="requests at once, each in another book (default: 4)",
-    )
-    parser.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default: 30)"
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="list unchanged items in the plan too"

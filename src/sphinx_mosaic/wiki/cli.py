@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sphinx_mosaic.publish.cli import add_server_arguments
+
 DESCRIPTION = """\
 Turn BookStack books into a numbered MyST docs tree in sphinx-mosaic's layout.
 SOURCE is a book's ZIP export (BookStack's "Portable ZIP" export, v24.12+), a
@@ -56,8 +58,7 @@ def register(subparsers: Any) -> None:
         help="export the books of this shelf from the server, in the shelf's order; its name "
         "and description give the root README.md",
     )
-    parser.add_argument("--url", help="BookStack base URL (default: $BOOKSTACK_URL)")
-    parser.add_argument("--token-id", help="API token id (default: $BOOKSTACK_TOKEN_ID)")
+    add_server_arguments(parser, timeout=False)
     parser.set_defaults(run=run)
 
 

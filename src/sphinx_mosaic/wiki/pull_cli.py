@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sphinx_mosaic.publish.cli import add_server_arguments
 from sphinx_mosaic.publish.errors import PublishError, redact
 from sphinx_mosaic.publish.publisher import (
     ENV_TOKEN_ID,
@@ -53,8 +54,7 @@ def register(subparsers: Any) -> None:
         help="another bookstack build to find what was last published in, e.g. the build of "
         "the last published commit (repeatable)",
     )
-    parser.add_argument("--url", help=f"BookStack base URL (default: ${ENV_URL})")
-    parser.add_argument("--token-id", help=f"API token id (default: ${ENV_TOKEN_ID})")
+    add_server_arguments(parser)
     parser.add_argument(
         "--dry-run", action="store_true", help="print the changes as a diff, write nothing"
     )
@@ -63,9 +63,6 @@ def register(subparsers: Any) -> None:
         default="",
         metavar="TEMPLATE",
         help="the --page-notice the publish used (it is part of what was published)",
-    )
-    parser.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default: 30)"
     )
     parser.set_defaults(run=run)
 
