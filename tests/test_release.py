@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -88,9 +89,14 @@ def test_the_readme_example_builds_what_it_says(tmp_path: Path) -> None:
     section = readme.split("## In 30 seconds", 1)[1].split("\n## ", 1)[0]
     script = re.search(r"```bash\n(.*?)```", section, flags=re.S)
     assert script is not None
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    # The commands are a shell's (bash, mkdir): a reader's machine has them, and so does ours
+    # when CI runs the suite with only python and git on PATH (hence the system's default path).
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"], os.defpath])
+    bash = shutil.which("bash", path=path)
+    assert bash is not None, f"no bash on {path}"
+    env = dict(os.environ, PATH=path)
     done = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script.group(1)],
+        [bash, "-euo", "pipefail", "-c", script.group(1)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
