@@ -16,8 +16,8 @@ bookstack build, whose drawing cache the measured runs share.  Runs alternate
 between the two builders; the report gives medians and the ratio bookstack /
 html (target: at most 0.5).  Measured builds run in the benchmark's process,
 one after the other, unless ``--fresh`` runs each in a new process, as
-``sphinx-build`` does (in one process, later builds find caches warm).  The BookStack output of the last run is also checked with
-``tests/bookstack_checks.py``.
+``sphinx-build`` does (in one process, later builds find caches warm).  The BookStack
+output of the last run is also checked with ``tests/bookstack_checks.py``.
 
 This is a benchmark, not a test: numbers depend on the machine and its load.
 """
