@@ -1,12 +1,12 @@
 """Collect each page's status and insert its badge under the title.
 
 Per-document data lives in ``env.mosaic_status_pages`` (docname ->
-:class:`PageRecord`), kept right by :class:`StatusCollector` on incremental
-and parallel builds (``clear_doc``, ``merge_other`` of the given docnames
-only).  After reading, :meth:`StatusCollector.stale_pages` computes the
-last-updated dates (one Git call) and returns the pages whose output depends
-on data that changed: pages whose date changed (footer) and every page with a
-status table when any status, date or the layout changed.
+:class:`PageRecord`, reached through :mod:`sphinx_mosaic.envdata`), kept right by
+:class:`StatusCollector` on incremental and parallel builds (``clear_doc``,
+``merge_other`` of the given docnames only).  After reading, the "status" rewrite
+reason in :mod:`sphinx_mosaic.status` computes the last-updated dates (one Git
+call) and returns the pages whose output depends on data that changed: pages
+whose date changed (footer) and pages whose status tables show other rows.
 
 The badge is inserted at read time, so the assembled doctrees of LaTeX,
 singlehtml and texinfo keep one badge per page.
