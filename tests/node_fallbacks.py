@@ -1,6 +1,6 @@
 """Node classes of docutils and Sphinx without a visitor of their own, and why that is fine.
 
-:class:`~sphinx_mosaic.bookstack.translator.BookStackTranslator` inherits a
+:class:`~sphinx_mosaic.bookstack.translate.translator.BookStackTranslator` inherits a
 visitor for nearly every node class from Sphinx's HTML5 translator and
 overrides those BookStack needs differently.  The classes below have none;
 each entry says what happens to them instead.  A test checks that every node

@@ -19,9 +19,9 @@ HEAVY = ("sphinx", "docutils", "PIL", "resvg_py")
 KNOWN_CIRCLES: list[set[str]] = [
     {
         "sphinx_mosaic.bookstack.builder",
-        "sphinx_mosaic.bookstack.design",
-        "sphinx_mosaic.bookstack.signatures",
-        "sphinx_mosaic.bookstack.translator",
+        "sphinx_mosaic.bookstack.translate.design",
+        "sphinx_mosaic.bookstack.translate.signatures",
+        "sphinx_mosaic.bookstack.translate.translator",
     },
 ]
 

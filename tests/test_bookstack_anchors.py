@@ -20,8 +20,8 @@ from docutils import frontend, nodes
 from docutils.utils import new_document
 from test_bookstack import all_pages, build, copy_root, read_book
 
-from sphinx_mosaic.bookstack.anchors import PageAnchors
 from sphinx_mosaic.bookstack.links import bookstack_slug
+from sphinx_mosaic.bookstack.translate.ids import PageAnchors
 
 _ZIP_LINK = re.compile(r"^\[\[bsexport:(page|chapter|book):(\d+)\]\](?:#(.*))?$")
 _URL_LINK = re.compile(r"^/books/([^/#]+)/page/([^/#]+)(?:#(.*))?$")

@@ -19,9 +19,9 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from test_bookstack import all_pages, build, copy_root, read_book
 
-from sphinx_mosaic.bookstack.purifier import purify
-from sphinx_mosaic.bookstack.sanitize import clean_html
+from sphinx_mosaic.bookstack.format.html import clean_html
 from sphinx_mosaic.bookstack.svg import inline_svgs, standalone
+from sphinx_mosaic.bookstack.translate.purifier import purify
 
 pytest.importorskip("sphinx_design")
 

@@ -12,7 +12,7 @@ from node_fallbacks import FALLBACKS
 from sphinx import addnodes
 from test_bookstack import build, copy_root
 
-from sphinx_mosaic.bookstack.translator import BookStackTranslator
+from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator
 
 
 def node_classes() -> list[tuple[str, type[nodes.Node]]]:

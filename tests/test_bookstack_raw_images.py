@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from test_bookstack import all_pages, build, copy_root, read_book
 from test_bookstack_toctree import strip
 
-from sphinx_mosaic.bookstack.rawimages import LocalFiles
+from sphinx_mosaic.bookstack.translate.rawimages import LocalFiles
 
 
 @pytest.fixture(scope="module")

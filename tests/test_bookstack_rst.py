@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from sphinx.util.console import strip_colors
 from test_bookstack import build, copy_root
 
-from sphinx_mosaic.bookstack.languages import highlighted_as
+from sphinx_mosaic.bookstack.translate.languages import highlighted_as
 
 
 def pages_of(outdir: Path) -> dict[str, dict[str, Any]]:

@@ -21,7 +21,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_mosaic.bookstack.design import only_icons
+from sphinx_mosaic.bookstack.translate.design import only_icons
 
 
 class LatexForms(SphinxPostTransform):

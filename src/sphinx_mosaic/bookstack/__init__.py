@@ -18,8 +18,8 @@ def setup_bookstack(app: Sphinx) -> None:
     from sphinx_mosaic.bookstack.alongside import setup_alongside
     from sphinx_mosaic.bookstack.builder import BookStackBuilder
     from sphinx_mosaic.bookstack.navigation_only import setup_navigation_only
-    from sphinx_mosaic.bookstack.readtime import setup_readtime
     from sphinx_mosaic.bookstack.references import LinkCollector
+    from sphinx_mosaic.bookstack.translate.readtime import setup_readtime
 
     app.add_builder(BookStackBuilder)
     app.add_env_collector(LinkCollector)

@@ -31,7 +31,7 @@ the builder is undone or redone for BookStack, and the pages are those of
   ``-b bookstack`` does.
 - sphinx.ext.linkcode's links and sphinx-tabs' own nodes depend on the builder
   that read the page; the BookStack post-transforms of
-  :mod:`~sphinx_mosaic.bookstack.readtime` make them the same either way.
+  :mod:`~sphinx_mosaic.bookstack.translate.readtime` make them the same either way.
 
 Resolving the page again gives again every warning the HTML builder's
 resolution gave (an unknown label, a missing document): those are dropped

@@ -11,11 +11,11 @@ Format: the builder's format is ``bookstack``, not ``html``.  Extensions'
 JavaScript BookStack does not have, and a format shared with ``html`` would
 make their ``html`` post-transforms run too); the translator uses a node's
 ``html`` visitor only for nodes it has no visitor of its own for
-(:mod:`~sphinx_mosaic.bookstack.translator`).  Nothing is registered under the
+(:mod:`~sphinx_mosaic.bookstack.translate.translator`).  Nothing is registered under the
 builder's name (Sphinx issue 14587).
 
 Incremental: each document is translated into a fragment (doctree folder,
-``bookstack/fragments``); :meth:`finish` assembles the books from all
+``bookstack/translate/fragment``); :meth:`finish` assembles the books from all
 fragments and rewrites a ZIP only when its content changed.
 """
 
@@ -35,16 +35,9 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.bookstack.anchors import ensure_top_level_ids
 from sphinx_mosaic.bookstack.assemble import Assembler, Tags
 from sphinx_mosaic.bookstack.browse import write_browsable
-from sphinx_mosaic.bookstack.description import (
-    description_html,
-    description_paragraph,
-    has_body,
-    plain_description,
-)
-from sphinx_mosaic.bookstack.foreign import report_failures
+from sphinx_mosaic.bookstack.format.html import clean_html
 from sphinx_mosaic.bookstack.format.manifest import (
     DESCRIPTION_LIMIT,
     UPLOAD_LIMIT,
@@ -53,16 +46,23 @@ from sphinx_mosaic.bookstack.format.manifest import (
     zip_name,
 )
 from sphinx_mosaic.bookstack.format.model import Book, Shelf
-from sphinx_mosaic.bookstack.fragments import Fragment, fragment_path
 from sphinx_mosaic.bookstack.htmlcompat import HTMLBuilderAttributes
 from sphinx_mosaic.bookstack.images import ImageConverter
 from sphinx_mosaic.bookstack.metadata import page_tags
 from sphinx_mosaic.bookstack.navigation_only import navigation_only
 from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
-from sphinx_mosaic.bookstack.purifier import purify
-from sphinx_mosaic.bookstack.sanitize import clean_html
 from sphinx_mosaic.bookstack.sources import report, shelf_skeleton
-from sphinx_mosaic.bookstack.translator import INTERNAL_URI, BookStackTranslator
+from sphinx_mosaic.bookstack.translate.description import (
+    description_html,
+    description_paragraph,
+    has_body,
+    plain_description,
+)
+from sphinx_mosaic.bookstack.translate.foreign import report_failures
+from sphinx_mosaic.bookstack.translate.fragment import Fragment, fragment_path
+from sphinx_mosaic.bookstack.translate.ids import ensure_top_level_ids
+from sphinx_mosaic.bookstack.translate.purifier import purify
+from sphinx_mosaic.bookstack.translate.translator import INTERNAL_URI, BookStackTranslator
 from sphinx_mosaic.bookstack.zipbook import ZipContext, book_data, build_book
 from sphinx_mosaic.warnings import MosaicWarning, warn
 

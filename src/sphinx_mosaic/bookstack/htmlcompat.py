@@ -1,7 +1,7 @@
 """What the BookStack builder offers extensions' ``html`` visitors.
 
 The translator falls back to another extension's ``html`` visitor for a node
-it has no visitor of its own for (:mod:`~sphinx_mosaic.bookstack.translator`).
+it has no visitor of its own for (:mod:`~sphinx_mosaic.bookstack.translate.translator`).
 Such visitors were written against Sphinx's HTML builders and read their
 attributes: ``sphinx.ext.inheritance_diagram`` reads ``out_suffix``,
 ``sphinx.ext.graphviz`` ``imgpath`` and ``imagedir``, the math extensions

@@ -31,9 +31,9 @@ from sphinx_mosaic.bookstack.format.manifest import (
     tags_json,
 )
 from sphinx_mosaic.bookstack.format.model import Asset, Book, Chapter, Page
-from sphinx_mosaic.bookstack.fragments import TOKEN
 from sphinx_mosaic.bookstack.images import Refused
 from sphinx_mosaic.bookstack.links import bookstack_slug
+from sphinx_mosaic.bookstack.translate.fragment import TOKEN
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 _IMG_TAG = re.compile(r"<img [^>]*?src=\"\[\[mosaic:image:(\d+)\]\]\"[^>]*>")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from docutils import nodes
 
 if TYPE_CHECKING:
-    from sphinx_mosaic.bookstack.translator import BookStackTranslator
+    from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator
 
 #: Node classes (by name) of icons: pictures drawn with CSS or inline SVG.
 ICON_NODES = frozenset({"sd_icon", "fontawesome"})

@@ -4,7 +4,7 @@ The translator runs another extension's ``html`` visitor for a node it has no
 visitor of its own for.  When that visitor raises (it wanted something of
 Sphinx's HTML builders that ours does not offer), the translator keeps the
 node's children instead and records the failure in the page's fragment
-(:meth:`~sphinx_mosaic.bookstack.fragments.Fragment.add_foreign_failure`).
+(:meth:`~sphinx_mosaic.bookstack.translate.fragment.Fragment.add_foreign_failure`).
 The builder warns here, in the main process after all pages are written, so a
 parallel build (``-j``) gives one warning per node class like a serial one.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sphinx_mosaic.bookstack.fragments import Fragment
+from sphinx_mosaic.bookstack.translate.fragment import Fragment
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 

@@ -28,7 +28,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 if TYPE_CHECKING:
-    from sphinx_mosaic.bookstack.translator import BookStackTranslator
+    from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator
 
 
 def _text(value: str) -> str:

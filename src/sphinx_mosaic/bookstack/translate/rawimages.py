@@ -24,7 +24,7 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import unquote
 
-from sphinx_mosaic.bookstack.sanitize import url_scheme
+from sphinx_mosaic.bookstack.format.html import url_scheme
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 #: A ``src`` or ``alt`` attribute, quoted either way or not at all.

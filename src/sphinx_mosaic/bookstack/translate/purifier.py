@@ -4,9 +4,10 @@ Since v25.12.4 BookStack runs page HTML through HTML Purifier (an HTML5
 allow-list) when it shows a page, and its editor is filled with that filtered
 HTML for anyone but the page's author: a colleague's save stores it.  What the
 filter would change is changed here, at build time, so the page stored by the
-import is the page readers see, before and after such a save.  :mod:`~.sanitize`
-has already removed what the allow-list lacks (elements, attributes, CSS
-properties, URLs); this pass does what HTML Purifier does beyond removals:
+import is the page readers see, before and after such a save.
+:mod:`~sphinx_mosaic.bookstack.format.html` has already removed what the
+allow-list lacks (elements, attributes, CSS properties, URLs); this pass does
+what HTML Purifier does beyond removals:
 
 * a ``details`` gets its first ``summary`` first (browsers label it with the
   first ``summary`` wherever it stands, so nothing visible moves), a second

@@ -5,7 +5,7 @@ BookStack cannot carry replaced:
 
 * no sections, wrappers, theme classes, permalinks, scripts or styles: a flat
   sequence of headings and blocks, each with a ``bkmrk-`` id
-  (:mod:`~sphinx_mosaic.bookstack.anchors`); the page title is left out;
+  (:mod:`~sphinx_mosaic.bookstack.translate.ids`); the page title is left out;
 * admonitions become callouts, with the blocks in them after the callout's
   paragraph (:mod:`~.callouts`), code blocks
   ``<pre><code class="language-X">`` without Pygments markup (:mod:`~.languages`);
@@ -14,7 +14,7 @@ BookStack cannot carry replaced:
   the body (:mod:`~.signatures`);
 * sphinx-design and the tab extensions' markup becomes collapsible blocks and
   bold labels (:mod:`~.design`);
-* links, images and downloads become tokens (:mod:`~.fragments`) that the
+* links, images and downloads become tokens (:mod:`~.fragment`) that the
   builder resolves when it assembles the books.
 
 Node dispatch: a visitor of this class for the node's own class first, then
@@ -40,20 +40,20 @@ from selectolax.lexbor import LexborHTMLParser
 from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
-from sphinx_mosaic.bookstack.anchors import PageAnchors, is_top_level
-from sphinx_mosaic.bookstack.callouts import (
+from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
+from sphinx_mosaic.bookstack.svg import inline_svgs, standalone
+from sphinx_mosaic.bookstack.translate.callouts import (
     CALLOUT_OF,
     callout_kind,
     callout_runs,
     is_callout_text,
 )
-from sphinx_mosaic.bookstack.design import DesignVisitors, only_icons
-from sphinx_mosaic.bookstack.fragments import Fragment
-from sphinx_mosaic.bookstack.languages import bookstack_language, highlighted_as
-from sphinx_mosaic.bookstack.rawimages import LocalFiles, pack_local_images
-from sphinx_mosaic.bookstack.sanitize import clean_reporting, is_safe_url, url_scheme
-from sphinx_mosaic.bookstack.signatures import SignatureVisitors, unnest_paragraphs
-from sphinx_mosaic.bookstack.svg import inline_svgs, standalone
+from sphinx_mosaic.bookstack.translate.design import DesignVisitors, only_icons
+from sphinx_mosaic.bookstack.translate.fragment import Fragment
+from sphinx_mosaic.bookstack.translate.ids import PageAnchors, is_top_level
+from sphinx_mosaic.bookstack.translate.languages import bookstack_language, highlighted_as
+from sphinx_mosaic.bookstack.translate.rawimages import LocalFiles, pack_local_images
+from sphinx_mosaic.bookstack.translate.signatures import SignatureVisitors, unnest_paragraphs
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
