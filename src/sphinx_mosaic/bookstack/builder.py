@@ -14,6 +14,15 @@ make their ``html`` post-transforms run too); the translator uses a node's
 (:mod:`~sphinx_mosaic.bookstack.translate.translator`).  Nothing is registered under the
 builder's name (Sphinx issue 14587).
 
+Such ``html`` visitors were written against Sphinx's HTML builders and read
+their attributes: ``sphinx.ext.inheritance_diagram`` reads ``out_suffix``,
+``sphinx.ext.graphviz`` ``imgpath`` and ``imagedir``, the math extensions
+``math_renderer_name``, others ``highlighter``, ``dlpath`` or ``images``.  The
+builder has those attributes, with the values a standalone HTML build would
+have, so the visitors run; what they write is then cleaned with BookStack's
+rules like any HTML we did not write.  The ``html_*`` configuration values need
+nothing here: Sphinx registers them for every builder.
+
 Incremental: each document is translated into a fragment (doctree folder,
 ``bookstack/translate/fragment``); :meth:`finish` assembles the books from all
 fragments and rewrites a ZIP only when its content changed.
@@ -30,6 +39,7 @@ from typing import Any
 from docutils import nodes
 from docutils.frontend import OptionParser
 from sphinx.builders import Builder
+from sphinx.highlighting import PygmentsBridge
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
@@ -46,7 +56,6 @@ from sphinx_mosaic.bookstack.format.manifest import (
     zip_name,
 )
 from sphinx_mosaic.bookstack.format.model import Book, Shelf
-from sphinx_mosaic.bookstack.htmlcompat import HTMLBuilderAttributes
 from sphinx_mosaic.bookstack.images import ImageConverter
 from sphinx_mosaic.bookstack.metadata import page_tags
 from sphinx_mosaic.bookstack.navigation_only import navigation_only
@@ -70,6 +79,11 @@ logger = logging.getLogger(__name__)
 
 #: Preferred image candidates (``image.*``): what BookStack takes, then SVG to convert.
 IMAGE_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
+#: Folder of the output folder that ``html`` visitors write their images into
+#: (graphviz, inheritance diagrams), as Sphinx's HTML builders name it.
+IMAGE_FOLDER = "_images"
+#: Same, for downloads.
+DOWNLOAD_FOLDER = "_downloads"
 
 
 def writer_settings(env: Any) -> Any:
@@ -84,7 +98,7 @@ def writer_settings(env: Any) -> Any:
     return parser.get_default_values()
 
 
-class BookStackBuilder(HTMLBuilderAttributes, Builder):
+class BookStackBuilder(Builder):
     name = "bookstack"
     format = "bookstack"
     epilog = __("The BookStack ZIPs are in %(outdir)s/books.")
@@ -93,9 +107,25 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
     supported_image_types = list(IMAGE_PREFERENCE)  # noqa: RUF012  (Sphinx declares it so)
     supported_remote_images = True
 
+    # What ``StandaloneHTMLBuilder`` has and extensions' html visitors read.
+    out_suffix = ".html"
+    link_suffix = ".html"
+    #: Relative to the page; our pages are not in folders, so the folder itself.
+    imgpath = IMAGE_FOLDER
+    dlpath = DOWNLOAD_FOLDER
+    download_support = True
+    add_permalinks = False
+    embedded = False
+    #: Set by :meth:`init`; a class default for visitors run before.
+    highlighter: PygmentsBridge | None = None
+    imagedir: str
+
     def init(self) -> None:
-        # What Sphinx's HTML translator (ours extends it) and extensions' html visitors read.
-        self.init_html_attributes()
+        # What Sphinx's HTML translator (ours extends it) and extensions' html visitors read,
+        # set where ``Builder.__init__`` sets it for an HTML builder.
+        self.imagedir = IMAGE_FOLDER
+        style = getattr(self.config, "pygments_style", None) or "sphinx"
+        self.highlighter = PygmentsBridge("html", style)
         self.current_docname = ""
         self.secnumbers: dict[str, tuple[int, ...]] = {}
         self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
@@ -115,6 +145,22 @@ class BookStackBuilder(HTMLBuilderAttributes, Builder):
         self._read: set[str] = set()
         self._written: set[str] = set()
         self.events.connect("env-before-read-docs", self._note_read, 900)
+
+    @property
+    def math_renderer_name(self) -> str | None:
+        """The math renderer an HTML build would pick (as ``StandaloneHTMLBuilder``)."""
+        name = getattr(self.config, "html_math_renderer", None)
+        if name:
+            return str(name)
+        # Sphinx 9 keeps the registry on the builder; Sphinx 8.0 only on the application.
+        registry = getattr(self, "_registry", None) or self.app.registry
+        renderers = list(registry.html_inline_math_renderers)
+        if len(renderers) == 1:
+            return str(renderers[0])
+        if len(renderers) == 2 and "mathjax" in renderers:
+            renderers.remove("mathjax")
+            return str(renderers[0])
+        return None
 
     @property
     def cache_dir(self) -> Path:
