@@ -14,7 +14,7 @@ from check_project import documents_in
 from publish_fixtures import run_publish
 from test_bookstack import all_pages, build, copy_root, read_book
 
-from sphinx_mosaic.bookstack.toctree import (
+from sphinx_mosaic.bookstack.mapping.toctree import (
     Project,
     RootToctree,
     ToctreeGroup,

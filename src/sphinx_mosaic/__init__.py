@@ -13,7 +13,7 @@ __version__ = "0.2.0"
 #: Sphinx discards pickled environments written by an older version.  4: doctrees
 #: of tables with a header and no body are now mended when read (layout/tables.py).
 #: 5: the status records keep each status table's scope, not a flag.  6: the documents
-#: each document links to (bookstack/references.py).
+#: each document links to (bookstack/mapping/references.py).
 ENV_VERSION = 6
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from sphinx_mosaic.bookstack.format.files import file_reference
 from sphinx_mosaic.bookstack.format.images import sniff
 from sphinx_mosaic.bookstack.format.manifest import NAME_LIMIT, container_hash
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
-from sphinx_mosaic.bookstack.images import ImageConverter, Refused, Shown, file_reference
+from sphinx_mosaic.bookstack.images import ImageConverter, Refused, Shown
 from sphinx_mosaic.bookstack.links import Target
-from sphinx_mosaic.bookstack.metadata import check_key
+from sphinx_mosaic.bookstack.mapping import check_key
 from sphinx_mosaic.bookstack.translate.fragment import Fragment
 from sphinx_mosaic.warnings import MosaicWarning, warn
 

@@ -57,10 +57,9 @@ from sphinx_mosaic.bookstack.format.manifest import (
 )
 from sphinx_mosaic.bookstack.format.model import Book, Shelf
 from sphinx_mosaic.bookstack.images import ImageConverter
-from sphinx_mosaic.bookstack.metadata import page_tags
+from sphinx_mosaic.bookstack.mapping import page_tags, report, shelf_skeleton
 from sphinx_mosaic.bookstack.navigation_only import navigation_only
 from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
-from sphinx_mosaic.bookstack.sources import report, shelf_skeleton
 from sphinx_mosaic.bookstack.translate.description import (
     description_html,
     description_paragraph,

@@ -26,7 +26,6 @@ import resvg_py
 
 from sphinx_mosaic.bookstack import raster, svg
 from sphinx_mosaic.bookstack.format.images import sniff
-from sphinx_mosaic.bookstack.structure import safe_file_name
 
 ACCEPTED = {
     "image/png": "png",
@@ -47,13 +46,6 @@ def is_svg(path: str, data: bytes) -> bool:
     return PurePosixPath(path).suffix.lower() in (".svg", ".svgz") or (
         head.startswith((b"<svg", b"<?xml")) and b"<svg" in head
     )
-
-
-def file_reference(name: str, data: bytes, extension: str) -> str:
-    """A flat, safe and content-addressed name under ``files/``."""
-    digest = hashlib.sha256(data).hexdigest()[:12]
-    stem = safe_file_name(PurePosixPath(name).stem, limit=60)
-    return f"{digest}-{stem}.{extension}"
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from sphinx_mosaic.bookstack.format.files import check_reference
+
 #: ZIP's earliest date: fixed, so the same content gives the same bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".zip", ".gz")
-#: ``files/`` references are flat names of safe characters (structure.safe_file_name):
-#: no folder, no ``..``, nothing absolute, nothing an unzip tool could write outside.
-SAFE_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
-
-
-def check_reference(ref: str) -> str:
-    """*ref* if it is a safe ``files/`` entry name, else ValueError (a bug, not bad input)."""
-    if not SAFE_REFERENCE.match(ref) or ".." in ref:
-        raise ValueError(f"unsafe ZIP file reference {ref!r}")
-    return ref
 
 
 def data_json(data: dict[str, Any]) -> bytes:

@@ -249,7 +249,7 @@ def run_tree(args: argparse.Namespace) -> int:
 
         nocolor()
         warnings = StringIO()
-        from sphinx_mosaic.bookstack.sources import shelf_skeleton
+        from sphinx_mosaic.bookstack.mapping import shelf_skeleton
 
         shelf, issues = _read_project(
             docs.resolve(), args, warnings, lambda app: shelf_skeleton(app.env)

@@ -7,8 +7,8 @@
                                          Page ── images, attachments: Asset
 
 Built once per build: a *source* (the numbered layout,
-:mod:`~sphinx_mosaic.bookstack.structure`, or the toctree,
-:mod:`~sphinx_mosaic.bookstack.toctree`) gives the skeleton (keys, names,
+:mod:`~sphinx_mosaic.bookstack.mapping.layout`, or the toctree,
+:mod:`~sphinx_mosaic.bookstack.mapping.toctree`) gives the skeleton (keys, names,
 documents, order); :mod:`~sphinx_mosaic.bookstack.assemble` fills in ids,
 priorities, tags and descriptions; :mod:`~sphinx_mosaic.bookstack.zipbook`
 resolves each page's HTML, images and attachments.  Every output is made from

@@ -58,8 +58,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from sphinx_mosaic.bookstack.format.files import safe_file_name, unique_stems
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
-from sphinx_mosaic.bookstack.structure import safe_file_name, unique_stems
 from sphinx_mosaic.layout.model import humanize
 
 ORPHANS_KEY = "book:@other-pages"

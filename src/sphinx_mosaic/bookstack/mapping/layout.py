@@ -22,22 +22,12 @@ Mapping rules (documented in the user guide, "Importing into BookStack"):
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
 
+from sphinx_mosaic.bookstack.format.files import safe_file_name, unique_stems
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.layout import model as layout_model
 from sphinx_mosaic.layout.model import Folder, Layout, plain_path
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_DOTS = re.compile(r"\.{2,}")
-
-
-def safe_file_name(name: str, limit: int = 120) -> str:
-    """A flat file name of ``[A-Za-z0-9._-]`` only (BookStack's ZIP file references)."""
-    # Runs of dots become one: a name never holds "..", even where the cut falls.
-    safe = _DOTS.sub(".", _UNSAFE.sub("-", name)).strip("-.")
-    return safe[:limit].strip("-.") or "file"
 
 
 def _page(page: layout_model.Page) -> Page:
@@ -77,18 +67,6 @@ def _book(folder: Folder) -> Book:
         else:
             book.contents.append(_chapter(child))
     return book
-
-
-def unique_stems(books: list[Book]) -> None:
-    """Make the ZIP file names unique, also on case-insensitive file systems."""
-    stems: set[str] = set()
-    for book in books:
-        stem, n = book.file_stem, 1
-        while stem.lower() in stems:
-            n += 1
-            stem = f"{book.file_stem}-{n}"
-        book.file_stem = stem
-        stems.add(stem.lower())
 
 
 def plan_shelf(layout: Layout, *, extras: str, root_doc: str, project: str) -> Shelf:
