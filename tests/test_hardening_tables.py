@@ -241,7 +241,7 @@ def build_table(head_rows: list[list[str]], body_rows: list[list[str]] | None) -
 def test_fix_moves_every_header_row_in_order_and_keeps_the_rest(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from sphinx_mosaic.layout.tables import TablesWithoutBody
+    from sphinx_mosaic.reading.tables import TablesWithoutBody
 
     table = build_table([["h1", "h2"], ["h3", "h4"]], [])
     tgroup = table[0]
@@ -258,7 +258,7 @@ def test_fix_moves_every_header_row_in_order_and_keeps_the_rest(
 def test_fix_gives_a_table_without_rows_a_body_and_no_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from sphinx_mosaic.layout.tables import TablesWithoutBody
+    from sphinx_mosaic.reading.tables import TablesWithoutBody
 
     table = build_table([], None)
     tgroup = table[0]

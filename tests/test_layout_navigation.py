@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_mosaic.layout import navigation
+from sphinx_mosaic.performance import sidebar as navigation
 
 CHAPTERS, PAGES = 5, 11
 

@@ -112,7 +112,7 @@ def test_nothing_is_frozen_while_the_collector_is_off(tmp_path: Path) -> None:
 def test_reading_and_writing_freeze_every_few_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sphinx_mosaic import memory
+    from sphinx_mosaic.performance import memory
 
     monkeypatch.setattr(memory, "FREEZE_EVERY", 2)
     read: list[int] = []

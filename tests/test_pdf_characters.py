@@ -13,10 +13,10 @@ import pytest
 from pdf_tools import LATEXMK_FLAG, compile_pdf, require_programs, require_tex, skip_or_fail
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_mosaic.characters import characters_in, write_package
-from sphinx_mosaic.characters import emoji as emoji_images
-from sphinx_mosaic.characters.classify import Kind, classify
-from sphinx_mosaic.characters.sty import package_text
+from sphinx_mosaic.pdf.characters import characters_in, write_package
+from sphinx_mosaic.pdf.characters import emoji as emoji_images
+from sphinx_mosaic.pdf.characters.classify import Kind, classify
+from sphinx_mosaic.pdf.characters.sty import package_text
 from sphinx_mosaic.warnings import MosaicWarning
 
 #: The emoji of the test root (README, guide index and symbols page).

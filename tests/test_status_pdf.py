@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_mosaic.characters.emoji import image_folder
+from sphinx_mosaic.pdf.characters.emoji import image_folder
 
 TOOLS = ("latexmk", "pdflatex", "pdftotext")
 

@@ -352,15 +352,9 @@ class LayoutNavigation(SphinxTransform):
 
 
 def setup_layout(app: Sphinx) -> None:
-    from sphinx_mosaic.layout.checks import setup_checks
     from sphinx_mosaic.layout.collector import DescriptionCollector
     from sphinx_mosaic.layout.contents import setup_contents
-    from sphinx_mosaic.layout.guard import setup_guard
     from sphinx_mosaic.layout.names import PlainNameReferences
-    from sphinx_mosaic.layout.navigation import setup_navigation
-    from sphinx_mosaic.layout.pdf import setup_pdf
-    from sphinx_mosaic.layout.tables import setup_tables
-    from sphinx_mosaic.layout.transitions import setup_transitions
 
     app.connect("config-inited", _set_root_doc)
     app.connect("config-inited", _drop_extras)
@@ -371,12 +365,6 @@ def setup_layout(app: Sphinx) -> None:
     app.add_post_transform(PlainNameReferences)
     app.add_env_collector(DescriptionCollector)
     setup_contents(app)
-    setup_checks(app)
-    setup_pdf(app)
-    setup_transitions(app)
-    setup_guard(app)
-    setup_tables(app)
-    setup_navigation(app)
 
 
 __all__ = ["INDEX_STEMS", "setup_layout"]

@@ -99,6 +99,6 @@ def register_language_aliases(app: Sphinx) -> None:
         app.add_lexer(alias, lexer)
 
 
-def setup_checks(app: Sphinx) -> None:
+def setup_code_languages(app: Sphinx) -> None:
     app.connect("doctree-read", check_code_languages)
     app.connect("builder-inited", register_language_aliases)

@@ -203,6 +203,6 @@ def restructure(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     shelf_as_front_matter(app, doctree, docname)
 
 
-def setup_pdf(app: Sphinx) -> None:
+def setup_structure(app: Sphinx) -> None:
     app.connect("env-updated", _default_parts)
     app.connect("doctree-resolved", restructure)

@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from sphinx_mosaic.characters import emoji
-from sphinx_mosaic.characters.table import pdflatex_knows, symbol_latex
+from sphinx_mosaic.pdf.characters import emoji
+from sphinx_mosaic.pdf.characters.table import pdflatex_knows, symbol_latex
 
 #: Engines that read UTF-8 natively and take glyphs from OpenType fonts.
 UNICODE_ENGINES = frozenset({"xelatex", "lualatex", "uplatex"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sphinx_mosaic.characters.classify import UNICODE_ENGINES, Kind, Rendering
+from sphinx_mosaic.pdf.characters.classify import UNICODE_ENGINES, Kind, Rendering
 
 PACKAGE = "sphinxmosaiccharacters"
 #: The folder beside the ``.tex`` files that holds the emoji images.

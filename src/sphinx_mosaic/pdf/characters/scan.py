@@ -16,8 +16,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from sphinx_mosaic.characters import emoji
-from sphinx_mosaic.characters.classify import Kind, classify
+from sphinx_mosaic.pdf.characters import emoji
+from sphinx_mosaic.pdf.characters.classify import Kind, classify
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 

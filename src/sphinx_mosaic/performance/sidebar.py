@@ -496,7 +496,7 @@ def _after_theme(
         context["furo_navigation_tree"] = template.render(app.builder, pagename)  # type: ignore[arg-type]
 
 
-def setup_navigation(app: Sphinx) -> None:
+def setup_sidebar(app: Sphinx) -> None:
     app.connect("write-started", _reset)
     # Furo's html-page-context handler has the default priority, 500.
     app.connect("html-page-context", _before_theme, priority=400)

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from sphinx_mosaic.characters.classify import Kind, Rendering, classify
-from sphinx_mosaic.characters.scan import scan_doctree
-from sphinx_mosaic.characters.sty import IMAGE_FOLDER, PACKAGE, package_text
+from sphinx_mosaic.pdf.characters.classify import Kind, Rendering, classify
+from sphinx_mosaic.pdf.characters.scan import scan_doctree
+from sphinx_mosaic.pdf.characters.sty import IMAGE_FOLDER, PACKAGE, package_text
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
