@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from sphinx_mosaic.layout.model import build_layout
-from sphinx_mosaic.layout.resolve import NameResolver
+from sphinx_mosaic.layout.resolve import NameResolver, resolver_for
 from sphinx_mosaic.layout.sources import SourceInfo
 
 DOCS = [
@@ -112,3 +114,19 @@ def test_without_the_layout_only_docnames_resolve() -> None:
     assert resolver.resolve("guide/colors", "guide/fonts") == "guide/colors"
     assert resolver.resolve("colours", "guide/fonts") is None
     assert resolver.folder("guide", "index") is None
+
+
+def test_the_build_resolver_knows_only_documents_read() -> None:
+    """One factory for every caller: a source found but not read (it failed to parse) is
+    no target, and before reading starts the documents found are.  (With the layout, the
+    model's own pages resolve too; this project has none.)"""
+    env = SimpleNamespace(
+        found_docs={"index", "a", "b"},
+        all_docs={"index": 0.0, "a": 0.0},
+        config=SimpleNamespace(source_suffix={".rst": "restructuredtext"}),
+    )
+    resolver = resolver_for(env)  # type: ignore[arg-type]
+    assert resolver.resolve("a.rst", "index") == "a"
+    assert resolver.resolve("b", "index") is None
+    env.all_docs = {}
+    assert resolver_for(env).resolve("b", "index") == "b"  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.collector import descriptions
 from sphinx_mosaic.layout.model import Folder, Page
-from sphinx_mosaic.layout.names import name_resolver
+from sphinx_mosaic.layout.resolve import resolver_for
 from sphinx_mosaic.rewrites import add_reason
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -82,7 +82,7 @@ class ContentsResolver(SphinxPostTransform):
         wanted: str = node["folder"]
         if not wanted:
             return layout.folder_of(docname)
-        return name_resolver(self.env).folder(wanted, docname)
+        return resolver_for(self.env).folder(wanted, docname)
 
     def render(self, node: contents_placeholder) -> list[nodes.Node]:
         folder = self.folder_for(node)

@@ -15,17 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx import addnodes
-from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.layout.resolve import NameResolver
-
-
-def name_resolver(env: BuildEnvironment) -> NameResolver:
-    """The resolver of this build's names (its documents and layout)."""
-    suffixes: Any = env.config.source_suffix
-    return NameResolver(env.found_docs, envdata.layout(env), suffixes)
+from sphinx_mosaic.layout.resolve import NameResolver, resolver_for
 
 
 class PlainNameReferences(SphinxPostTransform):
@@ -51,7 +44,7 @@ class PlainNameReferences(SphinxPostTransform):
             if not path or ":" in path:
                 continue  # "#anchor" on this page, or "inv:", "project:", "path:" schemes
             if resolver is None:
-                resolver = name_resolver(self.env)
+                resolver = resolver_for(self.env)
             docname = resolver.resolve(path, refdoc)
             if docname is None:
                 continue

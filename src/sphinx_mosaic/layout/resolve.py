@@ -29,8 +29,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.model import INDEX_STEMS, Folder, Layout, Page, plain_path, split_number
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
 
 
 class NameResolver:
@@ -193,3 +198,18 @@ def _join(base: str, text: str) -> str | None:
         else:
             parts.append(part)
     return "/".join(parts)
+
+
+def resolver_for(env: BuildEnvironment) -> NameResolver:
+    """The one resolver of a build: its documents and its layout model.
+
+    The documents are those found *and* read (``found_docs`` and ``all_docs``):
+    a source Sphinx found but could not read has no page to link to.  Before
+    anything is read (``all_docs`` still empty) they are the documents found.
+    Every caller (references, ``mosaic-contents``, ``status-table``, reading
+    paths and their checks) runs once reading is done, when both sets agree
+    except for such sources.
+    """
+    docs = env.found_docs & set(env.all_docs) if env.all_docs else env.found_docs
+    suffixes: Any = env.config.source_suffix
+    return NameResolver(docs, envdata.layout(env), suffixes)

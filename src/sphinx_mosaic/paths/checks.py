@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinx_mosaic.layout.resolve import resolver_for
 from sphinx_mosaic.paths.domain import get_domain
 from sphinx_mosaic.paths.model import AudiencePath
-from sphinx_mosaic.paths.view import parse_audiences, reading_order, target_resolver
+from sphinx_mosaic.paths.view import parse_audiences, reading_order
 from sphinx_mosaic.status.collector import field_line
 from sphinx_mosaic.suggest import did_you_mean
 from sphinx_mosaic.warnings import MosaicWarning, warn
@@ -23,7 +24,7 @@ def check_paths(app: Sphinx, env: BuildEnvironment) -> None:
     Runs on ``env-check-consistency``: targets depend on every document, so
     the checks wait until all of them are read.
     """
-    resolver = target_resolver(env)
+    resolver = resolver_for(env)
     first: dict[str, AudiencePath] = {}
     for path in get_domain(env).all_paths(reading_order(env)):
         location = (path.docname, path.line)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.layout.resolve import NameResolver
+from sphinx_mosaic.layout.resolve import NameResolver, resolver_for
 from sphinx_mosaic.paths.domain import get_domain
 from sphinx_mosaic.paths.model import (
     AudiencePath,
@@ -66,13 +66,6 @@ def reading_order(env: BuildEnvironment) -> list[str]:
     ordered = [page.docname for page in layout.pages()] if layout is not None else []
     known = set(ordered)
     return ordered + sorted(doc for doc in env.found_docs if doc not in known)
-
-
-def target_resolver(env: BuildEnvironment) -> NameResolver:
-    """The one name resolver, over the documents read in this build."""
-    docs = env.found_docs & set(env.all_docs) if env.all_docs else env.found_docs
-    suffixes: Any = env.config.source_suffix
-    return NameResolver(docs, envdata.layout(env), suffixes)
 
 
 def page_title(env: BuildEnvironment, docname: str) -> str:
@@ -137,7 +130,7 @@ def parse_audiences(value: Any) -> tuple[str, ...]:
 
 def build_view(env: BuildEnvironment) -> PathsView:
     order = reading_order(env)
-    resolver = target_resolver(env)
+    resolver = resolver_for(env)
     seen: set[str] = set()
     paths = []
     titles: dict[str, str] = {}

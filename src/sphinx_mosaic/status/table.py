@@ -23,8 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx_mosaic import envdata
 from sphinx_mosaic.layout.model import Folder, Layout, Page, plain_path
-from sphinx_mosaic.layout.names import name_resolver
-from sphinx_mosaic.layout.resolve import NameResolver
+from sphinx_mosaic.layout.resolve import NameResolver, resolver_for
 from sphinx_mosaic.status.badge import badge_for
 from sphinx_mosaic.status.collector import page_status, record_of
 from sphinx_mosaic.status.last_updated import format_date, last_updated
@@ -96,7 +95,7 @@ def table_items(
     *book* (None when there is no such book)."""
     if not book:
         return list(layout.books)
-    found = find_book(name_resolver(env), layout, book, docname)
+    found = find_book(resolver_for(env), layout, book, docname)
     return list(found.children) if found is not None else None
 
 
