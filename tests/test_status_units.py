@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 
-from sphinx_mosaic.status.history import parse_log
+from sphinx_mosaic.status.history import GitHistory, parse_stream
 from sphinx_mosaic.status.rollup import Rollup, rollup
 from sphinx_mosaic.status.vocabulary import DEFAULT_KINDS, Vocabulary, build_vocabulary
 
@@ -126,6 +127,12 @@ LOG = (
 )
 
 
+def parse_log(log: str, prefix: str, shallow: bool) -> GitHistory:
+    history, stopped = parse_stream(io.BytesIO(log.encode()), prefix, shallow)
+    assert not stopped
+    return history
+
+
 def test_parse_log_takes_the_newest_commit_per_file() -> None:
     history = parse_log(LOG, "docs/", shallow=False)
     assert history.dates == {
@@ -143,3 +150,31 @@ def test_parse_log_drops_dates_cut_by_a_shallow_clone() -> None:
     assert "d.md" not in history.dates
     assert history.cut == {"d.md"}
     assert history.dates["a.md"] == date(2023, 11, 14)
+
+
+class Trickle(io.BytesIO):
+    """``git log``'s pipe, a few bytes at a time: records arrive split across reads."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        super().__init__(data)
+        self.size = size
+        self.reads = 0
+
+    def read1(self, size: int = -1) -> bytes:
+        self.reads += 1
+        return super().read1(self.size)
+
+
+def test_parse_stream_joins_records_split_across_reads() -> None:
+    stream = Trickle(LOG.encode(), size=7)
+    history, stopped = parse_stream(stream, "docs/", shallow=False)
+    assert not stopped
+    assert history.dates == parse_log(LOG, "docs/", shallow=False).dates
+
+
+def test_parse_stream_stops_once_every_wanted_file_is_dated() -> None:
+    stream = Trickle(LOG.encode(), size=7)
+    history, stopped = parse_stream(stream, "docs/", shallow=False, wanted={"a.md", "sub/b.md"})
+    assert stopped
+    assert history.dates == {"a.md": date(2023, 11, 14), "sub/b.md": date(2023, 11, 14)}
+    assert stream.tell() < len(LOG.encode())  # the older commits were never read

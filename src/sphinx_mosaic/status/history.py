@@ -91,19 +91,6 @@ def _add_record(history: GitHistory, record: str, prefix: str) -> None:
             history.dates[relative] = when
 
 
-def parse_log(output: str, prefix: str, shallow: bool) -> GitHistory:
-    """Parse ``git log --name-only -z --format=%x1e%ct %P`` output.
-
-    *prefix* is the source directory relative to the repository top (as
-    ``git rev-parse --show-prefix`` prints it, with a trailing slash or empty).
-    """
-    history = GitHistory(shallow=shallow)
-    for record in output.split("\x1e"):
-        if record.strip():
-            _add_record(history, record, prefix)
-    return history
-
-
 LOG_COMMAND = (
     # Personal settings must not add lines to the output we parse.
     "-c",
@@ -117,16 +104,39 @@ LOG_COMMAND = (
 )
 
 
-def _stream_log(
-    git: str, srcdir: Path, prefix: str, shallow: bool, wanted: Collection[str] | None
-) -> GitHistory | None:
-    """Run ``git log`` and parse it as it streams; stop once every wanted file is dated.
+def parse_stream(
+    stream: io.BufferedIOBase, prefix: str, shallow: bool, wanted: Collection[str] | None = None
+) -> tuple[GitHistory, bool]:
+    """Parse ``git log --name-only -z --format=%x1e%ct %P`` output as it arrives on *stream*.
 
-    The newest commit naming a file comes first, so stopping early changes
-    nothing but the time a long history takes.
+    *prefix* is the source directory relative to the repository top (as
+    ``git rev-parse --show-prefix`` prints it, with a trailing slash or empty).
+    Reading stops once every file in *wanted* is dated (the newest commit
+    naming a file comes first, so stopping early changes nothing but the time
+    a long history takes).  Returns the history and whether it stopped early.
     """
     history = GitHistory(shallow=shallow)
     remaining = set(wanted) if wanted is not None else None
+    pending = b""
+    while chunk := stream.read1(1 << 16):
+        pending += chunk
+        *complete, pending = pending.split(b"\x1e")
+        for record in complete:
+            if record.strip():
+                _add_record(history, record.decode("utf-8", "surrogateescape"), prefix)
+        if remaining is not None:
+            remaining -= history.dates.keys() | history.cut
+            if not remaining:
+                return history, True
+    if pending.strip():
+        _add_record(history, pending.decode("utf-8", "surrogateescape"), prefix)
+    return history, False
+
+
+def _stream_log(
+    git: str, srcdir: Path, prefix: str, shallow: bool, wanted: Collection[str] | None
+) -> GitHistory | None:
+    """Run ``git log`` and parse it as it streams (:func:`parse_stream`)."""
     try:
         process = subprocess.Popen(
             [git, *LOG_COMMAND], cwd=srcdir, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -135,22 +145,9 @@ def _stream_log(
         logger.verbose("sphinx-mosaic: git log failed: %s", exc)
         return None
     stream = cast("io.BufferedReader", process.stdout)
-    pending = b""
     stopped = False
     try:
-        while chunk := stream.read1(1 << 16):
-            pending += chunk
-            *complete, pending = pending.split(b"\x1e")
-            for record in complete:
-                if record.strip():
-                    _add_record(history, record.decode("utf-8", "surrogateescape"), prefix)
-            if remaining is not None:
-                remaining -= history.dates.keys() | history.cut
-                if not remaining:
-                    stopped = True
-                    break
-        if not stopped and pending.strip():
-            _add_record(history, pending.decode("utf-8", "surrogateescape"), prefix)
+        history, stopped = parse_stream(stream, prefix, shallow, wanted)
     finally:
         if stopped:
             process.kill()
