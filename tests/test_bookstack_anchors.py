@@ -20,7 +20,7 @@ from docutils import frontend, nodes
 from docutils.utils import new_document
 from test_bookstack import all_pages, build, copy_root, read_book
 
-from sphinx_mosaic.bookstack.links import bookstack_slug
+from sphinx_mosaic.bookstack.format.urls import bookstack_slug
 from sphinx_mosaic.bookstack.translate.ids import PageAnchors
 
 _ZIP_LINK = re.compile(r"^\[\[bsexport:(page|chapter|book):(\d+)\]\](?:#(.*))?$")

@@ -320,9 +320,9 @@ def test_link_to_a_page_left_out_warns_and_keeps_the_text(tmp_path: Path) -> Non
 
 
 def test_files_over_the_upload_limit_warn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sphinx_mosaic.bookstack import builder
+    from sphinx_mosaic.bookstack import output
 
-    monkeypatch.setattr(builder, "UPLOAD_LIMIT", 2_000)
+    monkeypatch.setattr(output, "UPLOAD_LIMIT", 2_000)
     outdir, warnings = build(copy_root("bookstack", tmp_path), tmp_path / "_build")
     lines = [line for line in warnings.splitlines() if "[mosaic.bookstack-limit]" in line]
     assert any("data.json of book 'The guide'" in line for line in lines)
@@ -354,3 +354,31 @@ def test_shelf_contents_list_only_what_bookstack_holds(
     shelf_page = next(p for p in read_book(first)["book"]["pages"] if p["name"] == "Shelf")
     assert "Getting started" in shelf_page["html"]
     assert ("Scratchpads" in shelf_page["html"]) is listed
+
+
+def test_the_skeleton_is_mapped_once_after_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The skeleton was mapped four to five times per build (outdated documents, the
+    documents to write, the described documents, the assembly); now once after the read
+    phase, and once more before it when a rebuild compares with the build before."""
+    from sphinx_mosaic.bookstack import incremental, mapping
+
+    calls: list[int] = []
+
+    def counted(env: Any) -> Any:
+        calls.append(len(env.found_docs))
+        return mapping.shelf_skeleton(env)
+
+    monkeypatch.setattr(incremental, "shelf_skeleton", counted)
+    srcdir = copy_root("bookstack", tmp_path)
+    first, _ = build(srcdir, tmp_path / "_build")
+    assert len(calls) == 1
+    page = next(srcdir.rglob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    calls.clear()
+    again, _ = build(srcdir, tmp_path / "_build")
+    assert len(calls) == 2
+    assert sorted(p.name for p in (again / "books").iterdir()) == sorted(
+        p.name for p in (first / "books").iterdir()
+    )

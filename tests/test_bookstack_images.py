@@ -23,7 +23,7 @@ from sphinx.util.console import strip_colors
 from test_bookstack import build, copy_root, read_book
 
 from sphinx_mosaic.bookstack import raster, svg
-from sphinx_mosaic.bookstack.images import ImageConverter, Refused, Shown
+from sphinx_mosaic.bookstack.assets import ImageConverter, Refused, Shown
 from sphinx_mosaic.warnings import MosaicWarning
 
 PAGE = "1-gallery/1-pictures.md"

@@ -20,10 +20,9 @@ from publish_fixtures import run_publish
 from sphinx.cmd.build import build_main
 from test_bookstack import ROOTS, build
 
+from sphinx_mosaic.bookstack.assemble import Target, ZipContext, _link
 from sphinx_mosaic.bookstack.format.model import Book, Page, Shelf
-from sphinx_mosaic.bookstack.links import Target
 from sphinx_mosaic.bookstack.translate.fragment import Fragment
-from sphinx_mosaic.bookstack.zipbook import ZipContext, _link
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_mosaic.bookstack.format.files import check_reference, safe_file_name
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
-from sphinx_mosaic.bookstack.package import zip_bytes
+from sphinx_mosaic.bookstack.output import zip_bytes
 
 PNG = Path(__file__).parent / "roots" / "test-safety" / "1-hostile" / "_static" / "picture.png"
 LONG_FOLDER = "2-" + "k" * 200

@@ -14,7 +14,7 @@ first paragraph; layout/collector.py), ``contents_pages`` and ``docs_read``
 layout/contents.py), ``navigation_changed`` (rewrites.py), ``status_pages``,
 ``last_updated`` and ``status_table_views`` (status/collector.py),
 ``paths_view`` (paths/__init__.py), ``navigation_only``
-(bookstack/navigation_only.py) and ``mermaid_sources`` (diagrams/__init__.py).
+(bookstack/incremental.py) and ``mermaid_sources`` (diagrams/__init__.py).
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ def setup_bookstack(app: Sphinx) -> None:
     import sphinx_mosaic.bookstack.options  # noqa: F401  (declares the options)
     from sphinx_mosaic.bookstack.alongside import setup_alongside
     from sphinx_mosaic.bookstack.builder import BookStackBuilder
+    from sphinx_mosaic.bookstack.incremental import setup_navigation_only
     from sphinx_mosaic.bookstack.mapping.references import LinkCollector
-    from sphinx_mosaic.bookstack.navigation_only import setup_navigation_only
     from sphinx_mosaic.bookstack.translate.readtime import setup_readtime
 
     app.add_builder(BookStackBuilder)

@@ -72,7 +72,8 @@ from sphinx.util.docutils import LoggingReporter
 from sphinx.util.logging import NAMESPACE, WarningStreamHandler, get_node_location
 from sphinx.util.tags import Tags
 
-from sphinx_mosaic.bookstack.navigation_only import navigation_only
+from sphinx_mosaic.bookstack.assets import choose_images
+from sphinx_mosaic.bookstack.incremental import navigation_only
 
 HTML_BUILDERS = ("html", "dirhtml")
 logger = logging.getLogger(__name__)
@@ -365,7 +366,7 @@ def translate(app: Sphinx, builder: Any, docname: str, *, note: bool = False) ->
             )
         if note:
             builder.note_written(docname, doctree)
-        builder.choose_images(doctree)
+        choose_images(doctree)
         builder.write_doc(docname, doctree)
 
 

@@ -1,29 +1,59 @@
-"""The model's skeleton filled in from the fragments: ids, priorities, names, tags.
+"""The model's skeleton filled in from the fragments: finished books, with links resolved.
 
-Runs in the main process when the builder finishes.  Ids are positive and
-unique per type inside each ZIP, given in reading order; priorities are
-0..n-1 among the chapters and pages of a book, and among the pages of a
-chapter.  The same fragments and skeleton always give the same books.
+Runs in the main process when the builder finishes.  :class:`Assembler` gives
+ids, priorities, names within BookStack's limits, tags and hashes: ids are
+positive and unique per type inside each ZIP, given in reading order;
+priorities are 0..n-1 among the chapters and pages of a book, and among the
+pages of a chapter.  :func:`build_book` then resolves each page's tokens:
+
+* links inside the book: ``[[bsexport:page:N]]#bkmrk-...`` (or the book or
+  chapter reference for an index page);
+* links into another book: the URL BookStack will most likely give the target
+  (``/books/{book}/page/{page}``, with slugs as BookStack makes them), listed
+  in the page's ``cross_links`` so the publisher can rewrite it to the real URL
+  once the target exists (BookStack resolves ``[[bsexport:...]]`` only inside
+  the ZIP being imported);
+* images: ``[[bsexport:image:N]]``, listed in the ``images`` of the page that
+  shows them.  An image shown on several pages is one file in the ZIP and one
+  image entry per page: BookStack makes an image per entry, uploaded to its page,
+  so no page shows an image that belongs to another page (which a later publish
+  may delete or move to another book).  A file that is not an image becomes an
+  attachment, and a broken image (:class:`~.assets.Refused`) is left out, its alt
+  text kept in its place;
+* downloads: ``[[bsexport:attachment:N]]``, one attachment per page using it.
+
+The same fragments and skeleton always give the same books.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import PurePosixPath
 
-from sphinx_mosaic.bookstack.format.files import file_reference
-from sphinx_mosaic.bookstack.format.images import sniff
-from sphinx_mosaic.bookstack.format.manifest import NAME_LIMIT, container_hash
-from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
-from sphinx_mosaic.bookstack.images import ImageConverter, Refused, Shown
-from sphinx_mosaic.bookstack.links import Target
+from sphinx_mosaic.bookstack.assets import Assets, Location, Refused
+from sphinx_mosaic.bookstack.format.manifest import (
+    IMAGE_NAME_LIMIT,
+    NAME_LIMIT,
+    container_hash,
+    content_hash,
+    reference,
+    tags_json,
+)
+from sphinx_mosaic.bookstack.format.model import Asset, Book, Chapter, Page, Shelf
+from sphinx_mosaic.bookstack.format.urls import bookstack_slug, entity_url, search_url
 from sphinx_mosaic.bookstack.mapping import check_key
-from sphinx_mosaic.bookstack.translate.fragment import Fragment
+from sphinx_mosaic.bookstack.translate.fragment import TOKEN, Fragment
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 Tags = list[dict[str, str]]
-#: Where a warning points: a docname, or ``(docname, line)``.
-Location = str | tuple[str, int]
+
+_IMG_TAG = re.compile(r"<img [^>]*?src=\"\[\[mosaic:image:(\d+)\]\]\"[^>]*>")
+#: The (HTML-escaped) alt text of an ``<img>`` tag.
+_ALT = re.compile(r"\salt=\"([^\"]*)\"")
 
 
 #: How to fix a name over the limit, by what it names.
@@ -49,26 +79,80 @@ def limited(name: str, what: str, location: Location | None, limit: int = NAME_L
     return name
 
 
+@dataclass
+class Target:
+    """What a docname stands for in the BookStack output."""
+
+    book: Book
+    key: str
+    #: The page made from this document (None for an index without body).
+    page_id: int | None = None
+    page_name: str = ""
+    #: ("book", id) or ("chapter", id) when the document is an index page.
+    container: tuple[str, int] | None = None
+    container_name: str = ""
+    #: The key of the page made from this document ("" when none): an index document's
+    #: ``key`` is its book's or chapter's.
+    page_key: str = ""
+
+    def goes_to_page(self, anchor: str) -> bool:
+        """Whether a link (with *anchor*, or none) lands on the page, not the container.
+
+        An index document with a body is both its book or chapter and a page: a link to
+        it goes to the container, but a link to an anchor goes to the page that holds the
+        element (a book's or chapter's description keeps no ids).
+        """
+        return self.page_id is not None and (self.container is None or bool(anchor))
+
+    def link_key(self, anchor: str) -> str:
+        """The key of the entity a link with *anchor* lands on, for ``cross_links``."""
+        return (self.page_key or self.key) if self.goes_to_page(anchor) else self.key
+
+    def zip_reference(self, anchor: str) -> str:
+        if not self.goes_to_page(anchor):
+            assert self.container is not None
+            kind, ident = self.container
+            return reference(kind, ident)
+        # A target without a page is always a book or chapter (see the assembler).
+        assert self.page_id is not None
+        return reference("page", self.page_id) + (f"#{anchor}" if anchor else "")
+
+    def predicted_url(self, anchor: str) -> str:
+        book = entity_url("books", self.book.name)
+        if book.startswith("/search"):
+            return search_url(self.page_name or self.container_name or self.book.name)
+        if not self.goes_to_page(anchor):
+            assert self.container is not None
+            if self.container[0] == "book":
+                return book
+            chapter = bookstack_slug(self.container_name)
+            return (
+                f"{book}/chapter/{chapter}"
+                if chapter
+                else entity_url("chapters", self.container_name)
+            )
+        page = bookstack_slug(self.page_name)
+        if not page:
+            return search_url(self.page_name)
+        return f"{book}/page/{page}" + (f"#{anchor}" if anchor else "")
+
+
 class Assembler:
-    """Fills in the skeleton shelf from the page fragments, and loads files."""
+    """Fills in the skeleton shelf from the page fragments."""
 
     def __init__(
         self,
         shelf: Shelf,
         fragments: dict[str, Fragment],
-        srcdir: Path,
-        converter: ImageConverter,
+        assets: Assets,
         tags_for: Callable[[str, str], Tags],
     ) -> None:
         self.shelf = shelf
         self.fragments = fragments
-        self.srcdir = srcdir
-        self.converter = converter
+        self.assets = assets
         self.tags_for = tags_for
         self.targets: dict[str, Target] = {}
-        self._files: dict[str, tuple[str, bytes] | None] = {}
-        self._images: dict[str, Shown | Refused] = {}
-        #: (source, location) of images, (page, target) of links: each warned about once.
+        #: (page, target) of links: each warned about once.
         self.warned: set[tuple[str, str]] = set()
 
     # -- structure ------------------------------------------------------------
@@ -150,55 +234,174 @@ class Assembler:
 
     # -- files ----------------------------------------------------------------
 
-    def load(self, source: str, location: Location) -> tuple[str, bytes] | None:
-        """(MIME type or "", bytes) of a source file, or None when unreadable."""
-        if source not in self._files:
-            try:
-                data = (self.srcdir / source).read_bytes()
-            except OSError as error:
-                warn(MosaicWarning.BOOKSTACK, f"cannot read {source!r}: {error}", location=location)
-                self._files[source] = None
-            else:
-                self._files[source] = (sniff(data) or "", data)
-        return self._files[source]
-
     def image(self, source: str, location: Location) -> tuple[str, bytes] | Refused:
-        """(file reference, bytes) of an image BookStack takes, or why there is none.
-
-        A refused image is warned about once per page and place (an unreadable file
-        was warned about when it was read).
-        """
-        loaded = self.load(source, location)
-        if loaded is None:
-            return Refused("the file cannot be read", broken=True)
-        if source not in self._images:
-            self._images[source] = self.converter.prepare(source, loaded[1])
-        got = self._images[source]
-        if isinstance(got, Shown):
-            name = PurePosixPath(source).name
-            return file_reference(name, got.data, got.extension), got.data
-        key = (source, str(location))
-        if key not in self.warned:
-            self.warned.add(key)
-            outcome = (
-                "it is left out of the BookStack output and its alt text is shown instead"
-                if got.broken
-                else "it is attached to the page instead of shown (BookStack shows PNG, JPEG, "
-                "GIF and WebP)"
-            )
-            warn(
-                MosaicWarning.IMAGE,
-                f"image {source!r} is not a usable image, {outcome}: {got.reason}",
-                location=location,
-            )
-        return got
+        return self.assets.image(source, location)
 
     def attachment(self, source: str, location: Location) -> tuple[str, str, bytes] | None:
-        loaded = self.load(source, location)
+        """(name within the limit, file reference, bytes) of a file attached to a page."""
+        loaded = self.assets.attachment(source, location)
         if loaded is None:
             return None
-        data = loaded[1]
-        name = PurePosixPath(source).name
-        suffix = PurePosixPath(source).suffix.lstrip(".")
-        extension = suffix if suffix.isalnum() and len(suffix) <= 10 else "bin"
-        return limited(name, "attachment", location), file_reference(name, data, extension), data
+        return limited(PurePosixPath(source).name, "attachment", location), *loaded
+
+
+@dataclass
+class ZipContext:
+    """What resolving one book's pages learnt besides the model."""
+
+    #: (page key, file reference) -> image: a file used twice on a page is one image,
+    #: a file used on two pages one image of each page (one file in the ZIP).
+    images: dict[tuple[str, str], Asset] = field(default_factory=dict)
+    next_attachment: int = 0
+    #: Predicted cross-book URL -> (target docname, anchor), for the browsable copy.
+    cross: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def build_book(asm: Assembler, book: Book) -> ZipContext:
+    """Resolve every page of *book*: its HTML, images, attachments, cross links, hash."""
+    context = ZipContext()
+    for page in book.iter_pages():
+        _resolve_page(asm, book, page, context)
+    return context
+
+
+def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -> None:
+    fragment = asm.fragment(page.docname)
+    location = page.docname
+    file_hashes: list[str] = []
+    image_src: dict[int, str] = {}
+    image_as_attachment: dict[int, tuple[int, str]] = {}
+    page.images, page.attachments, page.cross_links = [], [], []
+
+    def attach(name: str, ref: str, data: bytes) -> int:
+        context.next_attachment += 1
+        ident = context.next_attachment
+        book.files[ref] = data
+        page.attachments.append(Asset("attachment", ident, name, ref, data))
+        file_hashes.append(hashlib.sha256(data).hexdigest())
+        return ident
+
+    for index, source in enumerate(fragment.images):
+        got = asm.image(source, fragment.image_location(index))
+        if isinstance(got, Refused):
+            # A broken image is left out (its <img> becomes its alt text below); another
+            # kind of file is attached and linked in its place.
+            loaded = None if got.broken else asm.attachment(source, location)
+            if loaded is not None:
+                image_as_attachment[index] = (attach(*loaded), loaded[0])
+            continue
+        ref, data = got
+        if (page.key, ref) not in context.images:
+            name = limited(PurePosixPath(source).name, "image", location, IMAGE_NAME_LIMIT)
+            context.images[page.key, ref] = Asset("image", len(context.images) + 1, name, ref, data)
+            book.files[ref] = data
+        image = context.images[page.key, ref]
+        if all(used.zip_id != image.zip_id for used in page.images):
+            page.images.append(image)
+            file_hashes.append(hashlib.sha256(data).hexdigest())
+        image_src[index] = reference("image", image.zip_id)
+
+    attachment_href: dict[int, str] = {}
+    for index, source in enumerate(fragment.attachments):
+        loaded = asm.attachment(source, location)
+        if loaded is not None:
+            attachment_href[index] = reference("attachment", attach(*loaded))
+
+    def replace_image_tag(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index in image_src:
+            return match.group(0)
+        if index in image_as_attachment:
+            ident, name = image_as_attachment[index]
+            return f'<a href="{reference("attachment", ident)}">{escape(name)}</a>'
+        # Not shown and not attached: the alt text (or the file's name) stays on the page.
+        alt = _ALT.search(match.group(0))
+        if alt and alt.group(1).strip():
+            return alt.group(1)
+        return escape(PurePosixPath(fragment.images[index]).name)
+
+    def replace_token(match: re.Match[str]) -> str:
+        kind, index = match.group(1), int(match.group(2))
+        if kind == "image":
+            return image_src.get(index, "")
+        if kind == "attachment":
+            return attachment_href.get(index, "#")
+        return _link(asm, book, page, context, *fragment.links[index])
+
+    html = _IMG_TAG.sub(replace_image_tag, fragment.html)
+    page.html = _UNLINK.sub(r"\1", TOKEN.sub(replace_token, html)).replace(_NO_TARGET, "")
+    page.hash = content_hash(page.html, page.name, tags_json(page.tags), *file_hashes)
+
+
+#: What a link to a document outside the books gets as its address, for :data:`_UNLINK`.
+_NO_TARGET = "[[mosaic:no-target]]"
+#: An ``<a>`` whose target is not in the BookStack output: only its content is kept.
+_UNLINK = re.compile(
+    r"<a\b[^>]*\shref=\"" + re.escape(_NO_TARGET) + r"[^\"]*\"[^>]*>(.*?)</a>", re.DOTALL
+)
+
+
+def _link(
+    asm: Assembler, book: Book, page: Page, context: ZipContext, docname: str, anchor: str
+) -> str:
+    anchor_id = ""
+    target_fragment = asm.fragments.get(docname)
+    if anchor:
+        anchor_id = (
+            target_fragment.anchors.get(anchor, f"bkmrk-{anchor}")
+            if target_fragment
+            else f"bkmrk-{anchor}"
+        )
+    target = asm.targets.get(docname)
+    if target is None:
+        if docname == asm.shelf.docname:
+            # No page holds the root document's content: the shelf shows its description.
+            _anchor_lost(asm, page, docname, anchor_id, "the shelf")
+            url = f"/shelves/{bookstack_slug(asm.shelf.name)}"
+            page.cross_links.append({"href": url, "key": "", "anchor": None})
+            context.cross[url] = (docname, "")
+            return url
+        key = (page.docname, docname)
+        if key not in asm.warned:
+            asm.warned.add(key)
+            # Only a document of the project can be put in a book; Sphinx's generated
+            # pages (the index, the module index, search, highlighted source) cannot.
+            hint = " (see mosaic_bookstack_extras)" if target_fragment is not None else ""
+            warn(
+                MosaicWarning.BOOKSTACK,
+                f"link to {docname!r}, which is not part of any book in the BookStack output; "
+                f"the link text is kept without a target{hint}",
+                location=page.docname,
+            )
+        return _NO_TARGET
+    if anchor_id and not target.goes_to_page(anchor_id):
+        assert target.container is not None
+        _anchor_lost(asm, page, docname, anchor_id, f"its {target.container[0]}")
+        anchor_id = ""
+    if target.book is book:
+        return target.zip_reference(anchor_id)
+    url = target.predicted_url(anchor_id)
+    page.cross_links.append(
+        {"href": url, "key": target.link_key(anchor_id), "anchor": anchor_id or None}
+    )
+    context.cross[url] = (docname, anchor_id)
+    return url
+
+
+def _anchor_lost(asm: Assembler, page: Page, docname: str, anchor_id: str, where: str) -> None:
+    """Warn (once per page and target) that a link to *anchor_id* goes to *where* without it.
+
+    A document made only a description (an index page without body) has no page; its
+    book, chapter or shelf shows the description, whose filter keeps no ids, so an
+    anchor there would land nowhere.
+    """
+    if not anchor_id or (page.docname, f"{docname}#{anchor_id}") in asm.warned:
+        return
+    asm.warned.add((page.docname, f"{docname}#{anchor_id}"))
+    warn(
+        MosaicWarning.BOOKSTACK,
+        f"link to {docname!r}#{anchor_id.removeprefix('bkmrk-')}: that document is only the "
+        f"description of {where} in the BookStack output, which keeps no anchors; the link "
+        "goes to it without the anchor",
+        location=page.docname,
+    )

@@ -26,11 +26,11 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from sphinx_mosaic.bookstack.assemble import ZipContext
 from sphinx_mosaic.bookstack.format.files import safe_file_name
 from sphinx_mosaic.bookstack.format.manifest import REFERENCE
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf, Tag
-from sphinx_mosaic.bookstack.package import write_if_changed
-from sphinx_mosaic.bookstack.zipbook import ZipContext
+from sphinx_mosaic.files import write_if_changed
 
 _HREF = re.compile(r'href="(/(?:books|shelves)/[^"#]*)(#[^"]*)?"')
 

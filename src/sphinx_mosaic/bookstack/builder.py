@@ -1,10 +1,11 @@
-"""The ``bookstack`` builder: one portable ZIP per book, a browsable copy, a manifest.
+"""The ``bookstack`` builder: the Sphinx protocol over the stages of the BookStack output.
 
-Output folder::
-
-    books/<book>.zip     BookStack portable ZIPs (data.json + files/)
-    html/                the same pages as standalone HTML, for review
-    manifest.json        the shelf, for the publisher
+Which documents to write (:mod:`~sphinx_mosaic.bookstack.incremental`), each
+page translated into a fragment (:mod:`~sphinx_mosaic.bookstack.translate`),
+and at the end the books mapped (:mod:`~sphinx_mosaic.bookstack.mapping`),
+assembled (:mod:`~sphinx_mosaic.bookstack.assemble`) and written
+(:mod:`~sphinx_mosaic.bookstack.output`): one portable ZIP per book, a
+browsable copy and a manifest.
 
 Format: the builder's format is ``bookstack``, not ``html``.  Extensions'
 ``html`` visitors are not applied wholesale (they often rely on CSS and
@@ -22,15 +23,10 @@ builder has those attributes, with the values a standalone HTML build would
 have, so the visitors run; what they write is then cleaned with BookStack's
 rules like any HTML we did not write.  The ``html_*`` configuration values need
 nothing here: Sphinx registers them for every builder.
-
-Incremental: each document is translated into a fragment (doctree folder,
-``bookstack/translate/fragment``); :meth:`finish` assembles the books from all
-fragments and rewrites a ZIP only when its content changed.
 """
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Iterator, Set
 from pathlib import Path
@@ -41,25 +37,14 @@ from docutils.frontend import OptionParser
 from sphinx.builders import Builder
 from sphinx.highlighting import PygmentsBridge
 from sphinx.locale import __
-from sphinx.util import logging
-from sphinx.util.display import status_iterator
 
-from sphinx_mosaic import envdata
 from sphinx_mosaic.bookstack.assemble import Assembler, Tags
-from sphinx_mosaic.bookstack.browse import write_browsable
+from sphinx_mosaic.bookstack.assets import IMAGE_PREFERENCE, Assets, ImageConverter, choose_images
 from sphinx_mosaic.bookstack.format.html import clean_html
-from sphinx_mosaic.bookstack.format.manifest import (
-    DESCRIPTION_LIMIT,
-    UPLOAD_LIMIT,
-    manifest_bytes,
-    manifest_data,
-    zip_name,
-)
-from sphinx_mosaic.bookstack.format.model import Book, Shelf
-from sphinx_mosaic.bookstack.images import ImageConverter
-from sphinx_mosaic.bookstack.mapping import page_tags, report, shelf_skeleton
-from sphinx_mosaic.bookstack.navigation_only import navigation_only
-from sphinx_mosaic.bookstack.package import data_json, package_digest, write_if_changed, zip_bytes
+from sphinx_mosaic.bookstack.format.manifest import DESCRIPTION_LIMIT
+from sphinx_mosaic.bookstack.incremental import BuildRecord
+from sphinx_mosaic.bookstack.mapping import page_tags, report
+from sphinx_mosaic.bookstack.output import write_output
 from sphinx_mosaic.bookstack.translate.description import (
     description_html,
     description_paragraph,
@@ -71,13 +56,8 @@ from sphinx_mosaic.bookstack.translate.fragment import Fragment, fragment_path
 from sphinx_mosaic.bookstack.translate.ids import ensure_top_level_ids
 from sphinx_mosaic.bookstack.translate.purifier import purify
 from sphinx_mosaic.bookstack.translate.translator import INTERNAL_URI, BookStackTranslator
-from sphinx_mosaic.bookstack.zipbook import ZipContext, book_data, build_book
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
-logger = logging.getLogger(__name__)
-
-#: Preferred image candidates (``image.*``): what BookStack takes, then SVG to convert.
-IMAGE_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
 #: Folder of the output folder that ``html`` visitors write their images into
 #: (graphviz, inheritance diagrams), as Sphinx's HTML builders name it.
 IMAGE_FOLDER = "_images"
@@ -141,9 +121,9 @@ class BookStackBuilder(Builder):
         self._renderable: dict[type, bool] = {}
         self._warned_types: set[str] = set()
         self.docsettings: Any = None
-        self._read: set[str] = set()
         self._written: set[str] = set()
-        self.events.connect("env-before-read-docs", self._note_read, 900)
+        self.record = BuildRecord(self.env, self.cache_dir)
+        self.events.connect("env-before-read-docs", self.record.note_read, 900)
 
     @property
     def math_renderer_name(self) -> str | None:
@@ -167,74 +147,13 @@ class BookStackBuilder(Builder):
 
     # -- which documents ------------------------------------------------------
 
-    def described_docnames(self) -> set[str]:
-        """The documents whose first paragraph is a description (shelf, book, chapter).
-
-        Their fragment holds the paragraph apart from the page body, so a
-        document that becomes, or stops being, a book or chapter (a toctree
-        moved it) is translated again (:meth:`_described_changed`).
-        """
-        shelf = self.shelf_plan()
-        described = {self.config.root_doc} | shelf.container_docnames()
-        layout = envdata.layout(self.env)
-        if shelf.source == "layout" and layout is not None:
-            described |= {f.index.docname for f in layout.folders() if f.index}
-        return described
-
-    @property
-    def _described_path(self) -> Path:
-        return self.cache_dir / "described.json"
-
-    def _described_changed(self) -> set[str]:
-        """Documents described now but not when their fragment was written, or the reverse."""
-        try:
-            before = set(json.loads(self._described_path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            return set()  # no record: every fragment was written with the current rules
-        return (before ^ self.described_docnames()) & set(self.env.found_docs)
-
     def get_outdated_docs(self) -> Iterator[str]:
-        changed = self._described_changed() if self.env.all_docs else set()
-        for docname in sorted(self.env.found_docs):
-            if docname in changed:
-                yield docname
-                continue
-            if docname not in self.env.all_docs:
-                yield docname
-                continue
-            try:
-                made = fragment_path(self.cache_dir, docname).stat().st_mtime_ns
-            except OSError:
-                yield docname
-                continue
-            sources: list[Path] = [Path(self.env.doc2path(docname))]
-            sources += [Path(self.srcdir) / dep for dep in self.env.dependencies.get(docname, ())]
-            for source in sources:
-                try:
-                    if Path(source).stat().st_mtime_ns > made:
-                        yield docname
-                        break
-                except OSError:
-                    continue
-
-    def _note_read(self, app: Any, env: Any, docnames: list[str]) -> None:
-        self._read = set(docnames)
+        return self.record.outdated()
 
     def write_documents(self, docnames: Set[str]) -> None:
-        """Translate the documents whose page can have changed.
-
-        Sphinx also rewrites every document whose toctree includes a changed
-        one (``env.files_to_rebuild``); such a parent is skipped when it was
-        not read again, its fragment is current, and it shows nothing another
-        page can change (:mod:`~sphinx_mosaic.bookstack.navigation_only`): an
-        edit to one page re-translates that page.
-        """
-        wanted = set(docnames) | self._described_changed()
-        parents = {
-            parent for docname in wanted for parent in self.env.files_to_rebuild.get(docname, ())
-        }
-        candidates = (wanted & parents) - self._read - set(self.get_outdated_docs())
-        wanted -= {name for name in candidates if navigation_only(self.env, name)}
+        """Translate the documents whose page can have changed
+        (:meth:`~sphinx_mosaic.bookstack.incremental.BuildRecord.to_translate`)."""
+        wanted = self.record.to_translate(docnames)
         if wanted:
             super().write_documents(wanted)
 
@@ -252,11 +171,11 @@ class BookStackBuilder(Builder):
         self.download_sources = {
             str(dest): Path(src).as_posix() for src, (_docs, dest) in self.env.dlfiles.items()
         }
-        self.described = self.described_docnames()
+        self.described = self.record.described_docnames()
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
         self.note_written(docname, doctree)
-        self.choose_images(doctree)
+        choose_images(doctree)
 
     def note_written(self, docname: str, doctree: nodes.document) -> None:
         """Note *docname* as translated in this build and check its nodes.
@@ -269,25 +188,6 @@ class BookStackBuilder(Builder):
 
     def written_docnames(self) -> set[str]:
         return set(self._written)
-
-    def choose_images(self, doctree: nodes.document) -> None:
-        """Pick the file BookStack is given for each glob image (``pic.*``).
-
-        Sphinx's image collector lists a glob's files by MIME type in
-        ``candidates``; a plain image has the one key ``"*"`` (its own file) and
-        a remote one ``"?"``, and both keep their ``uri``.  As Sphinx's own
-        ``post_process_images`` does, the first type of :data:`IMAGE_PREFERENCE`
-        wins; a glob that matches none of them takes its first file by type, so
-        the converter draws it (BMP, TIFF, ...) or says why it cannot.
-        """
-        for node in doctree.findall(nodes.image):
-            candidates: dict[str, str] = node.get("candidates", {})
-            if "*" in candidates or "?" in candidates:
-                continue
-            found = [mime for mime in IMAGE_PREFERENCE if mime in candidates]
-            chosen = found or sorted(candidates)
-            if chosen:
-                node["uri"] = candidates[chosen[0]]
 
     def can_render(self, cls: type) -> bool:
         if cls not in self._renderable:
@@ -363,12 +263,8 @@ class BookStackBuilder(Builder):
     def tags_for(self, docname: str, source: str) -> Tags:
         return page_tags(self.env, docname, source)
 
-    def shelf_plan(self) -> Shelf:
-        """The skeleton of the BookStack model: books, chapters and pages, not yet filled."""
-        return shelf_skeleton(self.env)[0]
-
     def finish(self) -> None:
-        shelf, issues = shelf_skeleton(self.env)
+        shelf, issues = self.record.skeleton()
         report(issues)
         fragments: dict[str, Fragment] = {}
         for docname in sorted(self.env.found_docs):
@@ -376,88 +272,11 @@ class BookStackBuilder(Builder):
             if fragment is not None:
                 fragments[docname] = fragment
         report_failures(fragments, self._written)
-        asm = Assembler(
-            shelf,
-            fragments,
-            Path(self.srcdir),
-            ImageConverter(self.cache_dir / "converted"),
-            self.tags_for,
-        )
-        books = asm.structure()
-        contexts: dict[str, ZipContext] = {}
-        state_path = self.cache_dir / f"zips-{_slug_of(Path(self.outdir))}.json"
-        old_state = _load_json(state_path)
-        state: dict[str, str] = {}
-        rewritten = 0
-        for book in status_iterator(
-            books,
-            __("writing BookStack books... "),
-            "darkgreen",
-            len(books),
-            getattr(self.config, "verbosity", 0),
-            stringify_func=lambda b: b.file_stem,
-        ):
-            contexts[book.key] = build_book(asm, book)
-            rewritten += self._write_zip(book, old_state, state)
-        for stale in sorted(set(old_state) - set(state)):
-            (Path(self.outdir) / stale).unlink(missing_ok=True)
-        write_browsable(Path(self.outdir) / "html", shelf, contexts)
-        write_if_changed(Path(self.outdir) / "manifest.json", manifest_bytes(manifest_data(shelf)))
-        state_path.parent.mkdir(parents=True, exist_ok=True)
-        state_path.write_text(json.dumps(state, sort_keys=True, indent=1), encoding="utf-8")
-        self._described_path.write_text(json.dumps(sorted(self.described)), encoding="utf-8")
-        pages = sum(len(book.pages) for book in books)
-        images = sum(len(contexts[book.key].images) for book in books)
-        logger.info(
-            __("bookstack: wrote %d books, %d pages, %d images (%d ZIPs rewritten)"),
-            len(books),
-            pages,
-            images,
-            rewritten,
-        )
-
-    def _write_zip(self, book: Book, old: dict[str, str], state: dict[str, str]) -> int:
-        relative = zip_name(book)
-        path = Path(self.outdir) / relative
-        book.zip_path = path
-        data = data_json(book_data(book))
-        digest = package_digest(data, book.files)
-        state[relative] = digest
-        if old.get(relative) == digest and path.is_file():
-            return 0
-        package = zip_bytes(data, book.files)
-        self._check_sizes(book, relative, data, package)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(package)
-        return 1
-
-    def _check_sizes(self, book: Book, relative: str, data: bytes, package: bytes) -> None:
-        """Warn about what BookStack's default upload limit (50 MB) would refuse."""
-        megabytes = UPLOAD_LIMIT // 1_000_000
-        oversized = [("data.json", len(data))] + [
-            (f"files/{ref}", len(body)) for ref, body in sorted(book.files.items())
-        ]
-        oversized.append((relative, len(package)))
-        for name, size in oversized:
-            if size > UPLOAD_LIMIT:
-                warn(
-                    MosaicWarning.BOOKSTACK_LIMIT,
-                    f"{name} of book {book.name!r} is {size / 1_000_000:.1f} MB; BookStack "
-                    f"refuses more than {megabytes} MB unless FILE_UPLOAD_SIZE_LIMIT is raised "
-                    "(split the book, or make its images and downloads smaller)",
-                    location=book.docname,
-                )
-
-
-def _slug_of(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
-
-
-def _load_json(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        assets = Assets(Path(self.srcdir), ImageConverter(self.cache_dir / "converted"))
+        asm = Assembler(shelf, fragments, assets, self.tags_for)
+        outdir = Path(self.outdir)
+        verbosity = getattr(self.config, "verbosity", 0)
+        digests = write_output(asm, outdir, self.record.zip_digests(outdir), verbosity)
+        self.record.save_zip_digests(outdir, digests)
+        self.record.save_described(self.described)
+        self.record.forget()

@@ -4,7 +4,7 @@ BookStack sniffs every uploaded or imported image from its bytes and accepts
 PNG, JPEG, GIF and WebP only (its validation message: "The image must be a
 file of type: jpeg, png, gif, webp."); a ZIP import is refused whole for one
 image it does not take.  The builder converts everything else before packing
-(:mod:`sphinx_mosaic.bookstack.images`); the publisher names each file's type
+(:mod:`sphinx_mosaic.bookstack.assets`); the publisher names each file's type
 when it uploads it.
 """
 

@@ -10,9 +10,9 @@ Built once per build: a *source* (the numbered layout,
 :mod:`~sphinx_mosaic.bookstack.mapping.layout`, or the toctree,
 :mod:`~sphinx_mosaic.bookstack.mapping.toctree`) gives the skeleton (keys, names,
 documents, order); :mod:`~sphinx_mosaic.bookstack.assemble` fills in ids,
-priorities, tags and descriptions; :mod:`~sphinx_mosaic.bookstack.zipbook`
-resolves each page's HTML, images and attachments.  Every output is made from
-the finished tree: the ZIPs (``zipbook.data_json``), ``manifest.json``
+priorities, tags and descriptions, and resolves each page's HTML, images and
+attachments.  Every output is made from the finished tree: the ZIPs
+(:mod:`~sphinx_mosaic.bookstack.output`), ``manifest.json``
 (:mod:`~sphinx_mosaic.bookstack.format.manifest`), the browsable copy
 (:mod:`~sphinx_mosaic.bookstack.browse`), and, read back from the manifest and
 the ZIPs, the publisher's plan (:mod:`sphinx_mosaic.publish.bundle`).

@@ -1,13 +1,16 @@
-"""BookStack's slugs: the URL names it gives books, chapters, pages and shelves.
+"""BookStack's slugs and URLs: the URL names it gives books, chapters, pages and shelves.
 
 BookStack makes a slug with Laravel's ``Str::slug`` (separator ``-``, language
 ``en``), whose transliteration to ASCII comes from the voku/portable-ascii tables.
+An entity whose name gives no slug gets a random one, so the only URL that
+finds it on any server is a search for its exact name (:func:`entity_url`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
 from text_unidecode import unidecode
 
@@ -158,3 +161,16 @@ def bookstack_slug(name: str) -> str:
     text = _UNDERSCORES.sub("-", _ascii(name)).replace("@", "-at-").lower()
     text = _NOT_SLUG.sub("", text).replace("_", "")
     return _RUNS.sub("-", text).strip("-")
+
+
+def entity_url(kind: str, name: str) -> str:
+    """``/{kind}/{slug}`` as BookStack will most likely make it (``kind`` is ``books``,
+    ``shelves``...); for a name that gives no slug (BookStack then picks a random one)
+    a search for the name, which finds it on any server."""
+    slug = bookstack_slug(name)
+    return f"/{kind}/{slug}" if slug else search_url(name)
+
+
+def search_url(name: str) -> str:
+    """BookStack's search for the exact *name* (for an entity whose slug is random)."""
+    return "/search?term=" + quote(f'"{name}"', safe="")
