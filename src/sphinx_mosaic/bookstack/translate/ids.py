@@ -152,7 +152,12 @@ class PageAnchors:
         self.wrappers: dict[int, str] = {}
         #: (body, position in it, ``bkmrk-`` id) of each wrapper as the translator met it.
         self._opened: list[tuple[list[str], int, str]] = []
+        #: Whether the page holds raw nodes at all: most pages hold none, and their blocks'
+        #: text is then read without looking for raw nodes in each block.
+        self._raw = False
         for node in document.findall(nodes.Element):
+            if isinstance(node, nodes.raw):
+                self._raw = True
             ids = node.get("ids") or []
             if not ids:
                 continue
@@ -238,15 +243,18 @@ class PageAnchors:
             return carried
         if tagname in BLOCK_TAGS and is_top_level(node):
             self._given.add(id(node))
-            return self.generated(visible_text(node), tagname)
+            return self.generated(self._visible_text(node), tagname)
         return None
 
     def section_id(self, section: nodes.Element) -> str:
         ids = section.get("ids") or []
         self._given.add(id(section))
         if ids:
-            return self.anchors[ids[0]] or self.generated(visible_text(section), "h")
-        return self.generated(visible_text(section), "h")
+            return self.anchors[ids[0]] or self.generated(self._visible_text(section), "h")
+        return self.generated(self._visible_text(section), "h")
+
+    def _visible_text(self, node: nodes.Element) -> str:
+        return visible_text(node) if self._raw else node.astext()
 
     def generated(self, text: str, tagname: str) -> str:
         """BookStack's own rule: ``bkmrk-`` + first 20 characters of text."""
