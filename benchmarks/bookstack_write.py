@@ -6,7 +6,7 @@
 Run from the repository root.  For each subject (our docs, the mosaic-sdk
 corpus with its unnumbered folders as books, and with ``real`` or a project's
 name the docs real projects ship in their sdists: click, flask, jinja2,
-pytest, sphinx-inline-tabs, see ``tests/real_projects.py``) the environment is built once
+pytest, sphinx-inline-tabs, see ``tests/helpers/real_projects.py``) the environment is built once
 with the ``dummy`` builder; every measured run then copies those doctrees,
 builds with ``html`` or ``bookstack`` without reading anything, and times
 from Sphinx's ``write-started`` event to ``build-finished`` (so the time
@@ -17,7 +17,7 @@ between the two builders; the report gives medians and the ratio bookstack /
 html (target: at most 0.5).  Measured builds run in the benchmark's process,
 one after the other, unless ``--fresh`` runs each in a new process, as
 ``sphinx-build`` does (in one process, later builds find caches warm).  The BookStack
-output of the last run is also checked with ``tests/bookstack_checks.py``.
+output of the last run is also checked with ``tests/helpers/zip_checker.py``.
 
 This is a benchmark, not a test: numbers depend on the machine and its load.
 """

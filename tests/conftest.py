@@ -24,7 +24,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from pdf_tools import require_programs, require_tex
+from helpers.pdf import require_programs, require_tex
 
 import sphinx_mosaic
 

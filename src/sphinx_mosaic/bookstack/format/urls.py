@@ -155,7 +155,7 @@ def bookstack_slug(name: str) -> str:
     ``-`` and whitespace become one ``-``; ``-`` is trimmed from both ends.
     ``"Привет мир"`` gives ``privet-mir``; a name in Chinese gives ``""``, for
     which BookStack makes a random slug.  Checked against Laravel's own results
-    for Latin, Cyrillic, Greek, CJK and emoji names (tests/test_bookstack_units.py);
+    for Latin, Cyrillic, Greek, CJK and emoji names (tests/bookstack/test_format.py);
     rarer scripts (Arabic, Devanagari, Georgian...) may differ in a letter.
     """
     text = _UNDERSCORES.sub("-", _ascii(name)).replace("@", "-at-").lower()

@@ -1,0 +1,93 @@
+"""The BookStack builder runs with every extension Sphinx ships and the common third-party ones.
+
+Extensions' ``html`` visitors read attributes of Sphinx's HTML builders
+(``out_suffix``, ``imgpath``, ...); the builder offers them, and a visitor that
+raises all the same costs its markup, not the build (issue #14).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.build import build, copy_root
+from helpers.zip_checker import check_package
+
+pytest.importorskip("sphinx_design")
+pytest.importorskip("sphinx_copybutton")
+pytest.importorskip("sphinx_inline_tabs")
+pytest.importorskip("sphinx_tabs")
+pytest.importorskip("sphinxcontrib.mermaid")
+
+
+def book_text(outdir: Path) -> str:
+    with zipfile.ZipFile(outdir / "books" / "1-book.zip") as archive:
+        return archive.read("data.json").decode()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({}, id="serial"),
+        pytest.param({"parallel": 2}, id="parallel"),
+        # No dot on PATH (whether or not this machine has one): Sphinx warns, no crash.
+        pytest.param({"confoverrides": {"graphviz_dot": "mosaic-no-such-dot"}}, id="no-dot"),
+    ],
+)
+def test_every_extension_builds(tmp_path: Path, options: dict[str, Any]) -> None:
+    outdir, warnings = build(
+        copy_root("bookstack-extensions", tmp_path), tmp_path / "_build", **options
+    )
+    html = book_text(outdir)
+    for text in (
+        "Spam the eggs",
+        "The area",
+        "Shown for version one",
+        "Write more",
+        "Hidden content",
+    ):
+        assert text in html, text
+    # The made-up extension's visitor raises: one warning with its place, its text kept.
+    # The made-up extension's visitors raise, one in its visit, one in its departure: one
+    # warning per class with its place, the text kept.
+    foreign = sorted(line for line in warnings.splitlines() if "[mosaic.foreign-node]" in line)
+    assert len(foreign) == 2, warnings
+    assert "1-book/1-python.rst:43" in foreign[0] and "raising.fragile_node" in foreign[0]
+    assert "1-book/2-misc.rst:" in foreign[1] and "raising.brittle_node" in foreign[1]
+    assert "text of the fragile node" in html
+    assert "<blockquote" in html and "text of the brittle node" in html
+    assert "Traceback" not in warnings
+    assert not check_package(outdir / "books" / "1-book.zip")  # BookStack imports it
+
+
+def test_foreign_failure_warns_once_per_class(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack-extensions", tmp_path)
+    page = srcdir / "1-book" / "2-misc.rst"
+    page.write_text(page.read_text() + "\n.. fragile::\n\n   second fragile\n", encoding="utf-8")
+    outdir, warnings = build(srcdir, tmp_path / "_build", parallel=2)
+    foreign = [line for line in warnings.splitlines() if "fragile_node" in line]
+    assert len(foreign) == 1, warnings
+    assert "second fragile" in book_text(outdir)
+
+
+def test_alongside_mode_warns_about_a_failing_visitor(tmp_path: Path) -> None:
+    outdir, warnings = build(
+        copy_root("bookstack-extensions", tmp_path),
+        tmp_path / "_build",
+        "html",
+        confoverrides={"mosaic_bookstack_alongside": True},
+    )
+    foreign = [line for line in warnings.splitlines() if "[mosaic.foreign-node]" in line]
+    assert len(foreign) == 2, warnings
+    assert "text of the fragile node" in book_text(outdir / "bookstack")
+
+
+def test_unchanged_pages_do_not_warn_again(tmp_path: Path) -> None:
+    srcdir = copy_root("bookstack-extensions", tmp_path)
+    _outdir, first = build(srcdir, tmp_path / "_build")
+    assert "[mosaic.foreign-node]" in first
+    outdir, second = build(srcdir, tmp_path / "_build")
+    assert "[mosaic.foreign-node]" not in second, second
+    assert "text of the fragile node" in book_text(outdir)

@@ -1,0 +1,173 @@
+"""The layout's rules: the publisher runs without Sphinx, and no new import circle appears.
+
+Both are checked on the source (``ast``) or in a fresh interpreter, never on the
+modules this test process has already imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+#: What the publisher and BookStack's format rules must never load.
+HEAVY = ("sphinx", "docutils", "PIL", "resvg_py")
+#: The import circles the layout still has (see docs/4-development/1-architecture.md); the
+#: list may only shrink.  Each is a strongly connected set of modules.
+KNOWN_CIRCLES: list[set[str]] = [
+    {
+        "sphinx_mosaic.bookstack.builder",
+        "sphinx_mosaic.bookstack.translate.design",
+        "sphinx_mosaic.bookstack.translate.signatures",
+        "sphinx_mosaic.bookstack.translate.translator",
+    },
+]
+
+
+def _loaded_after(statement: str) -> set[str]:
+    """The top-level packages loaded by running *statement* in a fresh interpreter."""
+    probe = (
+        f"import sys\n{statement}\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=SRC
+    )
+    return set(done.stdout.split())
+
+
+def test_the_publisher_imports_no_sphinx_docutils_or_pillow() -> None:
+    formats = sorted(p.stem for p in (SRC / "sphinx_mosaic/bookstack/format").glob("[!_]*.py"))
+    loaded = _loaded_after(
+        "import sphinx_mosaic.publish.publisher, sphinx_mosaic.publish.cli\n"
+        + "".join(f"import sphinx_mosaic.bookstack.format.{name}\n" for name in formats)
+    )
+    assert "sphinx_mosaic" in loaded
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_publish_help_starts_without_sphinx() -> None:
+    loaded = _loaded_after(
+        "from sphinx_mosaic.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main(['publish', '--help'])"
+    )
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in SRC.rglob("*.py"):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+def _registration(tree: ast.Module) -> set[ast.AST]:
+    """The import statements inside a package's ``setup*`` functions: a component's
+    registration with Sphinx (they run once Sphinx calls setup), not a dependency."""
+    return {
+        node
+        for function in tree.body
+        if isinstance(function, ast.FunctionDef) and function.name.startswith("setup")
+        for node in ast.walk(function)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    }
+
+
+def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports, at the top or inside a function."""
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = _registration(tree) if path.name == "__init__.py" else set()
+        for node in ast.walk(tree):
+            if node in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                # "from package import module" depends on the module; "from module
+                # import name" on the module the name lives in.
+                for alias in node.names:
+                    submodule = f"{node.module}.{alias.name}"
+                    targets.add(submodule if submodule in modules else node.module)
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected sets of two or more modules (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    result: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            members = set()
+            while True:
+                member = stack.pop()
+                members.add(member)
+                if member == node:
+                    break
+            if len(members) > 1:
+                result.append(members)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return result
+
+
+def test_no_new_import_circle() -> None:
+    circles = _circles(_imports(_modules()))
+    for circle in circles:
+        assert any(circle <= known for known in KNOWN_CIRCLES), sorted(circle)
+    # A circle that is gone leaves the list, so it cannot come back unnoticed.
+    for known in KNOWN_CIRCLES:
+        assert known in circles, f"no longer a circle, remove it: {sorted(known)}"
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
+
+
+def test_the_publisher_reads_the_builder_only_through_its_format() -> None:
+    graph = _imports(_modules())
+    for name, imported in graph.items():
+        if (
+            name.startswith("sphinx_mosaic.publish.")
+            and name != "sphinx_mosaic.publish.after_build"
+        ):
+            builder = {m for m in imported if m.startswith("sphinx_mosaic.bookstack")}
+            assert all(m.startswith("sphinx_mosaic.bookstack.format") for m in builder), (
+                name,
+                sorted(builder),
+            )
+
+
+def test_every_module_says_what_it_is_for() -> None:
+    # The architecture page is made from these (docs/_ext/mosaic_docs.py, mosaic-modules).
+    sys.path.insert(0, str(SRC.parent / "docs" / "_ext"))
+    try:
+        from mosaic_docs import module_summaries
+    finally:
+        sys.path.pop(0)
+    summaries = dict(module_summaries(SRC / "sphinx_mosaic"))
+    assert len(summaries) == len(_modules())
+    assert [name for name, summary in summaries.items() if not summary] == []
+    assert summaries["bookstack/format/"].startswith("What BookStack takes and keeps")
