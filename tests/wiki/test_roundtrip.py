@@ -71,6 +71,7 @@ def test_our_docs_round_trip_keeps_99_percent(tmp_path: Path) -> None:
     assert result.share >= 0.99, [d[:2] for d in result.differences]
 
 
+@pytest.mark.slow  # the 208-page corpus, built twice: CI runs it, --slow runs it here
 def test_corpus_round_trip_keeps_99_percent(tmp_path: Path) -> None:
 
     source = tmp_path / "src"
