@@ -20,8 +20,8 @@ from helpers.zip_checker import check_package
 from PIL import Image
 
 from sphinx_mosaic.bookstack.format.html import clean_html
-from sphinx_mosaic.bookstack.svg import inline_svgs, standalone
 from sphinx_mosaic.bookstack.translate.purifier import purify
+from sphinx_mosaic.bookstack.translate.rawimages import inline_svgs, standalone
 
 pytest.importorskip("sphinx_design")
 

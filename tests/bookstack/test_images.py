@@ -22,7 +22,7 @@ from helpers.zip_checker import check_package, image_problem
 from PIL import Image
 from sphinx.util.console import strip_colors
 
-from sphinx_mosaic.bookstack import raster, svg
+from sphinx_mosaic import images
 from sphinx_mosaic.bookstack.assets import ImageConverter, Refused, Shown
 from sphinx_mosaic.warnings import MosaicWarning
 
@@ -224,8 +224,8 @@ def _chunks(png: bytes) -> list[bytes]:
 def test_converted_pngs_hold_pixels_only_and_are_deterministic() -> None:
     image = _picture()
     tiff = _encoded(image, "TIFF", icc_profile=b"\0" * 128, dpi=(300, 300))
-    png = raster.to_png(tiff)
-    assert png == raster.to_png(tiff)
+    png = images.to_png(tiff)
+    assert png == images.to_png(tiff)
     assert set(_chunks(png)) <= {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
 
 
@@ -234,7 +234,7 @@ def test_converted_pngs_hold_pixels_only_and_are_deterministic() -> None:
     [("CMYK", "RGB"), ("LAB", "RGB"), ("I", "RGB"), ("F", "RGB"), ("PA", "RGBA"), ("I;16", "I;16")],
 )
 def test_tiffs_of_every_mode_become_pngs(mode: str, converted: str) -> None:
-    png = raster.to_png(_encoded(Image.new(mode, (4, 3)), "TIFF"))
+    png = images.to_png(_encoded(Image.new(mode, (4, 3)), "TIFF"))
     assert image_problem(png) is None
     with Image.open(io.BytesIO(png)) as image:
         assert (image.size, image.mode) == ((4, 3), converted)
@@ -276,7 +276,7 @@ def test_an_svg_cannot_draw_files_from_outside_it(tmp_path: Path) -> None:
         f'width="8" height="8"><image href="{secret}" width="8" height="8"/>'
         f'<image xlink:href="{secret}" width="8" height="8"/></svg>'
     )
-    with Image.open(io.BytesIO(svg.svg_to_png(drawing.encode()))) as png:
+    with Image.open(io.BytesIO(images.svg_to_png(drawing.encode()))) as png:
         assert png.size == (16, 16)
         assert png.getextrema()[3] == (0, 0)  # nothing drawn: fully transparent
 
@@ -294,14 +294,14 @@ def test_an_svg_cannot_draw_files_from_outside_it(tmp_path: Path) -> None:
     ],
 )
 def test_references_an_svg_keeps(reference: str, inside: bool) -> None:
-    assert svg._inside(reference) is inside
+    assert images._inside(reference) is inside
 
 
 def test_svgz_is_unpacked() -> None:
     text = b'<svg xmlns="http://www.w3.org/2000/svg" width="5" height="4"/>'
     gz = zlib.compressobj(wbits=16 + zlib.MAX_WBITS)
     packed = gz.compress(text) + gz.flush()
-    with Image.open(io.BytesIO(svg.svg_to_png(packed))) as png:
+    with Image.open(io.BytesIO(images.svg_to_png(packed))) as png:
         assert png.size == (10, 8)
 
 
@@ -318,13 +318,13 @@ def test_svgz_is_unpacked() -> None:
 )
 def test_intrinsic_size(root: str, size: tuple[float, float] | None) -> None:
     data = f'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" {root}></svg>'
-    assert svg.intrinsic_size(data.encode()) == size
+    assert images.intrinsic_size(data.encode()) == size
 
 
 def test_large_drawings_are_capped() -> None:
-    assert svg.zoom_for((100.0, 50.0)) == svg.SCALE
-    assert svg.zoom_for((8000.0, 100.0)) * 8000 == svg.MAX_SIDE
-    assert svg.zoom_for(None) == 1.0
+    assert images.zoom_for((100.0, 50.0)) == images.SCALE
+    assert images.zoom_for((8000.0, 100.0)) * 8000 == images.MAX_SIDE
+    assert images.zoom_for(None) == 1.0
 
 
 def test_check_package_refuses_a_fake_image(built: tuple[Path, Path, str], tmp_path: Path) -> None:
@@ -371,3 +371,19 @@ def test_the_publisher_uploads_the_converted_png_as_png(built: tuple[Path, Path,
     (ref, data, mime), (_ref, _data, svg_mime) = client.uploads
     assert (ref.endswith(".png"), mime, svg_mime) == (True, "image/png", "image/png")
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and image_problem(data) is None
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
+def test_the_two_png_writers_keep_their_own_bytes(mode: str) -> None:
+    """The BookStack conversion and the drawings cache write the same pixels in different
+    bytes (zlib level 6 vs 9; a palette kept vs made RGBA).  Either changing would change
+    ZIP digests and upload every image again, so neither may quietly become the other."""
+    source = _encoded(_picture().convert(mode), "BMP")
+    converted, recompressed = images.to_png(source), images.recompressed_png(source)
+    assert converted != recompressed
+    assert converted == images.to_png(source)
+    assert recompressed == images.recompressed_png(source)
+    with Image.open(io.BytesIO(converted)) as one, Image.open(io.BytesIO(recompressed)) as two:
+        assert one.convert("RGBA").tobytes() == two.convert("RGBA").tobytes()
+        assert (one.mode == "P") is (mode == "P")
+        assert two.mode != "P"

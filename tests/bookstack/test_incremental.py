@@ -16,16 +16,16 @@ from sphinx.builders import Builder
 from sphinx.errors import ExtensionError
 from sphinx.util.parallel import parallel_available
 
-from sphinx_mosaic.bookstack import svg as svg_module
+from sphinx_mosaic import images
 
 
 def _svg_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     """resvg refuses every SVG, as it does a broken one."""
 
     def refuse(data: bytes) -> bytes:
-        raise svg_module.SvgError("unknown token at 1:1")
+        raise images.SvgError("unknown token at 1:1")
 
-    monkeypatch.setattr(svg_module, "svg_to_png", refuse)
+    monkeypatch.setattr(images, "svg_to_png", refuse)
 
 
 def test_same_sources_give_identical_bytes(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ ZIP image from its content and refuses the whole book import for one file it
 does not take, so every image is checked here by its content, never by its
 file name:
 
-* PNG, JPEG, GIF and WebP that decode completely (:mod:`~.raster`) are kept
+* PNG, JPEG, GIF and WebP that decode completely (:mod:`sphinx_mosaic.images`) are kept
   byte for byte;
-* SVG is drawn as PNG by resvg (:mod:`~.svg`, which documents the resolution);
+* SVG is drawn as PNG by resvg (:mod:`sphinx_mosaic.images`, which documents the resolution);
 * anything else Pillow reads (BMP, TIFF, ICO, ...) is re-encoded as PNG.
 
 Whatever cannot be read is :class:`Refused` with the converter's own error.
@@ -28,7 +28,7 @@ import PIL
 import resvg_py
 from docutils import nodes
 
-from sphinx_mosaic.bookstack import raster, svg
+from sphinx_mosaic import images
 from sphinx_mosaic.bookstack.format.files import file_reference
 from sphinx_mosaic.bookstack.format.images import sniff
 from sphinx_mosaic.files import write_whole
@@ -48,7 +48,7 @@ Location = str | tuple[str, int]
 #: Part of every cache key: new converters or settings give new results.
 _CONVERSION = (
     f"pillow {PIL.__version__}, resvg {resvg_py.__resvg_version__}, "
-    f"svg {svg.SCALE}x max {svg.MAX_SIDE}px"
+    f"svg {images.SCALE}x max {images.MAX_SIDE}px"
 ).encode()
 
 
@@ -94,11 +94,11 @@ class ImageConverter:
             return Shown(converted.read_bytes(), "png")
         svg_file = is_svg(name, data)
         try:
-            png = svg.svg_to_png(data) if svg_file else raster.to_png(data)
-            raster.check(png)
-        except (svg.SvgError, raster.RasterError) as error:
+            png = images.svg_to_png(data) if svg_file else images.to_png(data)
+            images.check(png)
+        except (images.SvgError, images.RasterError) as error:
             reader = "resvg cannot draw it" if svg_file else "Pillow cannot read it"
-            broken = svg_file or raster.named_as_image(name) or _opens(data)
+            broken = svg_file or images.named_as_image(name) or _opens(data)
             return Refused(f"{reader}: {error}", broken)
         write_whole(converted, png)
         return Shown(png, "png")
@@ -109,8 +109,8 @@ class ImageConverter:
         checked = self.cache / f"{digest}.ok"
         if not checked.is_file():
             try:
-                raster.check(data)
-            except raster.RasterError as error:
+                images.check(data)
+            except images.RasterError as error:
                 return Refused(f"Pillow cannot read it: {error}", broken=True)
             write_whole(checked, b"")
         return Shown(data, extension)
@@ -119,8 +119,8 @@ class ImageConverter:
 def _opens(data: bytes) -> bool:
     """Whether Pillow recognises *data*'s format at all (its pixels may still be broken)."""
     try:
-        raster.identify(data)
-    except raster.RasterError:
+        images.identify(data)
+    except images.RasterError:
         return False
     return True
 

@@ -13,11 +13,10 @@ half a PNG.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 from pathlib import Path
 
-from PIL import Image
+from sphinx_mosaic.files import write_whole
+from sphinx_mosaic.images import recompressed_png
 
 FOLDER = "mosaic-drawings"
 
@@ -26,17 +25,6 @@ def drawing_key(renderer: str, options: tuple[str, ...], source: str) -> str:
     """The cache key of *source* drawn by *renderer* with *options*."""
     parts = [renderer, *options, source]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-
-
-def normalised_png(data: bytes) -> bytes:
-    """*data* (any image Pillow reads) as a PNG holding pixels only, no metadata."""
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
-        pixels = image.convert("RGBA") if image.mode not in ("RGB", "RGBA", "L", "LA") else image
-        out = io.BytesIO()
-        # No pnginfo, no exif: only the pixels, so equal pixels give equal bytes.
-        pixels.save(out, "PNG", optimize=False, compress_level=9)
-    return out.getvalue()
 
 
 class DrawingCache:
@@ -55,10 +43,7 @@ class DrawingCache:
     def store(self, key: str, png: bytes) -> Path:
         """Store *png* (normalised) under *key*, whole or not at all; return its path."""
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        partial.write_bytes(normalised_png(png))
-        partial.replace(path)
+        write_whole(path, recompressed_png(png))
         return path
 
     def refusal(self, key: str) -> str | None:
@@ -68,8 +53,4 @@ class DrawingCache:
 
     def store_refusal(self, key: str, message: str) -> None:
         """Remember a refusal, so a rebuild warns again without running the renderer."""
-        path = self.root / f"{key}.refused"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        partial.write_text(message, encoding="utf-8")
-        partial.replace(path)
+        write_whole(self.root / f"{key}.refused", message.encode("utf-8"))

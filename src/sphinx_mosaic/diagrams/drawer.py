@@ -18,7 +18,7 @@ import resvg_py
 from PIL import Image
 from sphinx.environment import BuildEnvironment
 
-from sphinx_mosaic.bookstack import svg
+from sphinx_mosaic import images
 from sphinx_mosaic.diagrams import renderers
 from sphinx_mosaic.diagrams.cache import FOLDER, DrawingCache, drawing_key
 from sphinx_mosaic.diagrams.options import KINDS
@@ -196,7 +196,7 @@ class Drawer:
         options = (
             f"ziamath {renderers.math_version()}",
             f"resvg {resvg_py.__resvg_version__}",
-            f"svg {svg.SCALE}x max {svg.MAX_SIDE}px",
+            f"svg {images.SCALE}x max {images.MAX_SIDE}px",
             "inline" if inline else "display",
             f"{size}px",
         )
@@ -205,10 +205,10 @@ class Drawer:
             if "math" not in self.missing:
                 try:
                     drawing = renderers.math_svg(latex, inline, size)
-                    png = svg.svg_to_png(drawing)
+                    png = images.svg_to_png(drawing)
                 except renderers.Missing as error:
                     self._missing("math", str(error))
-                except (renderers.Refused, svg.SvgError) as error:
+                except (renderers.Refused, images.SvgError) as error:
                     self._refuse(key, str(error))
                 else:
                     self.cache.store(key, png)
@@ -218,10 +218,10 @@ class Drawer:
         path = self._outcome("math", key, "this formula", location)
         if path is None:
             return None
-        # The PNG is drawn at svg.SCALE times its size, to stay sharp on dense screens.
+        # The PNG is drawn at images.SCALE times its size, to stay sharp on dense screens.
         with Image.open(path) as image:
             width, height = image.size
-        return Drawn(path, (round(width / svg.SCALE), round(height / svg.SCALE)))
+        return Drawn(path, (round(width / images.SCALE), round(height / images.SCALE)))
 
 
 _DRAWERS: weakref.WeakKeyDictionary[BuildEnvironment, Drawer] = weakref.WeakKeyDictionary()

@@ -12,6 +12,8 @@ its ``<img>`` replaced by its alt text. Remote sources (``http:``, ``https:``,
 
 Only the ``<img>`` tags are rewritten, each as a whole: the raw text around them
 is kept as it is, since a raw block may open a tag that a later one closes.
+Inline ``<svg>`` drawings are found (:func:`inline_svgs`) and made standalone
+SVG files (:func:`standalone`), to be drawn as images.
 """
 
 from __future__ import annotations
@@ -131,3 +133,49 @@ def pack_local_images(
 
 
 __all__ = ["LocalFiles", "is_local", "pack_local_images"]
+
+
+# -- inline SVG in raw HTML ---------------------------------------------------
+
+_SVG_TAG = re.compile(r"<(/?)svg\b[^>]*>", re.IGNORECASE)
+_SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+_XLINK_NAMESPACE = "http://www.w3.org/1999/xlink"
+
+
+def inline_svgs(html: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of each outermost ``<svg>...</svg>`` of *html*.
+
+    BookStack's content filter (v25.12.4 and later) removes inline SVG when it
+    shows a page, so raw HTML's drawings are drawn as images instead.  Only the
+    ``svg`` tags are matched (an SVG inside an SVG is part of the outer one); an
+    SVG left open is not matched and is removed by the cleaning.
+    """
+    spans: list[tuple[int, int]] = []
+    depth = begin = 0
+    for match in _SVG_TAG.finditer(html):
+        if match.group(1):  # </svg>
+            if depth:
+                depth -= 1
+                if not depth:
+                    spans.append((begin, match.end()))
+            continue
+        if not depth:
+            begin = match.start()
+        if match.group(0).endswith("/>"):
+            if not depth:
+                spans.append((begin, match.end()))
+            continue
+        depth += 1
+    return spans
+
+
+def standalone(markup: str) -> bytes:
+    """An inline ``<svg>`` element as an SVG file: with the namespaces that HTML
+    leaves implicit (the ``svg`` one, and ``xlink`` when it is used)."""
+    head = markup[: markup.index(">")]
+    extra = ""
+    if not re.search(r"\sxmlns\s*=", head):
+        extra += f' xmlns="{_SVG_NAMESPACE}"'
+    if "xlink:" in markup and "xmlns:xlink" not in head:
+        extra += f' xmlns:xlink="{_XLINK_NAMESPACE}"'
+    return (markup[:4] + extra + markup[4:]).encode("utf-8")

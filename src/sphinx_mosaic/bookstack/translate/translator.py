@@ -41,7 +41,6 @@ from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
-from sphinx_mosaic.bookstack.svg import inline_svgs, standalone
 from sphinx_mosaic.bookstack.translate.callouts import (
     CALLOUT_OF,
     callout_kind,
@@ -52,7 +51,12 @@ from sphinx_mosaic.bookstack.translate.design import DesignVisitors, only_icons
 from sphinx_mosaic.bookstack.translate.fragment import Fragment
 from sphinx_mosaic.bookstack.translate.ids import PageAnchors, is_top_level
 from sphinx_mosaic.bookstack.translate.languages import bookstack_language, highlighted_as
-from sphinx_mosaic.bookstack.translate.rawimages import LocalFiles, pack_local_images
+from sphinx_mosaic.bookstack.translate.rawimages import (
+    LocalFiles,
+    inline_svgs,
+    pack_local_images,
+    standalone,
+)
 from sphinx_mosaic.bookstack.translate.signatures import SignatureVisitors, unnest_paragraphs
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
 from sphinx_mosaic.warnings import MosaicWarning, warn

@@ -1,5 +1,18 @@
-"""SVG to PNG with resvg (the ``resvg-py`` wheel): no system program needed.
+"""Images by their content: pixels-only PNG with Pillow, SVG drawn as PNG with resvg.
 
+Shared by the BookStack output (which converts every image BookStack does not
+take) and the diagrams (which cache the PNGs their renderers draw).
+
+Raster images are read with Pillow, by their content rather than their file
+name: :func:`check` decodes a file completely (a truncated or corrupt PNG fails
+here, not at BookStack); :func:`to_png` re-encodes any format Pillow reads
+(BMP, TIFF, ICO, ...) as PNG.  Both PNG writers here hold pixels only: no ICC
+profile, EXIF, text or time chunks, so the same input always gives the same
+bytes.  They are two because their bytes differ (:func:`recompressed_png`
+says how), and either byte changing would change every ZIP digest and upload
+every image again.
+
+SVG is drawn with resvg (the ``resvg-py`` wheel): no system program needed.
 Resolution: the SVG's intrinsic size (its root ``width`` and ``height``, or its
 ``viewBox`` when those are missing or relative) scaled up 2x, so the PNG stays
 crisp on high-density screens, with its longest side capped at
@@ -11,11 +24,104 @@ everywhere.
 
 from __future__ import annotations
 
+import functools
+import io
 import re
 import xml.etree.ElementTree as ElementTree
 import zlib
+from pathlib import PurePosixPath
 
 import resvg_py
+from PIL import Image
+
+# -- raster images (Pillow) ---------------------------------------------------
+
+#: Image modes Pillow writes to PNG as they are; others (CMYK, YCbCr, LAB, 32-bit I and
+#: F, ...) are converted to RGB or, when they have transparency, RGBA.
+_PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16"})
+
+
+class RasterError(ValueError):
+    """Pillow could not read the image; the message is Pillow's."""
+
+
+#: Pillow names the file object it read in some messages; ours is a nameless buffer.
+_BUFFER = re.compile(r"\s*<_io\.BytesIO object at 0x[0-9a-fA-F]+>")
+
+
+def _error(error: Exception) -> RasterError:
+    return RasterError(_BUFFER.sub("", str(error)) or type(error).__name__)
+
+
+def identify(data: bytes) -> str:
+    """The Pillow format name of *data* from its header, else :class:`RasterError`."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return str(image.format)
+    except Exception as error:  # as in check()
+        raise _error(error) from error
+
+
+def check(data: bytes) -> None:
+    """Return if Pillow reads *data* through to its last pixel, else :class:`RasterError`."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()  # chunk structure and checksums
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # every pixel of the first frame: truncation shows here
+    # Pillow's decoders raise OSError, SyntaxError, ValueError, EOFError, struct.error and
+    # DecompressionBombError on bad input: any of them means the file is not a usable image.
+    except Exception as error:
+        raise _error(error) from error
+
+
+def to_png(data: bytes) -> bytes:
+    """*data*, an image of any format Pillow reads, as PNG (first frame, pixels only)."""
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            image = opened
+            if image.mode not in _PNG_MODES:
+                image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+            out = io.BytesIO()
+            # icc_profile=None: Pillow would otherwise copy the source's profile.
+            image.save(out, "PNG", icc_profile=None)
+    except Exception as error:  # as in check(): every decoder failure means "not an image"
+        raise _error(error) from error
+    return out.getvalue()
+
+
+@functools.cache
+def image_suffixes() -> frozenset[str]:
+    """File name suffixes of the formats Pillow opens (``.bmp``, ``.tif``, ...)."""
+    Image.init()
+    registered = Image.registered_extensions()
+    return frozenset(ext for ext, name in registered.items() if name in Image.OPEN)
+
+
+def named_as_image(name: str) -> bool:
+    """Whether the file name says "image": a suffix of a format Pillow opens, or SVG."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffix in (".svg", ".svgz") or suffix in image_suffixes()
+
+
+def recompressed_png(data: bytes) -> bytes:
+    """*data* (any image Pillow reads) as a PNG holding pixels only, at zlib level 9.
+
+    Unlike :func:`to_png`, modes other than RGB, RGBA, L and LA become RGBA (a
+    palette image too), and the compression is Pillow's strongest: the form the
+    diagrams cache has always stored its drawings in.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        pixels = image.convert("RGBA") if image.mode not in ("RGB", "RGBA", "L", "LA") else image
+        out = io.BytesIO()
+        # No pnginfo, no exif: only the pixels, so equal pixels give equal bytes.
+        pixels.save(out, "PNG", optimize=False, compress_level=9)
+    return out.getvalue()
+
+
+# -- SVG (resvg) ---------------------------------------------------------------
 
 #: How much larger than its intrinsic size an SVG is drawn.
 SCALE = 2.0
@@ -156,49 +262,3 @@ def svg_to_png(data: bytes) -> bytes:
         raise SvgError(f"not UTF-8 text: {error}") from error
     zoom = zoom_for(intrinsic_size(data))
     return _draw(_inside_only(text, zoom), zoom)
-
-
-# -- inline SVG in raw HTML ---------------------------------------------------
-
-_SVG_TAG = re.compile(r"<(/?)svg\b[^>]*>", re.IGNORECASE)
-_SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-_XLINK_NAMESPACE = "http://www.w3.org/1999/xlink"
-
-
-def inline_svgs(html: str) -> list[tuple[int, int]]:
-    """The (start, end) offsets of each outermost ``<svg>...</svg>`` of *html*.
-
-    BookStack's content filter (v25.12.4 and later) removes inline SVG when it
-    shows a page, so raw HTML's drawings are drawn as images instead.  Only the
-    ``svg`` tags are matched (an SVG inside an SVG is part of the outer one); an
-    SVG left open is not matched and is removed by the cleaning.
-    """
-    spans: list[tuple[int, int]] = []
-    depth = begin = 0
-    for match in _SVG_TAG.finditer(html):
-        if match.group(1):  # </svg>
-            if depth:
-                depth -= 1
-                if not depth:
-                    spans.append((begin, match.end()))
-            continue
-        if not depth:
-            begin = match.start()
-        if match.group(0).endswith("/>"):
-            if not depth:
-                spans.append((begin, match.end()))
-            continue
-        depth += 1
-    return spans
-
-
-def standalone(markup: str) -> bytes:
-    """An inline ``<svg>`` element as an SVG file: with the namespaces that HTML
-    leaves implicit (the ``svg`` one, and ``xlink`` when it is used)."""
-    head = markup[: markup.index(">")]
-    extra = ""
-    if not re.search(r"\sxmlns\s*=", head):
-        extra += f' xmlns="{_SVG_NAMESPACE}"'
-    if "xlink:" in markup and "xmlns:xlink" not in head:
-        extra += f' xmlns:xlink="{_XLINK_NAMESPACE}"'
-    return (markup[:4] + extra + markup[4:]).encode("utf-8")
