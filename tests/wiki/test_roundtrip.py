@@ -83,3 +83,6 @@ def test_corpus_round_trip_keeps_99_percent(tmp_path: Path) -> None:
     assert result.missing_pages == []
     assert result.blocks > 5000
     assert result.share >= 0.99, [d[:2] for d in result.differences]
+    # every rule comes back, the corpus' rules right before headings included
+    rules = result.constructs["hr"]
+    assert rules[0] == rules[1] > 100, rules

@@ -1,12 +1,18 @@
 """Tidy ``---`` rules left behind by merged Markdown files.
 
 Trees assembled from several files often carry horizontal rules (``---``)
-back to back, or at the very start or end of a section.  docutils rejects
-both with a warning that ``suppress_warnings`` cannot silence ("At least one
-body element must separate transitions").  A rule in those places draws
-nothing a reader would miss, so this transform, running just before
-docutils' own check, keeps one rule of each run and drops rules at section
-edges.  ``mosaic_tidy_transitions = False`` turns it off.
+back to back, right after a heading, or at the very end of a page.  docutils
+rejects those three with an error that ``suppress_warnings`` cannot silence
+("At least one body element must separate transitions", "Document or section
+may not begin with a transition", "Document may not end with a transition").
+A rule in those places draws nothing a reader would miss, so this transform,
+running just before docutils' own check (``misc.Transitions``), keeps one
+rule of each run and drops a rule that starts a section or ends the page.
+
+Every other rule stays, the rule before a heading included: docutils accepts
+it (a rule that ends a section is moved after the section, between it and
+the next one), and writers use it to set sections apart.
+``mosaic_tidy_transitions = False`` turns the transform off.
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ declare(
     Option(
         "tidy_transitions",
         True,
-        "Drop ``---`` rules that docutils rejects: repeated rules and rules at the start or "
-        "end of a section (merged-file artefacts). Nothing else is changed.",
+        "Drop ``---`` rules that docutils rejects: repeated rules, a rule that starts a "
+        "section and a rule that ends the page (merged-file artefacts). Nothing else is "
+        "changed.",
         types=(bool,),
     ),
 )
@@ -59,12 +66,23 @@ class TidyTransitions(SphinxTransform):
                 child, (nodes.comment, nodes.target, nodes.substitution_definition)
             ):
                 previous_was_rule = False
-        # A rule last in the body (before sub-sections or the end) is removable too.
-        trailing = [c for c in body if not isinstance(c, (nodes.comment, nodes.target))]
-        if trailing and isinstance(trailing[-1], nodes.transition):
-            removable.append(trailing[-1])
+        # A rule last on the page, with nothing after it at any level, is removable too.
+        # (A rule last in a section that other sections follow is not: docutils moves it
+        # between the two sections.)
+        if children and isinstance(children[-1], nodes.transition) and _ends_page(container):
+            removable.append(children[-1])
         for node in {id(node): node for node in removable}.values():
             container.remove(node)
+
+
+def _ends_page(node: nodes.Element) -> bool:
+    """Whether nothing follows *node* in its document, at any level."""
+    while node.parent is not None:
+        parent = node.parent
+        if parent.index(node) != len(parent) - 1:
+            return False
+        node = parent
+    return True
 
 
 def setup_transitions(app: Sphinx) -> None:
