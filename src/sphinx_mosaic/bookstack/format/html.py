@@ -203,12 +203,18 @@ def _short(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+#: What Python's HTML parser reads as a start tag: "<" and an ASCII letter.
+_START_TAG = re.compile(r"<[a-zA-Z]")
+
+
 def removed_parts(html: str, cleaned: str) -> list[str]:
     """What cleaning took out of *html*, in words (empty when nothing was removed).
 
     Compares the start tags and attributes of both: normalisations (closing
     tags added, ``<br/>`` written ``<br>``) are not removals.
     """
+    if not _START_TAG.search(html):
+        return []  # no start tag to lose (a depart's closing tags): nothing to parse
     before, after = _inventory(html), _inventory(cleaned)
     parts = [f"<{tag}>" for tag in sorted((before.tags - after.tags).elements())]
     for tag, name, value in sorted((before.attributes - after.attributes).elements()):
