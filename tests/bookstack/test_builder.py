@@ -105,6 +105,29 @@ def test_tags(guide: dict[str, Any]) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "tags"),
+    [
+        ('["New Users", "developers", "new_users"]', ["new-users", "developers"]),
+        ("'Operators', ops", ["operators", "ops"]),
+        ("[broken, Admins", ["broken", "admins"]),
+        ("", []),
+    ],
+)
+def test_audience_tags_are_the_audiences_the_reading_paths_use(
+    written: str, tags: list[str]
+) -> None:
+    """One parser for the ``audience`` field: the tag values are the audiences the paths
+    know the page by (a second parser kept case, spaces, quotes and repeats)."""
+    from types import SimpleNamespace
+
+    from sphinx_mosaic.bookstack.mapping import page_tags
+
+    env = SimpleNamespace(metadata={"page": {"audience": written}})
+    got = [t["value"] for t in page_tags(env, "page", "page.md") if t["name"] == "mosaic-audience"]
+    assert got == tags
+
+
 def test_ids_unique_and_bookstack_style(guide: dict[str, Any]) -> None:
     for page in all_pages(guide):
         soup = BeautifulSoup(page["html"], "html.parser")

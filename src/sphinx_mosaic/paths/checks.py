@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sphinx_mosaic.layout.resolve import resolver_for
 from sphinx_mosaic.paths.domain import get_domain
 from sphinx_mosaic.paths.model import AudiencePath
-from sphinx_mosaic.paths.view import parse_audiences, reading_order
+from sphinx_mosaic.paths.view import audiences_of, reading_order
 from sphinx_mosaic.status.collector import field_line
 from sphinx_mosaic.suggest import did_you_mean
 from sphinx_mosaic.warnings import MosaicWarning, warn
@@ -79,7 +79,7 @@ def _check_audiences(env: BuildEnvironment) -> None:
     """
     known = {a for p in get_domain(env).all_paths(reading_order(env)) for a in p.audiences}
     for docname in sorted(env.found_docs):
-        for audience in parse_audiences(env.metadata.get(docname, {}).get("audience")):
+        for audience in audiences_of(env, docname):
             if audience in known:
                 continue
             # Stricter than for other names: an audience may rightly be a near neighbour

@@ -128,6 +128,12 @@ def parse_audiences(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in values if item))
 
 
+def audiences_of(env: BuildEnvironment, docname: str) -> tuple[str, ...]:
+    """The audiences of *docname*'s ``audience`` front matter field, normalised, each once:
+    the paths' pages for an audience and the BookStack page's ``mosaic-audience`` tags."""
+    return parse_audiences(env.metadata.get(docname, {}).get("audience"))
+
+
 def build_view(env: BuildEnvironment) -> PathsView:
     order = reading_order(env)
     resolver = resolver_for(env)
@@ -149,7 +155,7 @@ def build_view(env: BuildEnvironment) -> PathsView:
             titles.setdefault(audience, path.title)
     audiences = {}
     for docname in order:
-        values = parse_audiences(env.metadata.get(docname, {}).get("audience"))
+        values = audiences_of(env, docname)
         if values:
             audiences[docname] = values
     return PathsView(

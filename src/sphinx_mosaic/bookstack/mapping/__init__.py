@@ -7,17 +7,15 @@ document's toctrees (:mod:`~sphinx_mosaic.bookstack.mapping.toctree`), and
 builder and ``sphinx-mosaic tree --bookstack`` both ask here.
 
 Every BookStack page carries tags: status, audience and source path.  Status
-and audience come from the status component when it is there
+comes from the status component when it is there
 (``sphinx_mosaic.status.page_status``), else straight from the page's front
-matter.  MyST stringifies front-matter values, so a list of audiences arrives
-as a JSON string.
+matter; audiences are those the reading paths know the page by
+(:func:`sphinx_mosaic.paths.view.audiences_of`: normalised, each once).
 """
 
 from __future__ import annotations
 
 import importlib
-import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from sphinx_mosaic.bookstack.mapping.toctree import (
     ToctreeGroup,
     map_toctree,
 )
+from sphinx_mosaic.paths.view import audiences_of
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 
@@ -140,8 +139,6 @@ def report(issues: list[Issue]) -> None:
 
 Tags = list[dict[str, str]]
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 
 def tag(name: str, value: str, location: str) -> dict[str, str]:
     """A tag, its value shortened (with a warning naming the page) when too long."""
@@ -183,30 +180,12 @@ def page_status(env: Any, docname: str) -> str | None:
     return text or None
 
 
-def page_audiences(env: Any, docname: str) -> list[str]:
-    value = env.metadata.get(docname, {}).get("audience")
-    if value is None:
-        return []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            value = [part for part in value.split(",")]
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, (list, tuple)):
-        value = [value]
-    # A lone surrogate (YAML's "\\ud800") cannot be written: U+FFFD instead.
-    texts = (_SURROGATE.sub("\ufffd", str(item)).strip() for item in value)
-    return [text for text in texts if text]
-
-
 def page_tags(env: Any, docname: str, source: str) -> Tags:
     tags: Tags = []
     status = page_status(env, docname)
     if status:
         tags.append(tag("mosaic-status", status, docname))
-    for audience in page_audiences(env, docname):
+    for audience in audiences_of(env, docname):
         tags.append(tag("mosaic-audience", audience, docname))
     tags.append(tag("mosaic-source", source, docname))
     return tags
