@@ -56,6 +56,7 @@ from sphinx_mosaic.bookstack.translate.fragment import Fragment, fragment_path
 from sphinx_mosaic.bookstack.translate.ids import ensure_top_level_ids
 from sphinx_mosaic.bookstack.translate.purifier import purify
 from sphinx_mosaic.bookstack.translate.translator import INTERNAL_URI, BookStackTranslator
+from sphinx_mosaic.walk import elements
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 #: Folder of the output folder that ``html`` visitors write their images into
@@ -200,7 +201,7 @@ class BookStackBuilder(Builder):
         return self._renderable[cls]
 
     def _check_nodes(self, doctree: nodes.document) -> None:
-        for node in doctree.findall(nodes.Element):
+        for node in elements(doctree):
             cls = type(node)
             if self.can_render(cls) or cls.__name__ in self._warned_types:
                 continue

@@ -29,6 +29,7 @@ from sphinx.ext.inheritance_diagram import get_graph_hash, inheritance_diagram
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_mosaic.diagrams.drawer import Drawer, Drawn, drawer_of, draws
+from sphinx_mosaic.walk import elements
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 MERMAID_MODULE = "sphinxcontrib.mermaid"
@@ -54,7 +55,7 @@ def is_mermaid(node: nodes.Node) -> bool:
 
 def mermaid_nodes(doctree: nodes.Node) -> list[nodes.Element]:
     """Every Mermaid diagram in *doctree*, in order."""
-    return [node for node in doctree.findall(nodes.Element) if is_mermaid(node)]
+    return [node for node in elements(doctree) if is_mermaid(node)]
 
 
 def mermaid_sources(doctree: nodes.Node) -> list[str]:
@@ -140,7 +141,7 @@ class BookStackDrawings(_Drawings):
         # bookstack and alongside build; most pages have nothing to draw).
         mermaid: list[nodes.Element] = []
         others: list[nodes.Element] = []
-        for node in self.document.findall(nodes.Element):
+        for node in elements(self.document):
             if is_mermaid(node):
                 mermaid.append(node)
             elif isinstance(node, (inheritance_diagram, graphviz)) or (

@@ -29,6 +29,8 @@ from docutils import nodes
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 from sphinx import addnodes
 
+from sphinx_mosaic.walk import elements
+
 PREFIX = "bkmrk-"
 _SPACE = re.compile(r"\s+")
 #: The ids docutils numbers for nodes that no label names.
@@ -155,7 +157,7 @@ class PageAnchors:
         #: Whether the page holds raw nodes at all: most pages hold none, and their blocks'
         #: text is then read without looking for raw nodes in each block.
         self._raw = False
-        for node in document.findall(nodes.Element):
+        for node in elements(document):
             if isinstance(node, nodes.raw):
                 self._raw = True
             ids = node.get("ids") or []

@@ -26,6 +26,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinx_mosaic.walk import elements
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -64,7 +66,7 @@ class ReadTimeContent(SphinxPostTransform):
             for only in [n for n in self.document.findall(addnodes.only) if is_linkcode_link(n)]:
                 only.replace_self(only.children)
         if "sphinx_tabs_valid_builders" in self.config:
-            for node in self.document.findall(nodes.Element):
+            for node in elements(self.document):
                 if type(node).__name__ in SPHINX_TABS_NODES and node["ids"]:
                     for id_ in node["ids"]:
                         self.document.ids.pop(id_, None)
