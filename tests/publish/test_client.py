@@ -10,8 +10,9 @@ import pytest
 from helpers.fake_bookstack.fixtures import FakeClock, run_publish, small_shelf, write_output
 from helpers.fake_bookstack.server import FakeBookStack
 
+from sphinx_mosaic.bookstack.format.model import Book, Page
 from sphinx_mosaic.cli import main
-from sphinx_mosaic.publish.bundle import Book, Page, load_bundle
+from sphinx_mosaic.publish.bundle import load_bundle
 from sphinx_mosaic.publish.client import ClientSettings, RateLimiter, parse_retry_after
 from sphinx_mosaic.publish.errors import SettingsError
 from sphinx_mosaic.publish.links import render

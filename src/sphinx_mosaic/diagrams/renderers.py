@@ -82,14 +82,6 @@ def graphviz_png(
 # -- maths --------------------------------------------------------------------
 
 
-def math_available() -> bool:
-    try:
-        import ziamath  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def display_latex(text: str) -> str:
     """A display formula as one expression, as Sphinx gives it to MathJax and LaTeX: its
     equations (parts separated by blank lines) and its ``\\\\`` lines aligned at ``&``,

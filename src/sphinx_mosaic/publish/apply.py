@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sphinx_mosaic.bookstack.format.manifest import reference
-from sphinx_mosaic.publish.bundle import SHELF_KEY, Asset, Book, Bundle, Chapter, Page
+from sphinx_mosaic.bookstack.format.model import SHELF_KEY, Asset, Book, Chapter, Page
+from sphinx_mosaic.publish.bundle import Bundle
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected
 from sphinx_mosaic.publish.files import PageFiles

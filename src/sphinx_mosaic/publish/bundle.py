@@ -19,29 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_mosaic.bookstack.format.manifest import (
-    FORMAT,
     ManifestError,
     read_manifest,
     shelf_from_manifest,
 )
-from sphinx_mosaic.bookstack.format.model import SHELF_KEY, Asset, Book, Chapter, Page, Shelf, Tag
+from sphinx_mosaic.bookstack.format.model import SHELF_KEY, Asset, Book, Chapter, Page, Shelf
 from sphinx_mosaic.publish.errors import PublishError
 
-MANIFEST_FORMAT = FORMAT
-
-__all__ = [
-    "MANIFEST_FORMAT",
-    "SHELF_KEY",
-    "Asset",
-    "Book",
-    "Bundle",
-    "BundleError",
-    "Chapter",
-    "Page",
-    "Shelf",
-    "Tag",
-    "load_bundle",
-]
+__all__ = ["Bundle", "BundleError", "load_bundle"]
 
 
 class BundleError(PublishError):

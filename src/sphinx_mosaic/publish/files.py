@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sphinx_mosaic.bookstack.format.images import sniff
-from sphinx_mosaic.publish.bundle import Asset, Page
+from sphinx_mosaic.bookstack.format.model import Asset, Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
 from sphinx_mosaic.publish.state import TAG_FILE, RemoteEntity

@@ -13,7 +13,7 @@ import re
 import zipfile
 from typing import Any
 
-from sphinx_mosaic.publish.bundle import Asset, Book, Page
+from sphinx_mosaic.bookstack.format.model import Asset, Book, Page
 from sphinx_mosaic.publish.client import BookStackClient
 from sphinx_mosaic.publish.errors import AmbiguousWrite, RequestRejected, ServerUnreachable
 from sphinx_mosaic.publish.state import (

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sphinx_mosaic.bookstack.format.manifest import REFERENCE as TOKEN
-from sphinx_mosaic.publish.bundle import Book, Page
+from sphinx_mosaic.bookstack.format.model import Book, Page
 
 ENTITY_TOKENS = ("page", "chapter", "book")
 #: Cross links may also point at the shelf (type "bookshelf").

@@ -11,7 +11,8 @@ import hashlib
 import html
 import string
 
-from sphinx_mosaic.publish.bundle import Bundle, Page
+from sphinx_mosaic.bookstack.format.model import Page
+from sphinx_mosaic.publish.bundle import Bundle
 from sphinx_mosaic.publish.errors import SettingsError
 
 #: The placeholders a template may use, and what each stands for.

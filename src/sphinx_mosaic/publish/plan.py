@@ -12,7 +12,8 @@ import dataclasses
 import enum
 from dataclasses import dataclass, field
 
-from sphinx_mosaic.publish.bundle import Book, Bundle, Chapter, Page
+from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page
+from sphinx_mosaic.publish.bundle import Bundle
 from sphinx_mosaic.publish.links import link_targets
 from sphinx_mosaic.publish.state import RemoteEntity, ServerState, stamp
 

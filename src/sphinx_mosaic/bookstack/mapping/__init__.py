@@ -6,16 +6,15 @@ document's toctrees (:mod:`~sphinx_mosaic.bookstack.mapping.toctree`), and
 ``auto`` (the default) the layout when it finds books, else the toctree.  The
 builder and ``sphinx-mosaic tree --bookstack`` both ask here.
 
-Every BookStack page carries tags: status, audience and source path.  Status
-comes from the status component when it is there
-(``sphinx_mosaic.status.page_status``), else straight from the page's front
-matter; audiences are those the reading paths know the page by
-(:func:`sphinx_mosaic.paths.view.audiences_of`: normalised, each once).
+Every BookStack page carries tags: status, audience and source path.  The
+status is the status component's canonical key
+(:func:`sphinx_mosaic.status.page_status`); audiences are those the reading
+paths know the page by (:func:`sphinx_mosaic.paths.view.audiences_of`:
+normalised, each once).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from sphinx_mosaic.bookstack.mapping.toctree import (
     map_toctree,
 )
 from sphinx_mosaic.paths.view import audiences_of
+from sphinx_mosaic.status import page_status
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 
@@ -166,23 +166,9 @@ def check_key(key: str, location: str | None) -> None:
         )
 
 
-def page_status(env: Any, docname: str) -> str | None:
-    # The status component may not be there (or not yet): import at call time.
-    module = importlib.import_module("sphinx_mosaic.status")
-    status_of = getattr(module, "page_status", None)
-    if status_of is not None:
-        value = status_of(env, docname)
-    else:
-        value = env.metadata.get(docname, {}).get("status")
-    if value is None:
-        return None
-    text = str(getattr(value, "key", value)).strip()
-    return text or None
-
-
 def page_tags(env: Any, docname: str, source: str) -> Tags:
     tags: Tags = []
-    status = page_status(env, docname)
+    status = (page_status(env, docname) or "").strip()
     if status:
         tags.append(tag("mosaic-status", status, docname))
     for audience in audiences_of(env, docname):
