@@ -14,7 +14,8 @@ first paragraph; layout/collector.py), ``contents_pages`` and ``docs_read``
 layout/contents.py), ``navigation_changed`` (rewrites.py), ``status_pages``,
 ``last_updated`` and ``status_table_views`` (status/collector.py),
 ``paths_view`` (paths/__init__.py), ``navigation_only``
-(bookstack/incremental.py) and ``mermaid_sources`` (diagrams/__init__.py).
+(bookstack/incremental.py), ``links`` (bookstack/mapping/references.py) and
+``mermaid_sources`` (diagrams/__init__.py).
 """
 
 from __future__ import annotations
@@ -110,3 +111,9 @@ def navigation_only(env: BuildEnvironment) -> set[str]:
 
 def mermaid_sources(env: BuildEnvironment) -> dict[str, list[str]]:
     return _stored(env, "mosaic_mermaid_sources", dict, dict)
+
+
+def links(env: BuildEnvironment) -> dict[str, list[tuple[str, str]]]:
+    """docname -> (kind, target) of each of its links: ``doc`` with a document name,
+    ``ref`` with a label."""
+    return _stored(env, "mosaic_links", dict, dict)

@@ -7,6 +7,7 @@ modules this test process has already imported.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -171,3 +172,42 @@ def test_every_module_says_what_it_is_for() -> None:
     assert len(summaries) == len(_modules())
     assert [name for name, summary in summaries.items() if not summary] == []
     assert summaries["bookstack/format/"].startswith("What BookStack takes and keeps")
+
+
+#: Modules of bookstack/ that still read a part of layout/ other than its model; the
+#: list may only shrink.
+KNOWN_LAYOUT_READERS = {
+    "sphinx_mosaic.bookstack.translate.translator": {"sphinx_mosaic.layout.contents"}
+}
+
+
+def test_the_bookstack_output_reads_the_layout_only_through_its_model() -> None:
+    """The BookStack output maps the layout's model (``layout``, ``layout.model``, reached
+    on the environment through ``envdata``), never the layout's Sphinx wiring."""
+    allowed = {"sphinx_mosaic.layout", "sphinx_mosaic.layout.model"}
+    readers: dict[str, set[str]] = {}
+    for name, imported in _imports(_modules()).items():
+        if name.startswith("sphinx_mosaic.bookstack"):
+            other = {m for m in imported if m.startswith("sphinx_mosaic.layout")} - allowed
+            if other:
+                readers[name] = other
+    for name, other in readers.items():
+        assert other <= KNOWN_LAYOUT_READERS.get(name, set()), (name, sorted(other))
+    for name, known in KNOWN_LAYOUT_READERS.items():
+        assert readers.get(name) == known, f"no longer reads {sorted(known)}, remove it: {name}"
+
+
+def test_only_envdata_touches_what_we_keep_on_the_environment() -> None:
+    """Every ``mosaic_*`` value on the build environment has its accessor in envdata.py,
+    so its list there (which ``ENV_VERSION`` depends on) is complete."""
+    touches = re.compile(
+        r'env\.mosaic_\w+\s*=|env\.__dict__|(?:get|has|set)attr\([\w.]*env, *"mosaic_'
+    )
+    found = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in sorted(SRC.rglob("*.py"))
+        if path.name != "envdata.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if touches.search(line)
+    ]
+    assert found == []

@@ -19,12 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
-
-def _links(env: BuildEnvironment) -> dict[str, list[tuple[str, str]]]:
-    """docname -> (kind, target) of each of its links: ``doc`` with a document
-    name, ``ref`` with a label."""
-    data: dict[str, list[tuple[str, str]]] = env.__dict__.setdefault("mosaic_links", {})
-    return data
+from sphinx_mosaic import envdata
 
 
 def _join(docname: str, target: str) -> str:
@@ -61,7 +56,7 @@ def linked_documents(env: BuildEnvironment) -> dict[str, set[str]]:
     labels = env.domaindata.get("std", {}).get("labels", {})
     anonymous = env.domaindata.get("std", {}).get("anonlabels", {})
     result: dict[str, set[str]] = {}
-    for docname, links in _links(env).items():
+    for docname, links in envdata.links(env).items():
         targets: set[str] = set()
         for kind, target in links:
             if kind == "doc":
@@ -79,7 +74,7 @@ def linked_documents(env: BuildEnvironment) -> dict[str, set[str]]:
 
 class LinkCollector(EnvironmentCollector):
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        _links(env).pop(docname, None)
+        envdata.links(env).pop(docname, None)
 
     def merge_other(
         self,
@@ -88,7 +83,7 @@ class LinkCollector(EnvironmentCollector):
         docnames: AbstractSet[str],
         other: BuildEnvironment,
     ) -> None:
-        ours, theirs = _links(env), _links(other)
+        ours, theirs = envdata.links(env), envdata.links(other)
         for docname in docnames:
             if docname in theirs:
                 ours[docname] = theirs[docname]
@@ -96,7 +91,7 @@ class LinkCollector(EnvironmentCollector):
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         found = _targets(doctree, app.env.docname)
         if found:
-            _links(app.env)[app.env.docname] = found
+            envdata.links(app.env)[app.env.docname] = found
 
 
 __all__ = ["LinkCollector", "linked_documents"]
