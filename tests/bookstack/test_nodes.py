@@ -61,6 +61,16 @@ def test_unknown_nodes(tmp_path: Path) -> None:
     assert "<mark>highlighted by its html visitor</mark>" in html  # html fallback used
 
 
+def test_the_node_check_follows_the_translators_dispatch(tmp_path: Path) -> None:
+    """A node class with no visitor of its own whose base class has one registered for
+    the bookstack format is rendered by that visitor, so it is not warned about."""
+    outdir, warnings = build(copy_root("bookstack-unknown", tmp_path), tmp_path / "_build")
+    assert "framed_child" not in warnings
+    with zipfile.ZipFile(outdir / "books" / "1-book.zip") as archive:
+        html = archive.read("data.json").decode()
+    assert "<strong>framed by the visitor of its base class</strong>" in html
+
+
 def test_multi_paragraph_fields_never_nest_paragraphs(tmp_path: Path) -> None:
     """Sphinx puts a field body of several paragraphs (``:param a:``, ``:returns:``) in
     the paragraph that holds the field's name: written as is, ``<p>`` inside ``<p>``."""

@@ -20,6 +20,7 @@ HEAVY = ("sphinx", "docutils", "PIL", "resvg_py")
 KNOWN_CIRCLES: list[set[str]] = [
     {
         "sphinx_mosaic.bookstack.builder",
+        "sphinx_mosaic.bookstack.translate",
         "sphinx_mosaic.bookstack.translate.design",
         "sphinx_mosaic.bookstack.translate.signatures",
         "sphinx_mosaic.bookstack.translate.translator",

@@ -40,24 +40,16 @@ from sphinx.locale import __
 
 from sphinx_mosaic.bookstack.assemble import Assembler, Tags
 from sphinx_mosaic.bookstack.assets import IMAGE_PREFERENCE, Assets, ImageConverter, choose_images
-from sphinx_mosaic.bookstack.format.html import clean_html
-from sphinx_mosaic.bookstack.format.manifest import DESCRIPTION_LIMIT
 from sphinx_mosaic.bookstack.incremental import BuildRecord
 from sphinx_mosaic.bookstack.mapping import page_tags, report
 from sphinx_mosaic.bookstack.output import write_output
-from sphinx_mosaic.bookstack.translate.description import (
-    description_html,
-    description_paragraph,
-    has_body,
-    plain_description,
-)
-from sphinx_mosaic.bookstack.translate.foreign import report_failures
+from sphinx_mosaic.bookstack.translate import NodeCoverage, report_failures, translate_page
 from sphinx_mosaic.bookstack.translate.fragment import Fragment, fragment_path
-from sphinx_mosaic.bookstack.translate.ids import ensure_top_level_ids
-from sphinx_mosaic.bookstack.translate.purifier import purify
-from sphinx_mosaic.bookstack.translate.translator import INTERNAL_URI, BookStackTranslator
-from sphinx_mosaic.walk import elements
-from sphinx_mosaic.warnings import MosaicWarning, warn
+from sphinx_mosaic.bookstack.translate.translator import (
+    INTERNAL_URI,
+    BookStackTranslator,
+    own_visitors,
+)
 
 #: Folder of the output folder that ``html`` visitors write their images into
 #: (graphviz, inheritance diagrams), as Sphinx's HTML builders name it.
@@ -114,13 +106,14 @@ class BookStackBuilder(Builder):
         # Sphinx 9 keeps the registry on the builder; Sphinx 8.0 only on the application.
         registry = getattr(self, "_registry", None) or self.app.registry
         self.html_handlers = dict(registry.translation_handlers.get("html", {}))
-        own = {
-            **registry.translation_handlers.get(self.format, {}),
-            **registry.translation_handlers.get(self.name, {}),
-        }
-        self._own_handlers = own
-        self._renderable: dict[type, bool] = {}
-        self._warned_types: set[str] = set()
+        # Sphinx sets the visitors registered for the builder's name, else for its
+        # format, on each translator it makes (``SphinxComponentRegistry.create_translator``).
+        registered = registry.translation_handlers.get(self.name)
+        if registered is None:
+            registered = registry.translation_handlers.get(self.format, {})
+        self.coverage = NodeCoverage(
+            self.html_handlers, own_visitors(self.get_translator_class(), registered)
+        )
         self.docsettings: Any = None
         self._written: set[str] = set()
         self.record = BuildRecord(self.env, self.cache_dir)
@@ -185,78 +178,16 @@ class BookStackBuilder(Builder):
         so the warnings here come once per node type.
         """
         self._written.add(docname)
-        self._check_nodes(doctree)
+        self.coverage.check(doctree)
 
     def written_docnames(self) -> set[str]:
         return set(self._written)
-
-    def can_render(self, cls: type) -> bool:
-        if cls not in self._renderable:
-            names = [base.__name__ for base in cls.__mro__ if issubclass(base, nodes.Node)]
-            self._renderable[cls] = (
-                cls.__name__ in self.html_handlers
-                or cls.__name__ in self._own_handlers
-                or any(hasattr(BookStackTranslator, f"visit_{name}") for name in names)
-            )
-        return self._renderable[cls]
-
-    def _check_nodes(self, doctree: nodes.document) -> None:
-        for node in elements(doctree):
-            cls = type(node)
-            if self.can_render(cls) or cls.__name__ in self._warned_types:
-                continue
-            self._warned_types.add(cls.__name__)
-            warn(
-                MosaicWarning.BOOKSTACK,
-                f"the BookStack output has no rendering for {cls.__module__}.{cls.__name__} "
-                "nodes (and no html one to fall back to); their text is kept without markup",
-                location=node,
-            )
 
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         self.current_docname = docname
         self.fignumbers = self.env.toc_fignumbers.get(docname, {})
         doctree.settings = self.docsettings
-        description = ""
-        if docname in self.described:
-            paragraph = description_paragraph(doctree)
-            if paragraph is not None:
-                description = description_html(paragraph)
-                if len(description) > DESCRIPTION_LIMIT:
-                    warn(
-                        MosaicWarning.BOOKSTACK_LIMIT,
-                        f"the first paragraph is {len(description)} characters as a BookStack "
-                        f"description (at most {DESCRIPTION_LIMIT}); it is shortened to plain "
-                        "text (write a shorter first paragraph)",
-                        location=paragraph,
-                    )
-                    description = plain_description(paragraph.astext())
-                # Its labels now point at the book or chapter that shows the description:
-                # the paragraph sits in the title section, whose ids stand for the page
-                # itself (a link to it goes to the book or chapter).
-                paragraph.parent["ids"].extend(paragraph["ids"])
-                paragraph.parent.remove(paragraph)
-        visitor = self.create_translator(doctree, self)
-        assert isinstance(visitor, BookStackTranslator)
-        doctree.walkabout(visitor)
-        fragment = visitor.result
-        fragment.html = "".join(visitor.body).strip() + "\n"
-        if visitor.needs_cleaning:
-            # HTML we did not write: BookStack's render rules, applied before storing.
-            fragment.html = clean_html(fragment.html).strip() + "\n"
-            # What HTML Purifier changes besides removals (v25.12.4's filter).
-            fragment.html, changed = purify(fragment.html)
-            if changed:
-                warn(
-                    MosaicWarning.BOOKSTACK,
-                    "the page's raw HTML holds what BookStack's content filter removes when "
-                    f"it shows the page; removed from the BookStack output: {', '.join(changed)}",
-                    location=docname,
-                )
-        if visitor.needs_id_scan:
-            fragment.html = ensure_top_level_ids(fragment.html, visitor.ids)
-        fragment.description_html = description
-        fragment.has_body = has_body(doctree)
+        fragment = translate_page(self, docname, doctree, described=docname in self.described)
         fragment.dump(fragment_path(self.cache_dir, docname))
 
     # -- assembling -----------------------------------------------------------

@@ -12,6 +12,22 @@ class marked_node(nodes.General, nodes.Element):
     """Only an html visitor (the BookStack output falls back to it)."""
 
 
+class framed_node(nodes.General, nodes.Element):
+    """A visitor registered for the bookstack format (``app.add_node(bookstack=...)``)."""
+
+
+class framed_child(framed_node):
+    """No visitor of its own: rendered by its base class's (registered) visitor."""
+
+
+def visit_framed(self, node):
+    self.body.append("<strong>")
+
+
+def depart_framed(self, node):
+    self.body.append("</strong>")
+
+
 def visit_marked(self, node):
     self.body.append("<mark>")
 
@@ -39,8 +55,19 @@ class Marked(SphinxDirective):
         return [nodes.paragraph("", "", node)]
 
 
+class Framed(SphinxDirective):
+    has_content = True
+
+    def run(self):
+        node = framed_child()
+        node += nodes.Text(" ".join(self.content))
+        return [nodes.paragraph("", "", node)]
+
+
 def setup(app):
     app.add_node(marked_node, html=(visit_marked, depart_marked))
+    app.add_node(framed_node, bookstack=(visit_framed, depart_framed))
+    app.add_directive("framed", Framed)
     app.add_directive("mystery", Mystery)
     app.add_directive("marked", Marked)
     return {"parallel_read_safe": True}

@@ -5,4 +5,158 @@ The translator and the visitors of other extensions' constructs it mixes in
 and raw HTML, the code-language names BookStack highlights, the description cut
 from an index page, and the fragment a page is cached as until the books are
 assembled.  The user guide's "What readers see" page describes the result.
+
+Here: :func:`translate_page`, what the builder does with one page;
+:class:`NodeCoverage`, the warning for a node class nothing renders, by the
+translator's own dispatch rule (:func:`~.translator.dispatch_for`); and
+:func:`report_failures`, the warnings about other extensions' ``html`` visitors
+that raised.
 """
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from sphinx_mosaic.bookstack.format.html import clean_html
+from sphinx_mosaic.bookstack.format.manifest import DESCRIPTION_LIMIT
+from sphinx_mosaic.bookstack.translate.description import (
+    description_html,
+    description_paragraph,
+    has_body,
+    plain_description,
+)
+from sphinx_mosaic.bookstack.translate.fragment import Fragment
+from sphinx_mosaic.bookstack.translate.ids import ensure_top_level_ids
+from sphinx_mosaic.bookstack.translate.purifier import purify
+from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator, dispatch_for
+from sphinx_mosaic.walk import elements
+from sphinx_mosaic.warnings import MosaicWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+
+
+def translate_page(
+    builder: Builder, docname: str, doctree: nodes.document, *, described: bool
+) -> Fragment:
+    """The fragment of *docname*: its HTML, with its first paragraph apart when it is
+    the description of a shelf, book or chapter (*described*).
+
+    *builder* is the BookStack builder, ready to write *docname* (its current
+    document, figure numbers and the doctree's settings set).
+    """
+    description = _cut_description(doctree) if described else ""
+    visitor = builder.create_translator(doctree, builder)
+    assert isinstance(visitor, BookStackTranslator)
+    doctree.walkabout(visitor)
+    fragment = visitor.result
+    fragment.html = "".join(visitor.body).strip() + "\n"
+    if visitor.needs_cleaning:
+        # HTML we did not write: BookStack's render rules, applied before storing.
+        fragment.html = clean_html(fragment.html).strip() + "\n"
+        # What HTML Purifier changes besides removals (v25.12.4's filter).
+        fragment.html, changed = purify(fragment.html)
+        if changed:
+            warn(
+                MosaicWarning.BOOKSTACK,
+                "the page's raw HTML holds what BookStack's content filter removes when "
+                f"it shows the page; removed from the BookStack output: {', '.join(changed)}",
+                location=docname,
+            )
+    if visitor.needs_id_scan:
+        fragment.html = ensure_top_level_ids(fragment.html, visitor.ids)
+    fragment.description_html = description
+    fragment.has_body = has_body(doctree)
+    return fragment
+
+
+def _cut_description(doctree: nodes.document) -> str:
+    """The description's HTML, its paragraph taken out of *doctree* ("" without one)."""
+    paragraph = description_paragraph(doctree)
+    if paragraph is None:
+        return ""
+    description = description_html(paragraph)
+    if len(description) > DESCRIPTION_LIMIT:
+        warn(
+            MosaicWarning.BOOKSTACK_LIMIT,
+            f"the first paragraph is {len(description)} characters as a BookStack "
+            f"description (at most {DESCRIPTION_LIMIT}); it is shortened to plain "
+            "text (write a shorter first paragraph)",
+            location=paragraph,
+        )
+        description = plain_description(paragraph.astext())
+    # Its labels now point at the book or chapter that shows the description: the
+    # paragraph sits in the title section, whose ids stand for the page itself (a
+    # link to it goes to the book or chapter).
+    assert paragraph.parent is not None
+    paragraph.parent["ids"].extend(paragraph["ids"])
+    paragraph.parent.remove(paragraph)
+    return description
+
+
+class NodeCoverage:
+    """One warning per node class that the translator has no visitor for.
+
+    Asked with the translator's own dispatch rule, so a class warned about is
+    exactly one whose nodes keep their text without markup.  Run in the main
+    process (also under ``-j`` and in alongside mode), so each class warns once.
+    """
+
+    def __init__(self, html_handlers: Collection[str], own_visitors: Collection[str]) -> None:
+        self.html_handlers = html_handlers
+        self.own_visitors = own_visitors
+        self._renderable: dict[type, bool] = {}
+        self._warned: set[str] = set()
+
+    def check(self, doctree: nodes.document) -> None:
+        for node in elements(doctree):
+            cls = type(node)
+            renderable = self._renderable.get(cls)
+            if renderable is None:
+                rule = dispatch_for(cls, self.own_visitors, self.html_handlers)
+                renderable = self._renderable[cls] = rule is not None
+            if renderable or cls.__name__ in self._warned:
+                continue
+            self._warned.add(cls.__name__)
+            warn(
+                MosaicWarning.BOOKSTACK,
+                f"the BookStack output has no rendering for {cls.__module__}.{cls.__name__} "
+                "nodes (and no html one to fall back to); their text is kept without markup",
+                location=node,
+            )
+
+
+def report_failures(fragments: Mapping[str, Fragment], written: Iterable[str]) -> None:
+    """One ``mosaic.foreign-node`` warning per node class whose ``html`` visitor raised,
+    at its first page and line.
+
+    The translator runs another extension's ``html`` visitor for a node it has no
+    visitor of its own for.  When that visitor raises (it wanted something of
+    Sphinx's HTML builders that ours does not offer), the translator keeps the
+    node's children instead and records the failure in the page's fragment
+    (:meth:`~.fragment.Fragment.add_foreign_failure`).  The builder warns here, in
+    the main process after all pages are written, so a parallel build (``-j``)
+    gives one warning per node class like a serial one.  Only pages translated
+    in this build count: a page whose fragment was kept warned when it was written.
+    """
+    seen: set[str] = set()
+    for docname in sorted(written):
+        fragment = fragments.get(docname)
+        if fragment is None:
+            continue
+        for cls, line, reason in fragment.foreign_failures:
+            if cls in seen:
+                continue
+            seen.add(cls)
+            warn(
+                MosaicWarning.FOREIGN_NODE,
+                f"the html visitor of {cls} failed in the BookStack build ({reason}); "
+                "the page keeps the node's text, without the HTML the visitor failed to write",
+                location=(docname, line or None),
+            )
+
+
+__all__ = ["NodeCoverage", "report_failures", "translate_page"]

@@ -51,7 +51,7 @@ class Fragment:
     attachments: list[str] = field(default_factory=list)
     #: (node class, line or 0, error) per node whose foreign ``html`` visitor raised;
     #: the builder warns about them in the main process, once per class
-    #: (:func:`~sphinx_mosaic.bookstack.translate.foreign.report_failures`).
+    #: (:func:`~sphinx_mosaic.bookstack.translate.report_failures`).
     foreign_failures: list[tuple[str, int, str]] = field(default_factory=list)
     version: int = FRAGMENT_VERSION
 

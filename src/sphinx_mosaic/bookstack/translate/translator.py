@@ -17,19 +17,21 @@ BookStack cannot carry replaced:
 * links, images and downloads become tokens (:mod:`~.fragment`) that the
   builder resolves when it assembles the books.
 
-Node dispatch: a visitor of this class for the node's own class first, then
-the ``html`` visitor another extension registered for it (so third-party
-nodes render as they do in HTML; one that raises costs its markup, not the
-build: :mod:`~.foreign`), then a visitor of a base class; anything else keeps
-its text (the builder warns once per node type).
+Node dispatch (:func:`dispatch_for`): a visitor of this class for the node's
+own class first, then the ``html`` visitor another extension registered for it
+(so third-party nodes render as they do in HTML; one that raises costs its
+markup, not the build: :func:`~sphinx_mosaic.bookstack.translate.report_failures`),
+then a visitor of a base class; anything else keeps its text (the builder warns
+once per node type, by the same rule).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,6 +85,42 @@ def _filtered_attribute(name: str) -> bool:
     return name in ("role", "rel") or name.startswith(("aria-", "data-"))
 
 
+def dispatch_for(
+    cls: type, own_visitors: Collection[str], html_handlers: Collection[str]
+) -> tuple[str, bool] | None:
+    """Whose visitor renders nodes of *cls*: (node class name, whether it is another
+    extension's ``html`` visitor), or None when nothing does (the text is kept).
+
+    *own_visitors* are the node class names the translator has a ``visit_`` method
+    for (:func:`own_visitors`); *html_handlers* those other extensions registered an
+    ``html`` visitor for.  The translator dispatches by this rule, and the builder's
+    check for nodes nothing renders asks it too.
+    """
+    name = cls.__name__
+    if name in own_visitors:
+        return name, False
+    if name in html_handlers:
+        return name, True
+    for base in cls.__mro__[1:]:
+        if base.__name__ in own_visitors:
+            return base.__name__, False
+    return None
+
+
+@functools.cache
+def _class_visitors(translator_class: type) -> frozenset[str]:
+    return frozenset(
+        name.removeprefix("visit_") for name in dir(translator_class) if name.startswith("visit_")
+    )
+
+
+def own_visitors(translator_class: type, registered: Iterable[str] = ()) -> frozenset[str]:
+    """The node class names *translator_class* has a visitor for, with those whose
+    visitor is *registered* for the builder's format (``app.add_node(bookstack=...)``;
+    Sphinx sets those on each translator it makes)."""
+    return _class_visitors(translator_class) | frozenset(registered)
+
+
 def _ancestors(node: nodes.Node) -> Iterable[nodes.Node]:
     parent = node.parent
     while parent is not None:
@@ -105,6 +143,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         self.ids = PageAnchors(document)
         self.result.anchors = self.ids.anchors
         self._dispatch: dict[type, tuple[Handler | None, Handler | None]] = {}
+        self._own: frozenset[str] | None = None
         #: Set when HTML we did not write (raw, another extension's) may lack ids.
         self.needs_id_scan = False
         #: Set when the page holds HTML we did not write: the builder cleans the whole
@@ -125,22 +164,20 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         found = self._dispatch.get(cls)
         if found is not None:
             return found
-        name = cls.__name__
-        if hasattr(self, f"visit_{name}"):
-            found = (getattr(self, f"visit_{name}"), getattr(self, f"depart_{name}", None))
-        elif name in self.builder.html_handlers:
-            visit, depart = self.builder.html_handlers[name]
+        if self._own is None:
+            # The class's visitors and those Sphinx set on this instance after __init__.
+            registered = [name[6:] for name in vars(self) if name.startswith("visit_")]
+            self._own = own_visitors(type(self), registered)
+        html_handlers = self.builder.html_handlers
+        rule = dispatch_for(cls, self._own, html_handlers)
+        if rule is None:
+            found = (None, None)  # unknown: keep the children (the builder warned)
+        elif rule[1]:
+            visit, depart = html_handlers[rule[0]]
             # Another extension's HTML may carry tags without ids: check them afterwards.
             found = (self._foreign(visit), self._foreign(depart) if depart else None)
         else:
-            found = (None, None)  # unknown: keep the children (the builder warned)
-            for base in cls.__mro__[1:]:
-                if hasattr(self, f"visit_{base.__name__}"):
-                    found = (
-                        getattr(self, f"visit_{base.__name__}"),
-                        getattr(self, f"depart_{base.__name__}", None),
-                    )
-                    break
+            found = (getattr(self, f"visit_{rule[0]}"), getattr(self, f"depart_{rule[0]}", None))
         self._dispatch[cls] = found
         return found
 
@@ -724,4 +761,4 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         self.body.append(self.context.pop())
 
 
-__all__ = ["INTERNAL_URI", "BookStackTranslator"]
+__all__ = ["INTERNAL_URI", "BookStackTranslator", "dispatch_for", "own_visitors"]
