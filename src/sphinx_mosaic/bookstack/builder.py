@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Set
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +44,14 @@ from sphinx_mosaic.bookstack.assets import IMAGE_PREFERENCE, Assets, ImageConver
 from sphinx_mosaic.bookstack.incremental import BuildRecord
 from sphinx_mosaic.bookstack.mapping import page_tags, report
 from sphinx_mosaic.bookstack.output import write_output
-from sphinx_mosaic.bookstack.translate import NodeCoverage, report_failures, translate_page
-from sphinx_mosaic.bookstack.translate.fragment import Fragment, fragment_path
-from sphinx_mosaic.bookstack.translate.translator import (
-    INTERNAL_URI,
-    BookStackTranslator,
-    own_visitors,
+from sphinx_mosaic.bookstack.translate import (
+    NodeCoverage,
+    TranslationContext,
+    report_failures,
+    translate_page,
 )
+from sphinx_mosaic.bookstack.translate.fragment import INTERNAL_URI, Fragment, fragment_path
+from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator, own_visitors
 
 #: Folder of the output folder that ``html`` visitors write their images into
 #: (graphviz, inheritance diagrams), as Sphinx's HTML builders name it.
@@ -101,18 +103,19 @@ class BookStackBuilder(Builder):
         self.current_docname = ""
         self.secnumbers: dict[str, tuple[int, ...]] = {}
         self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
-        self.download_sources: dict[str, str] = {}
         self.described: set[str] = set()
         # Sphinx 9 keeps the registry on the builder; Sphinx 8.0 only on the application.
         registry = getattr(self, "_registry", None) or self.app.registry
-        self.html_handlers = dict(registry.translation_handlers.get("html", {}))
+        html_handlers = dict(registry.translation_handlers.get("html", {}))
+        #: What the translator needs of the build (set again in prepare_writing).
+        self.translation = TranslationContext(html_handlers, {}, self.cache_dir)
         # Sphinx sets the visitors registered for the builder's name, else for its
         # format, on each translator it makes (``SphinxComponentRegistry.create_translator``).
         registered = registry.translation_handlers.get(self.name)
         if registered is None:
             registered = registry.translation_handlers.get(self.format, {})
         self.coverage = NodeCoverage(
-            self.html_handlers, own_visitors(self.get_translator_class(), registered)
+            html_handlers, own_visitors(self.get_translator_class(), registered)
         )
         self.docsettings: Any = None
         self._written: set[str] = set()
@@ -162,9 +165,10 @@ class BookStackBuilder(Builder):
 
     def prepare_writing(self, docnames: Set[str]) -> None:
         self.docsettings = writer_settings(self.env)
-        self.download_sources = {
+        downloads = {
             str(dest): Path(src).as_posix() for src, (_docs, dest) in self.env.dlfiles.items()
         }
+        self.translation = replace(self.translation, download_sources=downloads)
         self.described = self.record.described_docnames()
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
@@ -187,7 +191,8 @@ class BookStackBuilder(Builder):
         self.current_docname = docname
         self.fignumbers = self.env.toc_fignumbers.get(docname, {})
         doctree.settings = self.docsettings
-        fragment = translate_page(self, docname, doctree, described=docname in self.described)
+        context = replace(self.translation, docname=docname)
+        fragment = translate_page(self, doctree, context, described=docname in self.described)
         fragment.dump(fragment_path(self.cache_dir, docname))
 
     # -- assembling -----------------------------------------------------------

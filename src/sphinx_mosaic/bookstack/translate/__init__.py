@@ -31,7 +31,11 @@ from sphinx_mosaic.bookstack.translate.description import (
 from sphinx_mosaic.bookstack.translate.fragment import Fragment
 from sphinx_mosaic.bookstack.translate.ids import ensure_top_level_ids
 from sphinx_mosaic.bookstack.translate.purifier import purify
-from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator, dispatch_for
+from sphinx_mosaic.bookstack.translate.translator import (
+    BookStackTranslator,
+    TranslationContext,
+    dispatch_for,
+)
 from sphinx_mosaic.walk import elements
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -40,16 +44,17 @@ if TYPE_CHECKING:
 
 
 def translate_page(
-    builder: Builder, docname: str, doctree: nodes.document, *, described: bool
+    builder: Builder, doctree: nodes.document, context: TranslationContext, *, described: bool
 ) -> Fragment:
-    """The fragment of *docname*: its HTML, with its first paragraph apart when it is
-    the description of a shelf, book or chapter (*described*).
+    """The fragment of the page *context* names: its HTML, with its first paragraph
+    apart when it is the description of a shelf, book or chapter (*described*).
 
-    *builder* is the BookStack builder, ready to write *docname* (its current
-    document, figure numbers and the doctree's settings set).
+    *builder* is the BookStack builder, ready to write the page (Sphinx's state for
+    the current document set, and the doctree's settings).
     """
+    docname = context.docname
     description = _cut_description(doctree) if described else ""
-    visitor = builder.create_translator(doctree, builder)
+    visitor = builder.create_translator(doctree, builder, context)
     assert isinstance(visitor, BookStackTranslator)
     doctree.walkabout(visitor)
     fragment = visitor.result
@@ -159,4 +164,4 @@ def report_failures(fragments: Mapping[str, Fragment], written: Iterable[str]) -
             )
 
 
-__all__ = ["NodeCoverage", "report_failures", "translate_page"]
+__all__ = ["NodeCoverage", "TranslationContext", "report_failures", "translate_page"]

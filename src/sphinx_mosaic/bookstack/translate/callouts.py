@@ -18,8 +18,13 @@ then the block, then the rest of the callout, in the admonition's order.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
+from typing import Any, Protocol
 
 from docutils import nodes
+from sphinx.locale import admonitionlabels
+
+from sphinx_mosaic.bookstack.translate.ids import is_top_level
 
 CALLOUT_KINDS = ("info", "success", "warning", "danger")
 
@@ -85,3 +90,109 @@ def callout_runs(children: Iterable[nodes.Node]) -> list[list[nodes.Node]]:
         else:
             runs.append([child])
     return runs
+
+
+class CalloutWriter(Protocol):
+    """What the callout visitors use of the translator they are mixed into."""
+
+    body: list[str]
+
+    def starttag(
+        self, node: Any, tagname: str, suffix: str = ..., empty: bool = ..., **attributes: Any
+    ) -> str: ...
+
+    def render_inline(self, children: Iterable[nodes.Node]) -> str: ...
+
+    def block_id(self, text: str, tag: str = ...) -> str: ...
+
+    def walk_block(self, node: nodes.Node) -> None: ...
+
+
+class CalloutVisitors:
+    """Visitors the BookStack translator takes for admonitions and ``versionmodified``."""
+
+    def visit_admonition(self: CalloutWriter, node: nodes.Element, name: str = "") -> None:
+        if not name:
+            given: list[str] = node.get("classes", [])
+            classes = [c.removeprefix("admonition-") for c in given]
+            name = next((c for c in classes if c in CALLOUT_OF), "admonition")
+            label = None
+        else:
+            label = admonitionlabels.get(name, name.title())
+        write_callout(self, node, callout_kind(name), label)
+
+    def visit_versionmodified(self: CalloutWriter, node: nodes.Element) -> None:
+        write_callout(self, node, callout_kind(node.get("type", "")), None)
+
+
+def write_callout(writer: CalloutWriter, node: nodes.Element, kind: str, label: str | None) -> None:
+    """*node* as callout paragraphs of *kind*, led by its title or *label* in bold, with
+    the blocks a paragraph cannot hold between them (see the module's doc)."""
+    title = next((c for c in node.children if isinstance(c, nodes.title)), None)
+    head = ""
+    if title is not None:
+        head = f"<strong>{writer.render_inline(title.children)}</strong>"
+    elif label:
+        head = f"<strong>{escape(label, quote=False)}</strong>"
+    runs = callout_runs(node.children)
+    if head and (not runs or not is_callout_text(runs[0][0])):
+        runs.insert(0, [])  # the label's own paragraph, before a leading block
+    first = True
+    for run in runs:
+        if run and not is_callout_text(run[0]):
+            # A block a paragraph cannot hold: written as it is.
+            if isinstance(run[0], nodes.image):  # an image stands in a paragraph
+                writer.body.append("<p>")
+                writer.walk_block(run[0])
+                writer.body.append("</p>\n")
+            else:
+                writer.walk_block(run[0])
+            continue
+        pieces = [head] if first and head else []
+        pieces.extend(inline_blocks(writer, run))
+        if first:
+            writer.body.append(writer.starttag(node, "p", "", CLASS=f"callout {kind}"))
+        else:
+            text = " ".join(child.astext() for child in run)
+            ident = f' id="{writer.block_id(text)}"' if is_top_level(node) else ""
+            writer.body.append(f'<p class="callout {kind}"{ident}>')
+        writer.body.append("<br>".join(pieces) + "</p>\n")
+        first = False
+    raise nodes.SkipNode
+
+
+def inline_blocks(writer: CalloutWriter, children: Iterable[nodes.Node]) -> list[str]:
+    """Blocks as lines of one paragraph (a callout holds a single ``<p>``)."""
+    pieces: list[str] = []
+    for child in children:
+        if isinstance(child, (nodes.title, nodes.label, nodes.Invisible, nodes.comment)):
+            continue
+        if isinstance(child, (nodes.bullet_list, nodes.enumerated_list)):
+            for number, item in enumerate(child.children, start=1):
+                lines = inline_blocks(writer, item.children) or [""]
+                mark = "•" if isinstance(child, nodes.bullet_list) else f"{number}."
+                pieces.append(f"{mark} {lines[0]}")
+                pieces.extend(f"&nbsp;&nbsp;&nbsp;{line}" for line in lines[1:])
+        elif isinstance(child, (nodes.literal_block, nodes.doctest_block, nodes.math_block)):
+            code = escape(child.astext(), quote=False)
+            pieces.append(f"<code>{code}</code>".replace("\n", "<br>"))
+        elif isinstance(child, nodes.TextElement) or not isinstance(child, nodes.Element):
+            pieces.append(
+                writer.render_inline(
+                    child.children if isinstance(child, nodes.paragraph) else [child]
+                )
+            )
+        else:
+            pieces.extend(inline_blocks(writer, child.children))
+    return [piece for piece in pieces if piece.strip()]
+
+
+__all__ = [
+    "CALLOUT_KINDS",
+    "CALLOUT_OF",
+    "CalloutVisitors",
+    "CalloutWriter",
+    "callout_kind",
+    "inline_blocks",
+    "write_callout",
+]

@@ -19,12 +19,10 @@ none of them needs to be installed. What readers get:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from docutils import nodes
-
-if TYPE_CHECKING:
-    from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator
 
 #: Node classes (by name) of icons: pictures drawn with CSS or inline SVG.
 ICON_NODES = frozenset({"sd_icon", "fontawesome"})
@@ -52,38 +50,53 @@ def _stretched_link(card: nodes.Element) -> nodes.reference | None:
     return None
 
 
+class DesignWriter(Protocol):
+    """What these visitors use of the translator they are mixed into."""
+
+    body: list[str]
+
+    def starttag(
+        self, node: Any, tagname: str, suffix: str = ..., empty: bool = ..., **attributes: Any
+    ) -> str: ...
+
+    def render_inline(self, children: Iterable[nodes.Node]) -> str: ...
+
+    def block_id(self, text: str, tag: str = ...) -> str: ...
+
+    def walk(self, children: Iterable[nodes.Node]) -> None: ...
+
+
 class DesignVisitors:
     """Visitors the BookStack translator takes for these extensions' markup."""
 
-    def visit_container(self, node: nodes.Element) -> None:
-        translator = _translator(self)
+    def visit_container(self: DesignWriter, node: nodes.Element) -> None:
         component = _component(node)
         if component == "dropdown":
-            _dropdown(translator, node)
+            _dropdown(self, node)
         elif component == "tab-item":
             labels = [c for c in node.children if isinstance(c, nodes.rubric)]
-            _labelled(translator, node, labels[0] if labels else None)
+            _labelled(self, node, labels[0] if labels else None)
         elif component == "card":
-            _card(translator, node)
+            _card(self, node)
         elif component == "card-title":
-            _card_title(translator, node)
+            _card_title(self, node)
         elif "sphinx-tabs" in node.get("classes", []) and any(
             type(child).__name__ == "SphinxTabsTablist" for child in node.children
         ):
-            _sphinx_tabs_native(translator, node)
+            _sphinx_tabs_native(self, node)
         elif isinstance(node.parent, nodes.container) and "sphinx-tabs" in node.parent.get(
             "classes", []
         ):
-            _sphinx_tab(translator, node)
+            _sphinx_tab(self, node)
         # Any other container is a wrapper: left out, BookStack wants one level of blocks.
 
     def depart_container(self, node: nodes.Element) -> None:
         pass
 
-    def visit_TabContainer(self, node: nodes.Element) -> None:
+    def visit_TabContainer(self: DesignWriter, node: nodes.Element) -> None:
         """A tab of sphinx-inline-tabs: a ``label``, then a container with the content."""
         labels = [c for c in node.children if isinstance(c, nodes.label)]
-        _labelled(_translator(self), node, labels[0] if labels else None)
+        _labelled(self, node, labels[0] if labels else None)
 
     def visit_PassthroughTextElement(self, node: nodes.Element) -> None:
         """sphinx-design's inline holder: its content alone."""
@@ -111,22 +124,12 @@ def only_icons(node: nodes.Element) -> bool:
     )
 
 
-def _translator(visitor: object) -> BookStackTranslator:
-    """The translator these visitors are mixed into."""
-    return cast("BookStackTranslator", visitor)
-
-
-def _walk(translator: BookStackTranslator, children: list[nodes.Node]) -> None:
-    for child in children:
-        child.walkabout(translator)
-
-
-def _label_paragraph(translator: BookStackTranslator, node: nodes.Element) -> None:
-    inline = translator._render_inline(
+def _label_paragraph(translator: DesignWriter, node: nodes.Element) -> None:
+    inline = translator.render_inline(
         node.children if isinstance(node, nodes.TextElement) else _inline_of(node)
     )
     if inline:
-        translator.body.append(f'<p id="{translator._block_id(node.astext())}"><strong>')
+        translator.body.append(f'<p id="{translator.block_id(node.astext())}"><strong>')
         translator.body.append(f"{inline}</strong></p>\n")
 
 
@@ -136,22 +139,22 @@ def _inline_of(node: nodes.Element) -> list[nodes.Node]:
     return list(paragraph.children) if paragraph is not None else list(node.children)
 
 
-def _labelled(translator: BookStackTranslator, node: nodes.Element, label: Any) -> None:
+def _labelled(translator: DesignWriter, node: nodes.Element, label: Any) -> None:
     """A tab: its label bold, then the rest of its children."""
     if label is not None:
         _label_paragraph(translator, label)
-    _walk(translator, [child for child in node.children if child is not label])
+    translator.walk([child for child in node.children if child is not label])
     raise nodes.SkipNode
 
 
-def _sphinx_tab(translator: BookStackTranslator, node: nodes.Element) -> None:
+def _sphinx_tab(translator: DesignWriter, node: nodes.Element) -> None:
     """A tab of sphinx-tabs: a container holding the label's containers, then the panel."""
     first = node.children[0] if node.children else None
     label = first if isinstance(first, nodes.container) else None
     _labelled(translator, node, label)
 
 
-def _sphinx_tabs_native(translator: BookStackTranslator, node: nodes.Element) -> None:
+def _sphinx_tabs_native(translator: DesignWriter, node: nodes.Element) -> None:
     """sphinx-tabs' own nodes, made when it counts the builder as HTML (its
     ``sphinx_tabs_valid_builders``, or alongside mode, which reads with the HTML
     builder): a tab list of labels, then one panel per label."""
@@ -166,40 +169,37 @@ def _sphinx_tabs_native(translator: BookStackTranslator, node: nodes.Element) ->
         if isinstance(label, nodes.Element):
             _label_paragraph(translator, label)
         if isinstance(panel, nodes.Element):
-            _walk(translator, list(panel.children))
+            translator.walk(list(panel.children))
     raise nodes.SkipNode
 
 
-def _dropdown(translator: BookStackTranslator, node: nodes.Element) -> None:
+def _dropdown(translator: DesignWriter, node: nodes.Element) -> None:
     title = None
     if _is_true(node.get("has_title", "1")):
         title = next((c for c in node.children if isinstance(c, nodes.rubric)), None)
-    summary = translator._render_inline(title.children) if title is not None else ""
+    summary = translator.render_inline(title.children) if title is not None else ""
     opened = "open" if _is_true(node.get("opened", "")) else None
     translator.body.append(translator.starttag(node, "details", "", open=opened))
     translator.body.append(f"<summary>{summary or 'Details'}</summary>\n")
-    _walk(translator, [child for child in node.children if child is not title])
+    translator.walk([child for child in node.children if child is not title])
     translator.body.append("</details>\n")
     raise nodes.SkipNode
 
 
-def _card(translator: BookStackTranslator, node: nodes.Element) -> None:
+def _card(translator: DesignWriter, node: nodes.Element) -> None:
     link = _stretched_link(node)
     holder = link.parent if link is not None else None
     has_title = any(_component(n) == "card-title" for n in node.findall(nodes.container))
-    translator._card_links.append(link if has_title else None)
-    try:
-        _walk(translator, [child for child in node.children if child is not holder])
-    finally:
-        translator._card_links.pop()
+    translator.walk([child for child in node.children if child is not holder])
     if link is not None and not has_title:
-        paragraph = translator._render_inline([link])
-        translator.body.append(f'<p id="{translator._block_id(link.astext())}">{paragraph}</p>\n')
+        paragraph = translator.render_inline([link])
+        translator.body.append(f'<p id="{translator.block_id(link.astext())}">{paragraph}</p>\n')
     raise nodes.SkipNode
 
 
-def _card_title(translator: BookStackTranslator, node: nodes.Element) -> None:
-    link = translator._card_links[-1] if translator._card_links else None
+def _card_title(translator: DesignWriter, node: nodes.Element) -> None:
+    card = _card_of(node)
+    link = _stretched_link(card) if card is not None else None
     children: list[nodes.Node] = list(node.children)
     if link is not None:
         # The card's link around its title: what a reader clicks on the card in HTML.
@@ -208,10 +208,20 @@ def _card_title(translator: BookStackTranslator, node: nodes.Element) -> None:
         for child in node.children:
             wrapped += child.deepcopy()
         children = [wrapped]
-    inline = translator._render_inline(children)
-    translator.body.append(f'<p id="{translator._block_id(node.astext())}"><strong>')
+    inline = translator.render_inline(children)
+    translator.body.append(f'<p id="{translator.block_id(node.astext())}"><strong>')
     translator.body.append(f"{inline}</strong></p>\n")
     raise nodes.SkipNode
 
 
-__all__ = ["ICON_NODES", "DesignVisitors", "only_icons"]
+def _card_of(node: nodes.Node) -> nodes.Element | None:
+    """The card a card title belongs to: the nearest one around it."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.Element) and _component(parent) == "card":
+            return parent
+        parent = parent.parent
+    return None
+
+
+__all__ = ["ICON_NODES", "DesignVisitors", "DesignWriter", "only_icons"]

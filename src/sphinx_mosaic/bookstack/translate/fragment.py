@@ -20,6 +20,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from docutils.nodes import Node
 
+#: Prefix of the URIs the BookStack builder gives documents: a link to a document is
+#: recorded in its page's fragment and resolved when the books are assembled.
+INTERNAL_URI = "mosaic-doc:"
+
 TOKEN = re.compile(r"\[\[mosaic:(link|image|attachment):(\d+)\]\]")
 
 #: Bump when the shape or meaning of a fragment changes: older fragments are re-made.

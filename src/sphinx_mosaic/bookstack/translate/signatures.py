@@ -21,18 +21,28 @@ first.</p><p>It has a second paragraph.</p>``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
-from typing import TYPE_CHECKING, TypeGuard, cast
+from typing import Any, Protocol, TypeGuard
 
 from docutils import nodes
 from sphinx import addnodes
 
-if TYPE_CHECKING:
-    from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator
-
 
 def _text(value: str) -> str:
     return escape(value, quote=False)
+
+
+class SignatureWriter(Protocol):
+    """What these visitors use of the translator they are mixed into."""
+
+    body: list[str]
+
+    def starttag(
+        self, node: Any, tagname: str, suffix: str = ..., empty: bool = ..., **attributes: Any
+    ) -> str: ...
+
+    def render_inline(self, children: Iterable[nodes.Node]) -> str: ...
 
 
 class SignatureVisitors:
@@ -44,17 +54,12 @@ class SignatureVisitors:
     def depart_desc(self, node: nodes.Element) -> None:
         pass
 
-    def visit_desc_signature(self, node: nodes.Element) -> None:
-        translator = cast("BookStackTranslator", self)
-        line = signature_html(translator, node)
+    def visit_desc_signature(self: SignatureWriter, node: nodes.Element) -> None:
+        line = signature_html(self, node)
         sources = "".join(
-            " " + _plain_link(translator, child)
-            for child in node.children
-            if _is_source_link(child)
+            " " + _plain_link(self, child) for child in node.children if _is_source_link(child)
         )
-        translator.body.append(
-            translator.starttag(node, "p", "") + f"<code>{line}</code>{sources}</p>\n"
-        )
+        self.body.append(self.starttag(node, "p", "") + f"<code>{line}</code>{sources}</p>\n")
         raise nodes.SkipNode
 
     def visit_desc_content(self, node: nodes.Element) -> None:
@@ -141,21 +146,21 @@ def _unnest(holder: nodes.paragraph) -> None:
     holder.parent.replace(holder, pieces)
 
 
-def signature_html(translator: BookStackTranslator, node: nodes.Element) -> str:
+def signature_html(translator: SignatureWriter, node: nodes.Element) -> str:
     """One line of HTML for a signature: text, the name in ``<strong>``, links kept."""
     return "".join(_part(translator, child) for child in node.children).strip()
 
 
-def _parts(translator: BookStackTranslator, children: list[nodes.Node]) -> str:
+def _parts(translator: SignatureWriter, children: list[nodes.Node]) -> str:
     return "".join(_part(translator, child) for child in children)
 
 
-def _plain_link(translator: BookStackTranslator, node: nodes.Element) -> str:
+def _plain_link(translator: SignatureWriter, node: nodes.Element) -> str:
     """A link with its text alone inside."""
     link = node.deepcopy()
     link.children = []
     link += nodes.Text(node.astext())
-    return translator._render_inline([link])
+    return translator.render_inline([link])
 
 
 def _is_source_link(node: nodes.Node) -> TypeGuard[nodes.reference]:
@@ -168,7 +173,7 @@ def _is_source_link(node: nodes.Node) -> TypeGuard[nodes.reference]:
     )
 
 
-def _part(translator: BookStackTranslator, node: nodes.Node) -> str:
+def _part(translator: SignatureWriter, node: nodes.Node) -> str:
     if isinstance(node, nodes.Text):
         return _text(str(node))
     if (
@@ -193,7 +198,7 @@ def _part(translator: BookStackTranslator, node: nodes.Node) -> str:
     return _parts(translator, node.children)
 
 
-def _listed(translator: BookStackTranslator, node: nodes.Element) -> str:
+def _listed(translator: SignatureWriter, node: nodes.Element) -> str:
     """Parameters joined with commas; optional ones (``desc_optional``) in brackets."""
     pieces: list[str] = []
     for child in node.children:
@@ -209,4 +214,4 @@ def _listed(translator: BookStackTranslator, node: nodes.Element) -> str:
     return ", ".join(pieces)
 
 
-__all__ = ["SignatureVisitors", "signature_html", "unnest_paragraphs"]
+__all__ = ["SignatureVisitors", "SignatureWriter", "signature_html", "unnest_paragraphs"]

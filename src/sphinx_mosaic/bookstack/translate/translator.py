@@ -31,7 +31,8 @@ import functools
 import hashlib
 import os
 import posixpath
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,18 +40,12 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from docutils.utils import get_source_line
 from selectolax.lexbor import LexborHTMLParser
-from sphinx.locale import admonitionlabels
 from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
-from sphinx_mosaic.bookstack.translate.callouts import (
-    CALLOUT_OF,
-    callout_kind,
-    callout_runs,
-    is_callout_text,
-)
-from sphinx_mosaic.bookstack.translate.design import DesignVisitors, only_icons
-from sphinx_mosaic.bookstack.translate.fragment import Fragment
+from sphinx_mosaic.bookstack.translate.callouts import CalloutVisitors, CalloutWriter, inline_blocks
+from sphinx_mosaic.bookstack.translate.design import DesignVisitors, DesignWriter, only_icons
+from sphinx_mosaic.bookstack.translate.fragment import INTERNAL_URI, Fragment
 from sphinx_mosaic.bookstack.translate.ids import PageAnchors, is_top_level
 from sphinx_mosaic.bookstack.translate.languages import bookstack_language, highlighted_as
 from sphinx_mosaic.bookstack.translate.rawimages import (
@@ -59,17 +54,20 @@ from sphinx_mosaic.bookstack.translate.rawimages import (
     pack_local_images,
     standalone,
 )
-from sphinx_mosaic.bookstack.translate.signatures import SignatureVisitors, unnest_paragraphs
+from sphinx_mosaic.bookstack.translate.signatures import (
+    SignatureVisitors,
+    SignatureWriter,
+    unnest_paragraphs,
+)
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
-    from sphinx_mosaic.bookstack.builder import BookStackBuilder
-
-#: Prefix of the URIs our builder gives documents (see BookStackBuilder.get_target_uri).
-INTERNAL_URI = "mosaic-doc:"
+    from sphinx.builders import Builder
 
 Handler = Callable[[nodes.Node], None]
+#: An ``html`` visitor or departure function another extension registered.
+HTMLHandler = Callable[[Any, nodes.Node], None]
 
 _KEPT_CLASSES = frozenset(
     {"callout", "info", "success", "warning", "danger", "task-list-item", "contains-task-list"}
@@ -83,6 +81,24 @@ def _filtered_attribute(name: str) -> bool:
     every ``data-*`` and ``rel``.  They are never written, so the page shown is
     the page stored."""
     return name in ("role", "rel") or name.startswith(("aria-", "data-"))
+
+
+@dataclass(frozen=True)
+class TranslationContext:
+    """What the translator needs of the build beyond Sphinx's builder interface.
+
+    The BookStack builder makes one before it writes (``prepare_writing``, also in
+    alongside mode) and gives each page's translator a copy naming the page.
+    """
+
+    #: Node class name -> (visit, depart) of other extensions' ``html`` visitors.
+    html_handlers: Mapping[str, tuple[HTMLHandler, HTMLHandler | None]]
+    #: A download's file name as Sphinx records it on the node -> its source file.
+    download_sources: Mapping[str, str]
+    #: Where the translator keeps files it makes (drawings of inline SVG).
+    cache_dir: Path
+    #: The document being translated.
+    docname: str = ""
 
 
 def dispatch_for(
@@ -132,12 +148,13 @@ def _text(value: str) -> str:
     return escape(value, quote=False)
 
 
-class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
-    builder: BookStackBuilder  # type: ignore[assignment]
-
-    def __init__(self, document: nodes.document, builder: Any) -> None:
+class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HTML5Translator):
+    def __init__(
+        self, document: nodes.document, builder: Builder, context: TranslationContext
+    ) -> None:
         super().__init__(document, builder)
-        self.docname: str = builder.current_docname
+        self.translation = context
+        self.docname = context.docname
         self.result = Fragment(docname=self.docname)
         unnest_paragraphs(document)  # no <p> inside a <p> (multi-paragraph fields)
         self.ids = PageAnchors(document)
@@ -154,8 +171,6 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         self._line_first = True
         #: Nodes whose foreign visitor raised (by id): their departure is skipped.
         self._failed: set[int] = set()
-        #: The link of each card being written (sphinx-design; see design.py).
-        self._card_links: list[nodes.reference | None] = []
 
     # -- dispatch -------------------------------------------------------------
 
@@ -168,7 +183,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
             # The class's visitors and those Sphinx set on this instance after __init__.
             registered = [name[6:] for name in vars(self) if name.startswith("visit_")]
             self._own = own_visitors(type(self), registered)
-        html_handlers = self.builder.html_handlers
+        html_handlers = self.translation.html_handlers
         rule = dispatch_for(cls, self._own, html_handlers)
         if rule is None:
             found = (None, None)  # unknown: keep the children (the builder warned)
@@ -181,7 +196,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         self._dispatch[cls] = found
         return found
 
-    def _foreign(self, handler: Callable[[Any, nodes.Node], None]) -> Handler:
+    def _foreign(self, handler: HTMLHandler) -> Handler:
         def call(node: nodes.Node) -> None:
             self.needs_id_scan = True
             start, context = len(self.body), len(self.context)
@@ -242,7 +257,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
 
     def _inline_svg_image(self, node: nodes.Node, markup: str) -> str:
         data = standalone(markup)
-        folder = Path(self.builder.cache_dir) / "inline-svg"
+        folder = self.translation.cache_dir / "inline-svg"
         path = folder / f"inline-{hashlib.sha256(data).hexdigest()[:16]}.svg"
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
@@ -372,8 +387,20 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
     def add_permalink_ref(self, node: nodes.Element, title: str) -> None:
         """No permalinks: BookStack has its own."""
 
-    def _block_id(self, text: str, tag: str = "p") -> str:
+    def block_id(self, text: str, tag: str = "p") -> str:
+        """A generated ``bkmrk-`` id for a block of *text* the page writes as *tag*."""
         return self.ids.generated(text, tag)
+
+    def walk(self, children: Iterable[nodes.Node]) -> None:
+        """Write *children* in place, as the doctree walk would."""
+        for child in children:
+            child.walkabout(self)
+
+    def walk_block(self, node: nodes.Node) -> None:
+        """Write a block where BookStack wants text (a block in a callout): its
+        elements are not top-level while written, so the page is scanned for ids."""
+        self.needs_id_scan = True
+        node.walkabout(self)
 
     # -- structure ------------------------------------------------------------
 
@@ -418,7 +445,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
             if self._figure_open and self._figure_open[-1]:
                 self.body.append("</p>\n")
                 self._figure_open[-1] = False
-            self.body.append(f'<p id="{self._block_id(node.astext())}"><em>')
+            self.body.append(f'<p id="{self.block_id(node.astext())}"><em>')
             if self.config.numfig:
                 self.add_fignumber(parent)
             self.context.append("</em></p>\n")
@@ -511,54 +538,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
     def visit_math_block(self, node: nodes.Element, math_env: str = "") -> None:
         self._code(node, "latex", node.astext().strip("\n"))
 
-    # -- callouts and notes ---------------------------------------------------
-
-    def _callout(self, node: nodes.Element, kind: str, label: str | None) -> None:
-        title = next((c for c in node.children if isinstance(c, nodes.title)), None)
-        head = ""
-        if title is not None:
-            head = f"<strong>{self._render_inline(title.children)}</strong>"
-        elif label:
-            head = f"<strong>{_text(label)}</strong>"
-        runs = callout_runs(node.children)
-        if head and (not runs or not is_callout_text(runs[0][0])):
-            runs.insert(0, [])  # the label's own paragraph, before a leading block
-        first = True
-        for run in runs:
-            if run and not is_callout_text(run[0]):
-                # A block a paragraph cannot hold: written as it is (see callouts.py).
-                self.needs_id_scan = True
-                if isinstance(run[0], nodes.image):  # an image stands in a paragraph
-                    self.body.append("<p>")
-                    run[0].walkabout(self)
-                    self.body.append("</p>\n")
-                else:
-                    run[0].walkabout(self)
-                continue
-            pieces = [head] if first and head else []
-            pieces.extend(self._inline_blocks(run))
-            if first:
-                self.body.append(self.starttag(node, "p", "", CLASS=f"callout {kind}"))
-            else:
-                text = " ".join(child.astext() for child in run)
-                ident = f' id="{self._block_id(text)}"' if is_top_level(node) else ""
-                self.body.append(f'<p class="callout {kind}"{ident}>')
-            self.body.append("<br>".join(pieces) + "</p>\n")
-            first = False
-        raise nodes.SkipNode
-
-    def visit_admonition(self, node: nodes.Element, name: str = "") -> None:
-        if not name:
-            given: list[str] = node.get("classes", [])
-            classes = [c.removeprefix("admonition-") for c in given]
-            name = next((c for c in classes if c in CALLOUT_OF), "admonition")
-            label = None
-        else:
-            label = admonitionlabels.get(name, name.title())
-        self._callout(node, callout_kind(name), label)
-
-    def visit_versionmodified(self, node: nodes.Element) -> None:
-        self._callout(node, callout_kind(node.get("type", "")), None)
+    # -- footnotes and citations ----------------------------------------------
 
     def visit_footnote(self, node: nodes.Element) -> None:
         label = node.children[0].astext() if node.children else ""
@@ -566,7 +546,7 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         mark = f"[{_text(label)}]"
         if backrefs:
             mark = f'<a href="{self.ids.href(backrefs[0])}">{mark}</a>'
-        text = "<br>".join(self._inline_blocks(node.children))
+        text = "<br>".join(inline_blocks(self, node.children))
         self.body.append(self.starttag(node, "p", "") + f"<sup>{mark}</sup> {text}</p>\n")
         raise nodes.SkipNode
 
@@ -582,38 +562,14 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
 
     visit_citation_reference = visit_footnote_reference
 
-    def _render_inline(self, children: Iterable[nodes.Node]) -> str:
+    def render_inline(self, children: Iterable[nodes.Node]) -> str:
+        """The HTML of *children*, written apart from the page's body."""
         saved, self.body = self.body, []
         try:
-            for child in children:
-                child.walkabout(self)
+            self.walk(children)
             return "".join(self.body).strip()
         finally:
             self.body = saved
-
-    def _inline_blocks(self, children: Iterable[nodes.Node]) -> list[str]:
-        """Blocks as lines of one paragraph (a callout holds a single ``<p>``)."""
-        pieces: list[str] = []
-        for child in children:
-            if isinstance(child, (nodes.title, nodes.label, nodes.Invisible, nodes.comment)):
-                continue
-            if isinstance(child, (nodes.bullet_list, nodes.enumerated_list)):
-                for number, item in enumerate(child.children, start=1):
-                    lines = self._inline_blocks(item.children) or [""]
-                    mark = "•" if isinstance(child, nodes.bullet_list) else f"{number}."
-                    pieces.append(f"{mark} {lines[0]}")
-                    pieces.extend(f"&nbsp;&nbsp;&nbsp;{line}" for line in lines[1:])
-            elif isinstance(child, (nodes.literal_block, nodes.doctest_block, nodes.math_block)):
-                pieces.append(f"<code>{_text(child.astext())}</code>".replace("\n", "<br>"))
-            elif isinstance(child, nodes.TextElement) or not isinstance(child, nodes.Element):
-                pieces.append(
-                    self._render_inline(
-                        child.children if isinstance(child, nodes.paragraph) else [child]
-                    )
-                )
-            else:
-                pieces.extend(self._inline_blocks(child.children))
-        return [piece for piece in pieces if piece.strip()]
 
     def visit_list_item(self, node: nodes.list_item) -> None:
         if EXTRA_ENTRY in node["classes"] and self.config.mosaic_bookstack_extras != "books":
@@ -737,13 +693,13 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
                 atts[dimension] = value
         tag = self.starttag(node, "img", "", empty=True, **atts)
         if is_top_level(node) and not isinstance(node.parent, nodes.figure):
-            tag = f'<p id="{self._block_id(node.get("alt", ""), "img")}">{tag}</p>\n'
+            tag = f'<p id="{self.block_id(node.get("alt", ""), "img")}">{tag}</p>\n'
         self.body.append(tag)
         raise nodes.SkipNode
 
     def visit_download_reference(self, node: nodes.Element) -> None:
         href: str | None = None
-        source = self.builder.download_sources.get(node.get("filename", ""))
+        source = self.translation.download_sources.get(node.get("filename", ""))
         if source is not None:
             href = self.result.add_attachment(source)
         elif "://" in node.get("reftarget", ""):
@@ -761,4 +717,12 @@ class BookStackTranslator(DesignVisitors, SignatureVisitors, HTML5Translator):
         self.body.append(self.context.pop())
 
 
-__all__ = ["INTERNAL_URI", "BookStackTranslator", "dispatch_for", "own_visitors"]
+if TYPE_CHECKING:
+
+    def _mixed_in(translator: BookStackTranslator) -> list[object]:
+        """The translator is what each mixin's visitors take it for (checked by mypy)."""
+        writers: tuple[CalloutWriter, DesignWriter, SignatureWriter] = (translator,) * 3
+        return list(writers)
+
+
+__all__ = ["BookStackTranslator", "TranslationContext", "dispatch_for", "own_visitors"]
