@@ -146,3 +146,21 @@ def test_an_anchor_in_a_document_that_is_only_a_description_is_dropped_with_a_wa
     message = record.getMessage()
     assert "link to 'guide/bare/README'#box" in message
     assert "only the description of its chapter" in message and "without the anchor" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("Handbook", "/shelves/handbook"),
+        # No slug (BookStack picks a random one): a search for the name, not "/shelves/".
+        ("手册", "/search?term=%22%E6%89%8B%E5%86%8C%22"),
+    ],
+)
+def test_a_link_to_the_root_document_goes_to_the_shelf(name: str, url: str) -> None:
+    book = Book("guide", "guide/README", None, "Guide", file_stem="guide")
+    page = Page("guide/page", "guide/page", "guide/page.md", "Page")
+    asm = SimpleNamespace(fragments={}, targets={}, shelf=Shelf(name, "README"), warned=set())
+    context = ZipContext()
+    assert _link(asm, book, page, context, "README", "") == url
+    assert page.cross_links == [{"href": url, "key": "", "anchor": None}]
+    assert context.cross == {url: ("README", "")}

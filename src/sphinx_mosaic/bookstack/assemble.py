@@ -357,7 +357,7 @@ def _link(
         if docname == asm.shelf.docname:
             # No page holds the root document's content: the shelf shows its description.
             _anchor_lost(asm, page, docname, anchor_id, "the shelf")
-            url = f"/shelves/{bookstack_slug(asm.shelf.name)}"
+            url = entity_url("shelves", asm.shelf.name)
             page.cross_links.append({"href": url, "key": "", "anchor": None})
             context.cross[url] = (docname, "")
             return url
