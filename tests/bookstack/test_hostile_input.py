@@ -13,14 +13,13 @@ import json
 import re
 import shutil
 import zipfile
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers.build import build
 from helpers.zip_checker import check_package
-from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).parents[1] / "roots" / "test-safety"
 RAW_PAGE = "1-hostile/3-raw-html.md"
@@ -81,15 +80,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     srcdir = tmp / "src"
     shutil.copytree(ROOT, srcdir)
     add_hostile_files(srcdir)
-    warning = StringIO()
-    app = SphinxTestApp(
-        "bookstack", srcdir=srcdir, builddir=tmp / "_build", status=StringIO(), warning=warning
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir), warning.getvalue()
+    outdir, warnings = build(srcdir, tmp / "_build")
+    return outdir, warnings
 
 
 def books(outdir: Path) -> dict[str, dict[str, Any]]:

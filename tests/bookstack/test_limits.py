@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.build import build
 from helpers.zip_checker import check_package
-from sphinx.testing.util import SphinxTestApp
 
 from sphinx_mosaic.bookstack.format.files import check_reference, safe_file_name
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
@@ -50,16 +49,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
         f"---\naudience: {'a' * 300}\n---\n# A page\n\n![picture]({LONG_IMAGE})\n"
     )
     (deep / ("1-" + "p" * 100 + ".md")).write_text("# Deep page\n\nText.\n")
-    warning = StringIO()
-    app = SphinxTestApp(
-        "bookstack", srcdir=src, builddir=tmp / "_build", status=StringIO(), warning=warning
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in warning.getvalue().splitlines()]
-    return Path(app.outdir), [line for line in lines if line]
+    outdir, warnings = build(src, tmp / "_build")
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in warnings.splitlines()]
+    return outdir, [line for line in lines if line]
 
 
 def book(outdir: Path) -> dict[str, Any]:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import zipfile
 from collections.abc import Callable
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
+from helpers.build import build, read_book
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\x0c"])
@@ -24,17 +21,9 @@ def test_raw_html_with_a_line_separator_keeps_its_markup(
             )
         }
     )
-    warning = StringIO()
-    app = SphinxTestApp(
-        "bookstack", srcdir=srcdir, builddir=tmp_path / "_build", status=StringIO(), warning=warning
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert warning.getvalue() == ""
-    with zipfile.ZipFile(Path(app.outdir) / "books" / "1-book.zip") as archive:
-        book = json.loads(archive.read("data.json"))["book"]
+    outdir, warnings = build(srcdir, tmp_path / "_build")
+    assert warnings == ""
+    book = read_book(outdir / "books" / "1-book.zip")["book"]
     html = next(page["html"] for page in book["pages"] if page["name"] == "Page")
     assert "< id=" not in html and "/p>" not in html.replace("</p>", "")
     soup = BeautifulSoup(html, "html.parser")

@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -26,19 +28,59 @@ CORPUS_CONFIG = {
 }
 
 
+@dataclass(frozen=True)
+class Built:
+    """What one build left: the output folder, Sphinx's status and warning output, and the
+    application (cleaned up; its ``env``, ``config`` and ``builder`` can still be read).
+
+    Reads as the pair ``(outdir, warnings)`` that most tests want (``outdir, warnings =
+    build(...)``, ``built[0]``)."""
+
+    app: SphinxTestApp
+    outdir: Path
+    status: str
+    warnings: str
+
+    @property
+    def statuscode(self) -> int:
+        return int(self.app.statuscode)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.outdir, self.warnings))
+
+    def __getitem__(self, index: int) -> Any:
+        return (self.outdir, self.warnings)[index]
+
+
 def build(
-    srcdir: Path, builddir: Path, buildername: str = "bookstack", **kwargs: Any
-) -> tuple[Path, str]:
-    """Build *srcdir*; returns the output folder and the warnings."""
-    warning = StringIO()
+    srcdir: Path,
+    builddir: Path | None = None,
+    buildername: str = "bookstack",
+    *,
+    connect: Iterable[tuple[str, Callable[..., Any]]] = (),
+    **options: Any,
+) -> Built:
+    """Build *srcdir* with *buildername* into *builddir* (``_build`` beside the sources by
+    default), one Sphinx application per call, cleaned up after the build so the next one
+    starts afresh.  *options* go to Sphinx's test application (``confoverrides``,
+    ``parallel``, ``freshenv``, ...); *connect* lists ``(event, handler)`` pairs connected
+    after every handler of ours, to observe a build."""
+    status, warning = StringIO(), StringIO()
     app = SphinxTestApp(
-        buildername, srcdir=srcdir, builddir=builddir, status=StringIO(), warning=warning, **kwargs
+        buildername,
+        srcdir=srcdir,
+        builddir=builddir if builddir is not None else srcdir.parent / "_build",
+        status=status,
+        warning=warning,
+        **options,
     )
+    for event, handler in connect:
+        app.connect(event, handler, priority=999)
     try:
         app.build()
     finally:
         app.cleanup()
-    return Path(app.outdir), warning.getvalue()
+    return Built(app, Path(app.outdir), status.getvalue(), warning.getvalue())
 
 
 def copy_root(name: str, target: Path) -> Path:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers.build import build
 from helpers.trees import write_tree
 
 from sphinx_mosaic.cli import main
@@ -107,9 +108,6 @@ SEEDED = {
 def test_check_reports_every_warning_the_builds_give(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from io import StringIO
-
-    from sphinx.testing.util import SphinxTestApp
     from sphinx.util.console import strip_colors
 
     src = write_tree(tmp_path / "docs", SEEDED)
@@ -117,18 +115,8 @@ def test_check_reports_every_warning_the_builds_give(
     reported = capsys.readouterr().out
     built: dict[str, set[str]] = {}
     for builder in ("html", "latex", "bookstack"):
-        warning = StringIO()
-        app = SphinxTestApp(
-            builder, srcdir=src, builddir=tmp_path / f"_{builder}", status=StringIO(),
-            warning=warning,
-        )  # fmt: skip
-        try:
-            app.build()
-        finally:
-            app.cleanup()
-        built[builder] = {
-            line for line in strip_colors(warning.getvalue()).splitlines() if "WARNING" in line
-        }
+        _, warnings = build(src, tmp_path / f"_{builder}", builder)
+        built[builder] = {line for line in strip_colors(warnings).splitlines() if "WARNING" in line}
     # Each builder has warnings of its own, and check reports all of them.
     assert any("scratchpads/notes" in line for line in built["bookstack"])
     assert any("Mermaid" in line for line in built["latex"])

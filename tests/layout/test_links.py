@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers.build import build as shared_build
 from helpers.trees import write_tree
-from sphinx.testing.util import SphinxTestApp
 
 GUIDE_INDEX = """\
 # Guide
@@ -50,16 +49,10 @@ def write_project(srcdir: Path) -> Path:
 
 
 def build(tmp_path: Path, buildername: str) -> tuple[Path, str]:
-    srcdir = write_project(tmp_path / "src")
-    warning = StringIO()
-    app = SphinxTestApp(
-        buildername, srcdir=srcdir, builddir=tmp_path / "_build", status=StringIO(), warning=warning
+    outdir, warnings = shared_build(
+        write_project(tmp_path / "src"), tmp_path / "_build", buildername
     )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir), warning.getvalue()
+    return outdir, warnings
 
 
 def test_html_links_each_form(tmp_path: Path) -> None:
@@ -138,12 +131,5 @@ def test_unknown_relative_name_still_warns(tmp_path: Path, buildername: str) -> 
     srcdir = write_project(tmp_path / "src")
     page = srcdir / "1-guide/2-fonts.md"
     page.write_text(page.read_text() + "\nSee {doc}`colours`.\n", encoding="utf-8")
-    warning = StringIO()
-    app = SphinxTestApp(
-        buildername, srcdir=srcdir, builddir=tmp_path / "_build", status=StringIO(), warning=warning
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "1-guide/2-fonts.md:7: WARNING: unknown document: 'colours'" in warning.getvalue()
+    _, warnings = shared_build(srcdir, tmp_path / "_build", buildername)
+    assert "1-guide/2-fonts.md:7: WARNING: unknown document: 'colours'" in warnings

@@ -3,47 +3,21 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from sphinx.testing.util import SphinxTestApp
+from helpers.build import Built, build
 
 ROOTS = Path(__file__).parents[1] / "roots"
 
 
-def build(tmp: Path, buildername: str = "html", **confoverrides: object) -> SphinxTestApp:
+def build_once(tmp: Path, buildername: str = "html", **confoverrides: object) -> Built:
+    """The test-paths root (copied once into *tmp*) built with *buildername*."""
     srcdir = tmp / "src"
     if not srcdir.exists():
         shutil.copytree(ROOTS / "test-paths", srcdir)
-    app = SphinxTestApp(
-        buildername,
-        srcdir=srcdir,
-        builddir=tmp / f"build-{buildername}",
-        confoverrides=confoverrides or None,
-        status=StringIO(),
-        warning=StringIO(),
-    )
-    app.build()
-    return app
-
-
-@dataclass(frozen=True)
-class Built:
-    outdir: Path
-    statuscode: int
-    warnings: str
-
-
-def build_once(tmp: Path, buildername: str = "html", **confoverrides: object) -> Built:
-    """Build, then release Sphinx's global registrations so the next app starts clean."""
-    app = build(tmp, buildername, **confoverrides)
-    try:
-        return Built(Path(app.outdir), app.statuscode, app._warning.getvalue())  # type: ignore[attr-defined]
-    finally:
-        app.cleanup()
+    return build(srcdir, tmp / f"build-{buildername}", buildername, confoverrides=confoverrides)
 
 
 @pytest.fixture(scope="module")

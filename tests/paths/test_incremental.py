@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
+from helpers.build import Built
+from helpers.build import build as shared_build
 
 ROOTS = Path(__file__).parents[1] / "roots"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -28,28 +27,8 @@ NEW_USERS = """1. getting-started/quick-start
 """
 
 
-@dataclass(frozen=True)
-class Built:
-    outdir: Path
-    warnings: str
-    status: str
-
-
 def build(srcdir: Path, builddir: Path, *, parallel: int = 0, fresh: bool = False) -> Built:
-    app = SphinxTestApp(
-        "html",
-        srcdir=srcdir,
-        builddir=builddir,
-        freshenv=fresh,
-        parallel=parallel,
-        status=StringIO(),
-        warning=StringIO(),
-    )
-    try:
-        app.build()
-        return Built(Path(app.outdir), app._warning.getvalue(), app._status.getvalue())  # type: ignore[attr-defined]
-    finally:
-        app.cleanup()
+    return shared_build(srcdir, builddir, "html", freshenv=fresh, parallel=parallel)
 
 
 def rendered_paths(outdir: Path, pages: list[str]) -> dict[str, list[str]]:

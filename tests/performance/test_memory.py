@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.build import copy_root, output_files
-from sphinx.testing.util import SphinxTestApp
+from helpers.build import build, copy_root, output_files
 
 
 def _build(
@@ -19,21 +17,7 @@ def _build(
 ) -> Path:
     """Build *srcdir* as html with *probes* ((event, handler) pairs, run after every
     handler of ours) connected; returns the output folder."""
-    app = SphinxTestApp(
-        "html",
-        srcdir=srcdir,
-        builddir=outdir,
-        status=StringIO(),
-        warning=StringIO(),
-        confoverrides=overrides,
-    )
-    for event, handler in probes:
-        app.connect(event, handler, priority=999)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir)
+    return build(srcdir, outdir, "html", connect=probes, confoverrides=overrides).outdir
 
 
 def _held(srcdir: Path, outdir: Path, **overrides: Any) -> tuple[Path, list[int]]:

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
+from helpers.build import build as shared_build
 
 from sphinx_mosaic.performance import sidebar as navigation
 
@@ -87,19 +87,14 @@ def write_tree(src: Path, theme: str, books: int) -> int:
 def build(
     src: Path, builddir: Path, builder: str, theme: str, *, once: bool, parallel: int = 0
 ) -> Path:
-    app = SphinxTestApp(
+    return shared_build(
+        src,
+        builddir,
         builder,
-        srcdir=src,
-        builddir=builddir,
         # Sphinx's test application would use the basic theme otherwise.
         confoverrides={"mosaic_navigation_once": once, "html_theme": theme},
         parallel=parallel,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir)
+    ).outdir
 
 
 def html_files(out: Path) -> dict[str, bytes]:
