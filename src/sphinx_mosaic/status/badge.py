@@ -6,18 +6,19 @@ visitor for (a third-party one) still renders its label through its own
 visitor they have, while an unregistered ``nodes.Element`` stops LaTeX, text and
 man builds with ``NotImplementedError``.  It carries
 everything a translator needs as attributes (``status``, ``colour``,
-``shape``, ``emoji``), so the BookStack translator can render it with inline
-styles from the node alone.
+``shape``, ``emoji``), so every output renders it from the node alone.
 
 * HTML: a ``<span>`` with a coloured shape, the label and a visually hidden
   "Status:" prefix; colours come from the stylesheet (``status.css``).
 * LaTeX: ``\\sphinxmosaicstatus{RRGGBB}{label}``, a coloured box defined in
   ``sphinxmosaicstatus.sty`` that pdflatex typesets (no emoji).
 * text, man, texinfo: ``[Label]``.
+* BookStack: the emoji and the label in bold (the page filter keeps no CSS of ours).
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from docutils import nodes
@@ -157,10 +158,23 @@ class StatusRole(SphinxRole):
         return (self.env.docname, self.lineno)
 
 
+def visit_badge_bookstack(self: Any, node: status_badge) -> None:
+    """The badge in BookStack: its emoji and label in bold.  BookStack's page filter keeps
+    neither our classes' CSS nor a ``style`` with a custom property, so the coloured shape
+    the HTML badge draws cannot be shown there."""
+    emoji = node.get("emoji", "")
+    self.body.append(f"<strong>{escape(emoji, quote=False)} " if emoji else "<strong>")
+
+
+def depart_badge_bookstack(self: Any, node: status_badge) -> None:
+    self.body.append("</strong>")
+
+
 def setup_badge(app: Sphinx) -> None:
     app.add_node(
         status_badge,
         html=(visit_badge_html, depart_badge_html),
+        bookstack=(visit_badge_bookstack, depart_badge_bookstack),
         latex=(visit_badge_latex, depart_badge_latex),
         text=(visit_badge_text, depart_badge_text),
         man=(visit_badge_body, depart_badge_body),

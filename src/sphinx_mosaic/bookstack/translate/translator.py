@@ -484,14 +484,6 @@ class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HT
     def depart_line(self, node: nodes.Element) -> None:
         pass
 
-    def visit_status_badge(self, node: nodes.Element) -> None:
-        """A status badge as plain text: BookStack has none of our CSS."""
-        emoji = node.get("emoji", "")
-        self.body.append(f"<strong>{_text(emoji)} " if emoji else "<strong>")
-
-    def depart_status_badge(self, node: nodes.Element) -> None:
-        self.body.append("</strong>")
-
     # -- code and math --------------------------------------------------------
 
     def _code(self, node: nodes.Element, language: str | None, text: str | None = None) -> None:
