@@ -35,9 +35,8 @@ from html import escape
 from pathlib import PurePosixPath
 
 from sphinx_mosaic.bookstack.assets import Assets, Location, Refused
+from sphinx_mosaic.bookstack.format.limits import IMAGE_NAME_LIMIT, NAME_LIMIT
 from sphinx_mosaic.bookstack.format.manifest import (
-    IMAGE_NAME_LIMIT,
-    NAME_LIMIT,
     container_hash,
     content_hash,
     reference,

@@ -30,8 +30,8 @@ from sphinx.util.display import status_iterator
 from sphinx_mosaic.bookstack.assemble import Assembler, ZipContext, build_book
 from sphinx_mosaic.bookstack.browse import write_browsable
 from sphinx_mosaic.bookstack.format.files import check_reference
+from sphinx_mosaic.bookstack.format.limits import UPLOAD_LIMIT
 from sphinx_mosaic.bookstack.format.manifest import (
-    UPLOAD_LIMIT,
     manifest_bytes,
     manifest_data,
     zip_name,

@@ -8,8 +8,6 @@ Both sides import this module and nothing else of each other:
   HTML and files, so "changed" means the same on both sides;
 * :data:`REFERENCE` and :func:`reference` are the ``[[bsexport:<type>:<id>]]``
   syntax BookStack resolves inside one portable ZIP;
-* the limits BookStack enforces at import (names, descriptions, tag values,
-  upload size);
 * :func:`manifest_data` writes the manifest from the model, and
   :func:`read_manifest` / :func:`shelf_from_manifest` read it back into the
   same model types (:mod:`~sphinx_mosaic.bookstack.format.model`).
@@ -30,17 +28,6 @@ from sphinx_mosaic import __version__
 from sphinx_mosaic.bookstack.format.model import SHELF_KEY, Asset, Book, Chapter, Page, Shelf, Tag
 
 FORMAT = "sphinx-mosaic-bookstack/1"
-
-#: BookStack's limit for book, chapter, page, attachment and tag names.
-NAME_LIMIT = 255
-#: BookStack's limit for image names.
-IMAGE_NAME_LIMIT = 180
-#: BookStack's API limit for ``description_html``.
-DESCRIPTION_LIMIT = 2000
-#: Longest tag value written (BookStack keeps names and values in string columns).
-TAG_VALUE_LIMIT = 255
-#: BookStack's default FILE_UPLOAD_SIZE_LIMIT (50 MB) for the ZIP, data.json and each file.
-UPLOAD_LIMIT = 50_000_000
 
 #: A reference BookStack's importer turns into the URL of an object of the same ZIP.
 REFERENCE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
@@ -257,14 +244,9 @@ def shelf_from_manifest(data: dict[str, Any], root: Path) -> Shelf:
 
 
 __all__ = [
-    "DESCRIPTION_LIMIT",
     "FORMAT",
-    "IMAGE_NAME_LIMIT",
-    "NAME_LIMIT",
     "REFERENCE",
     "SHELF_KEY",
-    "TAG_VALUE_LIMIT",
-    "UPLOAD_LIMIT",
     "ManifestError",
     "container_hash",
     "content_hash",

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sphinx_mosaic.bookstack.format.limits import IMAGE_NAME_LIMIT
+
 Tag = dict[str, str]
 
 #: The publisher's key of the shelf (books, chapters and pages use their path keys).
@@ -54,7 +56,7 @@ class Asset:
     @property
     def server_name(self) -> str:
         """Images are named by content, so a run recognises the ones it uploaded before."""
-        return f"{self.sha}-{self.name}"[:180] if self.kind == "image" else self.name
+        return f"{self.sha}-{self.name}"[:IMAGE_NAME_LIMIT] if self.kind == "image" else self.name
 
 
 @dataclass

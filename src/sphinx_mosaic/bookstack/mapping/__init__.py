@@ -24,7 +24,7 @@ from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.bookstack.format.manifest import TAG_VALUE_LIMIT
+from sphinx_mosaic.bookstack.format.limits import TAG_VALUE_LIMIT
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.mapping.layout import plan_shelf
 from sphinx_mosaic.bookstack.mapping.references import linked_documents

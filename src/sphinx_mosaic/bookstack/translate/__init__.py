@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinx_mosaic.bookstack.format.html import clean_html
-from sphinx_mosaic.bookstack.format.manifest import DESCRIPTION_LIMIT
+from sphinx_mosaic.bookstack.format.limits import DESCRIPTION_LIMIT
 from sphinx_mosaic.bookstack.translate.description import (
     description_html,
     description_paragraph,

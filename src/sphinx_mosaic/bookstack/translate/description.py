@@ -12,7 +12,7 @@ from html import escape
 
 from docutils import nodes
 
-from sphinx_mosaic.bookstack.format.manifest import DESCRIPTION_LIMIT
+from sphinx_mosaic.bookstack.format.limits import DESCRIPTION_LIMIT
 from sphinx_mosaic.bookstack.translate.ids import title_section
 
 _EXTERNAL = ("http://", "https://", "mailto:")
