@@ -46,6 +46,7 @@ from sphinx_mosaic.bookstack.format.model import Asset, Book, Chapter, Page, She
 from sphinx_mosaic.bookstack.format.urls import bookstack_slug, entity_url, search_url
 from sphinx_mosaic.bookstack.mapping import check_key
 from sphinx_mosaic.bookstack.translate.fragment import TOKEN, Fragment
+from sphinx_mosaic.bookstack.translate.ids import PREFIX
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 Tags = list[dict[str, str]]
@@ -347,9 +348,9 @@ def _link(
     target_fragment = asm.fragments.get(docname)
     if anchor:
         anchor_id = (
-            target_fragment.anchors.get(anchor, f"bkmrk-{anchor}")
+            target_fragment.anchors.get(anchor, PREFIX + anchor)
             if target_fragment
-            else f"bkmrk-{anchor}"
+            else PREFIX + anchor
         )
     target = asm.targets.get(docname)
     if target is None:
@@ -399,7 +400,7 @@ def _anchor_lost(asm: Assembler, page: Page, docname: str, anchor_id: str, where
     asm.warned.add((page.docname, f"{docname}#{anchor_id}"))
     warn(
         MosaicWarning.BOOKSTACK,
-        f"link to {docname!r}#{anchor_id.removeprefix('bkmrk-')}: that document is only the "
+        f"link to {docname!r}#{anchor_id.removeprefix(PREFIX)}: that document is only the "
         f"description of {where} in the BookStack output, which keeps no anchors; the link "
         "goes to it without the anchor",
         location=page.docname,
