@@ -21,7 +21,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_mosaic.bookstack.translate.design import only_icons
+from sphinx_mosaic.other_extensions import design_component, is_inline_tab, only_icons
 
 
 class LatexForms(SphinxPostTransform):
@@ -30,10 +30,9 @@ class LatexForms(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(nodes.Element)):
-            name = type(node).__name__
-            if name == "TabContainer":
+            if is_inline_tab(node):
                 _label_as_rubric(node)
-            elif node.get("design_component") == "card-title":
+            elif design_component(node) == "card-title":
                 _bold_title(node)
             elif isinstance(node, nodes.paragraph) and only_icons(node) and node.parent:
                 node.parent.remove(node)

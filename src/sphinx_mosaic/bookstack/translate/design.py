@@ -24,30 +24,11 @@ from typing import Any, Protocol
 
 from docutils import nodes
 
-#: Node classes (by name) of icons: pictures drawn with CSS or inline SVG.
-ICON_NODES = frozenset({"sd_icon", "fontawesome"})
-
-
-def _is_icon(node: nodes.Node) -> bool:
-    return type(node).__name__ in ICON_NODES
-
-
-def _component(node: nodes.Element) -> str:
-    return str(node.get("design_component", ""))
+from sphinx_mosaic.other_extensions import design_component, stretched_link
 
 
 def _is_true(value: Any) -> bool:
     return str(value).lower() in {"1", "true", "yes"}
-
-
-def _stretched_link(card: nodes.Element) -> nodes.reference | None:
-    """The link a card's ``:link:`` option makes (sphinx-design stretches it over the card)."""
-    for child in card.children:
-        if isinstance(child, nodes.TextElement):
-            for ref in child.findall(nodes.reference):
-                if "sd-stretched-link" in ref.get("classes", []):
-                    return ref
-    return None
 
 
 class DesignWriter(Protocol):
@@ -70,7 +51,7 @@ class DesignVisitors:
     """Visitors the BookStack translator takes for these extensions' markup."""
 
     def visit_container(self: DesignWriter, node: nodes.Element) -> None:
-        component = _component(node)
+        component = design_component(node)
         if component == "dropdown":
             _dropdown(self, node)
         elif component == "tab-item":
@@ -114,14 +95,6 @@ class DesignVisitors:
         raise nodes.SkipNode
 
     visit_fontawesome = visit_sd_icon
-
-
-def only_icons(node: nodes.Element) -> bool:
-    """Whether a paragraph holds icons alone (it is left out rather than left empty)."""
-    return bool(node.children) and all(
-        _is_icon(child) or (isinstance(child, nodes.Text) and not child.strip())
-        for child in node.children
-    )
 
 
 def _label_paragraph(translator: DesignWriter, node: nodes.Element) -> None:
@@ -187,9 +160,9 @@ def _dropdown(translator: DesignWriter, node: nodes.Element) -> None:
 
 
 def _card(translator: DesignWriter, node: nodes.Element) -> None:
-    link = _stretched_link(node)
+    link = stretched_link(node)
     holder = link.parent if link is not None else None
-    has_title = any(_component(n) == "card-title" for n in node.findall(nodes.container))
+    has_title = any(design_component(n) == "card-title" for n in node.findall(nodes.container))
     translator.walk([child for child in node.children if child is not holder])
     if link is not None and not has_title:
         paragraph = translator.render_inline([link])
@@ -199,7 +172,7 @@ def _card(translator: DesignWriter, node: nodes.Element) -> None:
 
 def _card_title(translator: DesignWriter, node: nodes.Element) -> None:
     card = _card_of(node)
-    link = _stretched_link(card) if card is not None else None
+    link = stretched_link(card) if card is not None else None
     children: list[nodes.Node] = list(node.children)
     if link is not None:
         # The card's link around its title: what a reader clicks on the card in HTML.
@@ -218,10 +191,10 @@ def _card_of(node: nodes.Node) -> nodes.Element | None:
     """The card a card title belongs to: the nearest one around it."""
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, nodes.Element) and _component(parent) == "card":
+        if isinstance(parent, nodes.Element) and design_component(parent) == "card":
             return parent
         parent = parent.parent
     return None
 
 
-__all__ = ["ICON_NODES", "DesignVisitors", "DesignWriter", "only_icons"]
+__all__ = ["DesignVisitors", "DesignWriter"]

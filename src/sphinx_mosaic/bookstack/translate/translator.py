@@ -44,7 +44,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
 from sphinx_mosaic.bookstack.translate.callouts import CalloutVisitors, CalloutWriter, inline_blocks
-from sphinx_mosaic.bookstack.translate.design import DesignVisitors, DesignWriter, only_icons
+from sphinx_mosaic.bookstack.translate.design import DesignVisitors, DesignWriter
 from sphinx_mosaic.bookstack.translate.fragment import INTERNAL_URI, Fragment
 from sphinx_mosaic.bookstack.translate.ids import PageAnchors, is_top_level
 from sphinx_mosaic.bookstack.translate.languages import bookstack_language, highlighted_as
@@ -60,6 +60,7 @@ from sphinx_mosaic.bookstack.translate.signatures import (
     unnest_paragraphs,
 )
 from sphinx_mosaic.layout.contents import EXTRA_ENTRY
+from sphinx_mosaic.other_extensions import only_icons
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
