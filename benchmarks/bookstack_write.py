@@ -14,7 +14,11 @@ includes ``finish()``: ZIPs, manifest and browsable copy, or HTML's static
 files and search index).  Diagrams and formulas are drawn once, by an untimed
 bookstack build, whose drawing cache the measured runs share.  Runs alternate
 between the two builders; the report gives medians and the ratio bookstack /
-html (target: at most 0.5).  Measured builds run in the benchmark's process,
+html (target: at most 0.5).  Each run also times Sphinx's own resolution of the
+doctrees it writes (``get_and_resolve_doctree``: unpickling, post-transforms,
+cross-references, toctrees), which both builders do alike; *floor* is the
+bookstack runs' resolution over html's write phase, the ratio bookstack would
+have if it wrote nothing itself.  Measured builds run in the benchmark's process,
 one after the other, unless ``--fresh`` runs each in a new process, as
 ``sphinx-build`` does (in one process, later builds find caches warm).  The BookStack
 output of the last run is also checked with ``tests/helpers/zip_checker.py``.
@@ -38,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 from benchmarks.checks import check_package
 from benchmarks.subjects import (
@@ -49,6 +54,33 @@ from benchmarks.subjects import (
 )
 
 BUILDERS = ("html", "bookstack")
+#: Seconds spent in ``BuildEnvironment.get_and_resolve_doctree`` since the process started.
+_resolving = [0.0]
+#: Whether the wrapper that counts it is installed in this process.
+_resolving_timed: list[bool] = []
+
+
+def _timed_resolution() -> None:
+    """Count the time of Sphinx's resolution of each doctree written, in :data:`_resolving`.
+
+    A wrapper on the class, installed once per process: both builders call the
+    environment's method for every document they write (Sphinx 8 and 9).
+    """
+    if _resolving_timed:
+        return
+    _resolving_timed.append(True)
+    original = BuildEnvironment.get_and_resolve_doctree
+
+    def timed(self: BuildEnvironment, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _resolving[0] += time.perf_counter() - start
+
+    BuildEnvironment.get_and_resolve_doctree = timed  # type: ignore[method-assign]
+
+
 #: The diagrams component's cache of drawn PNGs, in the doctree folder.
 DRAWINGS = "mosaic-drawings"
 
@@ -69,8 +101,9 @@ def _app(subject: Subject, builder: str, outdir: Path, doctreedir: Path) -> Sphi
 
 def write_seconds(
     subject: Subject, builder: str, shared: Path, work: Path, fresh: bool = False
-) -> float:
-    """One run: copy the shared doctrees, build, return the write phase in seconds.
+) -> tuple[float, float]:
+    """One run: copy the shared doctrees, build, return the write phase in seconds and the
+    part of it Sphinx spent resolving doctrees.
 
     *fresh*: build in a new Python process, as each ``sphinx-build`` run is.  In one
     process, later builds find module-level caches warm (imports, compiled templates,
@@ -90,26 +123,36 @@ def write_seconds(
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode:
             raise SystemExit(f"{builder} build of {subject.name} failed: {done.stderr[-2000:]}")
-        return float(done.stdout.strip().splitlines()[-1])
+        seconds, resolving = done.stdout.strip().splitlines()[-1].split()
+        return float(seconds), float(resolving)
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(shared, work / "doctrees")
+    _timed_resolution()
     app = _app(subject, builder, work / builder, work / "doctrees")
     marks: dict[str, float] = {}
-    app.connect("write-started", lambda *args: marks.setdefault("start", time.perf_counter()))
+
+    def started(*args: Any) -> None:
+        marks.setdefault("start", time.perf_counter())
+        marks.setdefault("resolving", _resolving[0])
+
+    app.connect("write-started", started)
     app.connect("build-finished", lambda *args: marks.setdefault("end", time.perf_counter()))
     app.build()
     if app.statuscode:
         raise SystemExit(f"{builder} build of {subject.name} failed")
-    return marks["end"] - marks["start"]
+    return marks["end"] - marks["start"], _resolving[0] - marks["resolving"]
 
 
 def _one(job: dict[str, Any]) -> None:
-    """``--one``: time one build for a *fresh* run and print its seconds."""
+    """``--one``: time one build for a *fresh* run and print its seconds and resolution."""
     subject = Subject(
         job["name"], Path(job["srcdir"]), Path(job["confdir"]), 0, [], overrides=job["overrides"]
     )
-    print(write_seconds(subject, job["builder"], Path(job["shared"]), Path(job["work"])))
+    seconds, resolving = write_seconds(
+        subject, job["builder"], Path(job["shared"]), Path(job["work"])
+    )
+    print(seconds, resolving)
 
 
 def measure(subject: Subject, repeats: int, root: Path, fresh: bool = False) -> dict[str, Any]:
@@ -124,21 +167,25 @@ def measure(subject: Subject, repeats: int, root: Path, fresh: bool = False) -> 
     if drawings.is_dir():
         shutil.copytree(drawings, shared / DRAWINGS)
     times: dict[str, list[float]] = {builder: [] for builder in BUILDERS}
+    resolving: dict[str, list[float]] = {builder: [] for builder in BUILDERS}
     for repeat in range(repeats):
         order = BUILDERS if repeat % 2 == 0 else tuple(reversed(BUILDERS))
         for builder in order:
-            times[builder].append(
-                write_seconds(subject, builder, shared, root / "run", fresh=fresh)
-            )
+            seconds, resolved = write_seconds(subject, builder, shared, root / "run", fresh=fresh)
+            times[builder].append(seconds)
+            resolving[builder].append(resolved)
     books = sorted((root / "run" / "bookstack" / "books").glob("*.zip"))
     problems = {path.name: check_package(path) for path in books}
     medians = {builder: statistics.median(values) for builder, values in times.items()}
+    resolution = {builder: statistics.median(values) for builder, values in resolving.items()}
     return {
         "subject": subject.name,
         "pages": subject.pages,
         "times": times,
         "medians": medians,
         "ratio": medians["bookstack"] / medians["html"],
+        "resolving": resolution,
+        "floor": resolution["bookstack"] / medians["html"],
         "books": len(books),
         "invalid": {name: found for name, found in problems.items() if found},
     }
@@ -171,7 +218,10 @@ def main(argv: list[str] | None = None) -> int:
             makers[project] = lambda path, project=project: real_project_subject(project, path)
         groups = {"all": ["docs", "corpus"], "real": real}
         names = groups.get(args.subject, [args.subject])
-        print(f"{'subject':<18} {'pages':>5} {'html s':>8} {'bookstack s':>12} {'ratio':>6}  books")
+        print(
+            f"{'subject':<18} {'pages':>5} {'html s':>8} {'bookstack s':>12} {'ratio':>6} "
+            f"{'resolving s':>12} {'floor':>6}  books"
+        )
         for name in names:
             subject = makers[name](work / "subjects")
             if subject is None:
@@ -181,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             medians = result["medians"]
             print(
                 f"{name:<18} {result['pages']:>5} {medians['html']:>8.2f} "
-                f"{medians['bookstack']:>12.2f} {result['ratio']:>6.2f}  "
+                f"{medians['bookstack']:>12.2f} {result['ratio']:>6.2f} "
+                f"{result['resolving']['bookstack']:>12.2f} {result['floor']:>6.2f}  "
                 f"{result['books']} ZIPs, {len(result['invalid'])} invalid"
             )
             if result["invalid"]:
