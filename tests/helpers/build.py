@@ -83,6 +83,32 @@ def build(
     return Built(app, Path(app.outdir), status.getvalue(), warning.getvalue())
 
 
+class SavedBuild:
+    """Sources and their build folder saved as a build left them, and put back at the same paths
+    before each use, so several tests edit and rebuild incrementally from one first build.  A
+    copy elsewhere would not do: Sphinx starts a fresh environment when the source folder
+    moved."""
+
+    def __init__(self, first: Built, src: Path, builddir: Path) -> None:
+        self.first, self.src, self.builddir = first, src, builddir
+        self.saved = builddir.parent / f"saved-{builddir.name}"
+        for folder in (src, builddir):
+            shutil.copytree(folder, self.saved / folder.name)
+
+    def restore(self) -> Path:
+        """Put the sources and the build folder back; returns the source folder."""
+        for folder in (self.src, self.builddir):
+            shutil.rmtree(folder, ignore_errors=True)
+            # copytree keeps modification times: no source looks edited since the build.
+            shutil.copytree(self.saved / folder.name, folder)
+        return self.src
+
+    @property
+    def outdir(self) -> Path:
+        """The first build's output, as saved (the live one changes with each rebuild)."""
+        return self.saved / self.builddir.name / self.first.outdir.relative_to(self.builddir)
+
+
 def copy_root(name: str, target: Path) -> Path:
     """A copy of ``tests/roots/test-<name>`` at ``target/src``, for tests that change it."""
     srcdir = target / "src"

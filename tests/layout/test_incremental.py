@@ -7,18 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.build import ROOTS, SavedBuild
+from helpers.build import build as shared_build
 from helpers.sidebar import all_pages, navigation_of_site
-from sphinx.testing.util import SphinxTestApp
 
-MakeApp = Callable[..., SphinxTestApp]
 FURO = {"html_theme": "furo"}
 
 
-def build(make_app: MakeApp, srcdir: Path, builddir: Path, **kwargs: object) -> Path:
-    app = make_app("html", srcdir=srcdir, builddir=builddir, confoverrides=FURO, **kwargs)
-    app.build()
-    assert app.statuscode == 0
-    return Path(app.outdir)
+def build(srcdir: Path, builddir: Path, **options: object) -> Path:
+    built = shared_build(srcdir, builddir, "html", confoverrides=FURO, **options)
+    assert built.statuscode == 0
+    return built.outdir
 
 
 def add_page(src: Path) -> None:
@@ -51,36 +50,40 @@ def renumber_book(src: Path) -> None:
 EDITS = [add_page, remove_page, retitle_page, renumber_page, rename_file, renumber_book]
 
 
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> SavedBuild:
+    """test-layout-basic built once with Furo; each test restores it before it edits."""
+    root = tmp_path_factory.mktemp("layout-incremental")
+    src, builddir = root / "src", root / "incremental"
+    shutil.copytree(ROOTS / "test-layout-basic", src)
+    first = shared_build(src, builddir, "html", confoverrides=FURO)
+    assert first.statuscode == 0
+    return SavedBuild(first, src, builddir)
+
+
 @pytest.mark.parametrize("edit", EDITS, ids=[edit.__name__ for edit in EDITS])
 def test_incremental_navigation_equals_fresh_build(
-    make_app: MakeApp, rootdir: Path, tmp_path: Path, edit: Callable[[Path], None]
+    base: SavedBuild, tmp_path: Path, edit: Callable[[Path], None]
 ) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-layout-basic", src)
-    before = navigation_of_site(build(make_app, src, tmp_path / "incremental"))
+    src = base.restore()
     edit(src)
-    incremental = build(make_app, src, tmp_path / "incremental")
-    fresh = build(make_app, src, tmp_path / "fresh", freshenv=True)
+    incremental = build(src, base.builddir)
+    fresh = build(src, tmp_path / "fresh", freshenv=True)
     expected = navigation_of_site(fresh)
-    assert expected != before  # the edit changed the navigation
+    assert expected != navigation_of_site(base.outdir)  # the edit changed the navigation
     # Every page of the site (stale pages of removed sources aside) shows the fresh navigation.
     assert {page: navigation_of_site(incremental)[page] for page in all_pages(fresh)} == expected
 
 
-def test_unchanged_rebuild_writes_nothing(make_app: MakeApp, rootdir: Path, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-layout-basic", src)
-    build(make_app, src, tmp_path / "out")
-    app = make_app("html", srcdir=src, builddir=tmp_path / "out", confoverrides=FURO)
-    app.build()
-    assert "no targets are out of date" in app.status.getvalue()
+def test_unchanged_rebuild_writes_nothing(base: SavedBuild) -> None:
+    src = base.restore()
+    built = shared_build(src, base.builddir, "html", confoverrides=FURO)
+    assert "no targets are out of date" in built.status
 
 
-def test_parallel_build_equals_serial(make_app: MakeApp, rootdir: Path, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-layout-basic", src)
-    serial = build(make_app, src, tmp_path / "serial")
-    parallel = build(make_app, src, tmp_path / "parallel", parallel=2)
+def test_parallel_build_equals_serial(base: SavedBuild, tmp_path: Path) -> None:
+    serial = base.outdir
+    parallel = build(base.restore(), tmp_path / "parallel", parallel=2)
     pages = all_pages(serial)
     assert pages == all_pages(parallel)
     for page in pages:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers.build import Built
+from helpers.build import Built, SavedBuild
 from helpers.build import build as shared_build
 
 ROOTS = Path(__file__).parents[1] / "roots"
@@ -56,15 +56,35 @@ def edit(srcdir: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.fixture
-def srcdir(tmp_path: Path) -> Path:
-    src = tmp_path / "src"
+@pytest.fixture(scope="module")
+def first_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[int, SavedBuild]:
+    """test-paths built once serially and once with -j 2 (``0`` and ``2``), warning-free; each
+    test restores the one it edits."""
+    root = tmp_path_factory.mktemp("paths-incremental")
+    src = root / "src"
     shutil.copytree(ROOTS / "test-paths", src)
-    return src
+    saved = {}
+    for parallel in (0, 2):
+        builddir = root / f"build-{parallel}"
+        first = build(src, builddir, parallel=parallel)
+        assert first.warnings == ""
+        saved[parallel] = SavedBuild(first, src, builddir)
+    return saved
 
 
-def check_like_fresh(srcdir: Path, tmp_path: Path, incremental: Built, step: str) -> None:
-    fresh = build(srcdir, tmp_path / f"fresh-{step}", fresh=True)
+@pytest.fixture(scope="module")
+def fresh_builds() -> dict[str, Built]:
+    """Fresh builds of each edit, made once: the serial and the -j 2 test of an edit both
+    compare with it."""
+    return {}
+
+
+def check_like_fresh(
+    srcdir: Path, tmp_path: Path, incremental: Built, step: str, fresh_builds: dict[str, Built]
+) -> None:
+    if step not in fresh_builds:
+        fresh_builds[step] = build(srcdir, tmp_path / f"fresh-{step}", fresh=True)
+    fresh = fresh_builds[step]
     # Sphinx leaves the output of a removed page behind: compare the pages of a fresh build.
     pages = sorted(p.relative_to(fresh.outdir).as_posix() for p in fresh.outdir.rglob("*.html"))
     assert len(pages) > 10
@@ -144,7 +164,8 @@ EDITS = [
     ("kind", "name", "old", "new", "page", "lines"), EDITS, ids=[e[0] for e in EDITS]
 )
 def test_incremental_edit(
-    srcdir: Path,
+    first_builds: dict[int, SavedBuild],
+    fresh_builds: dict[str, Built],
     tmp_path: Path,
     parallel: int,
     kind: str,
@@ -154,20 +175,18 @@ def test_incremental_edit(
     page: str,
     lines: list[str],
 ) -> None:
-    builddir = tmp_path / "build"
-    first = build(srcdir, builddir, parallel=parallel)
-    assert first.warnings == ""
+    first = first_builds[parallel]
+    srcdir = first.restore()
     edit(srcdir, name, old, new)
-    second = build(srcdir, builddir, parallel=parallel)
+    second = build(srcdir, first.builddir, parallel=parallel)
     assert nav_lines(second.outdir, page) == lines, kind
-    check_like_fresh(srcdir, tmp_path, second, kind)
+    check_like_fresh(srcdir, tmp_path, second, kind, fresh_builds)
 
 
-def test_audience_change_updates_the_overview(srcdir: Path, tmp_path: Path) -> None:
-    builddir = tmp_path / "build"
-    build(srcdir, builddir)
+def test_audience_change_updates_the_overview(first_builds: dict[int, SavedBuild]) -> None:
+    srcdir = first_builds[0].restore()
     edit(srcdir, "2-development/4-code-review.md", "audience: developers", "audience: architects")
-    second = build(srcdir, builddir)
+    second = build(srcdir, first_builds[0].builddir)
     soup = BeautifulSoup((second.outdir / "README.html").read_text(), "html.parser")
     items = [" ".join(li.get_text().split()) for li in soup.select(".mosaic-path-overview > li")]
     assert (
@@ -177,32 +196,30 @@ def test_audience_change_updates_the_overview(srcdir: Path, tmp_path: Path) -> N
     assert items[2].endswith("More for this audience: FAQ")
 
 
-def test_removed_target_page(srcdir: Path, tmp_path: Path) -> None:
-    builddir = tmp_path / "build"
-    build(srcdir, builddir)
+def test_removed_target_page(
+    first_builds: dict[int, SavedBuild], fresh_builds: dict[str, Built], tmp_path: Path
+) -> None:
+    srcdir = first_builds[0].restore()
     (srcdir / "1-getting-started/3-environment-configuration.md").unlink()
-    second = build(srcdir, builddir)
+    second = build(srcdir, first_builds[0].builddir)
     assert nav_lines(second.outdir, "1-getting-started/2-local-setup.html") == [
         "For New Users — step 2 of 4: ← Quick Start"
     ]
     assert "step 4: no page '1-getting-started/3-environment-configuration'" in second.warnings
-    check_like_fresh(srcdir, tmp_path, second, "removed")
+    check_like_fresh(srcdir, tmp_path, second, "removed", fresh_builds)
 
 
-def test_parallel_build_is_identical(srcdir: Path, tmp_path: Path) -> None:
-    serial = build(srcdir, tmp_path / "serial")
-    parallel = build(srcdir, tmp_path / "parallel", parallel=2)
+def test_parallel_build_is_identical(first_builds: dict[int, SavedBuild]) -> None:
+    serial, parallel = first_builds[0], first_builds[2]
     # The read really ran in chunks ("reading sources... [ 33%] a .. b").
-    assert re.search(r"reading sources\.\.\. .*\S \.\. \S", ANSI.sub("", parallel.status))
-    assert parallel.warnings == serial.warnings == ""
+    assert re.search(r"reading sources\.\.\. .*\S \.\. \S", ANSI.sub("", parallel.first.status))
+    assert parallel.first.warnings == serial.first.warnings == ""
     pages = sorted(p.relative_to(serial.outdir) for p in serial.outdir.rglob("*.html"))
     assert pages == sorted(p.relative_to(parallel.outdir) for p in parallel.outdir.rglob("*.html"))
     for page in pages:
         assert (serial.outdir / page).read_bytes() == (parallel.outdir / page).read_bytes(), page
 
 
-def test_unchanged_rebuild_writes_nothing_new(srcdir: Path, tmp_path: Path) -> None:
-    builddir = tmp_path / "build"
-    build(srcdir, builddir)
-    again = build(srcdir, builddir)
+def test_unchanged_rebuild_writes_nothing_new(first_builds: dict[int, SavedBuild]) -> None:
+    again = build(first_builds[0].restore(), first_builds[0].builddir)
     assert "no targets are out of date" in again.status
