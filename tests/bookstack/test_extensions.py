@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.build import build, copy_root
+from helpers.build import SavedBuild, build, copy_root
 from helpers.zip_checker import check_package
 
 pytest.importorskip("sphinx_design")
@@ -27,19 +27,7 @@ def book_text(outdir: Path) -> str:
         return archive.read("data.json").decode()
 
 
-@pytest.mark.parametrize(
-    "options",
-    [
-        pytest.param({}, id="serial"),
-        pytest.param({"parallel": 2}, id="parallel"),
-        # No dot on PATH (whether or not this machine has one): Sphinx warns, no crash.
-        pytest.param({"confoverrides": {"graphviz_dot": "mosaic-no-such-dot"}}, id="no-dot"),
-    ],
-)
-def test_every_extension_builds(tmp_path: Path, options: dict[str, Any]) -> None:
-    outdir, warnings = build(
-        copy_root("bookstack-extensions", tmp_path), tmp_path / "_build", **options
-    )
+def check_every_extension(outdir: Path, warnings: str) -> None:
     html = book_text(outdir)
     for text in (
         "Spam the eggs",
@@ -49,7 +37,6 @@ def test_every_extension_builds(tmp_path: Path, options: dict[str, Any]) -> None
         "Hidden content",
     ):
         assert text in html, text
-    # The made-up extension's visitor raises: one warning with its place, its text kept.
     # The made-up extension's visitors raise, one in its visit, one in its departure: one
     # warning per class with its place, the text kept.
     foreign = sorted(line for line in warnings.splitlines() if "[mosaic.foreign-node]" in line)
@@ -60,6 +47,32 @@ def test_every_extension_builds(tmp_path: Path, options: dict[str, Any]) -> None
     assert "<blockquote" in html and "text of the brittle node" in html
     assert "Traceback" not in warnings
     assert not check_package(outdir / "books" / "1-book.zip")  # BookStack imports it
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory: pytest.TempPathFactory) -> SavedBuild:
+    """The root built serially, once: checked as it is, and rebuilt unchanged."""
+    tmp = tmp_path_factory.mktemp("extensions")
+    srcdir, builddir = copy_root("bookstack-extensions", tmp), tmp / "_build"
+    return SavedBuild(build(srcdir, builddir), srcdir, builddir)
+
+
+def test_every_extension_builds_serially(serial: SavedBuild) -> None:
+    check_every_extension(serial.outdir, serial.first.warnings)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({"parallel": 2}, id="parallel"),
+        # No dot on PATH (whether or not this machine has one): Sphinx warns, no crash.
+        pytest.param({"confoverrides": {"graphviz_dot": "mosaic-no-such-dot"}}, id="no-dot"),
+    ],
+)
+def test_every_extension_builds(tmp_path: Path, options: dict[str, Any]) -> None:
+    check_every_extension(
+        *build(copy_root("bookstack-extensions", tmp_path), tmp_path / "_build", **options)
+    )
 
 
 def test_foreign_failure_warns_once_per_class(tmp_path: Path) -> None:
@@ -84,10 +97,8 @@ def test_alongside_mode_warns_about_a_failing_visitor(tmp_path: Path) -> None:
     assert "text of the fragile node" in book_text(outdir / "bookstack")
 
 
-def test_unchanged_pages_do_not_warn_again(tmp_path: Path) -> None:
-    srcdir = copy_root("bookstack-extensions", tmp_path)
-    _outdir, first = build(srcdir, tmp_path / "_build")
-    assert "[mosaic.foreign-node]" in first
-    outdir, second = build(srcdir, tmp_path / "_build")
+def test_unchanged_pages_do_not_warn_again(serial: SavedBuild) -> None:
+    assert "[mosaic.foreign-node]" in serial.first.warnings
+    outdir, second = build(serial.restore(), serial.builddir)
     assert "[mosaic.foreign-node]" not in second, second
     assert "text of the fragile node" in book_text(outdir)
