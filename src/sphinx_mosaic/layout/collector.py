@@ -1,7 +1,8 @@
 """Per-document data the layout needs from the doctrees: descriptions.
 
-A page's description is the plain text of its first paragraph (the shelf's
-"Books" list, the BookStack book and chapter descriptions).  Stored on the
+A page's description is the plain text of its first paragraph
+(:func:`sphinx_mosaic.chrome.first_paragraph`, the rule the BookStack book and
+chapter descriptions follow), shown by the contents lists.  Stored on the
 environment per docname and merged after parallel reads.
 """
 
@@ -15,15 +16,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_mosaic import envdata
-
-
-def first_paragraph(doctree: nodes.document) -> nodes.paragraph | None:
-    """The first paragraph of a page's body (not inside an admonition, table or list)."""
-    for paragraph in doctree.findall(nodes.paragraph):
-        parent = paragraph.parent
-        if isinstance(parent, (nodes.section, nodes.document)):
-            return paragraph
-    return None
+from sphinx_mosaic.chrome import first_paragraph
 
 
 def descriptions(env: BuildEnvironment) -> dict[str, str]:

@@ -24,7 +24,6 @@ from sphinx_mosaic.bookstack.format.html import clean_html
 from sphinx_mosaic.bookstack.format.limits import DESCRIPTION_LIMIT
 from sphinx_mosaic.bookstack.translate.description import (
     description_html,
-    description_paragraph,
     has_body,
     plain_description,
 )
@@ -36,6 +35,7 @@ from sphinx_mosaic.bookstack.translate.translator import (
     TranslationContext,
     dispatch_for,
 )
+from sphinx_mosaic.chrome import first_paragraph
 from sphinx_mosaic.walk import elements
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -80,7 +80,7 @@ def translate_page(
 
 def _cut_description(doctree: nodes.document) -> str:
     """The description's HTML, its paragraph taken out of *doctree* ("" without one)."""
-    paragraph = description_paragraph(doctree)
+    paragraph = first_paragraph(doctree)
     if paragraph is None:
         return ""
     description = description_html(paragraph)

@@ -1,4 +1,7 @@
-"""Book, chapter and shelf descriptions: an index page's first paragraph.
+"""Book, chapter and shelf descriptions: an index page's first paragraph, as BookStack keeps it.
+
+The paragraph is found by the rule the layout's contents lists use too
+(:func:`sphinx_mosaic.chrome.first_paragraph`).
 
 BookStack filters ``description_html`` through an allow-list (``p``,
 ``a[href|title|target]``, ``ol``, ``ul``, ``li``, ``strong``, ``em``, ``br``)
@@ -13,41 +16,9 @@ from html import escape
 from docutils import nodes
 
 from sphinx_mosaic.bookstack.format.limits import DESCRIPTION_LIMIT
-from sphinx_mosaic.bookstack.translate.ids import title_section
+from sphinx_mosaic.chrome import is_chrome, title_section
 
 _EXTERNAL = ("http://", "https://", "mailto:")
-
-
-#: Classes of what other components add around a page's content (status line, path
-#: boxes, footer, generated toctrees): not part of a description or a page body.
-CHROME_CLASSES = (
-    "mosaic-status-line",
-    "mosaic-path-nav",
-    "mosaic-page-footer",
-    "toctree-wrapper",
-)
-
-
-def is_chrome(node: nodes.Node) -> bool:
-    if not isinstance(node, nodes.Element):
-        return False
-    if isinstance(node, (nodes.Invisible, nodes.comment, nodes.system_message)):
-        return True
-    classes: list[str] = node.get("classes", [])
-    return any(cls.startswith(CHROME_CLASSES) for cls in classes)
-
-
-def description_paragraph(document: nodes.document) -> nodes.paragraph | None:
-    """The first paragraph of the page, before any sub-section."""
-    section = title_section(document)
-    if section is None:
-        return None
-    for child in section.children:
-        if isinstance(child, nodes.section):
-            return None
-        if isinstance(child, nodes.paragraph) and not is_chrome(child):
-            return child
-    return None
 
 
 def has_body(document: nodes.document) -> bool:

@@ -29,6 +29,7 @@ from docutils import nodes
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 from sphinx import addnodes
 
+from sphinx_mosaic.chrome import title_section
 from sphinx_mosaic.walk import elements
 
 PREFIX = "bkmrk-"
@@ -121,11 +122,6 @@ def is_top_level(node: nodes.Node) -> bool:
             return False
         parent = parent.parent
     return parent is not None
-
-
-def title_section(document: nodes.document) -> nodes.section | None:
-    """The section whose title is the page title (not repeated in the body)."""
-    return next((c for c in document.children if isinstance(c, nodes.section)), None)
 
 
 def visible_text(node: nodes.Element) -> str:

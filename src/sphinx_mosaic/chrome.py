@@ -1,0 +1,59 @@
+"""A page's own content apart from what components add around it, for any output.
+
+The status line, the reading-path boxes, the page footer and the generated
+toctrees are *chrome*: every page of a project gets them, so they are never a
+page's description and never make a page hold content.  A page's description
+(its first paragraph) has one rule here, shared by the layout (contents lists
+show it) and the BookStack output (a book's, chapter's or shelf's description),
+so both show the same text.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+#: Classes of what components add around a page's content (status line, path boxes,
+#: footer, generated toctrees): not part of a description or a page body.
+CHROME_CLASSES = (
+    "mosaic-status-line",
+    "mosaic-path-nav",
+    "mosaic-page-footer",
+    "toctree-wrapper",
+)
+
+
+def is_chrome(node: nodes.Node) -> bool:
+    """Whether *node* is chrome, or shows nothing (a comment, a target, a message)."""
+    if not isinstance(node, nodes.Element):
+        return False
+    if isinstance(node, (nodes.Invisible, nodes.comment, nodes.system_message)):
+        return True
+    classes: list[str] = node.get("classes", [])
+    return any(cls.startswith(CHROME_CLASSES) for cls in classes)
+
+
+def title_section(document: nodes.document) -> nodes.section | None:
+    """The section whose title is the page title (not repeated in the body)."""
+    return next((c for c in document.children if isinstance(c, nodes.section)), None)
+
+
+def first_paragraph(document: nodes.document) -> nodes.paragraph | None:
+    """The page's description: the first paragraph under its title, before any
+    sub-section, that is not chrome.
+
+    A paragraph under a sub-section heading belongs to that sub-section, not to the
+    page's introduction; one in an admonition, list or table is part of that block.
+    A page without either has no description.
+    """
+    section = title_section(document)
+    if section is None:
+        return None
+    for child in section.children:
+        if isinstance(child, nodes.section):
+            return None
+        if isinstance(child, nodes.paragraph) and not is_chrome(child):
+            return child
+    return None
+
+
+__all__ = ["CHROME_CLASSES", "first_paragraph", "is_chrome", "title_section"]
