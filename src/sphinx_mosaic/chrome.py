@@ -2,7 +2,9 @@
 
 The status line, the reading-path boxes, the page footer and the generated
 toctrees are *chrome*: every page of a project gets them, so they are never a
-page's description and never make a page hold content.  A page's description
+page's description and never make a page hold content.  A contents list marks
+its entries for extra folders (:data:`EXTRA_ENTRY`), which an output that
+leaves those folders out drops.  A page's description
 (its first paragraph) has one rule here, shared by the layout (contents lists
 show it) and the BookStack output (a book's, chapter's or shelf's description),
 so both show the same text.
@@ -20,6 +22,11 @@ CHROME_CLASSES = (
     "mosaic-page-footer",
     "toctree-wrapper",
 )
+
+
+#: The class of a contents entry for an extra folder (``scratchpads/``): the BookStack
+#: output leaves extra folders out unless told otherwise, and drops these entries then.
+EXTRA_ENTRY = "mosaic-contents-extra"
 
 
 def is_chrome(node: nodes.Node) -> bool:
@@ -56,4 +63,4 @@ def first_paragraph(document: nodes.document) -> nodes.paragraph | None:
     return None
 
 
-__all__ = ["CHROME_CLASSES", "first_paragraph", "is_chrome", "title_section"]
+__all__ = ["CHROME_CLASSES", "EXTRA_ENTRY", "first_paragraph", "is_chrome", "title_section"]

@@ -20,14 +20,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_mosaic import envdata
+from sphinx_mosaic.chrome import EXTRA_ENTRY
 from sphinx_mosaic.layout.collector import descriptions
 from sphinx_mosaic.layout.model import Folder, Page
 from sphinx_mosaic.layout.resolve import resolver_for
 from sphinx_mosaic.rewrites import add_reason
 from sphinx_mosaic.warnings import MosaicWarning, warn
-
-#: The class of a contents entry for an extra folder (``scratchpads/``).
-EXTRA_ENTRY = "mosaic-contents-extra"
 
 
 class contents_placeholder(nodes.General, nodes.Element):

@@ -59,7 +59,7 @@ from sphinx_mosaic.bookstack.translate.signatures import (
     SignatureWriter,
     unnest_paragraphs,
 )
-from sphinx_mosaic.layout.contents import EXTRA_ENTRY
+from sphinx_mosaic.chrome import EXTRA_ENTRY
 from sphinx_mosaic.other_extensions import only_icons
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
