@@ -42,6 +42,22 @@ def test_every_node_class_has_a_visitor_or_documented_fallback(
         assert hasattr(BookStackTranslator, f"visit_{base}")
 
 
+def test_no_visitor_of_ours_is_shadowed() -> None:
+    """Each visitor the translator or one of its mixins defines is the one the translator
+    runs: moving a visitor between them, or a mixin's place among the bases, cannot
+    hand a node to another mixin's or to Sphinx's HTML visitor unnoticed."""
+    ours = [
+        cls
+        for cls in BookStackTranslator.__mro__
+        if cls.__module__.startswith("sphinx_mosaic.bookstack.translate")
+    ]
+    assert len(ours) == 4  # the translator and its callout, design and signature mixins
+    for cls in ours:
+        for name, value in vars(cls).items():
+            if name.startswith(("visit_", "depart_")):
+                assert getattr(BookStackTranslator, name) is value, (cls.__name__, name)
+
+
 def test_fallback_list_has_no_stale_entries() -> None:
     names = {name for name, _ in node_classes()}
     stale = {name for name in set(FALLBACKS) - names if "docutils 0.22" not in FALLBACKS[name]}
