@@ -8,20 +8,29 @@ leaves those folders out drops.  A page's description
 (its first paragraph) has one rule here, shared by the layout (contents lists
 show it) and the BookStack output (a book's, chapter's or shelf's description),
 so both show the same text.
+
+Each component marks what it adds with a class named here, and the outputs
+ask :func:`is_chrome` (or :func:`is_page_footer`) instead of knowing the
+components' strings.
 """
 
 from __future__ import annotations
 
 from docutils import nodes
 
-#: Classes of what components add around a page's content (status line, path boxes,
-#: footer, generated toctrees): not part of a description or a page body.
-CHROME_CLASSES = (
-    "mosaic-status-line",
-    "mosaic-path-nav",
-    "mosaic-page-footer",
-    "toctree-wrapper",
-)
+#: The paragraph holding the status badge under a page's title (``status``).
+STATUS_LINE = "mosaic-status-line"
+#: The reading-path boxes, ``mosaic-path-nav-top`` and ``-bottom``, and their lines
+#: (``mosaic-path-nav-line``) (``paths``).
+PATH_NAVIGATION = "mosaic-path-nav"
+#: The "Last updated" line at the end of a page (``status``).
+PAGE_FOOTER = "mosaic-page-footer"
+#: Sphinx's wrapper of a toctree, the layout's generated ones included.
+TOCTREE = "toctree-wrapper"
+
+#: Class prefixes of what components add around a page's content (status line, path
+#: boxes, footer, generated toctrees): not part of a description or a page body.
+CHROME_CLASSES = (STATUS_LINE, PATH_NAVIGATION, PAGE_FOOTER, TOCTREE)
 
 
 #: The class of a contents entry for an extra folder (``scratchpads/``): the BookStack
@@ -37,6 +46,11 @@ def is_chrome(node: nodes.Node) -> bool:
         return True
     classes: list[str] = node.get("classes", [])
     return any(cls.startswith(CHROME_CLASSES) for cls in classes)
+
+
+def is_page_footer(node: nodes.Node) -> bool:
+    """Whether *node* is the "Last updated" footer paragraph."""
+    return isinstance(node, nodes.paragraph) and PAGE_FOOTER in node["classes"]
 
 
 def title_section(document: nodes.document) -> nodes.section | None:
@@ -63,4 +77,15 @@ def first_paragraph(document: nodes.document) -> nodes.paragraph | None:
     return None
 
 
-__all__ = ["CHROME_CLASSES", "EXTRA_ENTRY", "first_paragraph", "is_chrome", "title_section"]
+__all__ = [
+    "CHROME_CLASSES",
+    "EXTRA_ENTRY",
+    "PAGE_FOOTER",
+    "PATH_NAVIGATION",
+    "STATUS_LINE",
+    "TOCTREE",
+    "first_paragraph",
+    "is_chrome",
+    "is_page_footer",
+    "title_section",
+]

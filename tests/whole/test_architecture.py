@@ -167,11 +167,6 @@ def test_every_module_says_what_it_is_for() -> None:
     assert summaries["bookstack/format/"].startswith("What BookStack takes and keeps")
 
 
-#: Modules of bookstack/ that still read a part of layout/ other than its model: none are
-#: left, so any that appears fails the test.
-KNOWN_LAYOUT_READERS: dict[str, set[str]] = {}
-
-
 def test_the_bookstack_output_reads_the_layout_only_through_its_model() -> None:
     """The BookStack output maps the layout's model (``layout``, ``layout.model``, reached
     on the environment through ``envdata``), never the layout's Sphinx wiring."""
@@ -182,10 +177,7 @@ def test_the_bookstack_output_reads_the_layout_only_through_its_model() -> None:
             other = {m for m in imported if m.startswith("sphinx_mosaic.layout")} - allowed
             if other:
                 readers[name] = other
-    for name, other in readers.items():
-        assert other <= KNOWN_LAYOUT_READERS.get(name, set()), (name, sorted(other))
-    for name, known in KNOWN_LAYOUT_READERS.items():
-        assert readers.get(name) == known, f"no longer reads {sorted(known)}, remove it: {name}"
+    assert readers == {}
 
 
 def test_only_envdata_touches_what_we_keep_on_the_environment() -> None:
@@ -200,5 +192,17 @@ def test_only_envdata_touches_what_we_keep_on_the_environment() -> None:
         if path.name != "envdata.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if touches.search(line)
+    ]
+    assert found == []
+
+
+def test_outputs_know_no_component_strings() -> None:
+    """What components add around a page (status line, path boxes, footer, extra-folder
+    entries) is named once, in chrome.py: no output module spells those classes."""
+    spelled = re.compile(r'"mosaic-(?:status-line|path-nav|page-footer|contents-extra)')
+    found = [
+        str(path.relative_to(SRC))
+        for path in sorted(SRC.rglob("*.py"))
+        if path.name != "chrome.py" and spelled.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []

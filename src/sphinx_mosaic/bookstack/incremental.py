@@ -38,6 +38,7 @@ from sphinx_mosaic.bookstack.format.model import Shelf
 from sphinx_mosaic.bookstack.mapping import shelf_skeleton
 from sphinx_mosaic.bookstack.mapping.toctree import Issue
 from sphinx_mosaic.bookstack.translate.fragment import fragment_path
+from sphinx_mosaic.paths.directives import path_placeholder
 
 _STANDARD_NODE_MODULES = frozenset({"docutils.nodes", "sphinx.addnodes"})
 
@@ -59,7 +60,7 @@ def _shows_only_itself(doctree: nodes.document) -> bool:
 def _path_navigation(node: nodes.Element) -> bool:
     """The reading-path boxes on every page: they depend on the path definitions only,
     and the paths component rewrites the pages of a path that changed."""
-    return type(node).__name__ == "path_placeholder" and node.get("kind") == "navigation"
+    return isinstance(node, path_placeholder) and node.get("kind") == "navigation"
 
 
 def _record(app: Sphinx, doctree: nodes.document) -> None:

@@ -19,6 +19,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import tex_replace_map
 
+from sphinx_mosaic.chrome import PATH_NAVIGATION
 from sphinx_mosaic.paths.directives import path_placeholder
 from sphinx_mosaic.paths.domain import doc_xref, path_xref
 from sphinx_mosaic.paths.model import ResolvedPath, ResolvedStep
@@ -85,7 +86,7 @@ def navigation_line(path: ResolvedPath, index: int, refdoc: str) -> nodes.paragr
     list); previous and next skip them, as they have no page yet.
     """
     step = path.steps[index]
-    para = nodes.paragraph(classes=["mosaic-path-nav-line"])
+    para = nodes.paragraph(classes=[f"{PATH_NAVIGATION}-line"])
     para += path_xref(path.id, refdoc, nodes.strong(path.title, path.title))
     where = _("step %(n)d of %(m)d") % {"n": step.number, "m": len(path.steps)}
     para += nodes.Text(f" — {where}")
@@ -118,9 +119,9 @@ def navigation_box(view: PathsView, page: str, where: str) -> nodes.container | 
     lines = [navigation_line(path, index, page) for path, index in view.paths_of(page)]
     if not lines:
         return None
-    # LaTeX opens one sphinxuseclass environment per class; only
-    # "mosaic-path-nav" is defined there (a small framed line), the other is a no-op.
-    box = nodes.container(classes=["mosaic-path-nav", f"mosaic-path-nav-{where}"])
+    # LaTeX opens one sphinxuseclass environment per class; only PATH_NAVIGATION's
+    # (mosaic-path-nav) is defined there (a small framed line), the other is a no-op.
+    box = nodes.container(classes=[PATH_NAVIGATION, f"{PATH_NAVIGATION}-{where}"])
     box.extend(lines)
     return box
 

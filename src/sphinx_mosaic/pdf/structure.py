@@ -38,6 +38,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.texescape import escape
 
 from sphinx_mosaic import envdata
+from sphinx_mosaic.chrome import is_page_footer
 from sphinx_mosaic.layout.model import Folder
 
 
@@ -129,11 +130,7 @@ def footers_before_included_pages(doctree: nodes.document) -> None:
     """Move each page's footer line before the first page its toctree includes."""
     for document in [doctree, *doctree.findall(addnodes.start_of_file)]:
         included = _included(document)
-        footers = [
-            n
-            for n in _own(document)
-            if isinstance(n, nodes.paragraph) and "mosaic-page-footer" in n["classes"]
-        ]
+        footers = [n for n in _own(document) if is_page_footer(n)]
         if not included or not footers:
             continue
         first: nodes.Element = included[0]

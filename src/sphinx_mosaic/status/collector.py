@@ -27,6 +27,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_mosaic import envdata
+from sphinx_mosaic.chrome import STATUS_LINE
 from sphinx_mosaic.config import Option, declare
 from sphinx_mosaic.status.badge import badge_for
 from sphinx_mosaic.status.last_updated import dates_wanted, page_footer, parse_date
@@ -153,7 +154,7 @@ class StatusCollector(EnvironmentCollector):
 
 def insert_badge(doctree: nodes.document, badge: nodes.Element) -> None:
     """Put *badge* in its own paragraph right under the page title."""
-    line = nodes.paragraph("", "", badge, classes=["mosaic-status-line"])
+    line = nodes.paragraph("", "", badge, classes=[STATUS_LINE])
     section = doctree.next_node(nodes.section)
     if section is not None and len(section) and isinstance(section[0], nodes.title):
         section.insert(1, line)

@@ -35,6 +35,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import format_date as sphinx_format_date
 
 from sphinx_mosaic import envdata
+from sphinx_mosaic.chrome import PAGE_FOOTER
 from sphinx_mosaic.config import Option, declare, explicitly_set
 from sphinx_mosaic.status.history import read_git_history
 
@@ -172,7 +173,7 @@ class PageFooter(SphinxPostTransform):
         release = str(self.config.release or "")
         for placeholder in list(self.document.findall(page_footer)):
             when = last_updated(self.env, placeholder["docname"])
-            line = nodes.paragraph(classes=["mosaic-page-footer"])
+            line = nodes.paragraph(classes=[PAGE_FOOTER])
             if when is not None:
                 line += nodes.inline(
                     "",
