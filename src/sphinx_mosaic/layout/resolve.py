@@ -4,7 +4,7 @@ One resolver answers this for every place a writer names a page: ``{doc}``
 roles, Markdown links, the steps of a reading path, the folder of
 ``mosaic-contents`` and the book of ``status-table``.  So the same text
 reaches the same page wherever it is written.  The order (documented in the
-user guide, "Names and links"):
+user guide, "Number-free names and links"):
 
 1. A name that starts with ``/`` is read from the shelf (the source folder)
    only.  Any other name is read relative to the folder of the page it is

@@ -5,5 +5,5 @@ One run reads the build output (:mod:`.bundle`) and the server's owned content
 applies it (:mod:`.apply`, with :mod:`.files` for images and attachments,
 :mod:`.imports` for whole-book imports and :mod:`.links` for link rewriting).
 :mod:`.client` is the rate-budgeted, retrying HTTP client; :mod:`.publisher`
-ties a run together; :mod:`.cli` and :mod:`.options` are its two entry points.
+ties a run together; :mod:`.cli` and :mod:`.after_build` are its two entry points.
 """

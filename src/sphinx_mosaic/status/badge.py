@@ -63,7 +63,8 @@ def make_badge(env: BuildEnvironment, key: str) -> nodes.Element:
     """A fresh badge node for status *key*, rendering in every builder.
 
     A key the vocabulary does not know gives a neutral badge labelled with the
-    key itself (callers normally pass a value from :func:`page_status`).
+    key itself (callers normally pass a value from
+    :func:`~sphinx_mosaic.status.collector.page_status`).
     """
     vocabulary = vocabulary_of(env.config)
     if key in vocabulary:

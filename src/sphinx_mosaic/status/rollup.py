@@ -1,6 +1,6 @@
 """The roll-up of a book or chapter: one status computed from its pages.
 
-The rule (documented in the user guide, "Status table"):
+The rule (documented in the user guide, "The status table"):
 
 1. a folder without pages has no roll-up;
 2. every page complete (status weight 1) -> **Complete**;

@@ -1,6 +1,6 @@
 """The numbered layout as a source of the BookStack model: its skeleton shelf.
 
-Mapping rules (documented in the user guide, "Importing into BookStack"):
+Mapping rules (documented in the user guide, "How the tree maps onto BookStack"):
 
 * the shelf is the project; its name is the root page's title;
 * a book is a book folder; its name is its index title and its description the

@@ -2,7 +2,8 @@
 
 BookStack's editors store a callout as one ``<p class="callout KIND">`` with
 ``<br>`` between lines, and know four kinds: ``info``, ``success``,
-``warning`` and ``danger`` (research/bookstack.md section 2.2).  Every
+``warning`` and ``danger`` (the callout formats of its WYSIWYG editor's
+``config.js`` and of its newer editor's ``callout.ts``).  Every
 admonition type of docutils and Sphinx maps onto one of them; the type's label
 (``Note``, ``Tip``, ...) leads the callout in bold, so the distinction the
 four colours cannot carry stays readable.

@@ -49,7 +49,7 @@ class SignatureVisitors:
     """Visitors the BookStack translator takes for ``desc`` nodes."""
 
     def visit_desc(self, node: nodes.Element) -> None:
-        """No wrapper: its blocks are top-level blocks (``anchors.TRANSPARENT``)."""
+        """No wrapper: its blocks are top-level blocks (:data:`.ids.TRANSPARENT`)."""
 
     def depart_desc(self, node: nodes.Element) -> None:
         pass

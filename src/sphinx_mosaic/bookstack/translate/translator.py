@@ -15,14 +15,14 @@ BookStack cannot carry replaced:
 * sphinx-design and the tab extensions' markup becomes collapsible blocks and
   bold labels (:mod:`~.design`);
 * links, images and downloads become tokens (:mod:`~.fragment`) that the
-  builder resolves when it assembles the books.
+  assembly resolves (:mod:`~sphinx_mosaic.bookstack.assemble`).
 
 Node dispatch (:func:`dispatch_for`): a visitor of this class for the node's
 own class first, then the ``html`` visitor another extension registered for it
 (so third-party nodes render as they do in HTML; one that raises costs its
 markup, not the build: :func:`~sphinx_mosaic.bookstack.translate.report_failures`),
-then a visitor of a base class; anything else keeps its text (the builder warns
-once per node type, by the same rule).
+then a visitor of a base class; anything else keeps its text (one warning per
+node type, by the same rule: :class:`~sphinx_mosaic.bookstack.translate.NodeCoverage`).
 """
 
 from __future__ import annotations
