@@ -1,4 +1,4 @@
-"""Did you mean ...?" for names a writer types: statuses, audiences, path ids, pages.
+"""Suggestions ("did you mean ...?") for names a writer types: statuses, audiences, path ids, pages.
 
 Plain Python (no Sphinx import).  The standard library's :mod:`difflib` ratio is
 enough for typos in short names (``compelte`` -> ``complete``, ``developr`` ->

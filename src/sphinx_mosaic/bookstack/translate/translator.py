@@ -1,4 +1,4 @@
-"""HTML that BookStack keeps as is.
+"""The BookStack translator: a doctree as the HTML BookStack keeps as is, by one dispatch rule.
 
 :class:`BookStackTranslator` is Sphinx's HTML5 translator with the parts
 BookStack cannot carry replaced:
