@@ -12,8 +12,11 @@ Format: the builder's format is ``bookstack``, not ``html``.  Extensions'
 JavaScript BookStack does not have, and a format shared with ``html`` would
 make their ``html`` post-transforms run too); the translator uses a node's
 ``html`` visitor only for nodes it has no visitor of its own for
-(:mod:`~sphinx_mosaic.bookstack.translate.translator`).  Nothing is registered under the
-builder's name (Sphinx issue 14587).
+(:mod:`~sphinx_mosaic.bookstack.translate.translator`).  A visitor registered for
+``bookstack`` (``app.add_node(node, bookstack=...)``, as the status badge's) is the
+translator's own; the builder's name and format are the same, so such a registration
+hides no other extension's visitors, which one under a builder's name would (Sphinx
+issue 14587).
 
 Such ``html`` visitors were written against Sphinx's HTML builders and read
 their attributes: ``sphinx.ext.inheritance_diagram`` reads ``out_suffix``,

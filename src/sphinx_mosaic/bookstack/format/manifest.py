@@ -1,6 +1,7 @@
 """The contract between the builder and the publisher: ``manifest.json`` and the ZIP tokens.
 
-Both sides import this module and nothing else of each other:
+Both sides import this module, and of each other nothing else but the rest of
+:mod:`sphinx_mosaic.bookstack.format` (the model, limits, image types, URLs):
 
 * ``FORMAT`` names the version of the manifest's shape; the publisher refuses
   any other (its JSON Schema is ``docs/2-user-guide/4-bookstack/manifest.schema.json``);
