@@ -234,9 +234,6 @@ class Assembler:
 
     # -- files ----------------------------------------------------------------
 
-    def image(self, source: str, location: Location) -> tuple[str, bytes] | Refused:
-        return self.assets.image(source, location)
-
     def attachment(self, source: str, location: Location) -> tuple[str, str, bytes] | None:
         """(name within the limit, file reference, bytes) of a file attached to a page."""
         loaded = self.assets.attachment(source, location)
@@ -282,7 +279,7 @@ def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -
         return ident
 
     for index, source in enumerate(fragment.images):
-        got = asm.image(source, fragment.image_location(index))
+        got = asm.assets.image(source, fragment.image_location(index))
         if isinstance(got, Refused):
             # A broken image is left out (its <img> becomes its alt text below); another
             # kind of file is attached and linked in its place.
