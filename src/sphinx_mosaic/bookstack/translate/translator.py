@@ -43,7 +43,12 @@ from selectolax.lexbor import LexborHTMLParser
 from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
-from sphinx_mosaic.bookstack.translate.callouts import CalloutVisitors, CalloutWriter, inline_blocks
+from sphinx_mosaic.bookstack.translate.callouts import (
+    CALLOUT_KINDS,
+    CalloutVisitors,
+    CalloutWriter,
+    inline_blocks,
+)
 from sphinx_mosaic.bookstack.translate.design import DesignVisitors, DesignWriter
 from sphinx_mosaic.bookstack.translate.fragment import INTERNAL_URI, Fragment
 from sphinx_mosaic.bookstack.translate.ids import PageAnchors, is_top_level
@@ -70,9 +75,8 @@ Handler = Callable[[nodes.Node], None]
 #: An ``html`` visitor or departure function another extension registered.
 HTMLHandler = Callable[[Any, nodes.Node], None]
 
-_KEPT_CLASSES = frozenset(
-    {"callout", "info", "success", "warning", "danger", "task-list-item", "contains-task-list"}
-)
+#: Classes a page keeps: BookStack's callouts and task lists style by them.
+_KEPT_CLASSES = frozenset({"callout", *CALLOUT_KINDS, "task-list-item", "contains-task-list"})
 
 
 def _filtered_attribute(name: str) -> bool:
