@@ -44,12 +44,10 @@ from sphinx_mosaic.bookstack.format.manifest import (
 )
 from sphinx_mosaic.bookstack.format.model import Asset, Book, Chapter, Page, Shelf
 from sphinx_mosaic.bookstack.format.urls import bookstack_slug, entity_url, search_url
-from sphinx_mosaic.bookstack.mapping import check_key
+from sphinx_mosaic.bookstack.mapping import Tags, check_key
 from sphinx_mosaic.bookstack.translate.fragment import TOKEN, Fragment
 from sphinx_mosaic.bookstack.translate.ids import PREFIX
 from sphinx_mosaic.warnings import MosaicWarning, warn
-
-Tags = list[dict[str, str]]
 
 _IMG_TAG = re.compile(r"<img [^>]*?src=\"\[\[mosaic:image:(\d+)\]\]\"[^>]*>")
 #: The (HTML-escaped) alt text of an ``<img>`` tag.

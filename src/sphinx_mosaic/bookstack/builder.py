@@ -42,10 +42,10 @@ from sphinx.builders import Builder
 from sphinx.highlighting import PygmentsBridge
 from sphinx.locale import __
 
-from sphinx_mosaic.bookstack.assemble import Assembler, Tags
+from sphinx_mosaic.bookstack.assemble import Assembler
 from sphinx_mosaic.bookstack.assets import IMAGE_PREFERENCE, Assets, ImageConverter, choose_images
 from sphinx_mosaic.bookstack.incremental import BuildRecord
-from sphinx_mosaic.bookstack.mapping import page_tags, report
+from sphinx_mosaic.bookstack.mapping import Tags, page_tags, report
 from sphinx_mosaic.bookstack.output import write_output
 from sphinx_mosaic.bookstack.translate import (
     NodeCoverage,
@@ -107,8 +107,7 @@ class BookStackBuilder(Builder):
         self.secnumbers: dict[str, tuple[int, ...]] = {}
         self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
         self.described: set[str] = set()
-        # Sphinx 9 keeps the registry on the builder; Sphinx 8.0 only on the application.
-        registry = getattr(self, "_registry", None) or self.app.registry
+        registry = self._component_registry
         html_handlers = dict(registry.translation_handlers.get("html", {}))
         #: What the translator needs of the build (set again in prepare_writing).
         self.translation = TranslationContext(html_handlers, {}, self.cache_dir)
@@ -126,14 +125,18 @@ class BookStackBuilder(Builder):
         self.events.connect("env-before-read-docs", self.record.note_read, 900)
 
     @property
+    def _component_registry(self) -> Any:
+        """Sphinx's component registry (visitors, math renderers): Sphinx 9 keeps it on
+        the builder, Sphinx 8.0 only on the application."""
+        return getattr(self, "_registry", None) or self.app.registry
+
+    @property
     def math_renderer_name(self) -> str | None:
         """The math renderer an HTML build would pick (as ``StandaloneHTMLBuilder``)."""
         name = getattr(self.config, "html_math_renderer", None)
         if name:
             return str(name)
-        # Sphinx 9 keeps the registry on the builder; Sphinx 8.0 only on the application.
-        registry = getattr(self, "_registry", None) or self.app.registry
-        renderers = list(registry.html_inline_math_renderers)
+        renderers = list(self._component_registry.html_inline_math_renderers)
         if len(renderers) == 1:
             return str(renderers[0])
         if len(renderers) == 2 and "mathjax" in renderers:
