@@ -1,7 +1,12 @@
-"""The layout's rules: the publisher runs without Sphinx, and no new import circle appears.
+"""The architecture's rules, as docs/4-development/1-architecture.md states them.
 
-Both are checked on the source (``ast``) or in a fresh interpreter, never on the
-modules this test process has already imported.
+The publisher runs without Sphinx and reads the builder only through
+``bookstack/format/``; no import circle appears; the BookStack output reads the
+layout only through its model; only ``envdata.py`` touches what is kept on the
+environment; only ``chrome.py`` spells the classes components mark their nodes
+with; every module says what it is for.  Each is checked on the source (``ast``)
+or in a fresh interpreter, never on the modules this test process has already
+imported.
 """
 
 from __future__ import annotations
