@@ -199,3 +199,67 @@ def test_toctree_link_lists_get_ids_like_every_block(tmp_path: Path) -> None:
     assert all(str(element.get("id", "")).startswith("bkmrk-") for element in top)
     # A label before the toctree leads to its caption.
     assert links(index)["the list"] == f"#{top[0]['id']}"
+
+
+_LONG_SOURCE = """\
+A paragraph long enough to be cut: {words}
+
+.. list-table::
+
+   * - {words}
+     - cell
+
+* an item
+
+  * a nested item with **strong** and ``code``, {words}
+
+-a ARG, --all=ARG  an option whose argument has an ``astext`` of its own, {words}
+
+::
+
+   literal
+      block
+
+   {words}
+"""
+
+
+def test_an_id_reads_only_the_beginning_of_a_long_block_and_gives_the_same_id() -> None:
+    from docutils.core import publish_doctree
+
+    from sphinx_mosaic.bookstack.translate.ids import id_text, slug
+
+    words = " ".join(f"word{n}  \u03a3\u03c3\u03a3 \u0130x" for n in range(300))
+    document = publish_doctree(_LONG_SOURCE.format(words=words))
+    checked = 0
+    for node in document.findall(nodes.Element):
+        whole = node.astext()
+        read = id_text(node)
+        assert whole.startswith(read) or read == whole
+        assert slug(read) == slug(whole), node.tagname
+        checked += 1
+    table = next(document.findall(nodes.table))
+    assert len(id_text(table)) < 1000 < len(table.astext())  # stops early
+    assert checked > 30
+
+
+def test_the_cut_gives_the_same_slug_for_any_text() -> None:
+    import random
+
+    from sphinx_mosaic.bookstack.translate.ids import id_text, slug
+
+    # Whitespace of several kinds, a capital sigma (lower case depends on what follows),
+    # a dotted capital I (lower case is two characters), a combining accent.
+    alphabet = ["a", "B", " ", "  ", "\n", "\u00a0", "\u03a3", "\u0130", "\u0301", "-", "%"]
+    rng = random.Random(30)
+    for _ in range(2000):
+        parts = ["".join(rng.choices(alphabet, k=rng.randint(0, 120))) for _ in range(4)]
+        paragraph = nodes.paragraph(
+            "",
+            "",
+            nodes.Text(parts[0]),
+            nodes.emphasis("", parts[1]),
+            nodes.Text(parts[2]),
+            nodes.literal("", parts[3]),
+        )
+        assert slug(id_text(paragraph)) == slug(paragraph.astext()), parts

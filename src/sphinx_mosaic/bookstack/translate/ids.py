@@ -34,6 +34,12 @@ from sphinx_mosaic.walk import elements
 
 PREFIX = "bkmrk-"
 _SPACE = re.compile(r"\s+")
+#: BookStack's id keeps this many characters of an element's text.
+ID_TEXT = 20
+#: Characters of a block's text :func:`id_text` reads before it looks for a place to stop.
+_TEXT_READ = 80
+#: The last whitespace character of a text.
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
 #: The ids docutils numbers for nodes that no label names.
 _AUTO_ID = re.compile(r"id\d+")
 #: An element id, and a link within the page, in a start tag as the translator writes
@@ -133,6 +139,56 @@ def visible_text(node: nodes.Element) -> str:
     for raw in list(copy.findall(nodes.raw)):
         raw.parent.remove(raw)
     return copy.astext()
+
+
+def slug(text: str) -> str:
+    """BookStack's text part of an id: the first 20 characters of the text, lower case,
+    whitespace runs as ``-``."""
+    return _SPACE.sub("-", text.strip().lower())[:ID_TEXT]
+
+
+def _read(node: nodes.Node, pieces: list[str], budget: int) -> int:
+    """Append ``node.astext()`` to *pieces*, in pieces, until *budget* characters are read;
+    return what is left of the budget (0 or less: stopped).
+
+    An element that joins its children's text as docutils' ``Element.astext`` does is
+    read child by child; any other node (text, and elements with an ``astext`` of their
+    own) gives its text, cut at the budget.
+    """
+    if not isinstance(node, nodes.Element) or type(node).astext is not nodes.Element.astext:
+        text = node.astext()
+        pieces.append(text[:budget])  # a beginning of the text is a beginning of it
+        return budget - len(text)
+    separator = node.child_text_separator
+    for index, child in enumerate(node.children):
+        if index and separator:
+            pieces.append(separator)
+            budget -= len(separator)
+        budget = _read(child, pieces, budget)
+        if budget <= 0:
+            break
+    return budget
+
+
+def id_text(node: nodes.Element) -> str:
+    """``node.astext()``, or a beginning of it with the same :func:`slug`.
+
+    The id keeps 20 characters, but a table or a long list is text of many
+    kilobytes: its first 80 characters are read, and cut after their
+    last whitespace character if the slug of what is left is whole.  Cut there,
+    the text gives the same slug as the whole: ``lower()`` maps each character as
+    in the whole text (its one rule that looks at neighbours, a final sigma, looks
+    no further than the next whitespace) and the whitespace run at the cut is a
+    ``-`` in both.  Otherwise (no whitespace late enough) the whole text is read.
+    """
+    pieces: list[str] = []
+    if _read(node, pieces, _TEXT_READ) > 0:
+        return "".join(pieces)  # all of it
+    head = "".join(pieces)
+    found = _LAST_SPACE.search(head)
+    if found is not None and len(slug(head[: found.end()])) == ID_TEXT:
+        return head[: found.end()]
+    return node.astext()
 
 
 class PageAnchors:
@@ -252,12 +308,12 @@ class PageAnchors:
         return self.generated(self._visible_text(section), "h")
 
     def _visible_text(self, node: nodes.Element) -> str:
-        return visible_text(node) if self._raw else node.astext()
+        return visible_text(node) if self._raw else id_text(node)
 
     def generated(self, text: str, tagname: str) -> str:
         """BookStack's own rule: ``bkmrk-`` + first 20 characters of text."""
-        slug = _SPACE.sub("-", text.strip().lower())[:20]
-        base = PREFIX + (quote(slug, safe="-_.") if slug else tagname)
+        text_part = slug(text)
+        base = PREFIX + (quote(text_part, safe="-_.") if text_part else tagname)
         candidate, n = base, 0
         while candidate in self.used:
             n += 1
