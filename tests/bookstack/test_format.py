@@ -13,8 +13,8 @@ from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 
 from sphinx_mosaic.bookstack.format.files import safe_file_name
+from sphinx_mosaic.bookstack.format.portable_zip import zip_bytes
 from sphinx_mosaic.bookstack.format.urls import bookstack_slug, entity_url
-from sphinx_mosaic.bookstack.output import zip_bytes
 from sphinx_mosaic.bookstack.translate.callouts import callout_kind
 from sphinx_mosaic.bookstack.translate.description import description_html, plain_description
 from sphinx_mosaic.bookstack.translate.ids import PageAnchors, ensure_top_level_ids

@@ -21,7 +21,7 @@ from helpers.zip_checker import check_package
 
 from sphinx_mosaic.bookstack.format.files import check_reference, safe_file_name
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
-from sphinx_mosaic.bookstack.output import zip_bytes
+from sphinx_mosaic.bookstack.format.portable_zip import zip_bytes
 
 PNG = Path(__file__).parents[1] / "roots" / "test-safety" / "1-hostile" / "_static" / "picture.png"
 LONG_FOLDER = "2-" + "k" * 200

@@ -52,7 +52,6 @@ def stamp(content_hash: str) -> str:
 #: The smallest BookStack version with the imports API.  ``/api/system``, which tells the
 #: version, exists from v25.05; v23.x to v25.02 answer both routes with the web 404 page.
 IMPORT_API_VERSION = (25, 7)
-SYSTEM_API_VERSION = (25, 5)
 SEARCH_PAGE_SIZE = 100
 #: No loop runs away: more result pages than this means the server misbehaves.
 MAX_SEARCH_PAGES = 10_000

@@ -32,7 +32,6 @@ FORMAT = "sphinx-mosaic-bookstack/1"
 
 #: A reference BookStack's importer turns into the URL of an object of the same ZIP.
 REFERENCE = re.compile(r"\[\[bsexport:([a-z]+):(\d+)\]\]")
-REFERENCE_TYPES = ("book", "chapter", "page", "image", "attachment")
 
 
 class ManifestError(ValueError):
