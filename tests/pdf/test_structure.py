@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -178,13 +180,41 @@ def test_conf_py_sectioning_is_kept(tmp_path: Path) -> None:
     assert not [d for d in divisions if d[0] == "part"]
 
 
+@dataclass(frozen=True)
+class CorpusLatex:
+    srcdir: Path
+    outdir: Path
+    warnings: str
+
+
+@pytest.fixture(scope="module")
+def corpus_latex(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], CorpusLatex]:
+    """A corpus tree's LaTeX build (pdflatex, Sphinx's default engine), made once for the two
+    tests that read it: one checks its pages, the other compiles it."""
+    made: dict[str, CorpusLatex] = {}
+
+    def get(tree: str) -> CorpusLatex:
+        if tree not in made:
+            tmp = tmp_path_factory.mktemp("corpus-latex")
+            srcdir = tmp / "src"
+            shutil.copytree(CORPUS / tree, srcdir)
+            (srcdir / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+            overrides = {"latex_engine": "pdflatex"}
+            latex = build(srcdir, tmp / "pdflatex", "latex", confoverrides=overrides)
+            made[tree] = CorpusLatex(srcdir, latex.outdir, latex.warnings)
+        return made[tree]
+
+    return get
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("tree", ["docs", "_old/docs"])
-def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) -> None:
+def test_every_html_page_of_the_corpus_is_in_the_pdf(
+    tmp_path: Path, corpus_latex: Callable[[str], CorpusLatex], tree: str
+) -> None:
     """The corpus's two trees: numbered pages in unnumbered folders, and no numbers at all."""
-    srcdir = tmp_path / "src"
-    shutil.copytree(CORPUS / tree, srcdir)
-    (srcdir / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+    latex = corpus_latex(tree)
+    srcdir = latex.srcdir
     html, warnings = build(srcdir, tmp_path / "html", "html")
     assert "isn't included in any toctree" not in warnings
     pages = {
@@ -192,8 +222,7 @@ def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) 
         for path in html.rglob("*.html")
         if not path.relative_to(html).parts[0].startswith("_")
     } - {"genindex", "search"}
-    latex, _ = build(srcdir, tmp_path / "latex", "latex")
-    in_pdf = set(DOCUMENT_LABEL.findall(latex_of(latex)))
+    in_pdf = set(DOCUMENT_LABEL.findall(latex_of(latex.outdir)))
     root = "README" if (srcdir / "README.md").is_file() else next(iter(sorted(pages)))
     # The root page is the PDF's front matter (Sphinx labels it as the document, not a page).
     assert sorted(pages - in_pdf - {root}) == []
@@ -205,16 +234,24 @@ def test_every_html_page_of_the_corpus_is_in_the_pdf(tmp_path: Path, tree: str) 
 @pytest.mark.parametrize(
     ("tree", "engines"), [("docs", ("pdflatex", "lualatex")), ("_old/docs", ("pdflatex",))]
 )
-def test_the_corpus_pdf_is_complete(tmp_path: Path, tree: str, engines: tuple[str, ...]) -> None:
+def test_the_corpus_pdf_is_complete(
+    tmp_path: Path,
+    corpus_latex: Callable[[str], CorpusLatex],
+    tree: str,
+    engines: tuple[str, ...],
+) -> None:
     """Both corpus trees compile, every page is in the PDF and every character drawn (emoji
     as images: no placeholder and no mosaic.character warning)."""
-    srcdir = tmp_path / "src"
-    shutil.copytree(CORPUS / tree, srcdir)
-    (srcdir / "conf.py").write_text('extensions = ["myst_parser", "sphinx_mosaic"]\n')
+    shared = corpus_latex(tree)
     outdirs: dict[str, Path] = {}
     for engine in engines:
-        overrides = {"latex_engine": engine}
-        latex, warnings = build(srcdir, tmp_path / engine, "latex", confoverrides=overrides)
+        if engine == "pdflatex":
+            latex, warnings = shared.outdir, shared.warnings
+        else:
+            overrides = {"latex_engine": engine}
+            latex, warnings = build(
+                shared.srcdir, tmp_path / engine, "latex", confoverrides=overrides
+            )
         outdirs[engine] = latex
         assert "mosaic.character" not in warnings
         documents = set(DOCUMENT_LABEL.findall(latex_of(latex)))
