@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from docutils import nodes
-from helpers.build import all_pages, build, copy_root, read_book
+from helpers.build import build, copy_root
 from helpers.node_fallbacks import FALLBACKS
 from sphinx import addnodes
 
@@ -64,8 +64,16 @@ def test_fallback_list_has_no_stale_entries() -> None:
     assert not stale
 
 
-def test_unknown_nodes(tmp_path: Path) -> None:
-    outdir, warnings = build(copy_root("bookstack-unknown", tmp_path), tmp_path / "_build")
+@pytest.fixture(scope="module")
+def unknown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The root of node classes without a visitor of their own, built once."""
+    tmp = tmp_path_factory.mktemp("unknown")
+    outdir, warnings = build(copy_root("bookstack-unknown", tmp), tmp / "_build")
+    return outdir, warnings
+
+
+def test_unknown_nodes(unknown: tuple[Path, str]) -> None:
+    outdir, warnings = unknown
     lines = [line for line in warnings.splitlines() if line]
     # One warning per node type without any rendering, with its location.
     assert len(lines) == 1, warnings
@@ -77,46 +85,11 @@ def test_unknown_nodes(tmp_path: Path) -> None:
     assert "<mark>highlighted by its html visitor</mark>" in html  # html fallback used
 
 
-def test_the_node_check_follows_the_translators_dispatch(tmp_path: Path) -> None:
+def test_the_node_check_follows_the_translators_dispatch(unknown: tuple[Path, str]) -> None:
     """A node class with no visitor of its own whose base class has one registered for
     the bookstack format is rendered by that visitor, so it is not warned about."""
-    outdir, warnings = build(copy_root("bookstack-unknown", tmp_path), tmp_path / "_build")
+    outdir, warnings = unknown
     assert "framed_child" not in warnings
     with zipfile.ZipFile(outdir / "books" / "1-book.zip") as archive:
         html = archive.read("data.json").decode()
     assert "<strong>framed by the visitor of its base class</strong>" in html
-
-
-def test_multi_paragraph_fields_never_nest_paragraphs(tmp_path: Path) -> None:
-    """Sphinx puts a field body of several paragraphs (``:param a:``, ``:returns:``) in
-    the paragraph that holds the field's name: written as is, ``<p>`` inside ``<p>``."""
-    from bs4 import BeautifulSoup
-    from helpers.zip_checker import check_package
-
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text('extensions = ["sphinx_mosaic"]\nproject = "D"\n')
-    (src / "index.rst").write_text(
-        "Demo\n====\n\nIntro.\n\nSee :ref:`list <the-field>`.\n\n.. py:function:: f(a, b)\n\n"
-        "   :param a: The first.\n\n      It has a second paragraph.\n\n"
-        "      .. _the-field:\n\n      - and a list\n"
-        "   :param b: Plain.\n   :returns: Something.\n\n      Over two paragraphs.\n",
-        encoding="utf-8",
-    )
-    outdir, _ = build(src, tmp_path / "_build")
-    (zip_path,) = (outdir / "books").glob("*.zip")
-    assert check_package(zip_path) == []
-    (page,) = all_pages(read_book(zip_path)["book"])
-    soup = BeautifulSoup(page["html"], "html.parser")
-    assert soup.select("p p") == []
-    assert [p.get_text() for p in soup.select("dd p")] == [
-        "a – The first.",
-        "It has a second paragraph.",
-        "and a list",
-        "b – Plain.",
-        "Something.",
-        "Over two paragraphs.",
-    ]
-    # The label before the list inside the field still leads to it.
-    assert soup.find("a", string="list")["href"] == "#bkmrk-the-field"
-    assert soup.select_one("#bkmrk-the-field").name == "ul"

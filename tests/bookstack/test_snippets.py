@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers.build import all_pages, build, read_book
 from helpers.zip_checker import check_package
 
@@ -79,3 +80,23 @@ def test_snippet(source: Path, pages: dict[str, dict[str, Any]], file_regression
     file_regression.check(
         pages[source.name]["html"], fullpath=source.with_suffix(".html"), encoding="utf-8"
     )
+
+
+def test_a_field_body_of_several_paragraphs_never_nests_paragraphs(
+    pages: dict[str, dict[str, Any]],
+) -> None:
+    """Sphinx puts a field body of several paragraphs (``:param a:``, ``:returns:``) in
+    the paragraph that holds the field's name: written as is, ``<p>`` inside ``<p>``."""
+    soup = BeautifulSoup(pages["field-bodies.rst"]["html"], "html.parser")
+    assert soup.select("p p") == []
+    assert [p.get_text() for p in soup.select("dd p")] == [
+        "a – The first.",
+        "It has a second paragraph.",
+        "and a list",
+        "b – Plain.",
+        "Something.",
+        "Over two paragraphs.",
+    ]
+    # The label before the list inside the field still leads to it.
+    assert soup.find("a", string="the list")["href"] == "#bkmrk-the-field"
+    assert soup.select_one("#bkmrk-the-field").name == "ul"
