@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers.build import Built, build
 from helpers.builders import ALL_BUILDERS
 from sphinx.testing.util import SphinxTestApp
 
@@ -21,16 +22,25 @@ BUILDERS = ALL_BUILDERS
 LOCAL_SETUP_LINE = "For New Users — step 2 of 4: ← Quick Start | Environment Configuration →"
 
 
-def build(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path, buildername: str, **kwargs: object
-) -> SphinxTestApp:
-    srcdir = tmp_path / "src"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Built]:
+    """test-paths built with a builder and configuration values, once per module for each
+    pair: several tests read the same build.  Every build is warning-free."""
+    root = tmp_path_factory.mktemp("paths-builders")
+    srcdir = root / "src"
     shutil.copytree(ROOTS / "test-paths", srcdir)
-    app = make_app(buildername, srcdir=srcdir, **kwargs)
-    app.build()
-    assert app.statuscode == 0
-    assert app.warning.getvalue() == ""
-    return app
+    made: dict[str, Built] = {}
+
+    def get(buildername: str, **conf: object) -> Built:
+        key = f"{buildername} {sorted(conf.items())!r}"
+        if key not in made:
+            result = build(srcdir, root / f"build-{len(made)}", buildername, confoverrides=conf)
+            assert result.statuscode == 0
+            assert result.warnings == ""
+            made[key] = result
+        return made[key]
+
+    return get
 
 
 def squash(text: str) -> str:
@@ -38,15 +48,13 @@ def squash(text: str) -> str:
 
 
 @pytest.mark.parametrize("buildername", BUILDERS)
-def test_every_builder_without_warnings(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path, buildername: str
-) -> None:
-    app = build(make_app, tmp_path, buildername)
+def test_every_builder_without_warnings(built: Callable[..., Built], buildername: str) -> None:
+    app = built(buildername)
     assert any(Path(app.outdir).iterdir())
 
 
-def test_furo(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path, "html", confoverrides={"html_theme": "furo"})
+def test_furo(built: Callable[..., Built]) -> None:
+    app = built("html", html_theme="furo")
     page = BeautifulSoup(
         (Path(app.outdir) / "1-getting-started/2-local-setup.html").read_text(), "html.parser"
     )
@@ -58,8 +66,8 @@ def test_furo(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
     assert "var(--color-foreground-muted" in css
 
 
-def test_dirhtml_links(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path, "dirhtml")
+def test_dirhtml_links(built: Callable[..., Built]) -> None:
+    app = built("dirhtml")
     page = BeautifulSoup(
         (Path(app.outdir) / "1-getting-started/2-local-setup/index.html").read_text(),
         "html.parser",
@@ -73,10 +81,8 @@ def test_dirhtml_links(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -
     ]
 
 
-def test_singlehtml_keeps_one_box_per_page(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path
-) -> None:
-    app = build(make_app, tmp_path, "singlehtml")
+def test_singlehtml_keeps_one_box_per_page(built: Callable[..., Built]) -> None:
+    app = built("singlehtml")
     page = BeautifulSoup((Path(app.outdir) / "README.html").read_text(), "html.parser")
     lines = [squash(p.get_text()) for p in page.select(".mosaic-path-nav-line")]
     assert lines == [
@@ -103,8 +109,8 @@ def test_singlehtml_keeps_one_box_per_page(
     ]
 
 
-def test_epub(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path, "epub")
+def test_epub(built: Callable[..., Built]) -> None:
+    app = built("epub")
     outdir = Path(app.outdir)
     page = (outdir / "1-getting-started/2-local-setup.xhtml").read_text()
     assert LOCAL_SETUP_LINE in squash(BeautifulSoup(page, "html.parser").get_text(" "))
@@ -112,8 +118,8 @@ def test_epub(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
     assert "_static/mosaic-paths.css" in (outdir / "content.opf").read_text()
 
 
-def test_text(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path, "text")
+def test_text(built: Callable[..., Built]) -> None:
+    app = built("text")
     outdir = Path(app.outdir)
     page = squash((outdir / "1-getting-started/2-local-setup.txt").read_text())
     assert "[Partial] **For New Users** — step 2 of 4: ← Quick Start | Environment " in page
@@ -123,8 +129,8 @@ def test_text(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
     assert "2. Type Sharing — shared types" in readme
 
 
-def test_latex(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path, "latex")
+def test_latex(built: Callable[..., Built]) -> None:
+    app = built("latex")
     outdir = Path(app.outdir)
     tex = (outdir / "paths.tex").read_text()
     assert r"\usepackage{sphinxmosaicpaths}" in tex
@@ -141,25 +147,23 @@ def test_latex(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
     assert r"\hyperref[\detokenize{README:path-new-users}]" in tex
 
 
-def test_man(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    man = build(make_app, tmp_path, "man")
+def test_man(built: Callable[..., Built]) -> None:
+    man = built("man")
     page = next(Path(man.outdir).glob("*.1")).read_text()
     assert "step 2 of 4" in page
     assert "Environment Configuration →" in page
 
 
-def test_texinfo(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    info = build(make_app, tmp_path, "texinfo")
+def test_texinfo(built: Callable[..., Built]) -> None:
+    info = built("texinfo")
     texi = next(Path(info.outdir).glob("*.texi")).read_text()
     assert "step 2 of 4" in texi
     assert "@enumerate" in texi
 
 
 @pytest.mark.latex
-def test_pdf_shows_steps_and_navigation(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path
-) -> None:
-    app = build(make_app, tmp_path, "latex")
+def test_pdf_shows_steps_and_navigation(built: Callable[..., Built]) -> None:
+    app = built("latex")
     outdir = Path(app.outdir)
     subprocess.run(
         ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "paths.tex"],
@@ -186,8 +190,8 @@ def test_pdf_shows_steps_and_navigation(
     assert "For Developers — step 3 of 3: ← Testing" in lines
 
 
-def test_bookstack_content(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path, "bookstack")
+def test_bookstack_content(built: Callable[..., Built]) -> None:
+    app = built("bookstack")
     book = json.loads(
         zipfile.ZipFile(Path(app.outdir) / "books/2-development.zip").read("data.json")
     )["book"]
@@ -222,11 +226,9 @@ def test_bookstack_content(make_app: Callable[..., SphinxTestApp], tmp_path: Pat
     assert "mosaic-path" not in pages["Testing Requirements"]["html"]
 
 
-def test_text_snapshot(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path, file_regression: Any
-) -> None:
+def test_text_snapshot(built: Callable[..., Built], file_regression: Any) -> None:
     """The whole text output of the pages with paths, pinned (footer dates left out)."""
-    app = build(make_app, tmp_path, "text", confoverrides={"mosaic_page_footer": False})
+    app = built("text", mosaic_page_footer=False)
     outdir = Path(app.outdir)
     pages = [
         "README.txt",
