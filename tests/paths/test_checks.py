@@ -4,34 +4,35 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
+from helpers.build import Built, build
 
 ROOTS = Path(__file__).parents[1] / "roots"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def build(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path, **kwargs: object
-) -> SphinxTestApp:
+def build_root(tmp_path: Path, builder: str = "html", **conf: object) -> Built:
     srcdir = tmp_path / "src"
     shutil.copytree(ROOTS / "test-paths-checks", srcdir)
-    app = make_app("html", srcdir=srcdir, **kwargs)
-    app.build()
-    return app
+    return build(srcdir, tmp_path / "_build", builder, confoverrides=conf)
 
 
-def warnings_of(app: SphinxTestApp) -> list[str]:
-    text = ANSI.sub("", app.warning.getvalue())
-    return [line.replace(str(app.srcdir) + "/", "") for line in text.splitlines() if line]
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The root built as html, once for the tests that read its warnings and pages."""
+    return build_root(tmp_path_factory.mktemp("paths-checks"))
 
 
-def test_exact_warnings(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path)
+def warnings_of(built: Built) -> list[str]:
+    text = ANSI.sub("", built.warnings)
+    return [line.replace(str(built.app.srcdir) + "/", "") for line in text.splitlines() if line]
+
+
+def test_exact_warnings(html: Built) -> None:
+    app = html
     assert warnings_of(app) == [
         "README.md:7: WARNING: path 'one', step 2: no page 'no/such/page'; name a docname, "
         "a source path or a number-free name, or mark a step that is to be added as planned "
@@ -55,17 +56,13 @@ def test_exact_warnings(make_app: Callable[..., SphinxTestApp], tmp_path: Path) 
     ]
 
 
-def test_suppressible(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(
-        make_app, tmp_path, confoverrides={"suppress_warnings": ["mosaic.path"], "nitpicky": True}
-    )
+def test_suppressible(tmp_path: Path) -> None:
+    app = build_root(tmp_path, suppress_warnings=["mosaic.path"], nitpicky=True)
     assert [w for w in warnings_of(app) if "mosaic" in w] == []
 
 
-def test_path_ref_to_an_unknown_id_is_text(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path
-) -> None:
-    app = build(make_app, tmp_path)
+def test_path_ref_to_an_unknown_id_is_text(html: Built) -> None:
+    app = html
     page = BeautifulSoup((Path(app.outdir) / "1-guide/1-start.html").read_text(), "html.parser")
     paragraph = page.find(lambda tag: tag.name == "p" and tag.get_text().startswith("See "))
     assert " ".join(paragraph.get_text().split()) == (
@@ -78,8 +75,8 @@ def test_path_ref_to_an_unknown_id_is_text(
     ]
 
 
-def test_bad_paths_lose_no_content(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
-    app = build(make_app, tmp_path)
+def test_bad_paths_lose_no_content(html: Built) -> None:
+    app = html
     page = BeautifulSoup((Path(app.outdir) / "README.html").read_text(), "html.parser")
     first, duplicate = page.select("div.mosaic-path")[:2]
     items = first.select("ol.mosaic-path-steps > li")
@@ -102,11 +99,6 @@ def test_bad_paths_lose_no_content(make_app: Callable[..., SphinxTestApp], tmp_p
 
 
 @pytest.mark.parametrize("builder", ["text", "latex"])
-def test_warnings_do_not_depend_on_the_builder(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path, builder: str
-) -> None:
-    srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-paths-checks", srcdir)
-    app = make_app(builder, srcdir=srcdir)
-    app.build()
+def test_warnings_do_not_depend_on_the_builder(tmp_path: Path, builder: str) -> None:
+    app = build_root(tmp_path, builder)
     assert len([w for w in warnings_of(app) if w.endswith("[mosaic.path]")]) == 6
