@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from helpers.build import ROOTS, Built
+from helpers.build import build as build_with
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
@@ -37,6 +39,27 @@ def build(make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path)
     return run
 
 
+#: The status root built with a builder and the default configuration.
+Shared = Callable[..., Built]
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Shared:
+    """The status root built once per builder for the module, for the tests that only read
+    the output of the default configuration."""
+    root = tmp_path_factory.mktemp("status")
+    srcdir = root / "src"
+    shutil.copytree(ROOTS / "test-status", srcdir)
+    made: dict[str, Built] = {}
+
+    def get(builder: str = "html") -> Built:
+        if builder not in made:
+            made[builder] = build_with(srcdir, root / f"build-{builder}", builder)
+        return made[builder]
+
+    return get
+
+
 def soup(app: SphinxTestApp, page: str) -> BeautifulSoup:
     return BeautifulSoup((Path(app.outdir) / page).read_text(encoding="utf-8"), "html.parser")
 
@@ -61,9 +84,9 @@ def badge_under_title(page: BeautifulSoup) -> Tag | None:
 # -- HTML ----------------------------------------------------------------------
 
 
-def test_badge_under_title(build: Build) -> None:
-    app = build()
-    assert app.warning.getvalue() == ""
+def test_badge_under_title(shared: Shared) -> None:
+    app = shared()
+    assert app.warnings == ""
     badge = badge_under_title(soup(app, "1-alpha/2-two.html"))
     assert badge is not None
     assert "mosaic-status-partial" in badge["class"]
@@ -100,8 +123,8 @@ def test_badge_option_off(build: Build) -> None:
     assert soup(app, "README.html").select("table .mosaic-status")
 
 
-def test_status_role(build: Build) -> None:
-    app = build()
+def test_status_role(shared: Shared) -> None:
+    app = shared()
     badges = [
         badge
         for badge in soup(app, "README.html").select("p .mosaic-status")
@@ -118,8 +141,8 @@ def test_status_role(build: Build) -> None:
     assert len(inline) == 1
 
 
-def test_status_table_rows(build: Build) -> None:
-    app = build()
+def test_status_table_rows(shared: Shared) -> None:
+    app = shared()
     page = soup(app, "README.html")
     assert [th.get_text(strip=True) for th in page.select("table.mosaic-status-table th")] == [
         "Book",
@@ -151,8 +174,8 @@ def test_status_table_rows(build: Build) -> None:
     ]
 
 
-def test_page_footer(build: Build) -> None:
-    app = build()
+def test_page_footer(shared: Shared, build: Build) -> None:
+    app = shared()
     footer = soup(app, "1-alpha/1-one.html").select_one("p.mosaic-page-footer")
     assert footer is not None
     assert footer.get_text() == "Last updated: 2024-05-01 · Version: 2.3"
@@ -170,8 +193,8 @@ def test_theme_last_updated_is_the_page_date(build: Build) -> None:
     assert "Last updated on May 01, 2024" in " ".join(page.get_text(" ").split())
 
 
-def test_css_and_translations(build: Build) -> None:
-    app = build()
+def test_css_and_translations(shared: Shared, build: Build) -> None:
+    app = shared()
     assert (Path(app.outdir) / "_static" / "mosaic-status.css").is_file()
     assert soup(app, "README.html").select_one('link[href^="_static/mosaic-status.css"]')
     german = build(confoverrides={"language": "de"}, root="status", srcdir=None)
@@ -239,16 +262,16 @@ def test_bad_vocabulary_falls_back_to_default(build: Build) -> None:
     ],
 )
 def test_every_builder_without_warnings(
-    build: Build, builder: str, page: str, expected: str
+    shared: Shared, builder: str, page: str, expected: str
 ) -> None:
-    app = build(builder)
-    assert app.warning.getvalue() == ""
+    app = shared(builder)
+    assert app.warnings == ""
     output = (Path(app.outdir) / page).read_text(encoding="utf-8")
     assert expected in output
 
 
-def test_text_badges_and_table(build: Build) -> None:
-    app = build("text")
+def test_text_badges_and_table(shared: Shared) -> None:
+    app = shared("text")
     shelf = (Path(app.outdir) / "README.txt").read_text(encoding="utf-8")
     assert "| Alpha    " in shelf and "| [Partial] 75 %" in shelf
     assert "[Complete] *set by hand*" in shelf
@@ -258,8 +281,8 @@ def test_text_badges_and_table(build: Build) -> None:
     assert "Last updated: 2024-06-02 · Version: 2.3" in page
 
 
-def test_latex_badges_per_page_and_table(build: Build) -> None:
-    app = build("latex")
+def test_latex_badges_per_page_and_table(shared: Shared) -> None:
+    app = shared("latex")
     tex = (Path(app.outdir) / "status.tex").read_text(encoding="utf-8")
     assert r"\usepackage{sphinxmosaicstatus}" in tex
     assert (Path(app.outdir) / "sphinxmosaicstatus.sty").is_file()
@@ -277,21 +300,21 @@ def test_latex_badges_per_page_and_table(build: Build) -> None:
     ).read_text(encoding="utf-8")
 
 
-def test_singlehtml_keeps_per_page_badges(build: Build) -> None:
-    app = build("singlehtml")
+def test_singlehtml_keeps_per_page_badges(shared: Shared) -> None:
+    app = shared("singlehtml")
     page = soup(app, "README.html")
     lines = page.select("p.mosaic-status-line .mosaic-status")
     assert len(lines) == 11  # every page with a status but the one that hides its badge
     assert len(page.select("table.mosaic-status-table")) == 3
 
 
-def test_public_interface(build: Build) -> None:
+def test_public_interface(shared: Shared) -> None:
     from datetime import date
 
     from sphinx_mosaic.status import last_updated, make_badge, page_status, status_badge
 
-    app = build()
-    env = app.env
+    app = shared()
+    env = app.app.env
     assert page_status(env, "1-alpha/2-two") == "partial"
     assert page_status(env, "5-epsilon/1-r") == "in-review"
     assert page_status(env, "5-epsilon/2-s") is None
@@ -312,9 +335,9 @@ def test_public_interface(build: Build) -> None:
     assert unknown.astext() == "archived" and "mosaic-shape-none" in unknown["classes"]
 
 
-def test_text_output_snapshot(build: Build, file_regression: Any) -> None:
+def test_text_output_snapshot(shared: Shared, file_regression: Any) -> None:
     """The whole shelf page and a badge page in the text builder, pinned."""
-    app = build("text")
+    app = shared("text")
     outdir = Path(app.outdir)
     text = "\n".join(
         (outdir / page).read_text(encoding="utf-8")
