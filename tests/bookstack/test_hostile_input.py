@@ -1,6 +1,6 @@
 """Output safety of the bookstack builder on hostile input (issue 9).
 
-One build of ``test-safety`` plus files with hostile names made at test time
+One build of ``test-hostile-input`` plus files with hostile names made at test time
 (names with quotes, ``<``, ``&`` or ``..`` would make the repository unusable on
 some systems).  Every output is parsed, not grepped: data.json and
 manifest.json with ``json``, page HTML and the browsable copy with
@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from helpers.build import build
 from helpers.zip_checker import check_package
 
-ROOT = Path(__file__).parents[1] / "roots" / "test-safety"
+ROOT = Path(__file__).parents[1] / "roots" / "test-hostile-input"
 RAW_PAGE = "1-hostile/3-raw-html.md"
 
 #: Elements that must never reach a page, whatever the raw HTML held.
@@ -76,7 +76,7 @@ def add_hostile_files(srcdir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    tmp = tmp_path_factory.mktemp("safety")
+    tmp = tmp_path_factory.mktemp("hostile-input")
     srcdir = tmp / "src"
     shutil.copytree(ROOT, srcdir)
     add_hostile_files(srcdir)

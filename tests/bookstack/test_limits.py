@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.build import build
+from helpers.build import ROOTS, build
 from helpers.zip_checker import check_package
 
 from sphinx_mosaic.bookstack.format.files import check_reference, safe_file_name
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
 from sphinx_mosaic.bookstack.format.portable_zip import zip_bytes
 
-PNG = Path(__file__).parents[1] / "roots" / "test-safety" / "1-hostile" / "_static" / "picture.png"
+PNG = ROOTS / "test-hostile-input" / "1-hostile" / "_static" / "picture.png"
 LONG_FOLDER = "2-" + "k" * 200
 LONG_IMAGE = "i" * 200 + ".png"
 

@@ -67,7 +67,7 @@ def output_text(outdir: Path) -> str:
 @pytest.fixture
 def srcdir(rootdir: Path, tmp_path: Path) -> Path:
     src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-hardening-tables", src)
+    shutil.copytree(rootdir / "test-header-only-tables", src)
     return src
 
 
@@ -163,7 +163,7 @@ def test_parallel_read(make_app: MakeApp, tmp_path: Path) -> None:
     book = src / "1-book"
     book.mkdir(parents=True)
     (src / "conf.py").write_text(
-        (Path(__file__).parents[1] / "roots/test-hardening-tables/conf.py").read_text()
+        (Path(__file__).parents[1] / "roots/test-header-only-tables/conf.py").read_text()
     )
     (src / "README.md").write_text("# Shelf\n\nShelf.\n")
     (book / "README.md").write_text("# Book\n\nBook.\n")
