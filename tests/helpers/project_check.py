@@ -171,7 +171,7 @@ def with_mosaic(source: Path) -> list[str]:
     """``-D extensions=...`` for the project's own extensions and sphinx-mosaic's, which
     alongside mode needs (``-b bookstack`` loads it by itself)."""
     done = subprocess.run(
-        [sys.executable, "-c", _EXTENSIONS, str(source)],
+        [sys.executable, "-c", _EXTENSIONS, str(source.resolve())],
         capture_output=True,
         text=True,
         check=True,

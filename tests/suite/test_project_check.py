@@ -7,7 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers.project_check import differing_files, images_shown, left_out, page_html
+from helpers.build import ROOTS
+from helpers.project_check import differing_files, images_shown, left_out, page_html, with_mosaic
 
 
 def test_the_documents_left_out_on_purpose_are_read_from_the_one_warning() -> None:
@@ -68,3 +69,15 @@ def test_alongside_files_that_differ_or_are_missing_are_named(tmp_path: Path) ->
         "books/only.zip",
     ]
     assert differing_files(tmp_path / "standalone", tmp_path / "standalone") == []
+
+
+def test_the_extensions_are_read_from_a_relative_source_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``python tests/helpers/project_check.py docs out``: Sphinx reads conf.py from the
+    folder it is in, so a relative source folder must be made absolute first."""
+    monkeypatch.chdir(ROOTS.parent)
+    assert with_mosaic(Path("roots/test-layout-basic")) == [
+        "-D",
+        "extensions=myst_parser,sphinx_mosaic",
+    ]
