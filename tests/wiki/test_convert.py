@@ -70,6 +70,18 @@ def test_tables_pipe_or_list_table() -> None:
     assert md(blocks) == "```{list-table} Cap\n* - - one\n    - two\n  - text\n```\n"
 
 
+def test_table_columns_keep_their_alignment() -> None:
+    """A cell aligned in BookStack's editor (or by a Markdown ``:---:``, which the BookStack
+    output writes the editor's way) gives its column's alignment back."""
+    html = (
+        '<table><thead><tr><th class="align-left">A</th><th class="align-center">B</th>'
+        '<th class="align-right">C</th><th>D</th></tr></thead><tbody><tr>'
+        '<td class="align-left">1</td><td class="align-center">2</td>'
+        '<td class="align-right">3</td><td>4</td></tr></tbody></table>'
+    )
+    assert md(html).splitlines()[1] == "| :-- | :-: | --: | --- |"
+
+
 def test_details_dropdown_or_admonition() -> None:
     html = '<details open="open"><summary>More</summary><p>Hidden.</p></details>'
     assert md(html, design=True) == "```{dropdown} More\n---\nopen:\n---\nHidden.\n```\n"

@@ -163,6 +163,17 @@ def heading_slug(text: str) -> str:
     return slug.replace(" ", "-")
 
 
+#: A column's alignment as BookStack's editor marks a cell (``align-*`` classes), as the
+#: delimiter of a pipe table's column.
+_COLUMN_RULES = {"align-left": ":---|", "align-center": ":---:|", "align-right": "---:|"}
+
+
+def _column_rule(cell: Tag) -> str:
+    """The delimiter-row cell of a pipe table column whose header is *cell*."""
+    classes = [str(c) for c in cell.get_attribute_list("class") if c]
+    return next((_COLUMN_RULES[c] for c in classes if c in _COLUMN_RULES), "---|")
+
+
 def _fence(body: str, opener: str) -> str:
     """*body* in a backtick fence opened by *opener* (``{note}``), longer than any
     fence inside it."""
@@ -459,7 +470,7 @@ class _Page:
                 texts = [self.inline_md(c).replace("|", "\\|").replace("\n", " ") for c in row]
                 lines.append("| " + " | ".join(texts) + " |")
                 if i == 0:
-                    lines.append("|" + "---|" * width)
+                    lines.append("|" + "".join(_column_rule(c) for c in row))
             return "\n".join(lines)
         options = []
         if header:

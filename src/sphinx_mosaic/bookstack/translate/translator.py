@@ -77,6 +77,14 @@ HTMLHandler = Callable[[Any, nodes.Node], None]
 
 #: Classes a page keeps: BookStack's callouts and task lists style by them.
 _KEPT_CLASSES = frozenset({"callout", *CALLOUT_KINDS, "task-list-item", "contains-task-list"})
+#: A Markdown table column's alignment (``:---:``), which MyST writes as a class on each of
+#: its cells, in the class BookStack's editor gives a cell it aligns (its ``alignleft``,
+#: ``aligncenter`` and ``alignright`` formats) and its stylesheet aligns by.
+_ALIGNMENT_CLASSES = {
+    "text-left": "align-left",
+    "text-center": "align-center",
+    "text-right": "align-right",
+}
 
 
 def _filtered_attribute(name: str) -> bool:
@@ -372,7 +380,11 @@ class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HT
         if isinstance(node, nodes.Element):
             classes.extend(node.get("classes", ()))
         if classes:  # most tags have none (this runs for every tag of every page)
-            kept = [cls for cls in dict.fromkeys(classes) if cls in _KEPT_CLASSES]
+            kept = [
+                _ALIGNMENT_CLASSES.get(cls, cls)
+                for cls in dict.fromkeys(classes)
+                if cls in _KEPT_CLASSES or (cls in _ALIGNMENT_CLASSES and tagname in ("th", "td"))
+            ]
             if kept:
                 atts["class"] = " ".join(kept)
         ident = self.ids.element_id(node, tagname)
