@@ -317,3 +317,53 @@ def test_status_table_and_path_overview_render(built: tuple[Path, str]) -> None:
     assert rows[0][1].startswith("🟡 Partial")
     overview = BeautifulSoup(target["html"], "html.parser").find("ul")
     assert overview.find("a", href="/books/the-guide/page/blocks")
+
+
+TRANSLATOR_CONF = """
+from sphinx.writers.html5 import HTML5Translator
+from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator
+
+extensions = ["sphinx_mosaic"]
+project = "Demo"
+
+
+class Plain(HTML5Translator):
+    pass
+
+
+class Shouting(BookStackTranslator):
+    def visit_emphasis(self, node):
+        self.body.append("<strong>")
+
+    def depart_emphasis(self, node):
+        self.body.append("</strong>")
+
+
+def setup(app):
+    app.set_translator("bookstack", {translator})
+"""
+
+
+@pytest.mark.parametrize("translator", ["Plain", "Shouting"])
+def test_a_translator_set_for_the_builder_must_derive_from_ours(
+    tmp_path: Path, translator: str
+) -> None:
+    """``app.set_translator("bookstack", X)``: a subclass of ours is used as is; any other
+    class would write HTML BookStack does not keep (and could not take the translation
+    context), so the build warns and keeps ours, and the page is written."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(TRANSLATOR_CONF.replace("{translator}", translator))
+    (src / "index.rst").write_text("Demo\n====\n\n.. toctree::\n\n   page\n")
+    (src / "page.rst").write_text("Page\n====\n\nIntro.\n\nSome *words*.\n")
+    outdir, warnings = build(src, tmp_path / "_build")
+    (book,) = (outdir / "books").glob("*.zip")
+    (page,) = all_pages(read_book(book)["book"])
+    html = page["html"]
+    if translator == "Plain":
+        assert "does not derive from sphinx_mosaic's BookStackTranslator" in warnings
+        assert "[mosaic.bookstack]" in warnings
+        assert "<em>words</em>" in html
+    else:
+        assert warnings == ""
+        assert "<strong>words</strong>" in html

@@ -55,6 +55,7 @@ from sphinx_mosaic.bookstack.translate import (
 )
 from sphinx_mosaic.bookstack.translate.fragment import INTERNAL_URI, Fragment, fragment_path
 from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator, own_visitors
+from sphinx_mosaic.warnings import MosaicWarning, warn
 
 #: Folder of the output folder that ``html`` visitors write their images into
 #: (graphviz, inheritance diagrams), as Sphinx's HTML builders name it.
@@ -108,6 +109,7 @@ class BookStackBuilder(Builder):
         self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
         self.described: set[str] = set()
         registry = self._component_registry
+        _keep_own_translator(self, registry)
         html_handlers = dict(registry.translation_handlers.get("html", {}))
         #: What the translator needs of the build (set again in prepare_writing).
         self.translation = TranslationContext(html_handlers, {}, self.cache_dir)
@@ -223,3 +225,21 @@ class BookStackBuilder(Builder):
         self.record.save_zip_digests(outdir, digests)
         self.record.save_described(self.described)
         self.record.forget()
+
+
+def _keep_own_translator(builder: BookStackBuilder, registry: Any) -> None:
+    """Fall back to :class:`BookStackTranslator` when a project or an extension set a
+    translator for this builder (``app.set_translator("bookstack", ...)``) that does not
+    derive from it: another class would write HTML BookStack does not keep, and could not
+    take the translation context, so the build would stop on the first page."""
+    chosen = registry.translators.get(builder.name)
+    if chosen is None or (isinstance(chosen, type) and issubclass(chosen, BookStackTranslator)):
+        return
+    name = f"{getattr(chosen, '__module__', '?')}.{getattr(chosen, '__qualname__', chosen)}"
+    warn(
+        MosaicWarning.BOOKSTACK,
+        f"the translator {name} set for the bookstack builder does not derive from "
+        "sphinx_mosaic's BookStackTranslator; the bookstack output uses BookStackTranslator "
+        "(derive from it to change how nodes are written)",
+    )
+    del registry.translators[builder.name]
