@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import posixpath
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -65,6 +64,7 @@ from sphinx_mosaic.bookstack.translate.signatures import (
     unnest_paragraphs,
 )
 from sphinx_mosaic.chrome import EXTRA_ENTRY
+from sphinx_mosaic.files import write_whole
 from sphinx_mosaic.other_extensions import only_icons
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -273,10 +273,7 @@ class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HT
         folder = self.translation.cache_dir / "inline-svg"
         path = folder / f"inline-{hashlib.sha256(data).hexdigest()[:16]}.svg"
         if not path.is_file():
-            folder.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            partial.write_bytes(data)
-            partial.replace(path)
+            write_whole(path, data)
         root = LexborHTMLParser(markup).css_first("svg")
         attributes = root.attributes if root is not None else {}
         title = root.css_first("title") if root is not None else None
