@@ -30,6 +30,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from sphinx import addnodes
 
 from sphinx_mosaic.chrome import title_section
+from sphinx_mosaic.other_extensions import design_component
 from sphinx_mosaic.walk import elements
 
 PREFIX = "bkmrk-"
@@ -106,7 +107,7 @@ TAGLESS = (
 def writes_no_element(node: nodes.Node) -> bool:
     """Whether the translator writes no element for *node* itself."""
     if isinstance(node, nodes.container):
-        return bool(node.get("design_component") != "dropdown")
+        return design_component(node) != "dropdown"
     return isinstance(node, TAGLESS)
 
 
