@@ -38,7 +38,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.texescape import escape
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.chrome import is_page_footer
+from sphinx_mosaic.chrome import TOCTREE, is_page_footer
 from sphinx_mosaic.layout.model import Folder
 
 
@@ -134,9 +134,7 @@ def footers_before_included_pages(doctree: nodes.document) -> None:
         if not included or not footers:
             continue
         first: nodes.Element = included[0]
-        if isinstance(first.parent, nodes.compound) and "toctree-wrapper" in first.parent.get(
-            "classes", []
-        ):
+        if isinstance(first.parent, nodes.compound) and TOCTREE in first.parent.get("classes", []):
             first = first.parent
         for footer in footers:
             footer.parent.remove(footer)
