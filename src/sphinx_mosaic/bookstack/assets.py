@@ -151,13 +151,13 @@ class Assets:
     def __init__(self, srcdir: Path, converter: ImageConverter) -> None:
         self.srcdir = srcdir
         self.converter = converter
-        self._files: dict[str, tuple[str, bytes] | None] = {}
+        self._files: dict[str, bytes | None] = {}
         self._images: dict[str, Shown | Refused] = {}
         #: (source, location) of refused images: each warned about once.
         self.warned: set[tuple[str, str]] = set()
 
-    def load(self, source: str, location: Location) -> tuple[str, bytes] | None:
-        """(MIME type or "", bytes) of a source file, or None when unreadable."""
+    def load(self, source: str, location: Location) -> bytes | None:
+        """The bytes of a source file, or None when unreadable."""
         if source not in self._files:
             try:
                 data = (self.srcdir / source).read_bytes()
@@ -165,7 +165,7 @@ class Assets:
                 warn(MosaicWarning.BOOKSTACK, f"cannot read {source!r}: {error}", location=location)
                 self._files[source] = None
             else:
-                self._files[source] = (sniff(data) or "", data)
+                self._files[source] = data
         return self._files[source]
 
     def image(self, source: str, location: Location) -> tuple[str, bytes] | Refused:
@@ -174,11 +174,11 @@ class Assets:
         A refused image is warned about once per page and place (an unreadable file
         was warned about when it was read).
         """
-        loaded = self.load(source, location)
-        if loaded is None:
+        data = self.load(source, location)
+        if data is None:
             return Refused("the file cannot be read", broken=True)
         if source not in self._images:
-            self._images[source] = self.converter.prepare(source, loaded[1])
+            self._images[source] = self.converter.prepare(source, data)
         got = self._images[source]
         if isinstance(got, Shown):
             name = PurePosixPath(source).name
@@ -201,10 +201,9 @@ class Assets:
 
     def attachment(self, source: str, location: Location) -> tuple[str, bytes] | None:
         """(file reference, bytes) of *source* attached to a page, or None when unreadable."""
-        loaded = self.load(source, location)
-        if loaded is None:
+        data = self.load(source, location)
+        if data is None:
             return None
-        data = loaded[1]
         name = PurePosixPath(source).name
         suffix = PurePosixPath(source).suffix.lstrip(".")
         extension = suffix if suffix.isalnum() and len(suffix) <= 10 else "bin"
