@@ -188,8 +188,9 @@ class BuildRecord:
         env = self.env
         wanted = set(docnames) | self.described_changed()
         parents = {parent for docname in wanted for parent in env.files_to_rebuild.get(docname, ())}
-        candidates = (wanted & parents) - self.read - set(self.outdated())
-        wanted -= {name for name in candidates if navigation_only(env, name)}
+        candidates = {name for name in (wanted & parents) - self.read if navigation_only(env, name)}
+        if candidates:  # the stat of every source is only needed for these
+            wanted -= candidates - set(self.outdated())
         return wanted
 
     # -- ZIP digests ----------------------------------------------------------
