@@ -84,6 +84,20 @@ _INCLUDE = re.compile(r"\{\{@\s?(\d+)(?:#([^}\s]+))?\}\}")
 #: Absolute or root-relative BookStack entity URLs.
 _URL = re.compile(r"^(?:https?://[^/]+)?(/(?:books|shelves|link)/[^#?]*)(?:#(.*))?$")
 
+#: Characters Markdown reads in an image's alt text (the formatting pass writes alt texts
+#: unescaped; a diagram's source holds them).
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_<>\[\]]")
+
+
+def _image_alt(image: Tag) -> tuple[str, bool]:
+    """*image*'s alt text on one line (a diagram's source spans several), and whether
+    Markdown's ``![alt](src)`` cannot say the image: it has a size, or its alt text holds
+    Markdown's characters."""
+    alt = " ".join(str(image.get("alt") or "").split())
+    special = _MARKDOWN_SPECIAL.search(alt) is not None
+    return alt, bool(image.get("width") or image.get("height") or special)
+
+
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _INLINE_ROLES = {"kbd": "kbd", "sub": "sub", "sup": "sup"}
 #: Inline elements markdownify converts itself (with our overrides below).
@@ -215,11 +229,10 @@ class _Inline(MarkdownConverter):
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         src = self.page.image(str(el.get("src") or ""))
-        # An alt text on several lines (a diagram's source) is one line in Markdown.
-        alt = " ".join(str(el.get("alt") or "").split())
+        alt, needs_html = _image_alt(el)
         if src is None:
             return alt
-        if el.get("width") or el.get("height") or re.search(r"[\\`*_<>\[\]]", alt):
+        if needs_html:
             # A size, or an alt text with Markdown's characters (a diagram's source; the
             # formatting pass writes alt texts unescaped): inline HTML says them (the build
             # packs the file it names like any image).
@@ -546,9 +559,8 @@ class _Page:
         if not text and len(only) == 1 and only[0].name == "img":
             image = only[0]
             src = self.image(str(image.get("src") or ""))
-            alt = " ".join(str(image.get("alt") or "").split())
-            special = re.search(r"[\\`*_<>\[\]]", alt)
-            if src is not None and (image.get("width") or image.get("height") or special):
+            alt, needs_options = _image_alt(image)
+            if src is not None and needs_options:
                 # Options as YAML, the alt text quoted (a diagram's source holds ": ").
                 options = [f"alt: {json.dumps(alt, ensure_ascii=False)}"] if alt else []
                 options += [f"{k}: {image.get(k)}" for k in ("width", "height") if image.get(k)]
