@@ -166,7 +166,7 @@ def inline_blocks(writer: CalloutWriter, children: Iterable[nodes.Node]) -> list
     """Blocks as lines of one paragraph (a callout holds a single ``<p>``)."""
     pieces: list[str] = []
     for child in children:
-        if isinstance(child, (nodes.title, nodes.label, nodes.Invisible, nodes.comment)):
+        if is_left_out(child):
             continue
         if isinstance(child, (nodes.bullet_list, nodes.enumerated_list)):
             for number, item in enumerate(child.children, start=1):
