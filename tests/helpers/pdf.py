@@ -85,8 +85,9 @@ def require_tex(engine: str) -> None:
         skip_or_fail(f"{engine} needs {named} (installed by .ci/run)")
 
 
-def compile_pdf(outdir: Path, engine: str = "pdflatex") -> str:
-    """latexmk the one ``.tex`` of *outdir* with *engine*; the PDF's text (pdftotext).
+def compile_pdf(outdir: Path, engine: str = "pdflatex", *, layout: bool = False) -> str:
+    """latexmk the one ``.tex`` of *outdir* with *engine*; the PDF's text (pdftotext, with
+    ``-layout`` if *layout*: a table's row stays on one line).
 
     Fails on a LaTeX error, an undeclared character (pdflatex) or a glyph the font lacks
     (xelatex, lualatex)."""
@@ -100,7 +101,7 @@ def compile_pdf(outdir: Path, engine: str = "pdflatex") -> str:
     assert "LaTeX Error: Unicode character" not in log
     assert "Missing character" not in log
     return subprocess.run(
-        ["pdftotext", tex.with_suffix(".pdf").name, "-"],
+        ["pdftotext", *(["-layout"] if layout else []), tex.with_suffix(".pdf").name, "-"],
         cwd=outdir,
         capture_output=True,
         check=True,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers.build import Built, build
 from helpers.builders import ALL_BUILDERS
+from helpers.pdf import compile_pdf
 from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parents[1] / "roots"
@@ -164,21 +164,7 @@ def test_texinfo(built: Callable[..., Built]) -> None:
 @pytest.mark.latex
 def test_pdf_shows_steps_and_navigation(built: Callable[..., Built]) -> None:
     app = built("latex")
-    outdir = Path(app.outdir)
-    subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "paths.tex"],
-        cwd=outdir,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    text = subprocess.run(
-        ["pdftotext", "-layout", "paths.pdf", "-"],
-        cwd=outdir,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = compile_pdf(Path(app.outdir), layout=True)
     lines = [squash(line) for line in text.splitlines()]
     assert any(re.fullmatch(r"1\. Quick Start \(page \d+\) Complete", line) for line in lines)
     assert any(re.fullmatch(r"3\. Troubleshooting Planned", line) for line in lines)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docutils import nodes
 from helpers.builders import ALL_BUILDERS
+from helpers.pdf import compile_pdf
 from sphinx.testing.util import SphinxTestApp
 
 MakeApp = Callable[..., SphinxTestApp]
@@ -193,24 +193,7 @@ def test_parallel_read(make_app: MakeApp, tmp_path: Path) -> None:
 def test_pdf_shows_the_header_text(make_app: MakeApp, srcdir: Path) -> None:
     app = make_app("latex", srcdir=srcdir)
     app.build()
-    outdir = Path(app.outdir)
-    (tex,) = outdir.glob("*.tex")
-    result = subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-        cwd=outdir,
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
-    log = tex.with_suffix(".log").read_text(encoding="latin-1")
-    assert result.returncode == 0, log[-3000:]
-    text = subprocess.run(
-        ["pdftotext", "-layout", tex.with_suffix(".pdf").name, "-"],
-        cwd=outdir,
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
+    text = compile_pdf(Path(app.outdir))
     words = " ".join(text.split())
     for header in HEADERS.values():
         for word in header:
