@@ -152,7 +152,8 @@ class Assets:
         self.srcdir = srcdir
         self.converter = converter
         self._files: dict[str, bytes | None] = {}
-        self._images: dict[str, Shown | Refused] = {}
+        #: source -> (file reference, bytes) of the image BookStack is given, or why none.
+        self._images: dict[str, tuple[str, bytes] | Refused] = {}
         #: (source, location) of refused images: each warned about once.
         self.warned: set[tuple[str, str]] = set()
 
@@ -177,12 +178,17 @@ class Assets:
         data = self.load(source, location)
         if data is None:
             return Refused("the file cannot be read", broken=True)
-        if source not in self._images:
-            self._images[source] = self.converter.prepare(source, data)
-        got = self._images[source]
-        if isinstance(got, Shown):
-            name = PurePosixPath(source).name
-            return file_reference(name, got.data, got.extension), got.data
+        got = self._images.get(source)
+        if got is None:
+            prepared = self.converter.prepare(source, data)
+            if isinstance(prepared, Shown):
+                name = PurePosixPath(source).name
+                ref = file_reference(name, prepared.data, prepared.extension)
+                got = self._images[source] = (ref, prepared.data)
+            else:
+                got = self._images[source] = prepared
+        if not isinstance(got, Refused):
+            return got
         key = (source, str(location))
         if key not in self.warned:
             self.warned.add(key)
