@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers.build import build
+from helpers.cli import undocumented_options
 from helpers.trees import write_tree
 
 from sphinx_mosaic.cli import main
@@ -133,3 +134,8 @@ def test_check_can_be_limited_to_reading(
     out = capsys.readouterr().out
     assert "unknown status 'compelte'" in out
     assert "Mermaid" not in out  # only a writing builder tries to draw it
+
+
+@pytest.mark.parametrize("command", ["tree", "check"])
+def test_every_option_is_in_the_reference(command: str) -> None:
+    assert undocumented_options(command, "1-tree-and-check.md") == []

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.cli import undocumented_options
 from helpers.fake_bookstack.fixtures import FakeClock, run_publish, small_shelf, write_output
 from helpers.fake_bookstack.server import FakeBookStack
 
@@ -212,3 +213,7 @@ def test_an_unreachable_server_is_reported_at_once_and_a_dry_run_says_nothing_wa
     assert "resumes where it stopped" not in err
     assert main(["publish", str(out), "--url", f"http://127.0.0.1:{port}"]) == 1
     assert "resumes where it stopped" in capsys.readouterr().err
+
+
+def test_every_option_of_publish_is_in_the_reference() -> None:
+    assert undocumented_options("publish", "2-publish.md") == []

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.cli import options_of, undocumented_options
 from helpers.fake_bookstack.fixtures import png
 
 from sphinx_mosaic.cli import main
@@ -139,16 +140,8 @@ def test_import_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_every_option_is_in_the_reference() -> None:
-    from sphinx_mosaic.cli import build_parser
-
-    parser = build_parser()
-    [commands] = [a for a in parser._actions if a.dest == "command"]
-    import_parser = commands.choices["import"]  # type: ignore[index]
-    reference = Path(__file__).parents[2] / "docs/3-reference/4-command-line/4-import.md"
-    text = reference.read_text(encoding="utf-8")
-    options = [o for a in import_parser._actions for o in a.option_strings if o.startswith("--")]
-    assert "--sphinx-design" in options
-    assert [o for o in options if o != "--help" and f"`{o}" not in text] == []
+    assert "--sphinx-design" in options_of("import")
+    assert undocumented_options("import", "4-import.md") == []
 
 
 @pytest.mark.sphinx

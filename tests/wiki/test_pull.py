@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers.cli import options_of, undocumented_options
 from helpers.fake_bookstack.fixtures import run_publish, settings_for
 from helpers.fake_bookstack.server import FakeBookStack
 
@@ -265,16 +266,8 @@ def test_blocks_removed_or_added_in_the_wiki() -> None:
 
 
 def test_every_option_of_pull_is_in_the_reference() -> None:
-    from sphinx_mosaic.cli import build_parser
-
-    parser = build_parser()
-    [commands] = [a for a in parser._actions if a.dest == "command"]
-    pull_parser = commands.choices["pull"]  # type: ignore[index]
-    reference = Path(__file__).parents[2] / "docs/3-reference/4-command-line/3-pull.md"
-    text = reference.read_text(encoding="utf-8")
-    options = [o for a in pull_parser._actions for o in a.option_strings if o.startswith("--")]
-    assert "--base" in options
-    assert [o for o in options if o != "--help" and f"`{o}" not in text] == []
+    assert "--base" in options_of("pull")
+    assert undocumented_options("pull", "3-pull.md") == []
 
 
 def test_a_rest_source_takes_a_changed_word_in_its_own_markup() -> None:
