@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from helpers.cli import options_of, undocumented_options
@@ -179,3 +179,15 @@ def test_attachments_saved_beside_the_page_and_linked(
         "# P\n\n[the manual](files/manual-v2.pdf) and [the site](https://example.org/site)\n"
     )
     assert "1-b/1-p.md: attachment 'Notes' is not linked from the page" in capsys.readouterr().out
+
+
+def test_a_file_whose_name_gives_no_slug_is_named_by_its_id(tmp_path: Path) -> None:
+    """A picture named in Chinese gives no ASCII slug: its file is ``file-<id>``, not the
+    ``page`` that stands in for a page's name."""
+    from sphinx_mosaic.wiki.export import WikiFile
+    from sphinx_mosaic.wiki.importer import ImportResult, _Files
+
+    files = _Files(tmp_path, ImportResult())
+    saved = files.save(PurePosixPath("book"), "img", WikiFile(7, "图片.png", PNG, ".png"), ".png")
+    assert saved == PurePosixPath("book/img/file-7.png")
+    assert (tmp_path / "book/img/file-7.png").read_bytes() == PNG

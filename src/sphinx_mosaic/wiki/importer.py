@@ -288,7 +288,7 @@ class _Files:
     ) -> PurePosixPath | None:
         if item.data is None:
             return None
-        stem = slug(PurePosixPath(item.name).stem) or f"file-{item.id}"
+        stem = bookstack_slug(PurePosixPath(item.name).stem) or f"file-{item.id}"
         suffix = item.suffix or PurePosixPath(item.name).suffix.lower() or default_suffix
         taken: set[str] = set()
         while True:
