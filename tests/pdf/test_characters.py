@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers.pdf import LATEXMK_FLAG, compile_pdf, require_programs, require_tex, skip_or_fail
+from helpers.pdf import compile_pdf, require_tex, skip_or_fail
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_mosaic.pdf.characters import characters_in, write_package
@@ -197,11 +197,6 @@ def test_one_warning_without_the_image_set(
 # --- PDFs ----------------------------------------------------------------------------
 
 
-def _compile(outdir: Path, engine_flag: str) -> str:
-    engine = {flag: name for name, flag in LATEXMK_FLAG.items()}[engine_flag]
-    return compile_pdf(outdir, engine)
-
-
 def _image_objects(outdir: Path) -> set[str]:
     listing = subprocess.run(
         ["pdfimages", "-list", "characters.pdf"],
@@ -226,22 +221,21 @@ def test_pdflatex(make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_pat
     _require_images()
     app = _build(make_app, rootdir, tmp_path)
     outdir = Path(app.outdir)
-    text = _compile(outdir, "-pdf")
+    text = compile_pdf(outdir)
     _check_pdf(text, outdir)
     assert "✓" in text and "✗" in text
 
 
 @pytest.mark.latex
-@pytest.mark.parametrize(("engine", "flag"), [("lualatex", "-pdflua"), ("xelatex", "-pdfxe")])
+@pytest.mark.parametrize("engine", ["lualatex", "xelatex"])
 def test_unicode_engines(
     make_app: Callable[..., SphinxTestApp],
     rootdir: Path,
     tmp_path: Path,
     engine: str,
-    flag: str,
 ) -> None:
     _require_images()
-    _require(engine)
+    require_tex(engine)
     app = _build(
         make_app,
         rootdir,
@@ -250,18 +244,13 @@ def test_unicode_engines(
         **{"latex_elements.fontpkg": UNICODE_ENGINE_FONTS},
     )
     outdir = Path(app.outdir)
-    _check_pdf(_compile(outdir, flag), outdir)
+    _check_pdf(compile_pdf(outdir, engine), outdir)
 
 
 def _require_images() -> None:
     """Skip without the image set (``sphinx-mosaic[pdf]``), but fail in CI, which installs it."""
     if emoji_images.image_folder() is None:
         skip_or_fail(f"needs {emoji_images.EXTRA} (the test extra installs it)")
-
-
-def _require(engine: str) -> None:
-    require_programs(engine)
-    require_tex(engine)
 
 
 @pytest.mark.latex
@@ -275,7 +264,7 @@ def test_pdflatex_without_the_image_set(
     monkeypatch.setattr(emoji_images, "image_for", lambda code: None)
     app = _build(make_app, rootdir, tmp_path)
     outdir = Path(app.outdir)
-    text = " ".join(_compile(outdir, "-pdf").split())
+    text = " ".join(compile_pdf(outdir).split())
     assert "[U+1F4DA] Books" in text  # a placeholder, visibly
     assert "Status: [U+2705] done" in text
     # the status badges' package draws its circles; they are not replaced by placeholders
