@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.build import build
 from helpers.fake_bookstack.fixtures import (
     FakeClock,
     run_publish,
@@ -25,7 +25,6 @@ from helpers.fake_bookstack.fixtures import (
     write_output,
 )
 from helpers.fake_bookstack.server import FakeBookStack, Request
-from sphinx.testing.util import SphinxTestApp
 
 import sphinx_mosaic.publish.after_build  # noqa: F401 - declares the mosaic_publish* options
 from sphinx_mosaic import cli
@@ -215,7 +214,6 @@ def test_a_very_verbose_build_that_publishes_never_shows_the_secret(
 ) -> None:
     srcdir = minimal_root(tmp_path)
     monkeypatch.setenv("BOOKSTACK_TOKEN_SECRET", SECRET)
-    status, warning = StringIO(), StringIO()
     with server_with(echo) as server:
         overrides: dict[str, Any] = {
             "mosaic_publish": True,
@@ -223,22 +221,10 @@ def test_a_very_verbose_build_that_publishes_never_shows_the_secret(
             "mosaic_publish_token_id": TOKEN_ID,
             "mosaic_publish_requests_per_minute": 100_000,
         }
-        app = SphinxTestApp(
-            "bookstack",
-            srcdir=srcdir,
-            builddir=tmp_path / "_build",
-            status=status,
-            warning=warning,
-            confoverrides=overrides,
-            verbosity=2,
-        )
-        try:
-            app.build()
-        finally:
-            app.cleanup()
+        built = build(srcdir, tmp_path / "_build", confoverrides=overrides, verbosity=2)
         published = server.tagged("pages", "mosaic-project", "Secret test")
-    assert_hidden(status.getvalue(), warning.getvalue(), debug_logs.text)
+    assert_hidden(built.status, built.warnings, debug_logs.text)
     if echo is None:
-        assert published and warning.getvalue() == ""
+        assert published and built.warnings == ""
     else:
-        assert "[mosaic.publish]" in warning.getvalue() and "***" in warning.getvalue()
+        assert "[mosaic.publish]" in built.warnings and "***" in built.warnings
