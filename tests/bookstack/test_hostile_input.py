@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers.build import build
+from helpers.build import all_pages, build, read_book
 from helpers.zip_checker import check_package
 
 ROOT = Path(__file__).parents[1] / "roots" / "test-hostile-input"
@@ -85,22 +85,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 
 def books(outdir: Path) -> dict[str, dict[str, Any]]:
-    result = {}
-    for path in sorted((outdir / "books").glob("*.zip")):
-        with zipfile.ZipFile(path) as archive:
-            result[path.name] = json.loads(archive.read("data.json"))["book"]
-    return result
-
-
-def pages(book: dict[str, Any]) -> list[dict[str, Any]]:
-    found = list(book["pages"])
-    for chapter in book["chapters"]:
-        found.extend(chapter["pages"])
-    return found
+    return {path.name: read_book(path)["book"] for path in sorted((outdir / "books").glob("*.zip"))}
 
 
 def page_named(outdir: Path, name: str) -> dict[str, Any]:
-    return next(p for b in books(outdir).values() for p in pages(b) if p["name"] == name)
+    return next(p for b in books(outdir).values() for p in all_pages(b) if p["name"] == name)
 
 
 def line_of(text: str, needle: str) -> int:
@@ -112,9 +101,9 @@ def line_of(text: str, needle: str) -> int:
 
 def test_no_page_in_any_zip_holds_anything_unsafe(built: tuple[Path, str]) -> None:
     outdir, _ = built
-    all_pages = [p for book in books(outdir).values() for p in pages(book)]
-    assert len(all_pages) >= 7
-    for page in all_pages:
+    every_page = [p for book in books(outdir).values() for p in all_pages(book)]
+    assert len(every_page) >= 7
+    for page in every_page:
         assert unsafe_parts(page["html"]) == [], page["name"]
     for book in books(outdir).values():
         for item in [book, *book["chapters"]]:
@@ -255,7 +244,7 @@ def test_hostile_titles_are_text_in_every_output(built: tuple[Path, str]) -> Non
     assert len(descriptions) >= 3 and all(unsafe_parts(d) == [] for d in descriptions)
     hostile = books(outdir)["1-hostile.zip"]
     assert hostile["name"] == "Book ‘single’ “double” & ampersand </title>"
-    titles = next(p for p in pages(hostile) if p["name"].startswith("🚀"))
+    titles = next(p for p in all_pages(hostile) if p["name"].startswith("🚀"))
     # (&lt; in the heading is an entity: Sphinx reads it as <.)
     assert titles["name"] == "🚀 Émoji مرحبا \u202eevil\u202c & “q” ‘<’ </title>"
     by_key = {
@@ -288,7 +277,7 @@ def test_long_names_are_shortened_with_a_warning_naming_the_page(
     built: tuple[Path, str],
 ) -> None:
     outdir, warnings = built
-    long = next(p for p in pages(books(outdir)["1-hostile.zip"]) if p["name"].startswith("NNN"))
+    long = next(p for p in all_pages(books(outdir)["1-hostile.zip"]) if p["name"].startswith("NNN"))
     assert len(long["name"]) == 255 and long["name"].endswith("…")
     assert any(
         "1-hostile/2-long.md" in line and "[mosaic.bookstack-limit]" in line

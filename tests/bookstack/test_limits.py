@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.build import ROOTS, build
+from helpers.build import ROOTS, build, read_book
 from helpers.zip_checker import check_package
 
 from sphinx_mosaic.bookstack.format.files import check_reference, safe_file_name
@@ -55,8 +54,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 
 def book(outdir: Path) -> dict[str, Any]:
-    with zipfile.ZipFile(outdir / "books" / "1-book.zip") as archive:
-        return json.loads(archive.read("data.json"))["book"]  # type: ignore[no-any-return]
+    return read_book(outdir / "books" / "1-book.zip")["book"]  # type: ignore[no-any-return]
 
 
 def warned(lines: list[str], where: str, text: str) -> bool:

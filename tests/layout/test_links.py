@@ -8,13 +8,12 @@ right page, with no warning.
 
 from __future__ import annotations
 
-import json
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers.build import all_pages, read_book
 from helpers.build import build as shared_build
 from helpers.trees import write_tree
 
@@ -104,11 +103,8 @@ def test_latex_links_each_form(tmp_path: Path) -> None:
 def test_bookstack_links_each_form(tmp_path: Path) -> None:
     outdir, warnings = build(tmp_path, "bookstack")
     assert warnings == ""
-    with zipfile.ZipFile(outdir / "books" / "1-guide.zip") as archive:
-        book = json.loads(archive.read("data.json"))["book"]
-    pages = {page["name"]: page for page in book["pages"]}
-    for chapter in book["chapters"]:
-        pages.update({page["name"]: page for page in chapter["pages"]})
+    book = read_book(outdir / "books" / "1-guide.zip")["book"]
+    pages = {page["name"]: page for page in all_pages(book)}
     colors, fonts = pages["Colors"]["id"], pages["Fonts"]["id"]
     advanced = pages["Advanced"]["id"]
     index = BeautifulSoup(pages["Guide"]["html"], "html.parser")  # the book's index page
