@@ -65,14 +65,21 @@ def test_every_extension_builds_serially(serial: SavedBuild) -> None:
     "options",
     [
         pytest.param({"parallel": 2}, id="parallel"),
-        # No dot on PATH (whether or not this machine has one): Sphinx warns, no crash.
+        # No dot on PATH (whether or not this machine has one): no crash, and each of the
+        # three drawings is kept as code with a warning that names the missing program.
         pytest.param({"confoverrides": {"graphviz_dot": "mosaic-no-such-dot"}}, id="no-dot"),
     ],
 )
 def test_every_extension_builds(tmp_path: Path, options: dict[str, Any]) -> None:
-    check_every_extension(
-        *build(copy_root("bookstack-extensions", tmp_path), tmp_path / "_build", **options)
+    outdir, warnings = build(
+        copy_root("bookstack-extensions", tmp_path), tmp_path / "_build", **options
     )
+    check_every_extension(outdir, warnings)
+    if "confoverrides" in options:
+        kept = [line for line in warnings.splitlines() if "[mosaic.renderer]" in line]
+        assert len(kept) == 3, warnings
+        assert all("'mosaic-no-such-dot' is not found" in line for line in kept)
+        assert "<code>digraph { a -&gt; b }</code>" in book_text(outdir)
 
 
 def test_foreign_failure_warns_once_per_class(tmp_path: Path) -> None:
