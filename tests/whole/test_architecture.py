@@ -78,6 +78,16 @@ def _registration(tree: ast.Module) -> set[ast.AST]:
     }
 
 
+def _absolute(name: str, path: Path, node: ast.ImportFrom) -> str:
+    """The module an ``from ... import`` statement of module *name* reads, relative ones
+    (``from .x import y``) made absolute, so they cannot hide a dependency."""
+    if not node.level:
+        return node.module or ""
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    package = package[: len(package) - (node.level - 1)]
+    return ".".join([*package, node.module] if node.module else package)
+
+
 def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
     """Module -> the modules of ours it imports, at the top or inside a function."""
     graph: dict[str, set[str]] = {}
@@ -90,12 +100,13 @@ def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
                 continue
             if isinstance(node, ast.Import):
                 targets.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            elif isinstance(node, ast.ImportFrom):
                 # "from package import module" depends on the module; "from module
                 # import name" on the module the name lives in.
+                base = _absolute(name, path, node)
                 for alias in node.names:
-                    submodule = f"{node.module}.{alias.name}"
-                    targets.add(submodule if submodule in modules else node.module)
+                    submodule = f"{base}.{alias.name}"
+                    targets.add(submodule if submodule in modules else base)
         graph[name] = {t for t in targets if t in modules and t != name}
     return graph
 
@@ -139,6 +150,19 @@ def test_no_new_import_circle() -> None:
     # A circle that is gone leaves the list, so it cannot come back unnoticed.
     for known in KNOWN_CIRCLES:
         assert known in circles, f"no longer a circle, remove it: {sorted(known)}"
+
+
+def test_relative_imports_count_as_dependencies() -> None:
+    tree = ast.parse("from . import b\nfrom .c import d\nfrom ..e import f\n")
+    found = [
+        _absolute("pkg.sub.a", Path("a.py"), node)
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+    ]
+    assert found == ["pkg.sub", "pkg.sub.c", "pkg.e"]
+    (init,) = ast.parse("from .c import d\n").body
+    assert isinstance(init, ast.ImportFrom)
+    assert _absolute("pkg.sub", Path("__init__.py"), init) == "pkg.sub.c"
 
 
 def test_the_circle_finder_finds_a_circle() -> None:
