@@ -72,7 +72,6 @@ from sphinx.util.docutils import LoggingReporter
 from sphinx.util.logging import NAMESPACE, WarningStreamHandler, get_node_location
 from sphinx.util.tags import Tags
 
-from sphinx_mosaic.bookstack.assets import choose_images
 from sphinx_mosaic.bookstack.incremental import navigation_only
 
 HTML_BUILDERS = ("html", "dirhtml")
@@ -366,7 +365,6 @@ def translate(app: Sphinx, builder: Any, docname: str, *, note: bool = False) ->
             )
         if note:
             builder.note_written(docname, doctree)
-        choose_images(doctree)
         builder.write_doc(docname, doctree)
 
 

@@ -14,7 +14,7 @@ Whatever cannot be read is :class:`Refused` with the converter's own error.
 Results are cached in a folder by content hash (and converter version), so a
 rebuild neither converts again nor gives other bytes.  A glob image
 (``pic.*``) is given the file of the first type of :data:`IMAGE_PREFERENCE`
-Sphinx found (:func:`choose_images`).  A file that is not an image becomes an
+Sphinx found (:func:`chosen_uri`).  A file that is not an image becomes an
 attachment, named by its content (:class:`Assets`).
 """
 
@@ -125,24 +125,26 @@ def _opens(data: bytes) -> bool:
     return True
 
 
-def choose_images(doctree: nodes.document) -> None:
-    """Pick the file BookStack is given for each glob image (``pic.*``).
+def chosen_uri(node: nodes.Element) -> str:
+    """The file BookStack is given for the image *node*: its ``uri``, or for a glob
+    image (``pic.*``) the file picked among what Sphinx found.
 
     Sphinx's image collector lists a glob's files by MIME type in
     ``candidates``; a plain image has the one key ``"*"`` (its own file) and
     a remote one ``"?"``, and both keep their ``uri``.  As Sphinx's own
     ``post_process_images`` does, the first type of :data:`IMAGE_PREFERENCE`
     wins; a glob that matches none of them takes its first file by type, so
-    the converter draws it (BMP, TIFF, ...) or says why it cannot.
+    the converter draws it (BMP, TIFF, ...) or says why it cannot.  Asked by
+    the translator when it meets the image, so no walk of the page looks for
+    images beforehand.
     """
-    for node in doctree.findall(nodes.image):
-        candidates: dict[str, str] = node.get("candidates", {})
-        if "*" in candidates or "?" in candidates:
-            continue
-        found = [mime for mime in IMAGE_PREFERENCE if mime in candidates]
-        chosen = found or sorted(candidates)
-        if chosen:
-            node["uri"] = candidates[chosen[0]]
+    uri: str = node["uri"]
+    candidates: dict[str, str] = node.get("candidates", {})
+    if "*" in candidates or "?" in candidates:
+        return uri
+    found = [mime for mime in IMAGE_PREFERENCE if mime in candidates]
+    chosen = found or sorted(candidates)
+    return candidates[chosen[0]] if chosen else uri
 
 
 class Assets:

@@ -43,18 +43,18 @@ from sphinx.highlighting import PygmentsBridge
 from sphinx.locale import __
 
 from sphinx_mosaic.bookstack.assemble import Assembler
-from sphinx_mosaic.bookstack.assets import IMAGE_PREFERENCE, Assets, ImageConverter, choose_images
+from sphinx_mosaic.bookstack.assets import IMAGE_PREFERENCE, Assets, ImageConverter
 from sphinx_mosaic.bookstack.incremental import BuildRecord
 from sphinx_mosaic.bookstack.mapping import Tags, page_tags, report
 from sphinx_mosaic.bookstack.output import write_output
 from sphinx_mosaic.bookstack.translate import (
-    NodeCoverage,
     TranslationContext,
     report_failures,
+    report_unrendered,
     translate_page,
 )
 from sphinx_mosaic.bookstack.translate.fragment import INTERNAL_URI, Fragment, fragment_path
-from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator, own_visitors
+from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 #: Folder of the output folder that ``html`` visitors write their images into
@@ -113,14 +113,6 @@ class BookStackBuilder(Builder):
         html_handlers = dict(registry.translation_handlers.get("html", {}))
         #: What the translator needs of the build (set again in prepare_writing).
         self.translation = TranslationContext(html_handlers, {}, self.cache_dir)
-        # Sphinx sets the visitors registered for the builder's name, else for its
-        # format, on each translator it makes (``SphinxComponentRegistry.create_translator``).
-        registered = registry.translation_handlers.get(self.name)
-        if registered is None:
-            registered = registry.translation_handlers.get(self.format, {})
-        self.coverage = NodeCoverage(
-            html_handlers, own_visitors(self.get_translator_class(), registered)
-        )
         self.docsettings: Any = None
         self._written: set[str] = set()
         self.record = BuildRecord(self.env, self.cache_dir)
@@ -181,16 +173,11 @@ class BookStackBuilder(Builder):
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
         self.note_written(docname, doctree)
-        choose_images(doctree)
 
     def note_written(self, docname: str, doctree: nodes.document) -> None:
-        """Note *docname* as translated in this build and check its nodes.
-
-        Called in the main process, also under ``-j`` and in alongside mode,
-        so the warnings here come once per node type.
-        """
+        """Note *docname* as translated in this build (in the main process, also under
+        ``-j`` and in alongside mode): only such pages' fragments are warned about."""
         self._written.add(docname)
-        self.coverage.check(doctree)
 
     def written_docnames(self) -> set[str]:
         return set(self._written)
@@ -216,6 +203,7 @@ class BookStackBuilder(Builder):
             fragment = Fragment.load(fragment_path(self.cache_dir, docname))
             if fragment is not None:
                 fragments[docname] = fragment
+        report_unrendered(fragments, self._written)
         report_failures(fragments, self._written)
         assets = Assets(Path(self.srcdir), ImageConverter(self.cache_dir / "converted"))
         asm = Assembler(shelf, fragments, assets, self.tags_for)

@@ -7,7 +7,7 @@ from an index page, and the fragment a page is cached as until the books are
 assembled.  The user guide's "What readers see" page describes the result.
 
 Here: :func:`translate_page`, what the builder does with one page;
-:class:`NodeCoverage`, the warning for a node class nothing renders, by the
+:func:`report_unrendered`, the warning for a node class nothing renders, by the
 translator's own dispatch rule (:func:`~.translator.dispatch_for`); and
 :func:`report_failures`, the warnings about other extensions' ``html`` visitors
 that raised.
@@ -15,7 +15,7 @@ that raised.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -33,10 +33,8 @@ from sphinx_mosaic.bookstack.translate.purifier import purify
 from sphinx_mosaic.bookstack.translate.translator import (
     BookStackTranslator,
     TranslationContext,
-    dispatch_for,
 )
 from sphinx_mosaic.chrome import first_paragraph
-from sphinx_mosaic.walk import elements
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
@@ -102,35 +100,32 @@ def _cut_description(doctree: nodes.document) -> str:
     return description
 
 
-class NodeCoverage:
-    """One warning per node class that the translator has no visitor for.
+def report_unrendered(fragments: Mapping[str, Fragment], written: Iterable[str]) -> None:
+    """One ``mosaic.bookstack`` warning per node class nothing renders, at its first node.
 
-    Asked with the translator's own dispatch rule, so a class warned about is
-    exactly one whose nodes keep their text without markup.  Run in the main
-    process (also under ``-j`` and in alongside mode), so each class warns once.
+    The translator keeps such a node's text without markup and notes its class in
+    the page's fragment (:meth:`~.fragment.Fragment.add_unrendered`) when it meets
+    the page's first one, by the rule it dispatches with
+    (:func:`~.translator.dispatch_for`): a node inside one whose visitor wrote it
+    some other way is never met, and is not warned about.  Warned here, in the main
+    process after all pages are written, so a parallel build (``-j``) gives one
+    warning per class like a serial one, and no walk of each page looks for them
+    beforehand.  Only pages translated in this build count.
     """
-
-    def __init__(self, html_handlers: Collection[str], own_visitors: Collection[str]) -> None:
-        self.html_handlers = html_handlers
-        self.own_visitors = own_visitors
-        self._renderable: dict[type, bool] = {}
-        self._warned: set[str] = set()
-
-    def check(self, doctree: nodes.document) -> None:
-        for node in elements(doctree):
-            cls = type(node)
-            renderable = self._renderable.get(cls)
-            if renderable is None:
-                rule = dispatch_for(cls, self.own_visitors, self.html_handlers)
-                renderable = self._renderable[cls] = rule is not None
-            if renderable or cls.__name__ in self._warned:
+    seen: set[str] = set()
+    for docname in sorted(written):
+        fragment = fragments.get(docname)
+        if fragment is None:
+            continue
+        for cls, where in fragment.unrendered:
+            if cls in seen:
                 continue
-            self._warned.add(cls.__name__)
+            seen.add(cls)
             warn(
                 MosaicWarning.BOOKSTACK,
-                f"the BookStack output has no rendering for {cls.__module__}.{cls.__name__} "
-                "nodes (and no html one to fall back to); their text is kept without markup",
-                location=node,
+                f"the BookStack output has no rendering for {cls} nodes (and no html one "
+                "to fall back to); their text is kept without markup",
+                location=where or docname,
             )
 
 
@@ -164,4 +159,4 @@ def report_failures(fragments: Mapping[str, Fragment], written: Iterable[str]) -
             )
 
 
-__all__ = ["NodeCoverage", "TranslationContext", "report_failures", "translate_page"]
+__all__ = ["TranslationContext", "report_failures", "report_unrendered", "translate_page"]

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinx.util.logging import get_node_location
+
 if TYPE_CHECKING:
     from docutils.nodes import Node
 
@@ -27,7 +29,7 @@ INTERNAL_URI = "mosaic-doc:"
 TOKEN = re.compile(r"\[\[mosaic:(link|image|attachment):(\d+)\]\]")
 
 #: Bump when the shape or meaning of a fragment changes: older fragments are re-made.
-FRAGMENT_VERSION = 2
+FRAGMENT_VERSION = 3
 
 
 def token(kind: str, index: int) -> str:
@@ -57,6 +59,10 @@ class Fragment:
     #: the builder warns about them in the main process, once per class
     #: (:func:`~sphinx_mosaic.bookstack.translate.report_failures`).
     foreign_failures: list[tuple[str, int, str]] = field(default_factory=list)
+    #: (node class, where) of the first node of each class nothing renders (its text is
+    #: kept); the builder warns once per class
+    #: (:func:`~sphinx_mosaic.bookstack.translate.report_unrendered`).
+    unrendered: list[tuple[str, str]] = field(default_factory=list)
     version: int = FRAGMENT_VERSION
 
     def add_link(self, docname: str, anchor: str) -> str:
@@ -75,6 +81,11 @@ class Fragment:
 
     def add_attachment(self, source: str) -> str:
         return token("attachment", self._index(self.attachments, source))
+
+    def add_unrendered(self, node: Node) -> None:
+        """Note that nothing renders *node*'s class (called for its first node on the page)."""
+        cls = type(node)
+        self.unrendered.append((f"{cls.__module__}.{cls.__name__}", get_node_location(node) or ""))
 
     def add_foreign_failure(self, node: Node, error: Exception) -> None:
         cls = type(node)
@@ -107,6 +118,7 @@ class Fragment:
             return None
         data["links"] = [tuple(link) for link in data.get("links", [])]
         data["foreign_failures"] = [tuple(item) for item in data.get("foreign_failures", [])]
+        data["unrendered"] = [tuple(item) for item in data.get("unrendered", [])]
         return cls(**data)
 
 

@@ -23,6 +23,7 @@ heading one (``app/Entities/Tools/PageContent.php``).  We emit those ids ourselv
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from docutils import nodes
@@ -195,7 +196,10 @@ def id_text(node: nodes.Element) -> str:
 class PageAnchors:
     """The ``bkmrk-`` ids of one page and the docutils ids they stand for."""
 
-    def __init__(self, document: nodes.document) -> None:
+    def __init__(
+        self, document: nodes.document, found: Iterable[nodes.Element] | None = None
+    ) -> None:
+        """*found*: the page's elements in document order, when the caller has them."""
         self.title_section = title_section(document)
         #: docutils id -> bkmrk id ("" for the page itself).
         self.anchors: dict[str, str] = {}
@@ -210,7 +214,7 @@ class PageAnchors:
         #: Whether the page holds raw nodes at all: most pages hold none, and their blocks'
         #: text is then read without looking for raw nodes in each block.
         self._raw = False
-        for node in elements(document):
+        for node in elements(document) if found is None else found:
             if isinstance(node, nodes.raw):
                 self._raw = True
             ids = node.get("ids") or []

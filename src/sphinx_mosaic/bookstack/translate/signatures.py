@@ -85,22 +85,25 @@ _BLOCKS = (
 )
 
 
-def unnest_paragraphs(document: nodes.document) -> None:
-    """Replace every paragraph that holds blocks by those blocks (see the module's doc).
+def unnest_paragraphs(found: Iterable[nodes.Element]) -> bool:
+    """Replace every paragraph among the elements *found* (a whole page's, in document
+    order) that holds blocks by those blocks (see the module's doc); whether any was.
 
     Runs before the page's anchors are computed: the paragraph's ids go to the first
     block, so links to it still land on an element.
     """
     holders = [
         node
-        for node in document.findall(nodes.paragraph)
+        for node in found
         # A resolved toctree is a compact paragraph around its caption and list, and
         # writes no element of its own.
-        if not isinstance(node, addnodes.compact_paragraph)
+        if isinstance(node, nodes.paragraph)
+        and not isinstance(node, addnodes.compact_paragraph)
         and any(isinstance(child, _BLOCKS) for child in node.children)
     ]
     for holder in reversed(holders):  # inner paragraphs first
         _unnest(holder)
+    return bool(holders)
 
 
 def _visible(run: list[nodes.Node]) -> bool:

@@ -22,7 +22,7 @@ own class first, then the ``html`` visitor another extension registered for it
 (so third-party nodes render as they do in HTML; one that raises costs its
 markup, not the build: :func:`~sphinx_mosaic.bookstack.translate.report_failures`),
 then a visitor of a base class; anything else keeps its text (one warning per
-node type, by the same rule: :class:`~sphinx_mosaic.bookstack.translate.NodeCoverage`).
+node type: :func:`~sphinx_mosaic.bookstack.translate.report_unrendered`).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from docutils.utils import get_source_line
 from selectolax.lexbor import LexborHTMLParser
 from sphinx.writers.html5 import HTML5Translator
 
+from sphinx_mosaic.bookstack.assets import chosen_uri
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
 from sphinx_mosaic.bookstack.translate.callouts import (
     CALLOUT_KINDS,
@@ -66,6 +67,7 @@ from sphinx_mosaic.bookstack.translate.signatures import (
 from sphinx_mosaic.chrome import EXTRA_ENTRY
 from sphinx_mosaic.files import write_whole
 from sphinx_mosaic.other_extensions import only_icons
+from sphinx_mosaic.walk import elements
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 if TYPE_CHECKING:
@@ -122,8 +124,8 @@ def dispatch_for(
 
     *own_visitors* are the node class names the translator has a ``visit_`` method
     for (:func:`own_visitors`); *html_handlers* those other extensions registered an
-    ``html`` visitor for.  The translator dispatches by this rule, and the builder's
-    check for nodes nothing renders asks it too.
+    ``html`` visitor for.  The translator dispatches by this rule, and notes the
+    classes it finds no visitor for in the page's fragment.
     """
     name = cls.__name__
     if name in own_visitors:
@@ -169,8 +171,11 @@ class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HT
         self.translation = context
         self.docname = context.docname
         self.result = Fragment(docname=self.docname)
-        unnest_paragraphs(document)  # no <p> inside a <p> (multi-paragraph fields)
-        self.ids = PageAnchors(document)
+        # One walk of the page serves both, unless a paragraph is unnested.
+        found = elements(document)
+        if unnest_paragraphs(found):  # no <p> inside a <p> (multi-paragraph fields)
+            found = elements(document)
+        self.ids = PageAnchors(document, found)
         self.result.anchors = self.ids.anchors
         self._dispatch: dict[type, tuple[Handler | None, Handler | None]] = {}
         self._own: frozenset[str] | None = None
@@ -199,7 +204,7 @@ class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HT
         html_handlers = self.translation.html_handlers
         rule = dispatch_for(cls, self._own, html_handlers)
         if rule is None:
-            found = (None, None)  # unknown: keep the children (the builder warned)
+            found = (None, None)  # unknown: keep the children (noted in the fragment)
         elif rule[1]:
             visit, depart = html_handlers[rule[0]]
             # Another extension's HTML may carry tags without ids: check them afterwards.
@@ -289,9 +294,13 @@ class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HT
     def dispatch_visit(self, node: nodes.Node) -> None:
         if id(node) in self.ids.wrappers:
             self.ids.opened(node, self.body)
-        visit = self._handlers(type(node))[0]
-        if visit is not None:
-            visit(node)
+        handlers = self._dispatch.get(type(node))
+        if handlers is None:  # the page's first node of its class
+            handlers = self._handlers(type(node))
+            if handlers[0] is None:
+                self.result.add_unrendered(node)  # the builder warns, once per class
+        if handlers[0] is not None:
+            handlers[0](node)
 
     def dispatch_departure(self, node: nodes.Node) -> None:
         depart = self._handlers(type(node))[1]
@@ -668,7 +677,7 @@ class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HT
         )
 
     def visit_image(self, node: nodes.Element) -> None:
-        uri = node["uri"]
+        uri = chosen_uri(node)  # a glob image's file
         if any(isinstance(parent, nodes.literal_block) for parent in _ancestors(node)):
             # A parsed-literal's image: HTML Purifier removes every <img> inside a <pre>
             # (BookStack's content filter, v25.12.4 and later), so its alt text stands in.

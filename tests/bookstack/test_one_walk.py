@@ -1,0 +1,88 @@
+"""The BookStack builder walks each page it writes once.
+
+What it must know of a page before writing it (the elements with ids, the
+paragraphs that hold blocks, the node classes nothing renders, the file of a
+glob image) comes from one walk of the doctree and from the translation itself:
+each extra walk of every page was about 1% of the write phase on the real
+projects' docs (``python -m benchmarks.bookstack_write``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from docutils import nodes
+from helpers.build import build, copy_root
+
+#: The functions that walk a whole tree: docutils' and ours.
+WALKS = {("findall", "docutils.nodes"), ("elements", "sphinx_mosaic.walk")}
+
+
+def _walks_of_the_builder(tmp_path: Path, root: str, **options: Any) -> tuple[Counter[str], str]:
+    """Per written page, the whole-page walks the bookstack builder's modules started
+    while writing (Sphinx's resolution and our post-transforms are not the builder)."""
+    walks: Counter[str] = Counter()
+    current: list[str] = []
+    # A generator's frame reports a call each time it resumes: count each frame once
+    # (held, so that no later frame gets its id).
+    frames: dict[int, FrameType] = {}
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        if event != "call":
+            return
+        code = frame.f_code
+        if (code.co_name, frame.f_globals.get("__name__")) not in WALKS or id(frame) in frames:
+            return
+        frames[id(frame)] = frame
+        first = frame.f_locals.get("self", frame.f_locals.get("node"))
+        caller = frame.f_back
+        module = caller.f_globals.get("__name__", "") if caller is not None else ""
+        if isinstance(first, nodes.document) and module.startswith("sphinx_mosaic.bookstack"):
+            walks[current[-1] if current else "?"] += 1
+
+    def started(app: Any, builder: Any) -> None:
+        original = builder.write_doc_serialized
+
+        def noted(docname: str, doctree: nodes.document) -> None:
+            current.append(docname)
+            original(docname, doctree)
+
+        builder.write_doc_serialized = noted
+        sys.setprofile(profile)
+
+    def finished(app: Any, exception: object) -> None:
+        sys.setprofile(None)
+
+    try:
+        _outdir, warnings = build(
+            copy_root(root, tmp_path),
+            tmp_path / "_build",
+            connect=[("write-started", started), ("build-finished", finished)],
+            **options,
+        )
+    finally:
+        sys.setprofile(None)
+    return walks, warnings
+
+
+def test_each_written_page_is_walked_once(tmp_path: Path) -> None:
+    # reST with glob images, API descriptions with multi-paragraph fields, raw HTML.
+    walks, _warnings = _walks_of_the_builder(tmp_path, "bookstack-rst")
+    assert len(walks) >= 3, walks
+    assert set(walks.values()) <= {1, 2}, walks
+    # Twice only where paragraphs holding blocks were unnested (the walk is made again).
+    assert list(walks.values()).count(2) <= 1, walks
+
+
+def test_unknown_nodes_are_found_by_the_translation(tmp_path: Path) -> None:
+    """The warning about a node class nothing renders needs no walk of its own, and
+    still comes once, at the first page and line holding one."""
+    walks, warnings = _walks_of_the_builder(tmp_path, "bookstack-unknown")
+    assert set(walks.values()) == {1}, walks
+    lines = [line for line in warnings.splitlines() if "no rendering for" in line]
+    assert len(lines) == 1, warnings
+    assert "1-book/README.md:5: WARNING" in lines[0] and "mystery_node" in lines[0]
