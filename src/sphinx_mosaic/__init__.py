@@ -13,8 +13,10 @@ __version__ = "0.2.0"
 #: Sphinx discards pickled environments written by an older version.  4: doctrees
 #: of tables with a header and no body are now mended when read (reading/tables.py).
 #: 5: the status records keep each status table's scope, not a flag.  6: the documents
-#: each document links to (bookstack/mapping/references.py).
-ENV_VERSION = 6
+#: each document links to (bookstack/mapping/references.py).  7: the documents holding
+#: each kind of placeholder (a post-transform skips its walk when none does; an older
+#: environment, without these sets, would leave the placeholders of unread pages).
+ENV_VERSION = 7
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -12,8 +12,9 @@ Attributes (all prefixed ``mosaic_``), with the module that writes each:
 first paragraph; layout/collector.py), ``contents_pages`` and ``docs_read``
 (pages with a contents list, whether this build read anything;
 layout/contents.py), ``navigation_changed`` (rewrites.py), ``status_pages``,
-``last_updated`` and ``status_table_views`` (status/collector.py),
-``paths_view`` (paths/__init__.py), ``navigation_only``
+``last_updated``, ``status_table_views``, ``footer_pages`` and
+``status_table_pages`` (status/collector.py), ``paths_view`` and ``path_pages``
+(paths/__init__.py), ``navigation_only``
 (bookstack/incremental.py), ``links`` (bookstack/mapping/references.py) and
 ``mermaid_sources`` (diagrams/__init__.py).
 """
@@ -56,6 +57,7 @@ def descriptions(env: BuildEnvironment) -> dict[str, str]:
 
 
 def contents_pages(env: BuildEnvironment) -> set[str]:
+    """The documents holding a ``mosaic-contents`` placeholder."""
     return _stored(env, "mosaic_contents_pages", set, set)
 
 
@@ -88,6 +90,16 @@ def set_last_updated(env: BuildEnvironment, value: dict[str, tuple[date, str]]) 
     env.mosaic_last_updated = value  # type: ignore[attr-defined]
 
 
+def footer_pages(env: BuildEnvironment) -> set[str]:
+    """The documents holding a page footer placeholder."""
+    return _stored(env, "mosaic_footer_pages", set, set)
+
+
+def status_table_pages(env: BuildEnvironment) -> set[str]:
+    """The documents holding a ``status-table`` placeholder."""
+    return _stored(env, "mosaic_status_table_pages", set, set)
+
+
 def status_table_views(env: BuildEnvironment) -> dict[str, Any]:
     return cast("dict[str, Any]", env.__dict__.get("mosaic_status_table_views", {}))
 
@@ -103,6 +115,12 @@ def paths_view(env: BuildEnvironment) -> Any:
 
 def set_paths_view(env: BuildEnvironment, value: Any) -> None:
     env.mosaic_paths_view = value  # type: ignore[attr-defined]
+
+
+def path_pages(env: BuildEnvironment) -> set[str]:
+    """The documents holding a ``path`` or ``path-overview`` placeholder (every page holds
+    a navigation one unless ``mosaic_path_navigation`` is ``none``)."""
+    return _stored(env, "mosaic_path_pages", set, set)
 
 
 def navigation_only(env: BuildEnvironment) -> set[str]:

@@ -63,6 +63,10 @@ class ContentsResolver(SphinxPostTransform):
     default_priority = 8
 
     def run(self, **kwargs: Any) -> None:
+        if not envdata.contents_pages(self.env):
+            # No document holds a contents list: no walk of the tree.  Any document, not
+            # this one: LaTeX, singlehtml and texinfo resolve one tree assembled from many.
+            return
         for node in list(self.document.findall(contents_placeholder)):
             rendered = self.render(node)
             if rendered:

@@ -86,6 +86,14 @@ def _stale_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(pages_to_rewrite(old, new, users) & env.found_docs)
 
 
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    envdata.path_pages(env).discard(docname)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    envdata.path_pages(env).update(envdata.path_pages(other) & docnames)
+
+
 def _add_assets(app: Sphinx) -> None:
     if app.builder.format == "html":
         # Through html_static_path, so the file is copied before epub lists its contents;
@@ -120,5 +128,7 @@ def setup_paths(app: Sphinx) -> None:
     app.add_post_transform(PathPageReferences)
     add_reason(app, "paths", _stale_pages)
     app.connect("env-check-consistency", check_paths)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.connect("builder-inited", _add_assets)
     app.connect("build-finished", _copy_latex_package)

@@ -14,6 +14,7 @@ from docutils.parsers.rst import directives
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.paths.domain import get_domain
 from sphinx_mosaic.paths.model import AudiencePath, normalize_audience, parse_step, printable
 from sphinx_mosaic.paths.view import parse_audiences
@@ -107,6 +108,7 @@ class PathDirective(SphinxDirective):
             container += nodes.paragraph("", "", *described, classes=["mosaic-path-description"])
             container += messages
         container += path_placeholder(kind="steps", refdoc=self.env.docname, index=index)
+        envdata.path_pages(self.env).add(self.env.docname)
         return [container]
 
     def first_content_line(self) -> int:
@@ -148,6 +150,7 @@ class PathOverviewDirective(SphinxDirective):
             classes=self.options.get("class", []),
         )
         self.set_source_info(node)
+        envdata.path_pages(self.env).add(self.env.docname)
         return [node]
 
 

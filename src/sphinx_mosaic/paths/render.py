@@ -19,6 +19,7 @@ from sphinx.locale import get_translation
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import tex_replace_map
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.chrome import PATH_NAVIGATION
 from sphinx_mosaic.paths.directives import path_placeholder
 from sphinx_mosaic.paths.domain import doc_xref, path_xref
@@ -194,12 +195,40 @@ def overview(env: BuildEnvironment, view: PathsView, node: path_placeholder) -> 
     return listing
 
 
+def navigation_slots(tree: nodes.Node) -> list[path_placeholder]:
+    """The path placeholders of *tree* outside text elements, in document order.
+
+    Navigation slots are children of a document or a section (in assembled trees, of
+    the sections and appendix documents of every page), so the walk never enters a
+    text element (paragraph, title, literal block and the like): those hold inline
+    nodes only, and most of a page's nodes.  About four times faster than ``findall``.
+    """
+    found: list[path_placeholder] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, path_placeholder):
+            found.append(node)
+        elif not isinstance(node, (nodes.TextElement, nodes.Text)):
+            stack.extend(reversed(node.children))
+    return found
+
+
 class PathResolver(SphinxPostTransform):
     """Turn every path placeholder into standard nodes for the current builder."""
 
     default_priority = 5  # before ReferencesResolver (10) resolves our pending_xrefs
 
     def run(self, **kwargs: Any) -> None:
+        if not envdata.path_pages(self.env):
+            # No document defines a path or shows the overview (any document, not this
+            # one: LaTeX, singlehtml and texinfo resolve one tree assembled from many).
+            # The only placeholders are then navigation slots, and with no path each
+            # one goes.
+            if self.config.mosaic_path_navigation != "none":
+                for slot in navigation_slots(self.document):
+                    slot.parent.remove(slot)
+            return
         placeholders = list(self.document.findall(path_placeholder))
         if not placeholders:
             return

@@ -3,10 +3,13 @@
 Per-document data lives in ``env.mosaic_status_pages`` (docname ->
 :class:`PageRecord`, reached through :mod:`sphinx_mosaic.envdata`), kept right by
 :class:`StatusCollector` on incremental and parallel builds (``clear_doc``,
-``merge_other`` of the given docnames only).  After reading, the "status" rewrite
-reason in :mod:`sphinx_mosaic.status` computes the last-updated dates (one Git
-call) and returns the pages whose output depends on data that changed: pages
-whose date changed (footer) and pages whose status tables show other rows.
+``merge_other`` of the given docnames only), as are the sets of documents holding a
+footer or a status table placeholder: the post-transforms that replace those skip
+their walk of every doctree when no document holds one.  After reading, the
+"status" rewrite reason in :mod:`sphinx_mosaic.status` computes the last-updated
+dates (one Git call) and returns the pages whose output depends on data that
+changed: pages whose date changed (footer) and pages whose status tables show
+other rows.
 
 The badge is inserted at read time, so the assembled doctrees of LaTeX,
 singlehtml and texinfo keep one badge per page.
@@ -96,6 +99,8 @@ def field_line(path: Path, name: str) -> int | None:
 class StatusCollector(EnvironmentCollector):
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         records(env).pop(docname, None)
+        envdata.footer_pages(env).discard(docname)
+        envdata.status_table_pages(env).discard(docname)
 
     def merge_other(
         self,
@@ -109,6 +114,8 @@ class StatusCollector(EnvironmentCollector):
         for docname in docnames:
             if docname in theirs:
                 ours[docname] = theirs[docname]
+        for placed in (envdata.footer_pages, envdata.status_table_pages):
+            placed(env).update(placed(other) & docnames)
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         env = app.env
@@ -150,6 +157,7 @@ class StatusCollector(EnvironmentCollector):
             and dates_wanted(env)
         ):
             append_footer(doctree, docname)
+            envdata.footer_pages(env).add(docname)
 
 
 def insert_badge(doctree: nodes.document, badge: nodes.Element) -> None:

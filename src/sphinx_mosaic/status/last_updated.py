@@ -170,6 +170,10 @@ class PageFooter(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
+        if not envdata.footer_pages(self.env):
+            # No document holds a footer: no walk of the tree.  Any document, not this
+            # one: LaTeX, singlehtml and texinfo resolve one tree assembled from many.
+            return
         release = str(self.config.release or "")
         for placeholder in list(self.document.findall(page_footer)):
             when = last_updated(self.env, placeholder["docname"])

@@ -56,6 +56,7 @@ class StatusTableDirective(SphinxDirective):
         )
         self.set_source_info(node)
         record_of(self.env, self.env.docname).tables.append(node["book"])
+        envdata.status_table_pages(self.env).add(self.env.docname)
         return [node]
 
 
@@ -138,6 +139,10 @@ class StatusTableResolver(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
+        if not envdata.status_table_pages(self.env):
+            # No document holds a table: no walk of the tree.  Any document, not this
+            # one: LaTeX, singlehtml and texinfo resolve one tree assembled from many.
+            return
         for placeholder in list(self.document.findall(status_table)):
             table = self.build(placeholder)
             if table is None:
