@@ -116,37 +116,56 @@ def _entity_link(kind: str, href: str, name: str, selected: bool = False) -> str
     return f'<a class="{classes}" href="{href}"{current}>{label}</a>'
 
 
-def _book_tree(book: Book, current: Page | None) -> str:
+class _BookTree:
     """BookStack's "Book navigation": the book, its chapters and pages in reading order.
 
     A chapter's pages fold away (``details``, no script) except in the current
-    page's chapter, as in BookStack."""
-    items = [f"<li>{_entity_link('book', 'index.html', book.name, current is None)}</li>\n"]
-    for entry in book.contents:
-        if isinstance(entry, Chapter):
-            pages = "".join(
-                f"<li>{_entity_link('page', page_file(p), p.name, p is current)}</li>\n"
-                for p in entry.pages
+    page's chapter, as in BookStack.  Each entry is written once per book; a page's
+    tree writes again only the entry that holds the page (a book of a few hundred
+    pages would otherwise write its whole tree for each of them).
+    """
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self._plain = [self._entry(entry, None) for entry in book.contents]
+        #: id of a page -> index of the entry (the page itself, or its chapter) in the book.
+        self._where: dict[int, int] = {}
+        for index, entry in enumerate(book.contents):
+            for page in entry.pages if isinstance(entry, Chapter) else [entry]:
+                self._where[id(page)] = index
+
+    def html(self, current: Page | None) -> str:
+        """The navigation as shown on *current* (None: on the book's own page)."""
+        book_link = _entity_link("book", "index.html", self.book.name, current is None)
+        items = [f"<li>{book_link}</li>\n", *self._plain]
+        index = self._where.get(id(current)) if current is not None else None
+        if index is not None:
+            items[index + 1] = self._entry(self.book.contents[index], current)
+        return (
+            '<nav class="book-tree" aria-label="Book navigation">\n<h5>Book navigation</h5>\n'
+            f"<ul>\n{''.join(items)}</ul>\n</nav>\n"
+        )
+
+    @staticmethod
+    def _entry(entry: Chapter | Page, current: Page | None) -> str:
+        if not isinstance(entry, Chapter):
+            link = _entity_link("page", page_file(entry), entry.name, entry is current)
+            return f"<li>{link}</li>\n"
+        pages = "".join(
+            f"<li>{_entity_link('page', page_file(p), p.name, p is current)}</li>\n"
+            for p in entry.pages
+        )
+        count = len(entry.pages)
+        menu = ""
+        if count:
+            is_open = " open" if any(p is current for p in entry.pages) else ""
+            label = f"{count} page" + ("s" if count != 1 else "")
+            menu = (
+                f'<details class="chapter-child-menu"{is_open}><summary>{label}</summary>\n'
+                f"<ul>\n{pages}</ul>\n</details>\n"
             )
-            count = len(entry.pages)
-            menu = ""
-            if count:
-                is_open = " open" if any(p is current for p in entry.pages) else ""
-                label = f"{count} page" + ("s" if count != 1 else "")
-                menu = (
-                    f'<details class="chapter-child-menu"{is_open}><summary>{label}</summary>\n'
-                    f"<ul>\n{pages}</ul>\n</details>\n"
-                )
-            link = _entity_link("chapter", f"index.html#chapter-{entry.zip_id}", entry.name)
-            items.append(f"<li>{link}\n{menu}</li>\n")
-        else:
-            items.append(
-                f"<li>{_entity_link('page', page_file(entry), entry.name, entry is current)}</li>\n"
-            )
-    return (
-        '<nav class="book-tree" aria-label="Book navigation">\n<h5>Book navigation</h5>\n'
-        f"<ul>\n{''.join(items)}</ul>\n</nav>\n"
-    )
+        link = _entity_link("chapter", f"index.html#chapter-{entry.zip_id}", entry.name)
+        return f"<li>{link}\n{menu}</li>\n"
 
 
 def _attachments(page: Page) -> str:
@@ -293,6 +312,7 @@ def write_browsable(root: Path, shelf: Shelf, contexts: dict[str, ZipContext]) -
             return f'href="../{path}' + (f"#{anchor}" if anchor and "#" not in path else "") + '"'
 
         book_crumb = ("book", "index.html", book.name)
+        tree = _BookTree(book)
         main = (
             f'<h1 class="break-text">{escape(book.name)}</h1>\n'
             f"{_description(book.description_html)}{_book_contents(book)}"
@@ -302,7 +322,7 @@ def write_browsable(root: Path, shelf: Shelf, contexts: dict[str, ZipContext]) -
             up="../",
             shelf_name=shelf.name,
             breadcrumbs=_breadcrumbs([shelf_crumb, book_crumb]),
-            sidebar=_tags(book.tags) + _book_tree(book, None),
+            sidebar=_tags(book.tags) + tree.html(None),
             main=main,
         )
         changed += put(root / stem / "index.html", _document(frame))
@@ -327,10 +347,7 @@ def write_browsable(root: Path, shelf: Shelf, contexts: dict[str, ZipContext]) -
                 shelf_name=shelf.name,
                 breadcrumbs=_breadcrumbs(crumbs),
                 sidebar=(
-                    _tags(page.tags)
-                    + _attachments(page)
-                    + _page_navigation(html)
-                    + _book_tree(book, page)
+                    _tags(page.tags) + _attachments(page) + _page_navigation(html) + tree.html(page)
                 ),
                 main=main,
                 after=_siblings(
