@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from helpers.build import ROOTS, all_pages, build, copy_root, read_book
+from helpers.trees import write_tree
 
 from sphinx_mosaic.bookstack import browse
 
@@ -187,3 +188,43 @@ def test_two_builds_of_copies_give_identical_previews(tmp_path: Path) -> None:
         )
     assert outputs[0] == outputs[1]
     assert "html/_static/bookstack-preview.css" in outputs[0]
+
+
+def test_a_books_tree_is_written_once_per_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each page's navigation writes only the entry holding the page again: the links
+    written grow with the pages, not with their square (a book of a few hundred pages
+    wrote its whole tree for each of them)."""
+    links: list[str] = []
+    original = browse._entity_link
+
+    def counted(kind: str, href: str, name: str, selected: bool = False) -> str:
+        links.append(href)
+        return original(kind, href, name, selected)
+
+    monkeypatch.setattr(browse, "_entity_link", counted)
+    pages = 60
+    files = {
+        "conf.py": 'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Wide"\n',
+        "README.md": "# Shelf\n\nThe shelf.\n",
+        "1-book/README.md": "# Book\n\nOne wide book.\n",
+    }
+    files.update({f"1-book/{n}-page-{n}.md": f"# Page {n}\n\nText.\n" for n in range(1, pages + 1)})
+    files.update(
+        {f"1-book/99-part/{n}-leaf-{n}.md": f"# Leaf {n}\n\nText.\n" for n in range(1, 11)}
+    )
+    files["1-book/99-part/README.md"] = "# Part\n\nA chapter.\n"
+    outdir, warnings = build(write_tree(tmp_path / "src", files), tmp_path / "_build")
+    assert warnings == ""
+    [book] = (outdir / "html").glob("1-book*/")
+    # The navigation still marks the current page, and opens its chapter only.
+    leaf = soup_of(next(book.glob("page-*-leaf-3.html")))
+    assert leaf.select_one(".book-tree a.selected .name").get_text() == "Leaf 3"
+    assert leaf.select_one(".book-tree details.chapter-child-menu[open]") is not None
+    page = soup_of(next(book.glob("page-*-page-7.html")))
+    assert page.select_one(".book-tree a.selected .name").get_text() == "Page 7"
+    assert page.select_one(".book-tree details.chapter-child-menu[open]") is None
+    # 71 pages: the whole tree once (72 links), each page's own entry (its chapter's
+    # 11 links for the 10 leaves), the contents list and breadcrumbs, far from 71 x 72.
+    assert len(links) < 20 * (pages + 10), len(links)
