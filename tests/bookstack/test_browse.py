@@ -228,3 +228,35 @@ def test_a_books_tree_is_written_once_per_book(
     # 71 pages: the whole tree once (72 links), each page's own entry (its chapter's
     # 11 links for the 10 leaves), the contents list and breadcrumbs, far from 71 x 72.
     assert len(links) < 20 * (pages + 10), len(links)
+
+
+def test_links_to_books_named_without_a_slug_work_in_the_copy(tmp_path: Path) -> None:
+    """A book or page named only in CJK has no predictable URL: the ZIP links to a search
+    for its name, and the browsable copy to its file (it kept the search URL, which
+    leads nowhere outside BookStack)."""
+    files = {
+        "conf.py": 'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Shelf"\n',
+        "README.md": "# Shelf\n\nThe shelf.\n",
+        "1-guide/README.md": "# Guide\n\nThe guide.\n",
+        "1-guide/1-start.md": "# Start\n\nSee [the manual](../2-manual/1-intro.md) and "
+        "[the shelf](../README.md).\n",
+        "2-manual/README.md": "# 手册\n\nThe manual.\n",
+        "2-manual/1-intro.md": "# 介绍\n\nIntroduction.\n",
+    }
+    outdir, _warnings = build(write_tree(tmp_path / "src", files), tmp_path / "_build")
+    [book] = [b for b in read_book_pages(outdir) if b[0] == "Guide"]
+    assert "/search?term=" in book[1]["Start"]  # the ZIP: BookStack's search
+    [start] = (outdir / "html").glob("*/page-*-start.html")
+    links = {a.get_text(): a["href"] for a in soup_of(start).select(".page-content a")}
+    assert links["the manual"].startswith("../") and links["the manual"].endswith(".html")
+    assert (start.parent / links["the manual"]).is_file(), links
+    assert (start.parent / links["the shelf"]).resolve() == (outdir / "html" / "index.html")
+
+
+def read_book_pages(outdir: Path) -> list[tuple[str, dict[str, str]]]:
+    """(book name, page name -> HTML) of each ZIP."""
+    found = []
+    for path in sorted((outdir / "books").glob("*.zip")):
+        book = read_book(path)["book"]
+        found.append((book["name"], {page["name"]: page["html"] for page in all_pages(book)}))
+    return found

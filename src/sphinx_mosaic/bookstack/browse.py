@@ -32,7 +32,9 @@ from sphinx_mosaic.bookstack.format.manifest import REFERENCE
 from sphinx_mosaic.bookstack.format.model import Book, Chapter, Page, Shelf, Tag
 from sphinx_mosaic.files import write_if_changed
 
-_HREF = re.compile(r'href="(/(?:books|shelves)/[^"#]*)(#[^"]*)?"')
+#: A link to another book (or the shelf) as the ZIPs hold it: the URL BookStack will most
+#: likely give it, or a search for its name where that gives no slug (CJK, Hebrew).
+_HREF = re.compile(r'href="(/(?:books|shelves)/[^"#]*|/search\?term=[^"#]*)(#[^"]*)?"')
 
 #: The stylesheet, shipped in the package and copied next to the pages.
 STYLESHEET = Path(__file__).parent / "static" / "bookstack-preview.css"
