@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,14 +24,17 @@ from docutils import nodes
 from helpers.build import ROOTS, Built
 from helpers.build import build as shared_build
 
-from sphinx_mosaic.layout.contents import contents_placeholder
-from sphinx_mosaic.paths.directives import path_placeholder
-from sphinx_mosaic.status.last_updated import page_footer
-from sphinx_mosaic.status.table import status_table
+#: Our post-transforms that look for nodes of their own on every page of every builder.
+TRANSFORMS = {
+    "PageFooter.run",
+    "StatusTableResolver.run",
+    "PathResolver.run",
+    "ContentsResolver.run",
+    "HtmlMermaid.run",
+}
 
-PLACEHOLDERS = (page_footer, status_table, path_placeholder, contents_placeholder)
-
-#: Appended to one page of test-layout-basic: one placeholder of each kind the layout shows.
+#: Appended to one page of test-layout-basic: one placeholder of each kind the layout shows,
+#: and a Mermaid fence.
 DIRECTIVES = """
 
 ```{status-table}
@@ -45,7 +49,19 @@ DIRECTIVES = """
 1-getting-started/1-quick-start/1-overview
 1-getting-started/2-installation
 ```
+
+```mermaid
+graph LR
+  A --> B
+```
 """
+
+#: What every build of the layout project sets: no footers, and sphinxcontrib-mermaid
+#: loaded (the html output shows a Mermaid fence through it).
+LAYOUT_CONFIG = {
+    "mosaic_page_footer": False,
+    "extensions": ["myst_parser", "sphinx_mosaic", "sphinxcontrib.mermaid"],
+}
 
 #: The page that gains and loses the placeholders; the path's first step is another page.
 HOST = "1-getting-started/2-installation"
@@ -82,22 +98,23 @@ def soup(outdir: Path, docname: str) -> BeautifulSoup:
 
 
 @pytest.fixture
-def walks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[type]]:
-    """Every placeholder class some code searched a tree for with ``findall``."""
-    searched: list[type] = []
+def walks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Each of our post-transforms (by ``Class.run``) that searched a tree with ``findall``."""
+    searched: list[str] = []
     findall = nodes.Node.findall
 
-    def spy(self: nodes.Node, condition: Any = None, *args: Any, **kwargs: Any) -> Any:
-        if condition in PLACEHOLDERS:
-            searched.append(condition)
-        return findall(self, condition, *args, **kwargs)
+    def spy(self: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        caller = sys._getframe(1).f_code.co_qualname
+        if caller in TRANSFORMS:
+            searched.append(caller)
+        return findall(self, *args, **kwargs)
 
     monkeypatch.setattr(nodes.Node, "findall", spy)
     yield searched
 
 
 @pytest.mark.parametrize("builder", ["html", "bookstack"])
-def test_no_placeholder_no_walk(tmp_path: Path, walks: list[type], builder: str) -> None:
+def test_no_placeholder_no_walk(tmp_path: Path, walks: list[str], builder: str) -> None:
     """A toctree project holds no placeholder but a navigation slot on every page: nothing
     searches a tree for a placeholder, and the slots leave no trace."""
     src = tmp_path / "src"
@@ -111,15 +128,13 @@ def test_no_placeholder_no_walk(tmp_path: Path, walks: list[type], builder: str)
         assert "mosaic-path" not in path.read_text(encoding="utf-8").split("</head>")[-1]
 
 
-def test_placeholders_walked_only_when_held(tmp_path: Path, walks: list[type]) -> None:
+def test_placeholders_walked_only_when_held(tmp_path: Path, walks: list[str]) -> None:
     """The spy sees the walks once a page holds the placeholders (it can see them at all)."""
     src = layout_project(tmp_path)
     touch(src / f"{HOST}.md", (src / f"{HOST}.md").read_text(encoding="utf-8") + DIRECTIVES)
-    built = shared_build(
-        src, tmp_path / "build", "html", confoverrides={"mosaic_page_footer": False}
-    )
+    built = shared_build(src, tmp_path / "build", "html", confoverrides=LAYOUT_CONFIG)
     assert built.statuscode == 0
-    assert set(walks) == {status_table, path_placeholder, contents_placeholder}
+    assert set(walks) == TRANSFORMS - {"PageFooter.run"}
 
 
 def reading() -> tuple[list[str], tuple[str, Callable[..., None]]]:
@@ -144,7 +159,7 @@ def build_layout(src: Path, builddir: Path, parallel: int, **options: Any) -> Bu
         builddir,
         "html",
         parallel=parallel,
-        confoverrides={"mosaic_page_footer": False},
+        confoverrides=LAYOUT_CONFIG,
         **options,
     )
     assert built.statuscode == 0
@@ -152,9 +167,7 @@ def build_layout(src: Path, builddir: Path, parallel: int, **options: Any) -> Bu
 
 
 @pytest.mark.parametrize("parallel", [0, 2], ids=["serial", "j2"])
-def test_page_gains_and_loses_placeholders(
-    tmp_path: Path, parallel: int, walks: list[type]
-) -> None:
+def test_page_gains_and_loses_placeholders(tmp_path: Path, parallel: int, walks: list[str]) -> None:
     """test-layout-basic (footers off) holds no placeholder; one page gains a status table, a
     contents list and a path, then loses them, each time the only page changed."""
     src = layout_project(tmp_path)
@@ -171,6 +184,7 @@ def test_page_gains_and_loses_placeholders(
     assert page.select("table.mosaic-status-table tbody tr")
     assert page.select("ul.mosaic-contents li a")
     assert page.select("ol.mosaic-path-steps li")
+    assert page.select(".mermaid")
     # The path's first step was not read again: its stored tree's slot gives the box now.
     assert soup(gained.outdir, MEMBER).select(".mosaic-path-nav")
     assert_same_as_fresh(src, gained, tmp_path / "fresh-gained", parallel)
@@ -183,12 +197,12 @@ def test_page_gains_and_loses_placeholders(
     assert walks == []  # the page is no longer counted
     for docname in (HOST, MEMBER):
         page = soup(lost.outdir, docname)
-        assert not page.select(".mosaic-status-table, .mosaic-contents, .mosaic-path-nav")
+        assert not page.select(".mosaic-status-table, .mosaic-contents, .mosaic-path-nav, .mermaid")
     assert_same_as_fresh(src, lost, tmp_path / "fresh-lost", parallel)
 
 
 @pytest.mark.parametrize("parallel", [0, 2], ids=["serial", "j2"])
-def test_page_gains_and_loses_the_footer(tmp_path: Path, parallel: int, walks: list[type]) -> None:
+def test_page_gains_and_loses_the_footer(tmp_path: Path, parallel: int, walks: list[str]) -> None:
     """Every page turns its footer off but one: built afresh (with -j 2, the footer page is
     read in another process), then that page turns it off and on again, each time the only
     page changed; the footer follows."""

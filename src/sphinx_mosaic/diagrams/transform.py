@@ -28,6 +28,7 @@ from sphinx.ext.graphviz import graphviz
 from sphinx.ext.inheritance_diagram import get_graph_hash, inheritance_diagram
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinx_mosaic import envdata
 from sphinx_mosaic.diagrams.drawer import Drawer, Drawn, drawer_of, draws
 from sphinx_mosaic.walk import elements
 from sphinx_mosaic.warnings import MosaicWarning, warn
@@ -220,6 +221,10 @@ class HtmlMermaid(SphinxPostTransform):
         return draws(self.config.mosaic_diagrams, "mermaid")
 
     def run(self, **kwargs: Any) -> None:
+        if not envdata.mermaid_sources(self.env):
+            # No document holds a Mermaid diagram (noted when it is read): no walk of the
+            # page.  Any document, not this one: singlehtml resolves one assembled tree.
+            return
         # Loaded in this application (by conf.py or by another extension): it registered
         # its html visitor.  Sphinx 9 reaches the registry from the environment, 8 from the app.
         registry = getattr(self.env, "_registry", None) or self.env.app.registry
