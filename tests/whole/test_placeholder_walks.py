@@ -3,10 +3,12 @@ and still resolve every placeholder when a page gains or loses one on an increme
 or after a -j 2 read.
 
 The four post-transforms (page footer, status table, reading paths, ``mosaic-contents``) run
-on every page of every builder; most projects hold none of their placeholders, and each walk
-of each page cost about 1 % of the write phase.  Which documents hold a placeholder is kept
-on the environment, and a walk happens only when any document (not the page being written:
-LaTeX, singlehtml and texinfo resolve one tree assembled from many) holds one.
+on every page of every builder, html's Mermaid one on every html page; most projects hold
+none of their nodes, and each walk of each page cost about 1 % of the write phase.  Which
+documents hold them is kept on the environment, and a walk happens only when any document
+(not the page being written: LaTeX, singlehtml and texinfo resolve one tree assembled from
+many) holds one.  Every page holds a reading-path navigation slot: with no path and no path
+overview in the project, those are removed by a walk that is not ``findall``.
 """
 
 from __future__ import annotations
