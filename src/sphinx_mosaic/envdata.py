@@ -12,9 +12,10 @@ Attributes (all prefixed ``mosaic_``), with the module that writes each:
 first paragraph; layout/collector.py), ``contents_pages`` and ``docs_read``
 (pages with a contents list, whether this build read anything;
 layout/contents.py), ``navigation_changed`` (rewrites.py), ``status_pages``,
-``last_updated``, ``status_table_views``, ``footer_pages`` and
-``status_table_pages`` (status/collector.py), ``paths_view`` and ``path_pages``
-(paths/__init__.py), ``navigation_only``
+``last_updated``, ``status_table_views`` and ``footer_pages`` (status/collector.py),
+``status_table_pages`` (status/table.py; purged and merged by status/collector.py),
+``paths_view`` (paths/__init__.py), ``path_pages`` (paths/directives.py; purged and
+merged by paths/__init__.py), ``navigation_only``
 (bookstack/incremental.py), ``links`` (bookstack/mapping/references.py) and
 ``mermaid_sources`` (diagrams/__init__.py).
 """

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.build import build, copy_root, fragment_times, output_files, read_book
+from helpers.build import all_pages, build, copy_root, fragment_times, output_files, read_book
 from helpers.zip_checker import check_package
 from sphinx.builders import Builder
 from sphinx.errors import ExtensionError
 from sphinx.util.parallel import parallel_available
 
 from sphinx_mosaic import images
+from sphinx_mosaic.bookstack.translate.fragment import fragment_folder
 
 
 def _svg_fails(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -365,3 +366,38 @@ def test_the_skeleton_is_mapped_once_after_reading(
     assert sorted(p.name for p in (again / "books").iterdir()) == sorted(
         p.name for p in (first / "books").iterdir()
     )
+
+
+def test_fragments_of_an_older_version_are_translated_again(tmp_path: Path) -> None:
+    """After an upgrade, fragments an older version wrote (newer than their sources, so
+    current by their dates) are not read: the pages are translated again, also when an
+    ``html`` build on the same doctree folder re-read the sources first, as ``sphinx-build
+    -M html`` then ``-M bookstack`` do.  They were refused when loaded, and the books came
+    out empty, without a warning."""
+    src = copy_root("bookstack", tmp_path)
+    builddir = tmp_path / "_build"
+    first = build(src, builddir)
+    before = _pages(first.outdir)
+    cache = builddir / "doctrees" / "bookstack"
+    # What 0.1 left: its fragments in ``fragments/``, of version 2.
+    old = cache / "fragments"
+    fragment_folder(cache).rename(old)
+    for path in old.rglob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["version"] = 2
+        path.write_text(json.dumps(data), encoding="utf-8")
+    build(src, builddir, "html", freshenv=True)  # re-reads every source
+    again = build(src, builddir)
+    after = _pages(again.outdir)
+    assert after == before
+    assert all(html.strip() for html in after.values())
+    assert not old.exists()  # the other version's folder is removed
+
+
+def _pages(outdir: Path) -> dict[str, str]:
+    """Page name -> HTML, over every ZIP."""
+    return {
+        page["name"]: page["html"]
+        for path in sorted((outdir / "books").glob("*.zip"))
+        for page in all_pages(read_book(path)["book"])
+    }

@@ -14,6 +14,8 @@ from typing import Any
 
 from sphinx.testing.util import SphinxTestApp
 
+from sphinx_mosaic.bookstack.translate.fragment import fragment_folder
+
 TESTS = Path(__file__).resolve().parents[1]
 ROOTS = TESTS / "roots"
 #: A real, messy docs tree (MIT-licensed; where it comes from: ``tests/corpus/README.md``).
@@ -141,7 +143,7 @@ def output_files(outdir: Path) -> dict[str, bytes]:
 
 def fragment_times(builddir: Path) -> dict[str, int]:
     """When each page's translated fragment was last written (a rewrite changes it)."""
-    fragments = builddir / "doctrees" / "bookstack" / "fragments"
+    fragments = fragment_folder(builddir / "doctrees" / "bookstack")
     return {
         path.relative_to(fragments).as_posix(): path.stat().st_mtime_ns
         for path in fragments.rglob("*.json")

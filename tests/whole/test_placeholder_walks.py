@@ -106,7 +106,10 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     findall = nodes.Node.findall
 
     def spy(self: nodes.Node, *args: Any, **kwargs: Any) -> Any:
-        caller = sys._getframe(1).f_code.co_qualname
+        frame = sys._getframe(1)
+        # ``co_qualname`` is Python 3.11's: the class comes from the frame's ``self``.
+        owner = frame.f_locals.get("self")
+        caller = f"{type(owner).__name__}.{frame.f_code.co_name}"
         if caller in TRANSFORMS:
             searched.append(caller)
         return findall(self, *args, **kwargs)

@@ -39,12 +39,12 @@ resolution gave (an unknown label, a missing document): those are dropped
 
 In the main process, at ``doctree-resolved`` (which fires there for every page
 Sphinx writes, ``-j`` included), after the other handlers (sphinx.ext.ifconfig
-removes its nodes there), the page is noted as written and its nodes are
-checked once for a BookStack rendering, so warnings come once per node type
-whatever the number of workers.  A page Sphinx writes again only because the
-navigation changed (a parent in the toctree of a changed page, or every page
-when a title changed) is skipped when its fragment is current: the BookStack
-page does not show the toctree.
+removes its nodes there), the page is noted as written: the builder warns about
+the node types nothing renders from the fragments of the pages written, at the
+end, so warnings come once per node type whatever the number of workers.  A page
+Sphinx writes again only because the navigation changed (a parent in the toctree
+of a changed page, or every page when a title changed) is skipped when its
+fragment is current: the BookStack page does not show the toctree.
 
 At ``build-finished`` the pages whose fragment is out of date but which the
 HTML builder did not write (the first build with alongside mode on, a removed
@@ -354,7 +354,7 @@ def _read_doctree(env: BuildEnvironment, docname: str) -> nodes.document:
 
 def translate(app: Sphinx, builder: Any, docname: str, *, note: bool = False) -> None:
     """Resolve *docname* for the BookStack *builder* and write its fragment
-    (*note*: also note it as written and check its nodes, in the main process)."""
+    (*note*: also note it as written, in the main process)."""
     env = app.env
     # Sphinx 9 wants the tags passed; Sphinx 8 has no such parameter.
     extra: dict[str, Any] = {"tags": builder.tags} if _TAKES_TAGS else {}

@@ -53,7 +53,12 @@ from sphinx_mosaic.bookstack.translate import (
     report_unrendered,
     translate_page,
 )
-from sphinx_mosaic.bookstack.translate.fragment import INTERNAL_URI, Fragment, fragment_path
+from sphinx_mosaic.bookstack.translate.fragment import (
+    INTERNAL_URI,
+    Fragment,
+    fragment_path,
+    remove_other_versions,
+)
 from sphinx_mosaic.bookstack.translate.translator import BookStackTranslator
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -213,6 +218,7 @@ class BookStackBuilder(Builder):
         self.record.save_zip_digests(outdir, digests)
         self.record.save_described(self.described)
         self.record.forget()
+        remove_other_versions(self.cache_dir)
 
 
 def _keep_own_translator(builder: BookStackBuilder, registry: Any) -> None:

@@ -1,7 +1,7 @@
 """What a rebuild translates and writes again, and the skeleton computed once per build.
 
 Each document is translated into a fragment (in the doctree folder,
-``bookstack/fragments/``); a document is translated again when it was read
+``bookstack/fragments-v<version>/``); a document is translated again when it was read
 again, when its fragment is older than its source or a dependency, or when it
 became, or stopped being, a book or chapter (its description is held apart).
 The finished ZIPs are rewritten only when their content digest changed

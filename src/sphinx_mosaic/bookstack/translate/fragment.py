@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,5 +123,26 @@ class Fragment:
         return cls(**data)
 
 
+def fragment_folder(cache: Path) -> Path:
+    """Where the fragments of this :data:`FRAGMENT_VERSION` live, in the cache folder.
+
+    The version is in the folder's name: a fragment is current when it is newer than its
+    sources, and a fragment of another version would pass that test, be refused by
+    :meth:`Fragment.load` and leave its page empty (the environment's own version
+    bump does not help when an ``html`` build re-read the sources first, as
+    ``sphinx-build -M`` builds sharing one doctree folder do).  In a folder of its
+    own, a fragment of another version is simply missing, and its page is translated.
+    """
+    return cache / f"fragments-v{FRAGMENT_VERSION}"
+
+
+def remove_other_versions(cache: Path) -> None:
+    """Remove the fragment folders of other versions (``fragments``, ``fragments-v2``...)."""
+    current = fragment_folder(cache)
+    for folder in cache.glob("fragments*"):
+        if folder.is_dir() and folder != current:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def fragment_path(cache: Path, docname: str) -> Path:
-    return cache / "fragments" / f"{docname}.json"
+    return fragment_folder(cache) / f"{docname}.json"
