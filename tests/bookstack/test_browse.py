@@ -231,26 +231,41 @@ def test_a_books_tree_is_written_once_per_book(
 
 
 def test_links_to_books_named_without_a_slug_work_in_the_copy(tmp_path: Path) -> None:
-    """A book or page named only in CJK has no predictable URL: the ZIP links to a search
-    for its name, and the browsable copy to its file (it kept the search URL, which
-    leads nowhere outside BookStack)."""
+    """A page named only in CJK has no predictable URL: the ZIP links to a search for its
+    name, and the browsable copy to its file (it kept the search URL, which leads
+    nowhere outside BookStack).  Two pages of one name are two searches (``&n=2``), so
+    the publisher and the copy tell the links apart; anchors are kept."""
     files = {
-        "conf.py": 'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Shelf"\n',
+        "conf.py": 'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Shelf"\n'
+        "myst_heading_anchors = 2\n",
         "README.md": "# Shelf\n\nThe shelf.\n",
         "1-guide/README.md": "# Guide\n\nThe guide.\n",
-        "1-guide/1-start.md": "# Start\n\nSee [the manual](../2-manual/1-intro.md) and "
-        "[the shelf](../README.md).\n",
+        "1-guide/1-start.md": "# Start\n\n"
+        "See [alpha](../2-manual/1-intro.md#alpha), [beta](../2-manual/1-intro.md#beta), "
+        "[the other](../3-other/1-intro.md), [the manual](../2-manual/1-intro.md), "
+        'and [the shelf](../README.md).\n\n<p><a href="/search?term=x">a search</a></p>\n',
         "2-manual/README.md": "# 手册\n\nThe manual.\n",
-        "2-manual/1-intro.md": "# 介绍\n\nIntroduction.\n",
+        "2-manual/1-intro.md": "# 介绍\n\nManual.\n\n## Alpha\n\nA.\n\n## Beta\n\nB.\n",
+        "3-other/README.md": "# 其他\n\nThe other book.\n",
+        "3-other/1-intro.md": "# 介绍\n\nOther.\n",
     }
     outdir, _warnings = build(write_tree(tmp_path / "src", files), tmp_path / "_build")
-    [book] = [b for b in read_book_pages(outdir) if b[0] == "Guide"]
-    assert "/search?term=" in book[1]["Start"]  # the ZIP: BookStack's search
+    [guide] = [pages for name, pages in read_book_pages(outdir) if name == "Guide"]
+    zipped = {a.get_text(): a["href"] for a in BeautifulSoup(guide["Start"], "html.parser")("a")}
+    manual, other = zipped["the manual"], zipped["the other"]
+    assert manual.startswith("/search?term=") and other.startswith("/search?term=")
+    assert manual != other and other == manual + "&n=2"  # two pages, one name
+    assert zipped["alpha"] == manual + "#bkmrk-alpha"
     [start] = (outdir / "html").glob("*/page-*-start.html")
     links = {a.get_text(): a["href"] for a in soup_of(start).select(".page-content a")}
-    assert links["the manual"].startswith("../") and links["the manual"].endswith(".html")
-    assert (start.parent / links["the manual"]).is_file(), links
+    manual_file = (start.parent / links["the manual"].split("#")[0]).resolve()
+    other_file = (start.parent / links["the other"]).resolve()
+    assert manual_file.is_file() and other_file.is_file() and manual_file != other_file
+    assert "Manual." in manual_file.read_text(encoding="utf-8")
+    assert "Other." in other_file.read_text(encoding="utf-8")
+    assert links["alpha"].endswith("#bkmrk-alpha") and links["beta"].endswith("#bkmrk-beta")
     assert (start.parent / links["the shelf"]).resolve() == (outdir / "html" / "index.html")
+    assert links["a search"] == "/search?term=x"  # raw HTML's own search: left as it is
 
 
 def read_book_pages(outdir: Path) -> list[tuple[str, dict[str, str]]]:

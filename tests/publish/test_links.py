@@ -164,3 +164,41 @@ def test_a_link_to_the_root_document_goes_to_the_shelf(name: str, url: str) -> N
     assert _link(asm, book, page, context, "README", "") == url
     assert page.cross_links == [{"href": url, "key": "", "anchor": None}]
     assert context.cross == {url: ("README", "")}
+
+
+@pytest.mark.parametrize("use_import", [True, False], ids=["imported", "page-by-page"])
+def test_links_to_two_pages_of_one_name_without_a_slug_land_on_each(
+    tmp_path: Path, use_import: bool
+) -> None:
+    """Two pages named only in CJK ("介绍" in two books) are linked as two searches for the
+    name; the publisher sends each link to its own page, anchors kept (both links went to
+    the first page when the two searches were the same URL)."""
+    files = {
+        "conf.py": 'extensions = ["myst_parser", "sphinx_mosaic"]\nproject = "Shelf"\n'
+        "myst_heading_anchors = 2\n",
+        "README.md": "# Shelf\n\nThe shelf.\n",
+        "1-guide/README.md": "# Guide\n\nThe guide.\n",
+        "1-guide/1-start.md": "# Start\n\n[alpha](../2-manual/1-intro.md#alpha), "
+        "[the other](../3-other/1-intro.md), [the manual](../2-manual/1-intro.md).\n",
+        "2-manual/README.md": "# 手册\n\nThe manual.\n",
+        "2-manual/1-intro.md": "# 介绍\n\nManual.\n\n## Alpha\n\nA.\n",
+        "3-other/README.md": "# 其他\n\nThe other book.\n",
+        "3-other/1-intro.md": "# 介绍\n\nOther.\n",
+    }
+    for name, text in files.items():
+        (tmp_path / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "src" / name).write_text(text, encoding="utf-8")
+    outdir, _ = build(tmp_path / "src", tmp_path / "build")
+    with FakeBookStack() as server:
+        report, _ = run_publish(server, outdir, use_import=use_import)
+        assert report.ok, report.result.errors
+        assert _misses(check_links(server)) == []
+        pages = server.live("pages")
+        [manual] = [p for p in pages if p["name"] == "介绍" and "Manual." in p["html"]]
+        [other] = [p for p in pages if p["name"] == "介绍" and "Other." in p["html"]]
+        [start] = [p for p in pages if p["name"] == "Start"]
+        body = start["html"]
+        assert f'{server.url}/link/{manual["id"]}#bkmrk-alpha"' in body
+        assert f'{server.url}/link/{other["id"]}"' in body
+        assert f'{server.url}/link/{manual["id"]}"' in body
+        assert "/search?" not in body

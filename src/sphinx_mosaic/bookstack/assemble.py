@@ -118,7 +118,7 @@ class Target:
     def predicted_url(self, anchor: str) -> str:
         book = entity_url("books", self.book.name)
         if book.startswith("/search"):
-            return search_url(self.page_name or self.container_name or self.book.name)
+            return self._search(self.page_name or self.container_name or self.book.name, anchor)
         if not self.goes_to_page(anchor):
             assert self.container is not None
             if self.container[0] == "book":
@@ -131,8 +131,13 @@ class Target:
             )
         page = bookstack_slug(self.page_name)
         if not page:
-            return search_url(self.page_name)
+            return self._search(self.page_name, anchor)
         return f"{book}/page/{page}" + (f"#{anchor}" if anchor else "")
+
+    def _search(self, name: str, anchor: str) -> str:
+        """A search for *name*, with the anchor a link to the page's element keeps (the
+        search ignores it; the publisher and the browsable copy follow it)."""
+        return search_url(name) + (f"#{anchor}" if anchor and self.goes_to_page(anchor) else "")
 
 
 class Assembler:
@@ -250,6 +255,27 @@ class ZipContext:
     next_attachment: int = 0
     #: Predicted cross-book URL -> (target docname, anchor), for the browsable copy.
     cross: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Search URL (without its anchor) -> the docname it stands for in this book.
+    searches: dict[str, str] = field(default_factory=dict)
+
+    def distinct(self, url: str, docname: str) -> str:
+        """*url*, made distinct from the search URLs of other targets in this book.
+
+        A target whose name gives no slug (Chinese, Japanese, Korean, Hebrew) is linked
+        as a search for its name, and two such targets can share a name (every book's
+        "介绍").  The publisher and the browsable copy tell links apart by their URL, so
+        the second target's search gets ``&n=2`` (BookStack's search reads ``term`` and
+        ignores the rest), the third ``&n=3``.  Other URLs hold the book's and page's
+        slugs and are returned as they are.
+        """
+        if not url.startswith("/search?"):
+            return url
+        base, hash_mark, anchor = url.partition("#")
+        candidate, number = base, 1
+        while self.searches.setdefault(candidate, docname) != docname:
+            number += 1
+            candidate = f"{base}&n={number}"
+        return candidate + hash_mark + anchor
 
 
 def build_book(asm: Assembler, book: Book) -> ZipContext:
@@ -321,7 +347,8 @@ def _resolve_page(asm: Assembler, book: Book, page: Page, context: ZipContext) -
             return image_src.get(index, "")
         if kind == "attachment":
             return attachment_href.get(index, "#")
-        return _link(asm, book, page, context, *fragment.links[index])
+        # In an href: a second search of one name carries ``&n=2`` (written ``&amp;``).
+        return escape(_link(asm, book, page, context, *fragment.links[index]))
 
     html = _IMG_TAG.sub(replace_image_tag, fragment.html)
     page.html = _UNLINK.sub(r"\1", TOKEN.sub(replace_token, html)).replace(_NO_TARGET, "")
@@ -352,7 +379,7 @@ def _link(
         if docname == asm.shelf.docname:
             # No page holds the root document's content: the shelf shows its description.
             _anchor_lost(asm, page, docname, anchor_id, "the shelf")
-            url = entity_url("shelves", asm.shelf.name)
+            url = context.distinct(entity_url("shelves", asm.shelf.name), docname)
             page.cross_links.append({"href": url, "key": "", "anchor": None})
             context.cross[url] = (docname, "")
             return url
@@ -375,7 +402,7 @@ def _link(
         anchor_id = ""
     if target.book is book:
         return target.zip_reference(anchor_id)
-    url = target.predicted_url(anchor_id)
+    url = context.distinct(target.predicted_url(anchor_id), docname)
     page.cross_links.append(
         {"href": url, "key": target.link_key(anchor_id), "anchor": anchor_id or None}
     )

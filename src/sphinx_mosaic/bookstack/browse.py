@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -306,7 +306,9 @@ def write_browsable(root: Path, shelf: Shelf, contexts: dict[str, ZipContext]) -
             return "index.html"
 
         def cross(match: re.Match[str], context: ZipContext = context) -> str:
-            url = match.group(1) + (match.group(2) or "")
+            url = unescape(match.group(1)) + (match.group(2) or "")
+            if url not in context.cross and url.startswith("/search"):
+                return match.group(0)  # a search written in the page, not one of ours
             docname, anchor = context.cross.get(url, ("", ""))
             path = page_paths.get(docname)
             if path is None:
