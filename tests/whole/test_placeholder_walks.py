@@ -26,6 +26,8 @@ from docutils import nodes
 from helpers.build import ROOTS, Built
 from helpers.build import build as shared_build
 
+from sphinx_mosaic.paths.directives import path_placeholder
+
 #: Our post-transforms that look for nodes of their own on every page of every builder.
 TRANSFORMS = {
     "PageFooter.run",
@@ -124,9 +126,20 @@ def test_no_placeholder_no_walk(tmp_path: Path, walks: list[str], builder: str) 
     searches a tree for a placeholder, and the slots leave no trace."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-bookstack-toctree", src)
-    built = shared_build(src, tmp_path / "build", builder)
+    left: list[str] = []  # pages whose resolved tree still holds a placeholder
+
+    def resolved(app: Any, doctree: nodes.document, docname: str) -> None:
+        stack: list[nodes.Node] = [doctree]
+        while stack:  # not findall: the spy would count it
+            node = stack.pop()
+            if isinstance(node, path_placeholder):
+                left.append(docname)
+            stack.extend(node.children if isinstance(node, nodes.Element) else ())
+
+    built = shared_build(src, tmp_path / "build", builder, connect=[("doctree-resolved", resolved)])
     assert built.statuscode == 0
     assert walks == []
+    assert left == []  # every navigation slot was removed, not merely left unwritten
     written = [path for path in built.outdir.rglob("*.html") if "_static" not in path.parts]
     assert len(written) > 10
     for path in written:
