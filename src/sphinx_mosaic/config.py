@@ -1,6 +1,8 @@
 """Every configuration option of sphinx-mosaic, declared once.
 
-Each component declares its options with :func:`declare`; :func:`setup_config`
+Each component lists its options in a module-level ``OPTIONS`` tuple and declares
+them with :func:`declare` from its ``setup_*`` function, so importing a module
+declares nothing; :func:`setup_config`, called after every component's setup,
 registers them with Sphinx (typed, with the right ``rebuild`` value) and
 validates them on ``config-inited``.  The configuration reference in our docs
 is generated from the same registry.
@@ -40,7 +42,12 @@ _REGISTRY: dict[str, Option] = {}
 
 
 def declare(*options: Option) -> None:
-    """Add *options* to the registry (called at import time of each component)."""
+    """Add *options* to the registry (called from each component's ``setup_*``).
+
+    Declaring an option again is a no-op: one process sets up many Sphinx apps (the
+    tests do), each running every component's setup.  Another option under a name
+    already declared is a programming error.
+    """
     for option in options:
         if option.key in _REGISTRY and _REGISTRY[option.key] != option:
             raise ValueError(f"option {option.key} declared twice")

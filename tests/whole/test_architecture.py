@@ -4,7 +4,8 @@ The publisher runs without Sphinx and reads the builder only through
 ``bookstack/format/``; no import circle appears; the BookStack output reads the
 layout only through its model; only ``envdata.py`` touches what is kept on the
 environment; only ``chrome.py`` spells the classes components mark their nodes
-with; every module says what it is for.  Each is checked on the source (``ast``)
+with; every module says what it is for; importing a module declares no option,
+``setup`` declares them all.  Each is checked on the source (``ast``)
 or in a fresh interpreter, never on the modules this test process has already
 imported.
 """
@@ -12,10 +13,13 @@ imported.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 #: What the publisher and BookStack's format rules must never load.
@@ -235,3 +239,74 @@ def test_outputs_know_no_component_strings() -> None:
         if path.name != "chrome.py" and spelled.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+#: Imports every module of ours, then sets up two Sphinx apps with the extension (one
+#: process makes many, as the tests do), reporting the registry after each step.
+_OPTIONS_PROBE = """
+import importlib, json, sys
+from sphinx.application import Sphinx
+from sphinx_mosaic.config import all_options
+
+for name in sys.argv[2:]:
+    importlib.import_module(name)
+report = {"after_imports": [option.key for option in all_options()], "apps": []}
+for run in ("one", "two"):
+    app = Sphinx(
+        sys.argv[1], None, f"{sys.argv[1]}/_build/{run}", f"{sys.argv[1]}/_doctrees/{run}",
+        "html", confoverrides={"extensions": ["sphinx_mosaic"]}, status=None, warning=None,
+    )
+    report["apps"].append({
+        "declared": [option.key for option in all_options()],
+        "in_config": sorted(key for key in app.config.values if key.startswith("mosaic_")),
+    })
+print(json.dumps(report))
+"""
+
+
+def _options_written() -> list[str]:
+    """The key of every ``Option(...)`` written in the source, read with ``ast``."""
+    return sorted(
+        f"mosaic_{node.args[0].value}"
+        for path in SRC.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Option"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    )
+
+
+@pytest.fixture(scope="module")
+def options_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    project = tmp_path_factory.mktemp("options")
+    (project / "index.rst").write_text("Options\n=======\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _OPTIONS_PROBE, str(project), *sorted(_modules())],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=SRC,
+    )
+    report: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report
+
+
+def test_importing_a_module_declares_no_option(options_report: dict[str, object]) -> None:
+    """Options are declared from each component's ``setup_*``, not as an import's side
+    effect: importing every module of ours leaves the registry empty."""
+    assert options_report["after_imports"] == []
+
+
+def test_setup_declares_every_option_once_however_many_apps(
+    options_report: dict[str, object],
+) -> None:
+    written = _options_written()
+    assert len(written) == len(set(written)) > 30
+    apps = options_report["apps"]
+    assert isinstance(apps, list) and len(apps) == 2
+    for app in apps:
+        # all_options() is sorted by key: the docs' options table lists them in that order.
+        assert app["declared"] == written
+        assert app["in_config"] == written

@@ -16,9 +16,10 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 
-import sphinx_mosaic.diagrams.options  # noqa: F401  (declares the options)
 from sphinx_mosaic import envdata
+from sphinx_mosaic.config import declare
 from sphinx_mosaic.diagrams.drawer import drawer_of
+from sphinx_mosaic.diagrams.options import OPTIONS
 from sphinx_mosaic.diagrams.transform import (
     BookStackDrawings,
     HtmlMermaid,
@@ -62,6 +63,7 @@ def _draw_all(app: Sphinx, builder: Builder) -> None:
 
 def setup_diagrams(app: Sphinx) -> None:
     """Register the diagrams component with Sphinx."""
+    declare(*OPTIONS)
     app.add_post_transform(BookStackDrawings)
     app.add_post_transform(LaTeXDrawings)
     app.add_post_transform(HtmlMermaid)

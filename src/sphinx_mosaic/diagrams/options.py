@@ -1,10 +1,10 @@
-"""The configuration options of diagrams and formulas (declared once, here)."""
+"""The configuration options of diagrams and formulas (listed once, here)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import Option
 
 
 def _check_timeout(value: Any) -> str | None:
@@ -27,7 +27,8 @@ def _check_kinds(value: Any) -> str | None:
     return None
 
 
-declare(
+#: The diagrams' options: ``setup_diagrams`` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "diagrams",
         True,

@@ -38,7 +38,8 @@ from sphinx_mosaic.layout.sources import SourceInfo, read_source
 from sphinx_mosaic.rewrites import mark_navigation_changed
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
-declare(
+#: This module's options: :func:`setup_layout` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "unnumbered_folders",
         "after",
@@ -356,6 +357,7 @@ def setup_layout(app: Sphinx) -> None:
     from sphinx_mosaic.layout.contents import setup_contents
     from sphinx_mosaic.layout.names import PlainNameReferences
 
+    declare(*OPTIONS)
     app.connect("config-inited", _set_root_doc)
     app.connect("config-inited", _drop_extras)
     app.connect("config-inited", _skip_side_files)

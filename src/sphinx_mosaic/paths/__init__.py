@@ -37,7 +37,8 @@ from sphinx_mosaic.rewrites import add_reason
 ASSETS = Path(__file__).parent / "assets"
 LATEX_PACKAGE = "sphinxmosaicpaths"
 
-declare(
+#: This module's options: :func:`setup_paths` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "path_navigation",
         "top",
@@ -112,6 +113,7 @@ def _copy_latex_package(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_paths(app: Sphinx) -> None:
     """Register the paths component with Sphinx."""
+    declare(*OPTIONS)
     app.add_domain(PathDomain)
     app.add_directive("path", PathDirective)
     app.add_directive("path-overview", PathOverviewDirective)

@@ -43,7 +43,8 @@ from sphinx.environment import BuildEnvironment
 
 from sphinx_mosaic.config import Option, declare
 
-declare(
+#: This module's options: :func:`setup_memory` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "doctrees_in_memory",
         200,
@@ -129,6 +130,7 @@ class Freezer:
 
 
 def setup_memory(app: Sphinx) -> None:
+    declare(*OPTIONS)
     freezer = Freezer()
 
     def before_each_page(app: Sphinx, docname: str, source: list[str]) -> None:

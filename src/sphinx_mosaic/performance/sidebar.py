@@ -43,7 +43,8 @@ from sphinx.util.osutil import relative_uri
 
 from sphinx_mosaic.config import Option, declare
 
-declare(
+#: This module's options: :func:`setup_sidebar` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "navigation_once",
         True,
@@ -497,6 +498,7 @@ def _after_theme(
 
 
 def setup_sidebar(app: Sphinx) -> None:
+    declare(*OPTIONS)
     app.connect("write-started", _reset)
     # Furo's html-page-context handler has the default priority, 500.
     app.connect("html-page-context", _before_theme, priority=400)

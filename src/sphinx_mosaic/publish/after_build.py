@@ -22,7 +22,8 @@ def _at_least_one(value: object) -> str | None:
     return "must be at least 1" if isinstance(value, int) and value < 1 else None
 
 
-declare(
+#: This module's options: :func:`setup_publish` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "publish",
         False,
@@ -161,4 +162,5 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
 
 def setup_publish(app: Sphinx) -> None:
     """Publish at the end of a successful ``bookstack`` build when ``mosaic_publish`` is on."""
+    declare(*OPTIONS)
     app.connect("build-finished", _on_build_finished)

@@ -25,7 +25,8 @@ from sphinx_mosaic import envdata
 from sphinx_mosaic.config import Option, declare, explicitly_set
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
-declare(
+#: This module's options: :func:`setup_code_languages` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "require_code_language",
         True,
@@ -100,5 +101,6 @@ def register_language_aliases(app: Sphinx) -> None:
 
 
 def setup_code_languages(app: Sphinx) -> None:
+    declare(*OPTIONS)
     app.connect("doctree-read", check_code_languages)
     app.connect("builder-inited", register_language_aliases)

@@ -25,7 +25,8 @@ from sphinx.transforms import SphinxTransform
 
 from sphinx_mosaic.config import Option, declare
 
-declare(
+#: This module's options: :func:`setup_transitions` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "tidy_transitions",
         True,
@@ -86,4 +87,5 @@ def _ends_page(node: nodes.Element) -> bool:
 
 
 def setup_transitions(app: Sphinx) -> None:
+    declare(*OPTIONS)
     app.add_transform(TidyTransitions)

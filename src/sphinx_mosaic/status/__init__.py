@@ -22,12 +22,14 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.fileutil import copy_asset_file
 
 from sphinx_mosaic import envdata
+from sphinx_mosaic.config import declare
 from sphinx_mosaic.rewrites import add_reason
 from sphinx_mosaic.status.badge import CATALOG, make_badge, setup_badge, status_badge
 from sphinx_mosaic.status.collector import page_status, records, setup_collector
 from sphinx_mosaic.status.last_updated import compute_dates, last_updated, setup_last_updated
 from sphinx_mosaic.status.rollup import Rollup
 from sphinx_mosaic.status.table import folder_rollup, setup_table, table_views
+from sphinx_mosaic.status.vocabulary import OPTIONS as VOCABULARY_OPTIONS
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -80,6 +82,7 @@ def _stale_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup_status(app: Sphinx) -> None:
     """Register the status component with Sphinx."""
+    declare(*VOCABULARY_OPTIONS)
     setup_badge(app)
     setup_collector(app)
     add_reason(app, "status", _stale_pages)

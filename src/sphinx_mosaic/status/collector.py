@@ -37,7 +37,8 @@ from sphinx_mosaic.status.last_updated import dates_wanted, page_footer, parse_d
 from sphinx_mosaic.status.vocabulary import vocabulary_of
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
-declare(
+#: This module's options: :func:`setup_collector` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "status_badge",
         True,
@@ -178,4 +179,5 @@ def append_footer(doctree: nodes.document, docname: str) -> None:
 
 
 def setup_collector(app: Sphinx) -> None:
+    declare(*OPTIONS)
     app.add_env_collector(StatusCollector)

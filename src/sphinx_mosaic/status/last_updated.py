@@ -51,7 +51,8 @@ def _check_sources(value: Any) -> str | None:
     return None
 
 
-declare(
+#: This module's options: :func:`setup_last_updated` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "last_updated_sources",
         list(SOURCES),
@@ -219,6 +220,7 @@ def _skip(self: Any, node: nodes.Element) -> None:
 
 
 def setup_last_updated(app: Sphinx) -> None:
+    declare(*OPTIONS)
     # The placeholder is always replaced by PageFooter; the visitors only keep
     # a build alive should another extension render doctrees before that.
     skip = (_skip, None)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sphinx.config import Config
 
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import Option
 from sphinx_mosaic.suggest import closest
 
 #: The shapes a badge can carry in HTML, so it never relies on colour alone.
@@ -212,7 +212,8 @@ def _check(value: Any) -> str | None:
     return None
 
 
-declare(
+#: This module's options: ``setup_status`` declares them, importing the module does not.
+OPTIONS = (
     Option(
         "status_vocabulary",
         {},
