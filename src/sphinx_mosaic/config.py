@@ -6,30 +6,42 @@ declares nothing; :func:`setup_config`, called after every component's setup,
 registers them with Sphinx (typed, with the right ``rebuild`` value) and
 validates them on ``config-inited``.  The configuration reference in our docs
 is generated from the same registry.
+
+Code reads an option with :func:`option_value`, never as ``config.mosaic_*``: each
+option is a module-level constant (``GC_FREEZE = Option("gc_freeze", True, ...)``)
+whose type parameter is the type of its value, so ``option_value(config, GC_FREEZE)`` is
+a ``bool`` to mypy and a misspelt option is a name error the type check finds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from sphinx.application import Sphinx
 from sphinx.config import ENUM, Config
 
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
-class Option:
-    """One ``mosaic_*`` configuration value."""
+class Option(Generic[T]):
+    """One ``mosaic_*`` configuration value, whose values are of type ``T``.
+
+    ``T`` is inferred from the default; an option that allows more than its default's
+    type (``types=(int, float)``, a few fixed strings) says so in an annotation:
+    ``Option[int | float]``, ``Option[Literal["top", "bottom"]]``.
+    """
 
     name: str
-    default: Any
+    default: T
     doc: str
     rebuild: Literal["", "env", "html", "epub", "gettext"] = "env"
     types: tuple[type, ...] = ()
-    choices: tuple[Any, ...] = ()
+    choices: tuple[T, ...] = ()
     #: Optional validator: returns an error message, or None when the value is fine.
     check: Callable[[Any], str | None] | None = field(default=None, compare=False)
 
@@ -38,10 +50,10 @@ class Option:
         return f"mosaic_{self.name}"
 
 
-_REGISTRY: dict[str, Option] = {}
+_REGISTRY: dict[str, Option[Any]] = {}
 
 
-def declare(*options: Option) -> None:
+def declare(*options: Option[Any]) -> None:
     """Add *options* to the registry (called from each component's ``setup_*``).
 
     Declaring an option again is a no-op: one process sets up many Sphinx apps (the
@@ -54,7 +66,7 @@ def declare(*options: Option) -> None:
         _REGISTRY[option.key] = option
 
 
-def all_options() -> Sequence[Option]:
+def all_options() -> Sequence[Option[Any]]:
     """All declared options, sorted by name (for the docs and for validation)."""
     return [_REGISTRY[key] for key in sorted(_REGISTRY)]
 
@@ -79,14 +91,24 @@ def _validate(app: Sphinx, config: Config) -> None:
             setattr(config, option.key, option.default)
 
 
-def explicitly_set(config: Config, key: str) -> bool:
-    """Whether *key* is set in ``conf.py`` or with ``-D``, rather than left at its default.
+def option_value(config: Config, option: Option[T]) -> T:
+    """The value of *option* in *config*: the one ``conf.py`` or ``-D`` set, else the default.
+
+    The one place that reads a ``mosaic_*`` option off a ``Config``.  The value is
+    the declared type once ``config-inited`` has run: :func:`_validate` puts the
+    default back for a value of another type.
+    """
+    return cast("T", getattr(config, option.key))
+
+
+def explicitly_set(config: Config, option: Option[Any]) -> bool:
+    """Whether *option* is set in ``conf.py`` or with ``-D``, rather than left at its default.
 
     Some behaviour is on by default only with the numbered layout (footers with dates,
     the writing checks); a project without it turns it on by setting the option.
     """
     raw: Any = getattr(config, "_raw_config", {})
-    return key in config.overrides or key in raw
+    return option.key in config.overrides or option.key in raw
 
 
 def setup_config(app: Sphinx) -> None:

@@ -5,7 +5,8 @@ The publisher runs without Sphinx and reads the builder only through
 layout only through its model; only ``envdata.py`` touches what is kept on the
 environment; only ``chrome.py`` spells the classes components mark their nodes
 with; every module says what it is for; importing a module declares no option,
-``setup`` declares them all.  Each is checked on the source (``ast``)
+``setup`` declares them all, and code reads them only through ``option_value``.
+Each is checked on the source (``ast``)
 or in a fresh interpreter, never on the modules this test process has already
 imported.
 """
@@ -310,3 +311,40 @@ def test_setup_declares_every_option_once_however_many_apps(
         # all_options() is sorted by key: the docs' options table lists them in that order.
         assert app["declared"] == written
         assert app["in_config"] == written
+
+
+def _reads_config_option(node: ast.AST) -> bool:
+    """Whether *node* reads a ``mosaic_*`` option off a config by name:
+    ``app.config.mosaic_gc_freeze`` or ``getattr(config, "mosaic_gc_freeze")``."""
+
+    def is_config(value: ast.AST) -> bool:
+        return (isinstance(value, ast.Name) and value.id == "config") or (
+            isinstance(value, ast.Attribute) and value.attr == "config"
+        )
+
+    if isinstance(node, ast.Attribute):
+        return node.attr.startswith("mosaic_") and is_config(node.value)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("getattr", "setattr")
+        and len(node.args) >= 2
+        and is_config(node.args[0])
+        and isinstance(node.args[1], ast.Constant)
+        and str(node.args[1].value).startswith("mosaic_")
+    )
+
+
+def test_options_are_read_through_option_value_only() -> None:
+    """Code reads an option with ``config.option_value(config, OPTION)``, typed by the
+    option, never as ``config.mosaic_*`` (an ``Any`` to mypy, where a misspelt name
+    fails only at run time); config.py, which registers and validates them, is the
+    exception."""
+    found = [
+        f"{path.relative_to(SRC)}:{node.lineno}"
+        for path in sorted(SRC.rglob("*.py"))
+        if path != SRC / "sphinx_mosaic/config.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if _reads_config_option(node)
+    ]
+    assert found == []

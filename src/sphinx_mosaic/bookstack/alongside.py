@@ -73,6 +73,8 @@ from sphinx.util.logging import NAMESPACE, WarningStreamHandler, get_node_locati
 from sphinx.util.tags import Tags
 
 from sphinx_mosaic.bookstack.incremental import navigation_only
+from sphinx_mosaic.bookstack.options import BOOKSTACK_ALONGSIDE, BOOKSTACK_ALONGSIDE_DIR
+from sphinx_mosaic.config import option_value
 
 HTML_BUILDERS = ("html", "dirhtml")
 logger = logging.getLogger(__name__)
@@ -94,7 +96,10 @@ class Alongside:
         self.repeated: _RepeatedWarnings | None = None
 
     def active(self, app: Sphinx) -> bool:
-        return bool(app.config.mosaic_bookstack_alongside) and app.builder.name in HTML_BUILDERS
+        return (
+            bool(option_value(app.config, BOOKSTACK_ALONGSIDE))
+            and app.builder.name in HTML_BUILDERS
+        )
 
     def note_tags(self, app: Sphinx, config: Any) -> None:
         """At ``config-inited``, before Sphinx makes the builder, which adds its tags."""
@@ -187,7 +192,7 @@ def _bookstack_builder(app: Sphinx, config_tags: set[str]) -> Any:
         builder = BookStackBuilder(app, app.env)
     finally:
         app.tags = saved
-    builder.outdir = Path(app.outdir) / app.config.mosaic_bookstack_alongside_dir
+    builder.outdir = Path(app.outdir) / option_value(app.config, BOOKSTACK_ALONGSIDE_DIR)
     builder.init()
     return builder
 

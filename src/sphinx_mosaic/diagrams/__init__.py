@@ -17,7 +17,8 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.config import declare
+from sphinx_mosaic.bookstack.options import BOOKSTACK_ALONGSIDE
+from sphinx_mosaic.config import declare, option_value
 from sphinx_mosaic.diagrams.drawer import drawer_of
 from sphinx_mosaic.diagrams.options import OPTIONS
 from sphinx_mosaic.diagrams.transform import (
@@ -52,7 +53,9 @@ def _draw_all(app: Sphinx, builder: Builder) -> None:
     """At write-started: draw the build's Mermaid diagrams in one CLI run."""
     from sphinx_mosaic.bookstack.alongside import HTML_BUILDERS
 
-    alongside = bool(app.config.mosaic_bookstack_alongside) and builder.name in HTML_BUILDERS
+    alongside = (
+        bool(option_value(app.config, BOOKSTACK_ALONGSIDE)) and builder.name in HTML_BUILDERS
+    )
     if builder.format not in _DRAWN_FORMATS and not alongside:
         return
     everything = envdata.mermaid_sources(app.env)

@@ -19,9 +19,17 @@ from PIL import Image
 from sphinx.environment import BuildEnvironment
 
 from sphinx_mosaic import images
+from sphinx_mosaic.config import option_value
 from sphinx_mosaic.diagrams import renderers
 from sphinx_mosaic.diagrams.cache import FOLDER, DrawingCache, drawing_key
-from sphinx_mosaic.diagrams.options import KINDS
+from sphinx_mosaic.diagrams.options import (
+    DIAGRAMS,
+    DRAWING_TIMEOUT,
+    KINDS,
+    MERMAID_BROWSER,
+    MERMAID_COMMAND,
+    MERMAID_PUPPETEER_CONFIG,
+)
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
 #: Font sizes (CSS px) of formulas: body text, and a little larger on their own line.
@@ -64,10 +72,10 @@ class Drawer:
 
     def draws(self, kind: str) -> bool:
         """Whether *kind* is drawn: ``mosaic_diagrams`` is True or lists it."""
-        return draws(self.env.config.mosaic_diagrams, kind)
+        return draws(option_value(self.env.config, DIAGRAMS), kind)
 
     def _timeout(self) -> float:
-        return float(self.env.config.mosaic_drawing_timeout)
+        return float(option_value(self.env.config, DRAWING_TIMEOUT))
 
     def _missing(self, kind: str, message: str) -> None:
         self.missing.setdefault(kind, message)
@@ -140,9 +148,9 @@ class Drawer:
     def _mermaid_setup(self) -> renderers.MermaidSetup:
         config = self.env.config
         return renderers.MermaidSetup.from_options(
-            str(config.mosaic_mermaid_command),
-            str(config.mosaic_mermaid_puppeteer_config),
-            str(config.mosaic_mermaid_browser),
+            str(option_value(config, MERMAID_COMMAND)),
+            str(option_value(config, MERMAID_PUPPETEER_CONFIG)),
+            str(option_value(config, MERMAID_BROWSER)),
             self._timeout(),
         )
 

@@ -29,7 +29,9 @@ from sphinx.ext.inheritance_diagram import get_graph_hash, inheritance_diagram
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_mosaic import envdata
+from sphinx_mosaic.config import option_value
 from sphinx_mosaic.diagrams.drawer import Drawer, Drawn, drawer_of, draws
+from sphinx_mosaic.diagrams.options import DIAGRAMS
 from sphinx_mosaic.walk import elements
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -218,7 +220,7 @@ class HtmlMermaid(SphinxPostTransform):
     default_priority = 150
 
     def drawer_draws_mermaid(self) -> bool:
-        return draws(self.config.mosaic_diagrams, "mermaid")
+        return draws(option_value(self.config, DIAGRAMS), "mermaid")
 
     def run(self, **kwargs: Any) -> None:
         if not envdata.mermaid_sources(self.env):

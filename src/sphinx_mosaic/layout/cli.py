@@ -208,9 +208,11 @@ def _read_project(
     """
     from sphinx.application import Sphinx
 
+    from sphinx_mosaic.publish.after_build import PUBLISH
+
     conf_dir = args.conf_dir.resolve() if args.conf_dir else find_conf_dir(docs)
     # A check publishes nothing, whatever conf.py says.
-    overrides: dict[str, Any] = {"mosaic_publish": False}
+    overrides: dict[str, Any] = {PUBLISH.key: False}
     if conf_dir is None:
         overrides["extensions"] = ["myst_parser", "sphinx_mosaic"]
     for item in args.overrides:

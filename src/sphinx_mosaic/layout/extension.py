@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from docutils import nodes
 from sphinx import addnodes
@@ -24,7 +24,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import Option, declare, option_value
 from sphinx_mosaic.layout.model import (
     INDEX_STEMS,
     SIDE_SUFFIX,
@@ -38,46 +38,50 @@ from sphinx_mosaic.layout.sources import SourceInfo, read_source
 from sphinx_mosaic.rewrites import mark_navigation_changed
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
-#: This module's options: :func:`setup_layout` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "unnumbered_folders",
-        "after",
-        "What to do with unnumbered top-level folders (``scratchpads/``): ``after`` lists them "
-        "after the books in the navigation, ``hidden`` builds them but leaves them out of the "
-        "navigation, ``drop`` excludes them from the build, ``books`` treats them as books and "
-        "chapters ordered by name.",
-        choices=("after", "hidden", "drop", "books"),
-    ),
-    Option(
-        "unnumbered_books",
-        "auto",
-        "Whether an unnumbered top-level folder that holds numbered pages or folders "
-        "(``engineering/getting-started/01-setup.md``) is a book: ``auto`` makes it one, with its "
-        "sub-folders as chapters (a ``mosaic.unnumbered-book`` warning says so); ``never`` keeps "
-        "it an extra, handled as ``mosaic_unnumbered_folders`` says.",
-        choices=("auto", "never"),
-    ),
-    Option(
-        "strip_title_numbers",
-        False,
-        "Strip a leading number from page titles in navigation (``01 Gitea`` becomes ``Gitea``).",
-        types=(bool,),
-    ),
-    Option(
-        "navigation",
-        True,
-        "Generate the toctree of every index page from the layout.",
-        types=(bool,),
-    ),
-    Option(
-        "show_contents",
-        False,
-        "Show generated toctrees as a contents list on index pages (they are hidden by "
-        "default, and only feed the sidebar).",
-        types=(bool,),
-    ),
+UNNUMBERED_FOLDERS: Option[Literal["after", "hidden", "drop", "books"]] = Option(
+    "unnumbered_folders",
+    "after",
+    "What to do with unnumbered top-level folders (``scratchpads/``): ``after`` lists them "
+    "after the books in the navigation, ``hidden`` builds them but leaves them out of the "
+    "navigation, ``drop`` excludes them from the build, ``books`` treats them as books and "
+    "chapters ordered by name.",
+    choices=("after", "hidden", "drop", "books"),
 )
+
+UNNUMBERED_BOOKS: Option[Literal["auto", "never"]] = Option(
+    "unnumbered_books",
+    "auto",
+    "Whether an unnumbered top-level folder that holds numbered pages or folders "
+    "(``engineering/getting-started/01-setup.md``) is a book: ``auto`` makes it one, with its "
+    "sub-folders as chapters (a ``mosaic.unnumbered-book`` warning says so); ``never`` keeps "
+    "it an extra, handled as ``mosaic_unnumbered_folders`` says.",
+    choices=("auto", "never"),
+)
+
+STRIP_TITLE_NUMBERS = Option(
+    "strip_title_numbers",
+    False,
+    "Strip a leading number from page titles in navigation (``01 Gitea`` becomes ``Gitea``).",
+    types=(bool,),
+)
+
+NAVIGATION = Option(
+    "navigation",
+    True,
+    "Generate the toctree of every index page from the layout.",
+    types=(bool,),
+)
+
+SHOW_CONTENTS = Option(
+    "show_contents",
+    False,
+    "Show generated toctrees as a contents list on index pages (they are hidden by "
+    "default, and only feed the sidebar).",
+    types=(bool,),
+)
+
+#: This module's options: :func:`setup_layout` declares them, importing the module does not.
+OPTIONS = (UNNUMBERED_FOLDERS, UNNUMBERED_BOOKS, STRIP_TITLE_NUMBERS, NAVIGATION, SHOW_CONTENTS)
 
 _WARNING_OF_CODE = {
     "duplicate-number": MosaicWarning.DUPLICATE_NUMBER,
@@ -118,7 +122,7 @@ def _skip_side_files(app: Sphinx, config: Config) -> None:
 
 
 def _drop_extras(app: Sphinx, config: Config) -> None:
-    if config.mosaic_unnumbered_folders != "drop":
+    if option_value(config, UNNUMBERED_FOLDERS) != "drop":
         return
     srcdir = Path(app.srcdir)
     numbered = [
@@ -140,7 +144,7 @@ def _drop_extras(app: Sphinx, config: Config) -> None:
 
 def _unnumbered_book(config: Config, folder: Path) -> bool:
     """Whether the layout model makes the unnumbered *folder* a book (so it is kept)."""
-    if config.mosaic_unnumbered_books != "auto":
+    if option_value(config, UNNUMBERED_BOOKS) != "auto":
         return False
     names = (path.stem if path.is_file() else path.name for path in folder.rglob("*"))
     return holds_numbered(name for name in names if name not in INDEX_STEMS)
@@ -165,11 +169,11 @@ def build_env_layout(env: BuildEnvironment) -> Layout:
     return build_layout(
         sources,
         _source_reader(env),
-        unnumbered=config.mosaic_unnumbered_folders,
-        strip_title_numbers=config.mosaic_strip_title_numbers,
+        unnumbered=option_value(config, UNNUMBERED_FOLDERS),
+        strip_title_numbers=option_value(config, STRIP_TITLE_NUMBERS),
         suffix_order=tuple(config.source_suffix),
         root_doc=config.root_doc,
-        unnumbered_books=config.mosaic_unnumbered_books,
+        unnumbered_books=option_value(config, UNNUMBERED_BOOKS),
         # sphinx-external-toc writes the toctrees from _toc.yml, not in the root page.
         folder_books="sphinx_external_toc" not in config.extensions,
     )
@@ -230,7 +234,7 @@ def _use_layout_title(app: Sphinx, doctree: nodes.document) -> None:
         wanted = str(matter).strip()
     elif not read:
         wanted = page.title
-    elif app.config.mosaic_strip_title_numbers:
+    elif option_value(app.config, STRIP_TITLE_NUMBERS):
         wanted = strip_title_number(read)
     else:
         return
@@ -253,7 +257,7 @@ class LayoutNavigation(SphinxTransform):
         self.ensure_title(layout, docname)
         if docname in layout.hidden_docnames():
             self.env.metadata[docname]["orphan"] = True
-        if not self.config.mosaic_navigation:
+        if not option_value(self.config, NAVIGATION):
             return
         entries = layout.toctrees().get(docname)
         if not entries:
@@ -265,7 +269,7 @@ class LayoutNavigation(SphinxTransform):
                 return
             hidden = True
         else:
-            hidden = not self.config.mosaic_show_contents
+            hidden = not option_value(self.config, SHOW_CONTENTS)
         self.insert(entries, hidden)
 
     def ensure_title(self, layout: Layout, docname: str) -> None:

@@ -20,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.fileutil import copy_asset_file
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import declare
 from sphinx_mosaic.paths.checks import check_paths
 from sphinx_mosaic.paths.directives import (
     PLACEHOLDER_VISITORS,
@@ -30,23 +30,13 @@ from sphinx_mosaic.paths.directives import (
     path_placeholder,
 )
 from sphinx_mosaic.paths.domain import PathDomain, get_domain
+from sphinx_mosaic.paths.options import OPTIONS
 from sphinx_mosaic.paths.render import PathPageReferences, PathResolver
 from sphinx_mosaic.paths.view import PathsView, build_view
 from sphinx_mosaic.rewrites import add_reason
 
 ASSETS = Path(__file__).parent / "assets"
 LATEX_PACKAGE = "sphinxmosaicpaths"
-
-#: This module's options: :func:`setup_paths` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "path_navigation",
-        "top",
-        "Where the reading-path navigation box goes on each page that is a step of a path: "
-        "``top`` (under the title), ``bottom``, ``both`` or ``none``.",
-        choices=("top", "bottom", "both", "none"),
-    ),
-)
 
 
 def pages_to_rewrite(old: PathsView, new: PathsView, users: set[str]) -> set[str]:

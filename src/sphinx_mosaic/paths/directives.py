@@ -15,8 +15,10 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_mosaic import envdata
+from sphinx_mosaic.config import option_value
 from sphinx_mosaic.paths.domain import get_domain
 from sphinx_mosaic.paths.model import AudiencePath, normalize_audience, parse_step, printable
+from sphinx_mosaic.paths.options import PATH_NAVIGATION
 from sphinx_mosaic.paths.view import parse_audiences
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
@@ -166,7 +168,7 @@ class PathNavigationSlot(SphinxTransform):
     default_priority = 850  # after the layout's toctree (800), before doctree-read (880)
 
     def apply(self, **kwargs: Any) -> None:
-        where = self.config.mosaic_path_navigation
+        where = option_value(self.config, PATH_NAVIGATION)
         if where == "none":
             return
         docname = self.env.docname

@@ -20,10 +20,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import tex_replace_map
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.chrome import PATH_NAVIGATION
+from sphinx_mosaic.chrome import PATH_NAVIGATION as NAVIGATION_CLASS
+from sphinx_mosaic.config import option_value
 from sphinx_mosaic.paths.directives import path_placeholder
 from sphinx_mosaic.paths.domain import doc_xref, path_xref
 from sphinx_mosaic.paths.model import ResolvedPath, ResolvedStep
+from sphinx_mosaic.paths.options import PATH_NAVIGATION
 from sphinx_mosaic.paths.view import PathsView, current_view, page_title, parse_audiences
 from sphinx_mosaic.status import make_badge
 
@@ -87,7 +89,7 @@ def navigation_line(path: ResolvedPath, index: int, refdoc: str) -> nodes.paragr
     list); previous and next skip them, as they have no page yet.
     """
     step = path.steps[index]
-    para = nodes.paragraph(classes=[f"{PATH_NAVIGATION}-line"])
+    para = nodes.paragraph(classes=[f"{NAVIGATION_CLASS}-line"])
     para += path_xref(path.id, refdoc, nodes.strong(path.title, path.title))
     where = _("step %(n)d of %(m)d") % {"n": step.number, "m": len(path.steps)}
     para += nodes.Text(f" — {where}")
@@ -120,9 +122,9 @@ def navigation_box(view: PathsView, page: str, where: str) -> nodes.container | 
     lines = [navigation_line(path, index, page) for path, index in view.paths_of(page)]
     if not lines:
         return None
-    # LaTeX opens one sphinxuseclass environment per class; only PATH_NAVIGATION's
+    # LaTeX opens one sphinxuseclass environment per class; only NAVIGATION_CLASS's
     # (mosaic-path-nav) is defined there (a small framed line), the other is a no-op.
-    box = nodes.container(classes=[PATH_NAVIGATION, f"{PATH_NAVIGATION}-{where}"])
+    box = nodes.container(classes=[NAVIGATION_CLASS, f"{NAVIGATION_CLASS}-{where}"])
     box.extend(lines)
     return box
 
@@ -225,7 +227,7 @@ class PathResolver(SphinxPostTransform):
             # one: LaTeX, singlehtml and texinfo resolve one tree assembled from many).
             # The only placeholders are then navigation slots, and with no path each
             # one goes.
-            if self.config.mosaic_path_navigation != "none":
+            if option_value(self.config, PATH_NAVIGATION) != "none":
                 for slot in navigation_slots(self.document):
                     slot.parent.remove(slot)
             return

@@ -41,32 +41,33 @@ import gc
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import Option, declare, option_value
+
+DOCTREES_IN_MEMORY = Option(
+    "doctrees_in_memory",
+    200,
+    "How many of the pages read in a serial build keep their doctree in memory until "
+    "they are written; the others are read back from the doctree folder, as in a "
+    "parallel build. Bounds the memory of large trees (about 200 KB a page); ``0`` keeps "
+    "none, a negative number keeps all (Sphinx's own behaviour).",
+    rebuild="",
+    types=(int,),
+)
+
+GC_FREEZE = Option(
+    "gc_freeze",
+    True,
+    "Move the objects that live for the whole build (the environment, above all) out "
+    "of reach of Python's cyclic garbage collector while the build runs, so that its "
+    "full collections stop walking them again for every few pages (``gc.freeze``; "
+    "handed back at the end of the build). Set it to ``False`` to leave the collector "
+    "as Python sets it.",
+    rebuild="",
+    types=(bool,),
+)
 
 #: This module's options: :func:`setup_memory` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "doctrees_in_memory",
-        200,
-        "How many of the pages read in a serial build keep their doctree in memory until "
-        "they are written; the others are read back from the doctree folder, as in a "
-        "parallel build. Bounds the memory of large trees (about 200 KB a page); ``0`` keeps "
-        "none, a negative number keeps all (Sphinx's own behaviour).",
-        rebuild="",
-        types=(int,),
-    ),
-    Option(
-        "gc_freeze",
-        True,
-        "Move the objects that live for the whole build (the environment, above all) out "
-        "of reach of Python's cyclic garbage collector while the build runs, so that its "
-        "full collections stop walking them again for every few pages (``gc.freeze``; "
-        "handed back at the end of the build). Set it to ``False`` to leave the collector "
-        "as Python sets it.",
-        rebuild="",
-        types=(bool,),
-    ),
-)
+OPTIONS = (DOCTREES_IN_MEMORY, GC_FREEZE)
 
 #: Pages read between two freezes: each freeze follows a full collection of what
 #: was not frozen yet, so the collections stay proportional to the pages.
@@ -80,7 +81,7 @@ def _store(env: BuildEnvironment) -> dict[str, object] | None:
 
 def trim(app: Sphinx, env: BuildEnvironment) -> None:
     """Drop the doctrees kept beyond the limit (the ones read last)."""
-    limit = app.config.mosaic_doctrees_in_memory
+    limit = option_value(app.config, DOCTREES_IN_MEMORY)
     store = _store(env)
     if store is None or limit < 0:
         return
@@ -97,7 +98,7 @@ class Freezer:
         self.pages = 0
 
     def allowed(self, app: Sphinx) -> bool:
-        if not app.config.mosaic_gc_freeze or not gc.isenabled():
+        if not option_value(app.config, GC_FREEZE) or not gc.isenabled():
             return False
         # Objects frozen by someone else: unfreezing at the end would release theirs.
         return self.frozen or gc.get_freeze_count() == 0

@@ -41,21 +41,21 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util.osutil import relative_uri
 
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import Option, declare, option_value
+
+NAVIGATION_ONCE = Option(
+    "navigation_once",
+    True,
+    "Resolve and render the sidebar navigation once per build and derive each page's "
+    "copy from it (Sphinx's ``toctree()`` sidebars and Furo's navigation tree), instead of "
+    "once per page.  The pages are byte-identical either way; set it to ``False`` to take "
+    "Sphinx's and Furo's own path.",
+    rebuild="",
+    types=(bool,),
+)
 
 #: This module's options: :func:`setup_sidebar` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "navigation_once",
-        True,
-        "Resolve and render the sidebar navigation once per build and derive each page's "
-        "copy from it (Sphinx's ``toctree()`` sidebars and Furo's navigation tree), instead of "
-        "once per page.  The pages are byte-identical either way; set it to ``False`` to take "
-        "Sphinx's and Furo's own path.",
-        rebuild="",
-        types=(bool,),
-    ),
-)
+OPTIONS = (NAVIGATION_ONCE,)
 
 #: Furo releases whose navigation code (``_compute_navigation_tree`` and
 #: ``furo.navigation.get_navigation_tree``) this module is tested against.
@@ -379,7 +379,7 @@ def _fast_path_applies(builder: Any) -> bool:
     cls = type(builder)
     return (
         sphinx.version_info[0] in SPHINX_MAJORS
-        and builder.config.mosaic_navigation_once
+        and option_value(builder.config, NAVIGATION_ONCE)
         and cls._get_local_toctree is StandaloneHTMLBuilder._get_local_toctree
         and cls.get_relative_uri is kind.get_relative_uri
         and cls.render_partial is StandaloneHTMLBuilder.render_partial

@@ -22,34 +22,35 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.config import Option, declare, explicitly_set
+from sphinx_mosaic.config import Option, declare, explicitly_set, option_value
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
-#: This module's options: :func:`setup_code_languages` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "require_code_language",
-        True,
-        "Warn (``mosaic.code-language``) about code blocks that name no language. On by "
-        "default with the numbered layout; a project without it gets the check only by "
-        "setting this option.",
-        types=(bool,),
-    ),
-    Option(
-        "code_language_aliases",
-        {
-            "env": "bash",
-            "dotenv": "bash",
-            "ssh-config": "text",
-            "fstab": "text",
-            "dns": "text",
-            "mermaid": "text",
-        },
-        "Code-block language names Pygments does not know, mapped to one it does (used for "
-        "highlighting only; the block keeps its name). Names Pygments knows are left alone.",
-        types=(dict,),
-    ),
+REQUIRE_CODE_LANGUAGE = Option(
+    "require_code_language",
+    True,
+    "Warn (``mosaic.code-language``) about code blocks that name no language. On by "
+    "default with the numbered layout; a project without it gets the check only by "
+    "setting this option.",
+    types=(bool,),
 )
+
+CODE_LANGUAGE_ALIASES = Option(
+    "code_language_aliases",
+    {
+        "env": "bash",
+        "dotenv": "bash",
+        "ssh-config": "text",
+        "fstab": "text",
+        "dns": "text",
+        "mermaid": "text",
+    },
+    "Code-block language names Pygments does not know, mapped to one it does (used for "
+    "highlighting only; the block keeps its name). Names Pygments knows are left alone.",
+    types=(dict,),
+)
+
+#: This module's options: :func:`setup_code_languages` declares them, importing the module does not.
+OPTIONS = (REQUIRE_CODE_LANGUAGE, CODE_LANGUAGE_ALIASES)
 
 
 def _is_unnamed_code_block(node: nodes.literal_block, markdown: bool) -> bool:
@@ -60,11 +61,11 @@ def _is_unnamed_code_block(node: nodes.literal_block, markdown: bool) -> bool:
 
 
 def check_code_languages(app: Sphinx, doctree: nodes.document) -> None:
-    if not app.config.mosaic_require_code_language:
+    if not option_value(app.config, REQUIRE_CODE_LANGUAGE):
         return
     layout = envdata.layout(app.env)
     if (layout is None or not layout.active) and not explicitly_set(
-        app.config, "mosaic_require_code_language"
+        app.config, REQUIRE_CODE_LANGUAGE
     ):
         return
     source = app.env.doc2path(app.env.docname)
@@ -82,7 +83,7 @@ def register_language_aliases(app: Sphinx) -> None:
     from pygments.lexers import find_lexer_class_by_name
     from pygments.util import ClassNotFound
 
-    for alias, language in sorted(app.config.mosaic_code_language_aliases.items()):
+    for alias, language in sorted(option_value(app.config, CODE_LANGUAGE_ALIASES).items()):
         try:
             find_lexer_class_by_name(alias)
             continue  # Pygments knows it: never shadow a real lexer

@@ -23,19 +23,19 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import Option, declare, option_value
+
+TIDY_TRANSITIONS = Option(
+    "tidy_transitions",
+    True,
+    "Drop ``---`` rules that docutils rejects: repeated rules, a rule that starts a "
+    "section and a rule that ends the page (merged-file artefacts). Nothing else is "
+    "changed.",
+    types=(bool,),
+)
 
 #: This module's options: :func:`setup_transitions` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "tidy_transitions",
-        True,
-        "Drop ``---`` rules that docutils rejects: repeated rules, a rule that starts a "
-        "section and a rule that ends the page (merged-file artefacts). Nothing else is "
-        "changed.",
-        types=(bool,),
-    ),
-)
+OPTIONS = (TIDY_TRANSITIONS,)
 
 
 class TidyTransitions(SphinxTransform):
@@ -43,7 +43,7 @@ class TidyTransitions(SphinxTransform):
     default_priority = 820
 
     def apply(self, **kwargs: Any) -> None:
-        if not self.config.mosaic_tidy_transitions:
+        if not option_value(self.config, TIDY_TRANSITIONS):
             return
         for container in [self.document, *self.document.findall(nodes.section)]:
             self.tidy(container)

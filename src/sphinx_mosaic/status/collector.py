@@ -31,22 +31,22 @@ from sphinx.environment.collectors import EnvironmentCollector
 
 from sphinx_mosaic import envdata
 from sphinx_mosaic.chrome import STATUS_LINE
-from sphinx_mosaic.config import Option, declare
+from sphinx_mosaic.config import Option, declare, option_value
 from sphinx_mosaic.status.badge import badge_for
-from sphinx_mosaic.status.last_updated import dates_wanted, page_footer, parse_date
+from sphinx_mosaic.status.last_updated import PAGE_FOOTER, dates_wanted, page_footer, parse_date
 from sphinx_mosaic.status.vocabulary import vocabulary_of
 from sphinx_mosaic.warnings import MosaicWarning, warn
 
-#: This module's options: :func:`setup_collector` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "status_badge",
-        True,
-        "Show the status badge under the title of every page that has a status (off per page "
-        "with front matter ``status_badge: false``).",
-        types=(bool,),
-    ),
+STATUS_BADGE = Option(
+    "status_badge",
+    True,
+    "Show the status badge under the title of every page that has a status (off per page "
+    "with front matter ``status_badge: false``).",
+    types=(bool,),
 )
+
+#: This module's options: :func:`setup_collector` declares them, importing the module does not.
+OPTIONS = (STATUS_BADGE,)
 
 _FALSE = {"false", "no", "off", "0", "hide", "hidden"}
 
@@ -148,12 +148,12 @@ class StatusCollector(EnvironmentCollector):
                 )
         if (
             record.status is not None
-            and env.config.mosaic_status_badge
+            and option_value(env.config, STATUS_BADGE)
             and str(metadata.get("status_badge", "true")).strip().casefold() not in _FALSE
         ):
             insert_badge(doctree, badge_for(vocabulary_of(env.config)[record.status]))
         if (
-            env.config.mosaic_page_footer
+            option_value(env.config, PAGE_FOOTER)
             and str(metadata.get("page_footer", "true")).strip().casefold() not in _FALSE
             and dates_wanted(env)
         ):

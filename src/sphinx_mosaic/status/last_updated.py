@@ -35,8 +35,8 @@ from sphinx.util import logging
 from sphinx.util.i18n import format_date as sphinx_format_date
 
 from sphinx_mosaic import envdata
-from sphinx_mosaic.chrome import PAGE_FOOTER
-from sphinx_mosaic.config import Option, declare, explicitly_set
+from sphinx_mosaic.chrome import PAGE_FOOTER as FOOTER_CLASS
+from sphinx_mosaic.config import Option, declare, explicitly_set, option_value
 from sphinx_mosaic.status.history import read_git_history
 
 logger = logging.getLogger(__name__)
@@ -51,34 +51,36 @@ def _check_sources(value: Any) -> str | None:
     return None
 
 
-#: This module's options: :func:`setup_last_updated` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "last_updated_sources",
-        list(SOURCES),
-        "Where the last-updated date of a page comes from, tried in order: ``git`` (last "
-        "commit touching the file; skipped for files whose history a shallow clone cuts), "
-        "``front-matter`` (the page's ``last_updated: YYYY-MM-DD``), ``mtime`` (the file's "
-        "modification time). An empty list turns dates off. Without the numbered layout, "
-        "pages get dates only when this option or ``mosaic_page_footer`` is set.",
-        types=(list, tuple),
-        check=_check_sources,
-    ),
-    Option(
-        "last_updated_format",
-        "%Y-%m-%d",
-        "The ``strftime`` format of last-updated dates in badges, tables and footers.",
-        types=(str,),
-    ),
-    Option(
-        "page_footer",
-        True,
-        "Show ``Last updated: <date> · Version: <release>`` at the end of every page (off per "
-        "page with front matter ``page_footer: false``). Without the numbered layout, only "
-        "when this option or ``mosaic_last_updated_sources`` is set.",
-        types=(bool,),
-    ),
+LAST_UPDATED_SOURCES: Option[list[str] | tuple[str, ...]] = Option(
+    "last_updated_sources",
+    list(SOURCES),
+    "Where the last-updated date of a page comes from, tried in order: ``git`` (last "
+    "commit touching the file; skipped for files whose history a shallow clone cuts), "
+    "``front-matter`` (the page's ``last_updated: YYYY-MM-DD``), ``mtime`` (the file's "
+    "modification time). An empty list turns dates off. Without the numbered layout, "
+    "pages get dates only when this option or ``mosaic_page_footer`` is set.",
+    types=(list, tuple),
+    check=_check_sources,
 )
+
+LAST_UPDATED_FORMAT = Option(
+    "last_updated_format",
+    "%Y-%m-%d",
+    "The ``strftime`` format of last-updated dates in badges, tables and footers.",
+    types=(str,),
+)
+
+PAGE_FOOTER = Option(
+    "page_footer",
+    True,
+    "Show ``Last updated: <date> · Version: <release>`` at the end of every page (off per "
+    "page with front matter ``page_footer: false``). Without the numbered layout, only "
+    "when this option or ``mosaic_last_updated_sources`` is set.",
+    types=(bool,),
+)
+
+#: This module's options: :func:`setup_last_updated` declares them, importing the module does not.
+OPTIONS = (LAST_UPDATED_SOURCES, LAST_UPDATED_FORMAT, PAGE_FOOTER)
 
 
 def parse_date(value: str) -> date | None:
@@ -100,8 +102,8 @@ def dates_wanted(env: BuildEnvironment) -> bool:
     layout = envdata.layout(env)
     if layout is not None and layout.active:
         return True
-    return explicitly_set(env.config, "mosaic_last_updated_sources") or explicitly_set(
-        env.config, "mosaic_page_footer"
+    return explicitly_set(env.config, LAST_UPDATED_SOURCES) or explicitly_set(
+        env.config, PAGE_FOOTER
     )
 
 
@@ -115,7 +117,7 @@ def compute_dates(
             "mosaic_last_updated_sources and mosaic_page_footer are not set)"
         )
         return {}
-    order = list(env.config.mosaic_last_updated_sources)
+    order = list(option_value(env.config, LAST_UPDATED_SOURCES))
     srcdir = Path(env.srcdir)
     docnames = sorted(env.found_docs)
     sources = {docname: Path(env.doc2path(docname)) for docname in docnames}
@@ -158,7 +160,7 @@ def last_updated(env: BuildEnvironment, docname: str) -> date | None:
 
 
 def format_date(env: BuildEnvironment, when: date) -> str:
-    return when.strftime(env.config.mosaic_last_updated_format)
+    return when.strftime(option_value(env.config, LAST_UPDATED_FORMAT))
 
 
 class page_footer(nodes.General, nodes.Element):
@@ -178,7 +180,7 @@ class PageFooter(SphinxPostTransform):
         release = str(self.config.release or "")
         for placeholder in list(self.document.findall(page_footer)):
             when = last_updated(self.env, placeholder["docname"])
-            line = nodes.paragraph(classes=[PAGE_FOOTER])
+            line = nodes.paragraph(classes=[FOOTER_CLASS])
             if when is not None:
                 line += nodes.inline(
                     "",

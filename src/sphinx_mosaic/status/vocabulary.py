@@ -17,7 +17,7 @@ from typing import Any
 
 from sphinx.config import Config
 
-from sphinx_mosaic.config import Option
+from sphinx_mosaic.config import Option, option_value
 from sphinx_mosaic.suggest import closest
 
 #: The shapes a badge can carry in HTML, so it never relies on colour alone.
@@ -212,21 +212,21 @@ def _check(value: Any) -> str | None:
     return None
 
 
-#: This module's options: ``setup_status`` declares them, importing the module does not.
-OPTIONS = (
-    Option(
-        "status_vocabulary",
-        {},
-        "Statuses added to or changed in the default vocabulary (``complete``, ``partial``, "
-        "``planned``, ``not-started``): ``{key: {label, colour, emoji, weight, shape, "
-        "aliases}}``. ``colour`` is a palette name (green, yellow, blue, grey, red, purple, "
-        "orange, teal) or ``#rrggbb``; ``weight`` (0 to 1) is how much of a page the status "
-        "counts as done in a roll-up; ``shape`` is one of full, half, ring, dashed, cross, none. "
-        "``None`` removes a default status.",
-        types=(dict,),
-        check=_check,
-    ),
+STATUS_VOCABULARY: Option[dict[str, Any]] = Option(
+    "status_vocabulary",
+    {},
+    "Statuses added to or changed in the default vocabulary (``complete``, ``partial``, "
+    "``planned``, ``not-started``): ``{key: {label, colour, emoji, weight, shape, "
+    "aliases}}``. ``colour`` is a palette name (green, yellow, blue, grey, red, purple, "
+    "orange, teal) or ``#rrggbb``; ``weight`` (0 to 1) is how much of a page the status "
+    "counts as done in a roll-up; ``shape`` is one of full, half, ring, dashed, cross, none. "
+    "``None`` removes a default status.",
+    types=(dict,),
+    check=_check,
 )
+
+#: This module's options: ``setup_status`` declares them, importing the module does not.
+OPTIONS = (STATUS_VOCABULARY,)
 
 
 #: Built vocabularies by the ``repr`` of their overrides: every badge, table row and
@@ -238,7 +238,7 @@ _BUILT: dict[str, Vocabulary] = {}
 
 def vocabulary_of(config: Config) -> Vocabulary:
     """The vocabulary of a build."""
-    overrides = config.mosaic_status_vocabulary
+    overrides = option_value(config, STATUS_VOCABULARY)
     key = repr(overrides)
     vocabulary = _BUILT.get(key)
     if vocabulary is None:

@@ -35,6 +35,8 @@ from sphinx_mosaic.bookstack.mapping.toctree import (
     ToctreeGroup,
     map_toctree,
 )
+from sphinx_mosaic.bookstack.options import BOOKSTACK_EXTRAS, BOOKSTACK_SOURCE
+from sphinx_mosaic.config import option_value
 from sphinx_mosaic.paths.view import audiences_of
 from sphinx_mosaic.status import page_status
 from sphinx_mosaic.warnings import MosaicWarning, warn
@@ -42,7 +44,7 @@ from sphinx_mosaic.warnings import MosaicWarning, warn
 
 def chosen_source(env: BuildEnvironment) -> str:
     """``layout`` or ``toctree``: where this build's books come from."""
-    choice = str(env.config.mosaic_bookstack_source)
+    choice = str(option_value(env.config, BOOKSTACK_SOURCE))
     if choice != "auto":
         return choice
     layout = envdata.layout(env)
@@ -102,7 +104,7 @@ def shelf_skeleton(env: BuildEnvironment) -> tuple[Shelf, list[Issue]]:
     """The shelf's books, chapters and pages (not yet filled) and the mapping issues."""
     config = env.config
     if chosen_source(env) == "toctree":
-        mapped = map_toctree(toctree_project(env), extras=config.mosaic_bookstack_extras)
+        mapped = map_toctree(toctree_project(env), extras=option_value(config, BOOKSTACK_EXTRAS))
         return mapped.shelf, mapped.issues
     layout = envdata.layout(env)
     if layout is None:
@@ -110,7 +112,7 @@ def shelf_skeleton(env: BuildEnvironment) -> tuple[Shelf, list[Issue]]:
         return shelf, []
     shelf = plan_shelf(
         layout,
-        extras=config.mosaic_bookstack_extras,
+        extras=option_value(config, BOOKSTACK_EXTRAS),
         root_doc=config.root_doc,
         project=config.project,
     )

@@ -43,6 +43,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.assets import chosen_uri
 from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
+from sphinx_mosaic.bookstack.options import BOOKSTACK_EXTRAS
 from sphinx_mosaic.bookstack.translate.callouts import (
     CALLOUT_KINDS,
     CalloutVisitors,
@@ -65,6 +66,7 @@ from sphinx_mosaic.bookstack.translate.signatures import (
     unnest_paragraphs,
 )
 from sphinx_mosaic.chrome import EXTRA_ENTRY
+from sphinx_mosaic.config import option_value
 from sphinx_mosaic.files import write_whole
 from sphinx_mosaic.other_extensions import only_icons
 from sphinx_mosaic.walk import elements
@@ -587,7 +589,10 @@ class BookStackTranslator(CalloutVisitors, DesignVisitors, SignatureVisitors, HT
             self.body = saved
 
     def visit_list_item(self, node: nodes.list_item) -> None:
-        if EXTRA_ENTRY in node["classes"] and self.config.mosaic_bookstack_extras != "books":
+        if (
+            EXTRA_ENTRY in node["classes"]
+            and option_value(self.config, BOOKSTACK_EXTRAS) != "books"
+        ):
             # A generated contents entry for a folder the BookStack output leaves out
             # (scratchpads/): in BookStack it would link nowhere.
             raise nodes.SkipNode
