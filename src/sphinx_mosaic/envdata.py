@@ -26,13 +26,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from collections.abc import Set as AbstractSet
 
     from sphinx.environment import BuildEnvironment
 
     from sphinx_mosaic.layout.model import Layout
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 def _stored(env: BuildEnvironment, name: str, make: Callable[[], T], kind: type) -> T:
@@ -42,6 +44,12 @@ def _stored(env: BuildEnvironment, name: str, make: Callable[[], T], kind: type)
         value = make()
         setattr(env, name, value)
     return cast("T", value)
+
+
+def merge_docs(ours: dict[str, V], theirs: Mapping[str, V], docnames: AbstractSet[str]) -> None:
+    """Take over *theirs*' entries for *docnames*: what a parallel reader (``-j``) found in
+    the documents it read, merged into the main environment at ``env-merge-info``."""
+    ours.update({name: theirs[name] for name in docnames if name in theirs})
 
 
 def layout(env: BuildEnvironment) -> Layout | None:

@@ -45,8 +45,7 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    theirs = envdata.mermaid_sources(other)
-    envdata.mermaid_sources(env).update({name: theirs[name] for name in docnames if name in theirs})
+    envdata.merge_docs(envdata.mermaid_sources(env), envdata.mermaid_sources(other), docnames)
 
 
 def _draw_all(app: Sphinx, builder: Builder) -> None:

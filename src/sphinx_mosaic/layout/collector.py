@@ -35,10 +35,7 @@ class DescriptionCollector(EnvironmentCollector):
         docnames: AbstractSet[str],
         other: BuildEnvironment,
     ) -> None:
-        ours, theirs = descriptions(env), descriptions(other)
-        for docname in docnames:
-            if docname in theirs:
-                ours[docname] = theirs[docname]
+        envdata.merge_docs(descriptions(env), descriptions(other), docnames)
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         paragraph = first_paragraph(doctree)

@@ -110,11 +110,7 @@ class StatusCollector(EnvironmentCollector):
         docnames: AbstractSet[str],
         other: BuildEnvironment,
     ) -> None:
-        theirs = records(other)
-        ours = records(env)
-        for docname in docnames:
-            if docname in theirs:
-                ours[docname] = theirs[docname]
+        envdata.merge_docs(records(env), records(other), docnames)
         for placed in (envdata.footer_pages, envdata.status_table_pages):
             placed(env).update(placed(other) & docnames)
 

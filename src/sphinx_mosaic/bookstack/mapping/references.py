@@ -83,10 +83,7 @@ class LinkCollector(EnvironmentCollector):
         docnames: AbstractSet[str],
         other: BuildEnvironment,
     ) -> None:
-        ours, theirs = envdata.links(env), envdata.links(other)
-        for docname in docnames:
-            if docname in theirs:
-                ours[docname] = theirs[docname]
+        envdata.merge_docs(envdata.links(env), envdata.links(other), docnames)
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         found = _targets(doctree, app.env.docname)
