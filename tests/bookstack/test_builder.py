@@ -355,7 +355,7 @@ def test_a_translator_set_for_the_builder_must_derive_from_ours(
     src.mkdir()
     (src / "conf.py").write_text(TRANSLATOR_CONF.replace("{translator}", translator))
     (src / "index.rst").write_text("Demo\n====\n\n.. toctree::\n\n   page\n")
-    (src / "page.rst").write_text("Page\n====\n\nIntro.\n\nSome *words*.\n")
+    (src / "page.rst").write_text("Page\n====\n\nIntro.\n\nSome *words*.\n\n.. note:: Noted.\n")
     outdir, warnings = build(src, tmp_path / "_build")
     (book,) = (outdir / "books").glob("*.zip")
     (page,) = all_pages(read_book(book)["book"])
@@ -364,6 +364,7 @@ def test_a_translator_set_for_the_builder_must_derive_from_ours(
         assert "does not derive from sphinx_mosaic's BookStackTranslator" in warnings
         assert "[mosaic.bookstack]" in warnings
         assert "<em>words</em>" in html
+        assert 'class="callout info"' in html  # ours wrote the page, not Plain
     else:
         assert warnings == ""
         assert "<strong>words</strong>" in html

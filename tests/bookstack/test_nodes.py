@@ -85,6 +85,16 @@ def test_unknown_nodes(unknown: tuple[Path, str]) -> None:
     assert "<mark>highlighted by its html visitor</mark>" in html  # html fallback used
 
 
+def test_a_node_its_parent_writes_is_not_warned_about(unknown: tuple[Path, str]) -> None:
+    """A node class with no visitor, met only inside a node whose visitor writes its text
+    and skips its children, is never rendered "without markup": no warning names it."""
+    outdir, warnings = unknown
+    assert "hidden_node" not in warnings
+    with zipfile.ZipFile(outdir / "books" / "1-book.zip") as archive:
+        html = archive.read("data.json").decode()
+    assert "boxed by its own visitor</p>" in html  # written once, by the visitor
+
+
 def test_the_node_check_follows_the_translators_dispatch(unknown: tuple[Path, str]) -> None:
     """A node class with no visitor of its own whose base class has one registered for
     the bookstack format is rendered by that visitor, so it is not warned about."""

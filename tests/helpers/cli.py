@@ -27,4 +27,6 @@ def undocumented_options(command: str, page: str) -> list[str]:
     """The long options of *command* that *page* (a file of the command-line reference)
     never names as code (`` `--option`` ``)."""
     text = (REFERENCE / page).read_text(encoding="utf-8")
-    return [option for option in options_of(command) if f"`{option}" not in text]
+    options = options_of(command)
+    assert options, f"sphinx-mosaic {command} has no long option: nothing would be checked"
+    return [option for option in options if f"`{option}" not in text]
