@@ -45,6 +45,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString
 from markdownify import MarkdownConverter
 
+from sphinx_mosaic.bookstack.format.html import CELL_ALIGNMENT
 from sphinx_mosaic.wiki.fmt import canonical
 
 #: Callout kind -> the directive a label-less callout of that kind becomes.
@@ -179,7 +180,11 @@ def heading_slug(text: str) -> str:
 
 #: A column's alignment as BookStack's editor marks a cell (``align-*`` classes), as the
 #: delimiter of a pipe table's column.
-_COLUMN_RULES = {"align-left": ":---|", "align-center": ":---:|", "align-right": "---:|"}
+_COLUMN_RULES = {
+    CELL_ALIGNMENT["left"]: ":---|",
+    CELL_ALIGNMENT["center"]: ":---:|",
+    CELL_ALIGNMENT["right"]: "---:|",
+}
 
 
 def _column_rule(cell: Tag) -> str:

@@ -86,6 +86,9 @@ ATTRIBUTES: dict[str, set[str]] = {
     "time": {"datetime"},
     "abbr": {"title"},
 }
+#: The class BookStack's editor gives a table cell it aligns (its ``alignleft``,
+#: ``aligncenter`` and ``alignright`` formats), by side; its stylesheet aligns by it.
+CELL_ALIGNMENT = {"left": "align-left", "center": "align-center", "right": "align-right"}
 #: Attributes with a fixed set of values (BookStack: ``a[target]`` only ``_blank``).
 ATTRIBUTE_VALUES = {"a": {"target": {"_blank"}}}
 #: BookStack keeps ``input`` only as a checkbox (task lists): every input becomes a

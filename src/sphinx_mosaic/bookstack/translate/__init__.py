@@ -15,8 +15,8 @@ that raised.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
@@ -100,6 +100,20 @@ def _cut_description(doctree: nodes.document) -> str:
     return description
 
 
+def _first_per_class(
+    fragments: Mapping[str, Fragment], written: Iterable[str], field: str
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(docname, entry) of the first entry per node class (its first item) in the list
+    *field* of the fragments of the pages *written* in this build, in page order."""
+    seen: set[str] = set()
+    for docname in sorted(written):
+        fragment = fragments.get(docname)
+        for entry in getattr(fragment, field) if fragment is not None else ():
+            if entry[0] not in seen:
+                seen.add(entry[0])
+                yield docname, entry
+
+
 def report_unrendered(fragments: Mapping[str, Fragment], written: Iterable[str]) -> None:
     """One ``mosaic.bookstack`` warning per node class nothing renders, at its first node.
 
@@ -112,21 +126,13 @@ def report_unrendered(fragments: Mapping[str, Fragment], written: Iterable[str])
     warning per class like a serial one, and no walk of each page looks for them
     beforehand.  Only pages translated in this build count.
     """
-    seen: set[str] = set()
-    for docname in sorted(written):
-        fragment = fragments.get(docname)
-        if fragment is None:
-            continue
-        for cls, where in fragment.unrendered:
-            if cls in seen:
-                continue
-            seen.add(cls)
-            warn(
-                MosaicWarning.BOOKSTACK,
-                f"the BookStack output has no rendering for {cls} nodes (and no html one "
-                "to fall back to); their text is kept without markup",
-                location=where or docname,
-            )
+    for docname, (cls, where) in _first_per_class(fragments, written, "unrendered"):
+        warn(
+            MosaicWarning.BOOKSTACK,
+            f"the BookStack output has no rendering for {cls} nodes (and no html one "
+            "to fall back to); their text is kept without markup",
+            location=where or docname,
+        )
 
 
 def report_failures(fragments: Mapping[str, Fragment], written: Iterable[str]) -> None:
@@ -142,21 +148,13 @@ def report_failures(fragments: Mapping[str, Fragment], written: Iterable[str]) -
     gives one warning per node class like a serial one.  Only pages translated
     in this build count: a page whose fragment was kept warned when it was written.
     """
-    seen: set[str] = set()
-    for docname in sorted(written):
-        fragment = fragments.get(docname)
-        if fragment is None:
-            continue
-        for cls, line, reason in fragment.foreign_failures:
-            if cls in seen:
-                continue
-            seen.add(cls)
-            warn(
-                MosaicWarning.FOREIGN_NODE,
-                f"the html visitor of {cls} failed in the BookStack build ({reason}); "
-                "the page keeps the node's text, without the HTML the visitor failed to write",
-                location=(docname, line or None),
-            )
+    for docname, (cls, line, reason) in _first_per_class(fragments, written, "foreign_failures"):
+        warn(
+            MosaicWarning.FOREIGN_NODE,
+            f"the html visitor of {cls} failed in the BookStack build ({reason}); "
+            "the page keeps the node's text, without the HTML the visitor failed to write",
+            location=(docname, line or None),
+        )
 
 
 __all__ = ["TranslationContext", "report_failures", "report_unrendered", "translate_page"]

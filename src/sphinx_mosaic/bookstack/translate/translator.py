@@ -42,7 +42,12 @@ from selectolax.lexbor import LexborHTMLParser
 from sphinx.writers.html5 import HTML5Translator
 
 from sphinx_mosaic.bookstack.assets import chosen_uri
-from sphinx_mosaic.bookstack.format.html import clean_reporting, is_safe_url, url_scheme
+from sphinx_mosaic.bookstack.format.html import (
+    CELL_ALIGNMENT,
+    clean_reporting,
+    is_safe_url,
+    url_scheme,
+)
 from sphinx_mosaic.bookstack.options import BOOKSTACK_EXTRAS
 from sphinx_mosaic.bookstack.translate.callouts import (
     CALLOUT_KINDS,
@@ -82,13 +87,8 @@ HTMLHandler = Callable[[Any, nodes.Node], None]
 #: Classes a page keeps: BookStack's callouts and task lists style by them.
 _KEPT_CLASSES = frozenset({"callout", *CALLOUT_KINDS, "task-list-item", "contains-task-list"})
 #: A Markdown table column's alignment (``:---:``), which MyST writes as a class on each of
-#: its cells, in the class BookStack's editor gives a cell it aligns (its ``alignleft``,
-#: ``aligncenter`` and ``alignright`` formats) and its stylesheet aligns by.
-_ALIGNMENT_CLASSES = {
-    "text-left": "align-left",
-    "text-center": "align-center",
-    "text-right": "align-right",
-}
+#: its cells (``text-center``), in the class BookStack's editor gives an aligned cell.
+_ALIGNMENT_CLASSES = {f"text-{side}": cls for side, cls in CELL_ALIGNMENT.items()}
 
 
 def _filtered_attribute(name: str) -> bool:
@@ -147,7 +147,7 @@ def _class_visitors(translator_class: type) -> frozenset[str]:
     )
 
 
-def own_visitors(translator_class: type, registered: Iterable[str] = ()) -> frozenset[str]:
+def own_visitors(translator_class: type, registered: Iterable[str]) -> frozenset[str]:
     """The node class names *translator_class* has a visitor for, with those whose
     visitor is *registered* for the builder's format (``app.add_node(bookstack=...)``;
     Sphinx sets those on each translator it makes)."""
